@@ -1,0 +1,1 @@
+"""Analysis on top of the model: runs, comparisons, figures and the kasvu CLI."""

@@ -1,0 +1,65 @@
+"""Monthly time series per area (aikasarjat): a collector in the role of Mesa's DataCollector.
+
+Mesa's ``DataCollector`` calls a Python reporter per agent or per value each step; with
+hundreds of thousands of persons that would dominate the run. This collector receives one
+(areas × metrics) array a month, computed by one kernel pass, and appends it to a
+preallocated block, so collection costs one copy per month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+METRICS = (
+    "labour_force",
+    "employed",
+    "unemployed",
+    "long_term_unemployed",
+    "unemployment_rate",
+    "vacancies",
+    "hires",
+    "separations",
+    "job_finding_rate",
+    "firms",
+    "firm_births",
+    "firm_deaths",
+    "firm_employment",
+)
+"""Columns of the time series, in order (DESIGN §5)."""
+
+REGION_AREA = "ALL"
+
+
+class AreaCollector:
+    """Collects :data:`METRICS` for each municipality and for the region (``ALL``)."""
+
+    def __init__(self, area_names: list[str], months: int) -> None:
+        """Reserve room for ``months`` + 1 monthly rows (month 0 included)."""
+        self.areas = [*area_names, REGION_AREA]
+        self._data = np.zeros((months + 1, len(self.areas), len(METRICS)), dtype=np.float64)
+        self._months: list[int] = []
+
+    def record(self, month: int, values: np.ndarray) -> None:
+        """Store one month's (areas × metrics) array; rows beyond the reserve grow it."""
+        row = len(self._months)
+        if row == self._data.shape[0]:
+            self._data = np.concatenate([self._data, np.zeros_like(self._data)])
+        self._data[row] = values
+        self._months.append(month)
+
+    @property
+    def array(self) -> np.ndarray:
+        """The recorded block, (months × areas × metrics)."""
+        return self._data[: len(self._months)]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: month, area, then one column per metric."""
+        data = self.array
+        n_months, n_areas, _ = data.shape
+        frame = pd.DataFrame(data.reshape(n_months * n_areas, len(METRICS)), columns=list(METRICS))
+        frame.insert(0, "area", np.tile(np.asarray(self.areas, dtype=object), n_months))
+        frame.insert(0, "month", np.repeat(np.asarray(self._months, dtype=np.int64), n_areas))
+        counts = [m for m in METRICS if not m.endswith("_rate")]
+        frame[counts] = frame[counts].astype(np.int64)
+        return frame

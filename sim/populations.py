@@ -1,0 +1,273 @@
+"""Populations as struct-of-arrays: persons (työvoima), firms (yritykset) and geography.
+
+Persons and firms are many, so each attribute is one numpy array owned by the model and
+indexed by person or firm number; the numba kernels loop over these arrays. Everything here
+is built from a :class:`~sim.params.Scenario` and the model's random generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .kernels import EMPLOYED, UNEMPLOYED
+from .params import Scenario
+
+EARTH_RADIUS_KM = 6371.0
+DEFAULT_LAND_AREA_KM2 = 25.0
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Municipalities' names, residents and commuting distances."""
+
+    names: list[str]
+    population: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    sub_region: list[str]
+    distance_km: np.ndarray  # (M, M); the diagonal is the mean distance inside the area
+
+    @property
+    def size(self) -> int:
+        """Number of municipalities."""
+        return len(self.names)
+
+
+def build_geography(scenario: Scenario) -> Geography:
+    """Municipalities from the scenario list, or generated for a synthetic region."""
+    if scenario.municipalities is not None:
+        munis = scenario.municipalities
+        names = [m.name for m in munis]
+        population = np.array([m.population for m in munis], dtype=np.int64)
+        lat = np.array([m.lat for m in munis], dtype=np.float64)
+        lon = np.array([m.lon for m in munis], dtype=np.float64)
+        area = np.array([m.land_area_km2 or DEFAULT_LAND_AREA_KM2 for m in munis])
+        sub_region = [m.sub_region for m in munis]
+    else:
+        syn = scenario.synthetic_region
+        layout = np.random.default_rng(syn.layout_seed)
+        ranks = np.arange(1, syn.municipalities + 1, dtype=np.float64)
+        weights = ranks**-syn.zipf_exponent
+        population = _integer_split(syn.population, weights / weights.sum())
+        population = np.maximum(population, 1)
+        dy = layout.uniform(-0.5, 0.5, syn.municipalities) * syn.height_km
+        dx = layout.uniform(-0.5, 0.5, syn.municipalities) * syn.width_km
+        lat = syn.center_lat + np.degrees(dy / EARTH_RADIUS_KM)
+        lon = syn.center_lon + np.degrees(
+            dx / (EARTH_RADIUS_KM * np.cos(np.radians(syn.center_lat)))
+        )
+        area = np.full(syn.municipalities, syn.width_km * syn.height_km / syn.municipalities)
+        names = [f"M{k:03d}" for k in range(syn.municipalities)]
+        sub_region = [""] * syn.municipalities
+    distance = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    # Inside a municipality the mean distance from the centre of a disc of its area to a
+    # uniform point in it: 2/3 of the radius.
+    np.fill_diagonal(distance, (2.0 / 3.0) * np.sqrt(area / np.pi))
+    return Geography(names, population, lat, lon, sub_region, distance)
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance, km."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+
+
+def _integer_split(total: int, shares: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integers proportional to ``shares`` (largest remainders)."""
+    raw = total * shares
+    out = np.floor(raw).astype(np.int64)
+    rest = int(total - out.sum())
+    if rest > 0:
+        out[np.argsort(-(raw - out), kind="stable")[:rest]] += 1
+    return out
+
+
+@dataclass
+class Persons:
+    """The labour force, one array per attribute (henkilöt)."""
+
+    home: np.ndarray  # int64 municipality index
+    skill: np.ndarray  # int64 skill group, 0 = lowest
+    base_employability: np.ndarray  # float64 in [0, 1], before scarring
+    employability: np.ndarray  # float64 in [0, 1], what firms rank by
+    status: np.ndarray  # int64 status code (kernels.EMPLOYED, kernels.UNEMPLOYED, ...)
+    employer: np.ndarray  # int64 firm index, -1 when not employed
+    unemployment_months: np.ndarray  # int64 length of the current unemployment spell
+
+    @property
+    def size(self) -> int:
+        """Number of persons."""
+        return self.home.shape[0]
+
+
+@dataclass
+class Firms:
+    """Firms, one array per attribute, with spare slots for births (yritykset)."""
+
+    muni: np.ndarray  # int64 municipality index
+    skill: np.ndarray  # int64 skill group the firm's jobs demand
+    baseline: np.ndarray  # float64 long-run scale, employees
+    demand: np.ndarray  # float64 current desired employment
+    productivity: np.ndarray  # float64 pay offered relative to the mean
+    employment: np.ndarray  # int64 employees
+    vacancies: np.ndarray  # int64 open vacancies
+    alive: np.ndarray  # bool
+    born: np.ndarray  # int64 month of birth (negative during burn-in and at start)
+    size_scale: float = 1.0  # baselines are Zipf draws times this
+    initial_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    @property
+    def capacity(self) -> int:
+        """Number of slots, alive or not."""
+        return self.muni.shape[0]
+
+    def grow(self, extra: int) -> None:
+        """Add ``extra`` dead slots (amortised doubling; outside every kernel)."""
+        for name in (
+            "muni",
+            "skill",
+            "baseline",
+            "demand",
+            "productivity",
+            "employment",
+            "vacancies",
+            "alive",
+            "born",
+        ):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.zeros(extra, dtype=old.dtype)]))
+
+
+def zipf_sizes(rng: np.random.Generator, n: int, exponent: float, max_size: int) -> np.ndarray:
+    """Draw firm sizes with P(S ≥ s) = s^-exponent for s ≥ 1, capped at ``max_size``."""
+    u = 1.0 - rng.random(n)  # in (0, 1]
+    return np.minimum(np.floor(u ** (-1.0 / exponent)), max_size)
+
+
+def stationary_sizes(
+    rng: np.random.Generator, n: int, exponent: float, max_size: int, death_exponent: float
+) -> np.ndarray:
+    """Draw the sizes of a steady-state firm stock.
+
+    Firms are born with Zipf sizes (:func:`zipf_sizes`) and die at a rate ∝ size^death_exponent,
+    so the firms alive at any time are tilted toward larger sizes, in proportion to their
+    expected lifetime size^-death_exponent. Starting from that law keeps total demand from
+    drifting while births and deaths settle (importance resampling of Zipf draws).
+    """
+    draws = zipf_sizes(rng, 8 * n, exponent, max_size)
+    weights = draws ** (-death_exponent)
+    return rng.choice(draws, size=n, p=weights / weights.sum())
+
+
+def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Persons:
+    """The labour force of each municipality with skills, employability and initial status."""
+    lab = scenario.labour
+    counts = np.rint(geo.population * lab.labour_force_share).astype(np.int64)
+    home = np.repeat(np.arange(geo.size, dtype=np.int64), counts)
+    n = home.shape[0]
+    skill = rng.choice(len(lab.skill_shares), size=n, p=np.asarray(lab.skill_shares)).astype(
+        np.int64
+    )
+    a, b = lab.employability_beta
+    base = rng.beta(a, b, size=n)
+    unemployed = rng.random(n) < lab.initial_unemployment_rate
+    months = np.zeros(n, dtype=np.int64)
+    months[unemployed] = rng.geometric(
+        1.0 / max(lab.initial_mean_duration_months, 1.0), size=int(unemployed.sum())
+    )
+    employability = np.maximum(base * (1.0 - lab.scarring_rate) ** months, lab.employability_floor)
+    status = np.where(unemployed, UNEMPLOYED, EMPLOYED).astype(np.int64)
+    return Persons(home, skill, base, employability, status, np.full(n, -1, dtype=np.int64), months)
+
+
+def build_firms(
+    scenario: Scenario,
+    geo: Geography,
+    persons: Persons,
+    reach_w: np.ndarray,
+    rng: np.random.Generator,
+) -> Firms:
+    """Firms per municipality with Zipf sizes; employed persons are placed in them.
+
+    Baseline sizes are scaled so that all firms together want the employed persons plus the
+    initial vacancy rate. Each employed person is placed in a municipality within reach,
+    weighted by reach and jobs there, then in a firm weighted by its size.
+    """
+    fp = scenario.firms
+    counts = np.maximum(np.rint(geo.population * fp.firms_per_1000_residents / 1000.0), 1)
+    counts = counts.astype(np.int64)
+    n = int(counts.sum())
+    muni = np.repeat(np.arange(geo.size, dtype=np.int64), counts)
+    demand_shares = fp.skill_demand_shares or scenario.labour.skill_shares
+    skill = rng.choice(len(demand_shares), size=n, p=np.asarray(demand_shares)).astype(np.int64)
+    raw = stationary_sizes(rng, n, fp.size_zipf_exponent, fp.max_size, fp.death_size_exponent)
+    employed = np.flatnonzero(persons.status == EMPLOYED)
+    scale = len(employed) * (1.0 + fp.initial_vacancy_rate) / raw.sum()
+    baseline = raw * scale
+    productivity = np.exp(fp.productivity_sd * rng.standard_normal(n) - fp.productivity_sd**2 / 2)
+
+    employer = _place_workers(persons.home[employed], muni, baseline, reach_w, geo.size, rng)
+    persons.employer[employed] = employer
+    employment = np.bincount(employer, minlength=n).astype(np.int64)
+    vacancies = np.maximum(np.rint(baseline).astype(np.int64) - employment, 0)
+    return Firms(
+        muni,
+        skill,
+        baseline,
+        baseline.copy(),
+        productivity,
+        employment,
+        vacancies,
+        np.ones(n, dtype=bool),
+        np.full(n, -(10**6), dtype=np.int64),
+        size_scale=scale,
+        initial_count=counts,
+    )
+
+
+def _place_workers(
+    homes: np.ndarray,
+    firm_muni: np.ndarray,
+    baseline: np.ndarray,
+    reach_w: np.ndarray,
+    n_munis: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """A firm for each worker: municipality by reach × jobs, then firm by size."""
+    jobs = np.bincount(firm_muni, weights=baseline, minlength=n_munis)
+    order = np.argsort(firm_muni, kind="stable")
+    starts = np.searchsorted(firm_muni[order], np.arange(n_munis + 1))
+    out = np.empty(homes.shape[0], dtype=np.int64)
+    dest = np.empty(homes.shape[0], dtype=np.int64)
+    for h in range(n_munis):
+        idx = np.flatnonzero(homes == h)
+        w = reach_w[h] * jobs
+        if w.sum() <= 0:
+            w = np.where(np.arange(n_munis) == h, 1.0, 0.0)
+        cum = np.cumsum(w)
+        dest[idx] = np.minimum(
+            np.searchsorted(cum, rng.random(idx.size) * cum[-1], side="right"), n_munis - 1
+        )
+    for m in range(n_munis):
+        idx = np.flatnonzero(dest == m)
+        firms_here = order[starts[m] : starts[m + 1]]
+        cum = np.cumsum(baseline[firms_here])
+        pick = np.searchsorted(cum, rng.random(idx.size) * cum[-1], side="right")
+        out[idx] = firms_here[np.minimum(pick, firms_here.size - 1)]
+    return out
+
+
+def reach_weights(distance_km: np.ndarray, reach_km: float, decay_km: float) -> np.ndarray:
+    """Weight of a job at distance d: exp(-d / decay) within reach, 0 beyond."""
+    return np.where(distance_km <= reach_km, np.exp(-distance_km / decay_km), 0.0)
+
+
+def fit_weights(n_groups: int, penalty: float) -> np.ndarray:
+    """Fit of skill s to a job of skill g: exp(-penalty · |s - g|)."""
+    s = np.arange(n_groups)
+    return np.exp(-penalty * np.abs(s[:, None] - s[None, :]))

@@ -1,0 +1,187 @@
+"""Loading, overriding and writing scenarios (skenaariot), with errors a person can act on.
+
+A scenario is a TOML file or the name of a built-in one. Every error names the file, the
+key path and what is wrong, and is raised as :class:`ScenarioError` before anything runs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+import scenarios as builtin
+
+from .params import Scenario
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used: the message names the file, key path and problem."""
+
+
+def resolve_source(source: str | Path) -> Path:
+    """Return the file behind ``source``: an existing path, or a built-in scenario name."""
+    candidate = Path(source)
+    if candidate.is_file():
+        return candidate
+    found = builtin.path(str(source))
+    if found is not None:
+        return found
+    if candidate.suffix == ".toml" or "/" in str(source):
+        raise ScenarioError(f"{source}: no such scenario file")
+    raise ScenarioError(
+        f"{source}: neither a file nor a built-in scenario; built-ins are: "
+        + ", ".join(builtin.names())
+    )
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into a :class:`ScenarioError`."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: malformed TOML: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load_scenario(source: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
+    """Load and validate a scenario, applying ``--set key.path=value`` overrides.
+
+    Args:
+        source: a path to a TOML file or the name of a built-in scenario.
+        overrides: ``key.path=value`` strings; the value is read as a TOML value and
+            falls back to a plain string.
+
+    Raises:
+        ScenarioError: the file, the key path and what is wrong.
+    """
+    path = resolve_source(source)
+    data = read_toml(path)
+    for item in overrides:
+        apply_override(data, item, str(path))
+    return validate(data, str(path))
+
+
+def validate(data: dict[str, Any], origin: str) -> Scenario:
+    """Validate a scenario mapping; ``origin`` names it in errors."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{origin}: {_key_path(err['loc'], data)}: {_message(err)}" for err in exc.errors()
+        ]
+        raise ScenarioError("\n".join(lines)) from None
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], dict):
+        msg += f" (got {err['input']!r})"
+    return msg
+
+
+def _key_path(loc: tuple[Any, ...], data: Any) -> str:
+    """Render a pydantic location as ``municipalities[3] (Nokia).lat``."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                out += f" ({node['name']})"
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def parse_value(text: str) -> Any:
+    """Read an override's value as TOML (numbers, booleans, lists, strings in quotes)."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def apply_override(data: dict[str, Any], item: str, origin: str) -> None:
+    """Set ``key.path=value`` in ``data``; the path must exist in the scenario schema.
+
+    List elements are addressed by index or, for municipalities, by name
+    (``municipalities.Tampere.population=300000``).
+    """
+    key, sep, text = item.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError(f"--set {item}: expected key.path=value")
+    parts = key.strip().split(".")
+    model: type[BaseModel] | None = Scenario
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            index = _list_index(node, part)
+            if index is None:
+                raise ScenarioError(f"--set {key}: {where}: no such element in {origin}")
+            if last:
+                node[index] = parse_value(text)
+                return
+            node = node[index]
+            continue
+        if model is None or part not in model.model_fields:
+            raise ScenarioError(f"--set {key}: {where}: no such key in the scenario schema")
+        annotation = model.model_fields[part].annotation
+        model, is_list = _inner_model(annotation)
+        if last:
+            node[part] = parse_value(text)
+            return
+        if is_list:
+            if not isinstance(node.get(part), list):
+                raise ScenarioError(f"--set {key}: {where}: {origin} has no such list")
+            node = node[part]
+        else:
+            if model is None:
+                raise ScenarioError(f"--set {key}: {where} is a value, not a table")
+            node = node.setdefault(part, {})
+
+
+def _list_index(items: list[Any], part: str) -> int | None:
+    if part.isdigit():
+        index = int(part)
+        return index if index < len(items) else None
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("name") == part:
+            return index
+    return None
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model class inside ``X``, ``X | None`` or ``list[X] | None``, and whether a list."""
+    is_list = False
+    candidates = [annotation]
+    while candidates:
+        ann = candidates.pop()
+        origin = typing.get_origin(ann)
+        if origin in (typing.Union, types.UnionType):
+            candidates.extend(a for a in typing.get_args(ann) if a is not type(None))
+        elif origin is list:
+            is_list = True
+            candidates.extend(typing.get_args(ann))
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            return ann, is_list
+    return None, is_list
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The fully resolved scenario as TOML: every default written out, enough to rerun it."""
+    header = "# Fully resolved scenario written by kasvu; rerun with `kasvu run THIS_FILE`.\n"
+    return header + tomli_w.dumps(scenario.model_dump(mode="json", exclude_none=True))
