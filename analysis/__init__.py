@@ -1,1 +1,5 @@
-"""Analysis on top of the model: runs, comparisons, figures and the kasvu CLI."""
+"""Analysis on top of the model: runs, comparisons, sweeps, figures and the kasvu CLI."""
+
+from .store import load
+
+__all__ = ["load"]

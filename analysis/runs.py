@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim import Scenario, run
 from sim.collect import METRICS, REGION_AREA
+from sim.run import TABLES
 from sim.scenario import scenario_to_toml
 
 HEADLINE = (
@@ -40,21 +41,67 @@ def replicate(
     reps: int,
     months: int | None = None,
     on_month: Callable[[int], None] | None = None,
-) -> pd.DataFrame:
-    """Run ``reps`` replications with seeds ``seed, seed + 1, ...`` and stack them.
+) -> dict[str, pd.DataFrame]:
+    """Run ``reps`` replications with seeds ``seed, seed + 1, ...`` and stack their tables.
 
-    Returns columns scenario, rep, seed, month, area, then :data:`sim.collect.METRICS`.
-    Replication 0 is exactly ``kasvu run --seed SEED``.
+    Returns each table of :data:`sim.run.TABLES` with leading columns scenario, rep, seed
+    (the time series: scenario, rep, seed, month, area, then the metrics). Replication 0 is
+    exactly ``kasvu run --seed SEED``.
     """
-    frames = []
+    stacked: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     for rep in range(reps):
-        result = run(scenario, seed + rep, months=months, on_month=on_month)
-        frame = result.timeseries
+        for name, frame in _labelled(scenario, rep, seed + rep, months, on_month).items():
+            stacked[name].append(frame)
+    return {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+
+
+def _labelled(scenario: Scenario, rep: int, seed: int, months: int | None,
+              on_month: Callable[[int], None] | None = None) -> dict[str, pd.DataFrame]:
+    """One run's tables with leading columns scenario, rep, seed."""
+    result = run(scenario, seed, months=months, on_month=on_month)
+    out = {}
+    for name, frame in result.tables().items():
+        frame = frame.copy()
         frame.insert(0, "seed", result.seed)
         frame.insert(0, "rep", rep)
         frame.insert(0, "scenario", scenario.name)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        out[name] = frame
+    return out
+
+
+def _run_job(job: tuple) -> dict[str, pd.DataFrame]:
+    """Worker entry point: ``job`` is (label, scenario, rep, seed, months)."""
+    _label, scenario, rep, seed, months = job
+    return _labelled(scenario, rep, seed, months)
+
+
+def run_jobs(
+    jobs: list[tuple[str, Scenario, int, int, int | None]],
+    workers: int = 1,
+    on_run: Callable[[], None] | None = None,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """Run (label, scenario, rep, seed, months) jobs, in parallel when ``workers`` > 1.
+
+    Returns each label's tables stacked in replication order, whatever order the workers
+    finished in, so the result does not depend on the number of workers.
+    """
+    from .executors import make_executor
+
+    executor = make_executor("serial") if workers <= 1 else make_executor("local", workers)
+    done: dict[str, list[tuple[int, dict[str, pd.DataFrame]]]] = {}
+    with executor as pool:
+        for job, tables in pool.map_unordered(_run_job, jobs):
+            if isinstance(tables, BaseException):
+                raise tables
+            done.setdefault(job[0], []).append((job[2], tables))
+            if on_run is not None:
+                on_run()
+    out = {}
+    for label, runs in done.items():
+        runs.sort(key=lambda item: item[0])
+        out[label] = {name: pd.concat([t[name] for _, t in runs], ignore_index=True)
+                      for name in TABLES}
+    return out
 
 
 def summarise(timeseries: pd.DataFrame) -> dict[str, Any]:
@@ -126,12 +173,21 @@ def atomic_directory(target: Path):
 
 
 def write_run(
-    out: Path, scenario: Scenario, timeseries: pd.DataFrame, summary: dict[str, Any]
+    out: Path, scenario: Scenario, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
 ) -> None:
-    """Write timeseries.parquet, summary.json and scenario.toml into ``out`` atomically."""
+    """Write every table as NAME.parquet, summary.json and scenario.toml, atomically."""
     with atomic_directory(out) as tmp:
-        timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
-        (tmp / "summary.json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        (tmp / "scenario.toml").write_text(scenario_to_toml(scenario), encoding="utf-8")
+        write_tables(tmp, scenario, tables, summary)
+
+
+def write_tables(
+    directory: Path, scenario: Scenario, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
+) -> None:
+    """Write a run's files into an existing ``directory`` (see :func:`write_run`)."""
+    directory = Path(directory)
+    for name, frame in tables.items():
+        frame.to_parquet(directory / f"{name}.parquet", index=False)
+    (directory / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (directory / "scenario.toml").write_text(scenario_to_toml(scenario), encoding="utf-8")

@@ -25,6 +25,9 @@ METRICS = (
     "firm_births",
     "firm_deaths",
     "firm_employment",
+    "service_spend_eur",
+    "clients_in_services",
+    "municipal_benefit_cost_eur",
 )
 """Columns of the time series, in order (DESIGN §5)."""
 
@@ -60,6 +63,6 @@ class AreaCollector:
         frame = pd.DataFrame(data.reshape(n_months * n_areas, len(METRICS)), columns=list(METRICS))
         frame.insert(0, "area", np.tile(np.asarray(self.areas, dtype=object), n_months))
         frame.insert(0, "month", np.repeat(np.asarray(self._months, dtype=np.int64), n_areas))
-        counts = [m for m in METRICS if not m.endswith("_rate")]
+        counts = [m for m in METRICS if not m.endswith(("_rate", "_eur"))]
         frame[counts] = frame[counts].astype(np.int64)
         return frame

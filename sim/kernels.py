@@ -2,11 +2,12 @@
 
 Ground floor of ``sim``: plain functions over 1-D (and a few 2-D) numpy arrays that write
 into preallocated outputs and import nothing of the project. Each public wrapper validates
-its inputs, allocates the workspaces once, and calls a private ``_kernel``; the loops inside
-allocate nothing. The kernels draw no random numbers of their own: every uniform they use is
-drawn by the caller from the model's generator and passed in, which makes them deterministic
-functions of their inputs, so that tests can compare them with slow references
-(``tests/naive.py``) match for match.
+its inputs and calls a private ``_kernel``; the loops inside allocate nothing. Scratch
+arrays come from a :class:`Workspace`, which a model keeps between months so that a month
+allocates (almost) nothing either. The kernels draw no random numbers of their own: every
+uniform they use is drawn by the caller from the model's generator and passed in, which
+makes them deterministic functions of their inputs, so that tests can compare them with
+slow references (``tests/naive.py``) match for match.
 
 Status codes of persons are module constants so that later services can add their own.
 """
@@ -24,76 +25,206 @@ UNEMPLOYED = 1
 SQRT3 = math.sqrt(3.0)
 
 
+class Workspace:
+    """Scratch arrays of the kernels, kept between calls (one per model, one thread).
+
+    Performance: a Pirkanmaa month needs a few megabytes of scratch; allocating it afresh
+    every month costs page faults, so arrays are kept and grown (with headroom) only when a
+    call needs more. Holds no state between calls: every kernel initialises the part of an
+    array it reads before reading it.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, size: int, dtype: type = np.int64) -> np.ndarray:
+        """A 1-D array of at least ``size`` entries, contents undefined."""
+        arr = self._arrays.get(name)
+        if arr is None or arr.shape[0] < size or arr.dtype != dtype:
+            arr = np.empty(size + size // 4 + 16, dtype=dtype)
+            self._arrays[name] = arr
+        return arr
+
+
 # --------------------------------------------------------------------------- matching
 @nb.njit(cache=True)
-def _first_above(cum: np.ndarray, lo: int, hi: int, t: float) -> int:
-    """Smallest k in [lo, hi) with cum[k] > t (binary search; cum is non-decreasing)."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if cum[mid] > t:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+def _log0(x: float) -> float:
+    """Natural log with log(0) = -inf, the same libm ``log`` with or without the JIT.
 
-
-@nb.njit(cache=True)
-def _before(score, a, b) -> bool:
-    """Ranking order of applications a and b: higher score first, then earlier sent."""
-    return score[a] > score[b] or (score[a] == score[b] and a < b)
-
-
-@nb.njit(cache=True)
-def _sort_by_score(idx, score, lo, hi):
-    """Sort idx[lo:hi] in place into ranking order (Shell sort: in place, no allocation).
-
-    The order is total (ties broken by application number), so any correct sort gives the
-    same result as the reference's ``sorted``.
+    Computed here rather than with ``np.log`` in the wrapper: numpy may use its own SIMD
+    logarithm (AVX-512 builds), which can differ from libm in the last bit, and then a tie
+    in the ranking could break differently from the pure-Python reference.
     """
-    gap = 1
-    while gap < (hi - lo) // 3:
-        gap = 3 * gap + 1
-    while gap >= 1:
-        for k in range(lo + gap, hi):
-            item = idx[k]
-            j = k
-            while j - gap >= lo and _before(score, item, idx[j - gap]):
-                idx[j] = idx[j - gap]
-                j -= gap
-            idx[j] = item
-        gap //= 3
+    if x == 0.0:
+        return -math.inf
+    return math.log(x)
 
 
 @nb.njit(cache=True)
-def _select_top(idx, score, lo, hi, count):
-    """Move the first ``count`` of idx[lo:hi] in ranking order to its front, in order.
+def _worse(score, order, a, b) -> bool:
+    """Whether entry a ranks below entry b: lower score, or equal score and sent later."""
+    return score[a] < score[b] or (score[a] == score[b] and order[a] > order[b])
 
-    Selection sort stopped after ``count`` passes; when count is small against hi - lo this
-    is cheaper than sorting the whole segment. If duplicates exhaust the selected front, the
-    caller falls back on :func:`_sort_by_score` for the rest.
+
+@nb.njit(cache=True)
+def _swap(seeker, score, order, a, b):
+    seeker[a], seeker[b] = seeker[b], seeker[a]
+    score[a], score[b] = score[b], score[a]
+    order[a], order[b] = order[b], order[a]
+
+
+@nb.njit(cache=True)
+def _sift_up(seeker, score, order, lo, pos):
+    """Move entry ``pos`` of the heap starting at ``lo`` up while it ranks below its parent."""
+    while pos > lo:
+        parent = lo + (pos - lo - 1) // 2
+        if not _worse(score, order, pos, parent):
+            break
+        _swap(seeker, score, order, pos, parent)
+        pos = parent
+
+
+@nb.njit(cache=True)
+def _sift_down(seeker, score, order, lo, n, pos):
+    """Move entry ``pos`` of the n-entry heap at ``lo`` down while a child ranks below it."""
+    while True:
+        child = lo + 2 * (pos - lo) + 1
+        if child >= lo + n:
+            break
+        right = child + 1
+        if right < lo + n and _worse(score, order, right, child):
+            child = right
+        if not _worse(score, order, child, pos):
+            break
+        _swap(seeker, score, order, pos, child)
+        pos = child
+
+
+@nb.njit(cache=True)
+def _keep(lo, i, score, order, top_fill, top_cap, top_seeker, top_score, top_order, kept, n_kept):
+    """Put application ``order`` (seeker i, ``score``) in the firm heap starting at ``lo``.
+
+    The caller has checked that the heap has room or that the application beats its worst
+    entry. ``kept[:n_kept]`` lists the heaps that hold seeker i from its earlier
+    applications of this round; only those can hold it (no other seeker's application
+    arrives in between to evict it). Returns the new ``n_kept``.
     """
-    end = min(hi, lo + count)
-    for k in range(lo, end):
-        best = k
-        for j in range(k + 1, hi):
-            if _before(score, idx[j], idx[best]):
-                best = j
-        item = idx[best]
-        idx[best] = idx[k]
-        idx[k] = item
+    n = top_fill[lo]
+    for r in range(n_kept):
+        if kept[r] == lo:
+            # A second application to the same firm in the round: the seeker's entry
+            # keeps the better one (the earlier on a tie).
+            for q in range(lo, lo + n):
+                if top_seeker[q] == i:
+                    if score > top_score[q]:
+                        top_score[q] = score
+                        top_order[q] = order
+                        _sift_down(top_seeker, top_score, top_order, lo, n, q)
+                    break
+            return n_kept
+    if n < top_cap[lo]:
+        q = lo + n
+        top_seeker[q] = i
+        top_score[q] = score
+        top_order[q] = order
+        top_fill[lo] = n + 1
+        _sift_up(top_seeker, top_score, top_order, lo, q)
+    else:
+        # Better than the worst kept (a later application never wins a tie): it takes
+        # the worst one's place.
+        top_seeker[lo] = i
+        top_score[lo] = score
+        top_order[lo] = order
+        _sift_down(top_seeker, top_score, top_order, lo, n, lo)
+    kept[n_kept] = lo
+    return n_kept + 1
+
+
+@nb.njit(cache=True)
+def _build_row(
+    row,
+    h,
+    s,
+    reach_w,
+    fit_w,
+    log_fit,
+    reach_start,
+    reach_list,
+    bucket_vac,
+    bucket_vstart,
+    row_off,
+    row_cum,
+    row_bv,
+    row_vstart,
+    row_lfit,
+    row_len,
+    row_total,
+    guide_off,
+    guide_size,
+    guide,
+):
+    """Cumulative weights of one (home, skill) row over the buckets, kept compressed.
+
+    A bucket's weight is reach(home → municipality) × fit(skill → job skill) × its open
+    vacancies, summed in bucket order with the same operations as the reference, so the
+    same floating-point totals. Performance: only municipalities within reach are visited
+    (``reach_list``; most of a 309-municipality country is out of reach), and only buckets
+    that raise the running total are stored. Inverse-CDF sampling returns the first bucket
+    whose cumulative weight exceeds the target, and such a bucket always raises the total,
+    so the compressed row gives the same bucket as the full one.
+
+    Performance: the row also gets a guide table (Chen & Asau's index table) of ``G``
+    cells, ``G`` a power of two: cell ``c`` holds the first stored bucket whose cumulative
+    weight exceeds (c / G) · total. For u in cell c = floor(u · G) (exact, G being a power
+    of two), u ≥ c / G, so u · total ≥ (c / G) · total after rounding too (rounding is
+    monotone), and the bucket sought is at or after the cell's entry: a short forward scan
+    from there finds exactly what a binary search finds, without its chain of dependent,
+    mispredicted steps (a binary search cost ~40 ns an application here).
+    """
+    n_groups = fit_w.shape[0]
+    off = row_off[row]
+    n = 0
+    running = 0.0
+    for r in range(reach_start[h], reach_start[h + 1]):
+        m = reach_list[r]
+        rw = reach_w[h, m]
+        for g in range(n_groups):
+            b = m * n_groups + g
+            bv = bucket_vac[b]
+            if bv > 0:
+                new = running + rw * fit_w[s, g] * bv
+                if new > running:
+                    row_cum[off + n] = new
+                    # Performance: the bucket's vacancies and where they start in
+                    # vac_owner come with the entry (one dependent load fewer).
+                    row_bv[off + n] = bv
+                    row_vstart[off + n] = bucket_vstart[b]
+                    row_lfit[off + n] = log_fit[s, g]  # every firm of bucket b has skill g
+                    n += 1
+                running = new
+    row_len[row] = n
+    row_total[row] = running
+    g_off = guide_off[row]
+    g_size = guide_size[row]
+    k = 0
+    for c in range(g_size):
+        tc = (c / g_size) * running  # c / g_size is exact: g_size is a power of two
+        while k < n - 1 and row_cum[off + k] <= tc:
+            k += 1
+        guide[g_off + c] = off + k
 
 
 @nb.njit(cache=True)
 def _match_kernel(
     s_home,
     s_skill,
-    log_score,
+    s_score,
     s_apps,
     u,
+    u_stride,
     n_rounds,
     reach_w,
     fit_w,
-    log_fit,
     dist,
     commute_cost,
     noise,
@@ -102,162 +233,267 @@ def _match_kernel(
     firm_value,
     firm_vac,
     firm_emp,
+    u_start,
+    log_score,
+    log_fit,
+    reach_start,
+    reach_list,
+    row_off,
+    row_cum,
+    row_bv,
+    row_vstart,
+    row_lfit,
+    row_len,
+    row_total,
+    row_stamp,
+    guide_off,
+    guide_size,
+    guide,
     bucket_vac,
-    bucket_start,
-    bucket_firms,
-    firm_cumvac,
-    cum_w,
-    app_firm,
-    app_seeker,
-    app_score,
-    firm_start,
-    sorted_app,
+    bucket_vstart,
+    bucket_fill,
+    open_firm,
+    vac_owner,
+    top_start,
+    top_fill,
+    top_cap,
+    top_seeker,
+    top_score,
+    top_order,
+    kept,
     best_firm,
     best_value,
     offered_by,
+    offered,
     hired_firm,
 ):
     """Rounds of apply → rank → offer → accept; writes ``hired_firm`` and updates firms.
 
-    See :func:`match` for the rules. Returns the number of hires.
+    See :func:`match` for the rules. Every workspace is (re)initialised here before it is
+    read, so the arrays can be reused between calls without carrying anything over.
+    Returns the number of hires.
+
+    Performance, the main one: applications are not stored, grouped by firm and ranked.
+    A firm with v open vacancies offers them to the v distinct applicants whose best
+    application ranks highest, so each firm keeps, as the applications stream in, only
+    its current best v distinct applicants in a small heap with the worst on top (the
+    streaming top-v: an applicant dropped from it can never come back without a better
+    application). Most applications lose to the firm's worst kept one in a single
+    comparison. The heaps hold one entry per vacancy, a few kilobytes in all, so the
+    month's few hundred thousand applications cost no scatter into firm order and no sort.
+    A seeker's applications of a round arrive one after another, so a second application
+    to the same firm can only meet the seeker in the firm's heap if an application of
+    the same seeker was kept there earlier in this round (``kept``); only then is the heap
+    searched for the seeker.
     """
     n_s = s_home.shape[0]
     n_firms = firm_muni.shape[0]
     n_groups = fit_w.shape[0]
-    n_buckets = bucket_vac.shape[0]
     n_munis = reach_w.shape[0]
+    n_buckets = n_munis * n_groups
+    noise_scale = noise * SQRT3
     hires = 0
+
+    # Per call: each seeker's first row of uniforms (a fixed stride, or packed one after
+    # another), logs of the scores (see _log0), the municipalities within reach of each
+    # home (in municipality order), and where each (home, skill) row and its guide go.
+    packed = 0
     for i in range(n_s):
+        if u_stride > 0:
+            u_start[i] = i * u_stride
+        else:
+            u_start[i] = packed
+            if s_apps[i] > 0:
+                packed += s_apps[i]
+        log_score[i] = _log0(s_score[i])
         hired_firm[i] = -1
+        best_firm[i] = -1
+        best_value[i] = -np.inf
+        offered_by[i] = -1
+    for s in range(n_groups):
+        for g in range(n_groups):
+            log_fit[s, g] = _log0(fit_w[s, g])
+    k = 0
+    for h in range(n_munis):
+        reach_start[h] = k
+        for m in range(n_munis):
+            if reach_w[h, m] > 0.0:
+                reach_list[k] = m
+                k += 1
+    reach_start[n_munis] = k
+    cells = 0
+    for h in range(n_munis):
+        width = (reach_start[h + 1] - reach_start[h]) * n_groups
+        g_size = 1
+        while g_size < width:
+            g_size *= 2
+        for s in range(n_groups):
+            row = h * n_groups + s
+            row_off[row] = reach_start[h] * n_groups * n_groups + s * width
+            row_stamp[row] = -1
+            guide_off[row] = cells
+            guide_size[row] = g_size
+            cells += g_size
+
+    n_open = 0
     for rd in range(n_rounds):
-        # 1. open vacancies by bucket (destination municipality × skill group), with the
-        #    firms of each bucket listed in index order and their cumulative vacancies.
+        # 1. Open firms, in index order, and their vacancies by bucket (destination
+        #    municipality × skill group). Vacancies only close during the month, so after
+        #    round 0 the previous round's open list is filtered instead of all firm slots.
+        if rd == 0:
+            for f in range(n_firms):
+                if firm_vac[f] > 0:
+                    open_firm[n_open] = f
+                    n_open += 1
+        else:
+            still_open = 0
+            for o in range(n_open):
+                f = open_firm[o]
+                if firm_vac[f] > 0:
+                    open_firm[still_open] = f
+                    still_open += 1
+            n_open = still_open
         for b in range(n_buckets):
             bucket_vac[b] = 0
-            bucket_start[b + 1] = 0
-        for f in range(n_firms):
-            if firm_vac[f] > 0:
-                b = firm_muni[f] * n_groups + firm_skill[f]
-                bucket_vac[b] += firm_vac[f]
-                bucket_start[b + 1] += 1
-        bucket_start[0] = 0
+        n_vac = 0
+        for o in range(n_open):
+            f = open_firm[o]
+            bucket_vac[firm_muni[f] * n_groups + firm_skill[f]] += firm_vac[f]
+            # The firm's heap of best applicants, one entry per vacancy, at n_vac; its
+            # fill and capacity are kept at the heap's first entry.
+            top_start[o] = n_vac
+            top_fill[n_vac] = 0
+            top_cap[n_vac] = firm_vac[f]
+            n_vac += firm_vac[f]
+        top_start[n_open] = n_vac
+        bucket_vstart[0] = 0
         for b in range(n_buckets):
-            bucket_start[b + 1] += bucket_start[b]
-        for b in range(n_buckets):
-            bucket_vac[b] = 0  # refilled below as a running fill pointer's companion
-        for f in range(n_firms):
-            if firm_vac[f] > 0:
-                b = firm_muni[f] * n_groups + firm_skill[f]
-                k = bucket_start[b] + bucket_vac[b]  # bucket_vac counts firms placed so far
-                bucket_firms[k] = f
-                bucket_vac[b] += 1
-        for b in range(n_buckets):
-            running = 0
-            for k in range(bucket_start[b], bucket_start[b + 1]):
-                running += firm_vac[bucket_firms[k]]
-                firm_cumvac[k] = running
-            bucket_vac[b] = running
-        # 2. each (home, skill) row's cumulative weight over buckets: a vacancy's weight is
-        #    reach(home → municipality) × fit(skill → job skill); a bucket's is that × its
-        #    vacancies. Precomputing per row, not per person, is the main saving.
-        for h in range(n_munis):
-            for s in range(n_groups):
-                row = h * n_groups + s
-                running_w = 0.0
-                for m in range(n_munis):
-                    rw = reach_w[h, m]
-                    for g in range(n_groups):
-                        b = m * n_groups + g
-                        if rw > 0.0 and bucket_vac[b] > 0:
-                            running_w += rw * fit_w[s, g] * bucket_vac[b]
-                        cum_w[row * n_buckets + b] = running_w
-        # 3. applications, in seeker order, then application order.
-        n_app = 0
+            bucket_vstart[b + 1] = bucket_vstart[b] + bucket_vac[b]
+            bucket_fill[b] = bucket_vstart[b]
+        # Performance: one entry per open vacancy, naming its firm's heap, bucket by
+        # bucket in firm order. The reference walks a bucket's firms until their running
+        # vacancy count exceeds u·V; with integer counts that is the owner of vacancy
+        # floor(u·V), so a search over firms becomes one lookup.
+        for o in range(n_open):
+            f = open_firm[o]
+            b = firm_muni[f] * n_groups + firm_skill[f]
+            k = bucket_fill[b]
+            for _ in range(firm_vac[f]):
+                vac_owner[k] = top_start[o]
+                k += 1
+            bucket_fill[b] = k
+
+        # 2. Applications, in seeker order, then application order; each lands in its
+        #    firm's heap or is dropped. A row of cumulative bucket weights is built the
+        #    first time a seeker of that (home, skill) needs it in the round.
+        n_app = 0  # the application's number in the round: the ranking's tie-break
         for i in range(n_s):
-            best_firm[i] = -1
-            best_value[i] = -np.inf
-            offered_by[i] = -1
-            if hired_firm[i] >= 0:
+            if hired_firm[i] >= 0 or s_apps[i] <= rd:
                 continue
             row = s_home[i] * n_groups + s_skill[i]
-            total = cum_w[row * n_buckets + n_buckets - 1]
+            if row_stamp[row] != rd:
+                _build_row(
+                    row,
+                    s_home[i],
+                    s_skill[i],
+                    reach_w,
+                    fit_w,
+                    log_fit,
+                    reach_start,
+                    reach_list,
+                    bucket_vac,
+                    bucket_vstart,
+                    row_off,
+                    row_cum,
+                    row_bv,
+                    row_vstart,
+                    row_lfit,
+                    row_len,
+                    row_total,
+                    guide_off,
+                    guide_size,
+                    guide,
+                )
+                row_stamp[row] = rd
+            total = row_total[row]
             if total <= 0.0:
                 continue
+            last = row_off[row] + row_len[row] - 1
+            g_off = guide_off[row]
+            g_size = guide_size[row]
             # A seeker's month of applications is spread over the rounds: round rd sends
-            # applications rd, rd + n_rounds, ... of the seeker's list.
-            for a in range(rd, s_apps[i], n_rounds):
-                b = (
-                    _first_above(
-                        cum_w, row * n_buckets, row * n_buckets + n_buckets, u[i, a, 0] * total
-                    )
-                    - row * n_buckets
-                )
-                k = _first_above(
-                    firm_cumvac, bucket_start[b], bucket_start[b + 1], u[i, a, 1] * bucket_vac[b]
-                )
-                f = bucket_firms[k]
-                app_firm[n_app] = f
-                app_seeker[n_app] = i
+            # applications rd, rd + n_rounds, ... of the seeker's list. (A while loop:
+            # range() with a run-time step costs an integer division per seeker.)
+            n_kept = 0
+            ui = u_start[i]
+            a = rd
+            while a < s_apps[i]:
+                # First stored bucket with cumulative weight > u·total: from the guide
+                # table's cell, scan forward (see _build_row). The last bucket is taken if
+                # none exceeds it, which u < 1 never reaches.
+                ua = u[ui + a, 0]
+                t = ua * total
+                c = int(ua * g_size)
+                k = guide[g_off + (c if c < g_size else g_size - 1)]
+                while k < last and row_cum[k] <= t:
+                    k += 1
+                bv = row_bv[k]
+                j = int(u[ui + a, 1] * bv)
+                if j >= bv:
+                    j = bv - 1  # unreachable for u < 1
+                lo = vac_owner[row_vstart[k] + j]
                 # Ranked in logs: log(employability · fit · exp(noise)) needs no exp() here.
-                app_score[n_app] = (
-                    log_score[i]
-                    + log_fit[s_skill[i], firm_skill[f]]
-                    + noise * SQRT3 * (2.0 * u[i, a, 2] - 1.0)
-                )
+                # The fit's log comes with the bucket (no lookups through the firm).
+                score = log_score[i] + row_lfit[k] + noise_scale * (2.0 * u[ui + a, 2] - 1.0)
+                a += n_rounds
+                # The common case, an application that loses to the worst applicant the
+                # firm keeps, is decided here in a few loads; about one in five
+                # applications goes on to _keep.
+                if top_fill[lo] < top_cap[lo] or score > top_score[lo]:
+                    n_kept = _keep(
+                        lo,
+                        i,
+                        score,
+                        n_app,
+                        top_fill,
+                        top_cap,
+                        top_seeker,
+                        top_score,
+                        top_order,
+                        kept,
+                        n_kept,
+                    )
                 n_app += 1
-        # 4. group applications by firm (counting sort, stable in application order).
-        for f in range(n_firms + 1):
-            firm_start[f] = 0
-        for k in range(n_app):
-            firm_start[app_firm[k] + 1] += 1
-        for f in range(n_firms):
-            firm_start[f + 1] += firm_start[f]
-        for k in range(n_app):
-            f = app_firm[k]
-            sorted_app[firm_start[f]] = k
-            firm_start[f] += 1
-        for f in range(n_firms, 0, -1):  # undo the fill shift: start of f is end of f-1
-            firm_start[f] = firm_start[f - 1]
-        firm_start[0] = 0
-        # 5. each firm offers its vacancies to its best distinct applicants; each seeker
-        #    keeps the best offer (pay minus commuting cost; the first on ties).
-        for f in range(n_firms):
-            v = firm_vac[f]
-            lo = firm_start[f]
-            hi = firm_start[f + 1]
-            if v <= 0 or hi == lo:
-                continue
-            if v * 8 < hi - lo:
-                # Few vacancies, many applicants: 2v passes of selection beat a full sort.
-                ranked = lo + 2 * v
-                _select_top(sorted_app, app_score, lo, hi, 2 * v)
-            else:
-                ranked = hi
-                _sort_by_score(sorted_app, app_score, lo, hi)
-            made = 0
-            for k in range(lo, hi):
-                if made == v:
-                    break
-                if k == ranked:  # duplicates used up the selected front: rank the rest
-                    _sort_by_score(sorted_app, app_score, k, hi)
-                    ranked = hi
-                i = app_seeker[sorted_app[k]]
-                if offered_by[i] == f:
-                    continue  # a second application of the same person to the same firm
+
+        # 3. Each firm, in index order, offers its vacancies to the applicants it kept;
+        #    each seeker keeps the best offer (pay minus commuting cost; the first on ties).
+        n_offered = 0
+        for o in range(n_open):
+            f = open_firm[o]
+            lo = top_start[o]
+            for q in range(lo, lo + top_fill[lo]):
+                i = top_seeker[q]
+                if offered_by[i] < 0:
+                    offered[n_offered] = i
+                    n_offered += 1
                 offered_by[i] = f
                 value = firm_value[f] - commute_cost * dist[s_home[i], firm_muni[f]]
                 if value > best_value[i]:
                     best_value[i] = value
                     best_firm[i] = f
-                made += 1
-        # 6. acceptance.
-        for i in range(n_s):
+
+        # 4. Acceptance, then the per-seeker scratch is reset for the seekers touched.
+        for k in range(n_offered):
+            i = offered[k]
             f = best_firm[i]
             if f >= 0:
                 hired_firm[i] = f
                 firm_vac[f] -= 1
                 firm_emp[f] += 1
                 hires += 1
+            best_firm[i] = -1
+            best_value[i] = -np.inf
+            offered_by[i] = -1
     return hires
 
 
@@ -278,27 +514,38 @@ def match(
     firm_emp: np.ndarray,
     commute_cost: float = 0.0,
     noise: float = 0.0,
+    workspace: Workspace | None = None,
+    ragged: bool = False,
 ) -> np.ndarray:
     """Match seekers to vacancies (kohtaanto) for one month; return each seeker's new firm.
 
     Rules, in each of ``n_rounds`` rounds:
 
     1. Every seeker not yet hired sends its applications of this round (application ``a``
-       of the ``s_apps[i]`` in the month goes out in round ``a % n_rounds``). Each goes to one open
-       vacancy drawn with weight ``reach_w[home, firm_muni] * fit_w[skill, firm_skill]``
-       (``u[..., 0]`` picks the municipality and skill group, ``u[..., 1]`` the vacancy).
+       of the ``s_apps[i]`` in the month goes out in round ``a % n_rounds``). Each goes to
+       one open vacancy drawn with weight ``reach_w[home, firm_muni] *
+       fit_w[skill, firm_skill]``: ``u[..., 0]`` picks the bucket (municipality × skill
+       group, in that order) by inverse CDF over the buckets' summed weights, ``u[..., 1]``
+       the vacancy ``floor(u · V)`` of the bucket's ``V``, counted over its firms in index
+       order.
     2. A firm scores an application as employability × fit × exp(noise·√3·(2u−1)), with
-       ``u[..., 2]``, and offers its open vacancies to its best distinct applicants.
-    3. A seeker accepts the best offer by pay minus commuting cost; the firm's vacancy
-       closes and its employment grows. Unfilled vacancies and seekers go on to the next
-       round.
+       ``u[..., 2]`` (ranked as the sum of logs, log 0 = −inf), and offers its open
+       vacancies to its best distinct applicants (higher score first, the earlier
+       application on ties).
+    3. A seeker accepts the best offer by pay minus commuting cost (the lowest-numbered
+       firm on ties); the firm's vacancy closes and its employment grows. Unfilled
+       vacancies and seekers go on to the next round.
 
     Args:
         s_home: per seeker, home municipality.
         s_skill: per seeker, skill group.
         s_score: per seeker, employability (what firms rank by).
         s_apps: per seeker, applications this month.
-        u: uniforms in [0, 1), shape (seekers, max applications per month, 3).
+        u: uniforms in [0, 1), shape (seekers, max applications per month, 3): row
+            ``u[i, a]`` serves application ``a`` of seeker ``i``. With ``ragged``, shape
+            (total applications, 3) instead: the seekers' applications one after
+            another, seeker ``i``'s ``s_apps[i]`` rows after those of seekers ``< i``
+            (no uniforms are drawn for applications not sent).
         n_rounds: rounds of applications, offers and acceptances in the month.
         reach_w: (municipalities × municipalities) weight of commuting from home to job.
         fit_w: (skill groups × skill groups) fit of a person's skill to a job's.
@@ -310,6 +557,8 @@ def match(
         firm_emp: per firm, employment; updated in place.
         commute_cost: value lost per km of commute.
         noise: spread of the firms' judgement.
+        workspace: scratch arrays to reuse between calls (a fresh one when absent).
+        ragged: whether ``u`` is packed (see ``u``).
 
     Returns:
         int64 array: the hiring firm of each seeker, or -1.
@@ -317,12 +566,21 @@ def match(
     n_s = s_home.shape[0]
     n_firms = firm_muni.shape[0]
     n_munis, n_groups = reach_w.shape[0], fit_w.shape[0]
-    if u.ndim != 3 or u.shape[0] != n_s or u.shape[2] != 3:
-        raise ValueError(f"u must have shape ({n_s}, max_apps, 3), got {u.shape}")
     if n_rounds < 1:
         raise ValueError("n_rounds must be at least 1")
-    if n_s and int(s_apps.max(initial=0)) > u.shape[1]:
-        raise ValueError("s_apps exceeds the applications that u has uniforms for")
+    max_apps = int(s_apps.max(initial=0)) if n_s else 0
+    if ragged:
+        total_apps = int(s_apps[s_apps > 0].sum())
+        if u.ndim != 2 or u.shape[1] != 3 or u.shape[0] < total_apps:
+            raise ValueError(f"u must have shape ({total_apps}, 3) when ragged, got {u.shape}")
+        u_rows, u_stride = u, 0
+    else:
+        if u.ndim != 3 or u.shape[0] != n_s or u.shape[2] != 3:
+            raise ValueError(f"u must have shape ({n_s}, max_apps, 3), got {u.shape}")
+        if max_apps > u.shape[1]:
+            raise ValueError("s_apps exceeds the applications that u has uniforms for")
+        # The same rows with a fixed stride (a free reshape of a C-ordered array).
+        u_rows, u_stride = u.reshape(n_s * u.shape[1], 3), u.shape[1]
     for name, arr in (("s_skill", s_skill), ("s_score", s_score), ("s_apps", s_apps)):
         if arr.shape[0] != n_s:
             raise ValueError(f"{name} has {arr.shape[0]} entries, s_home has {n_s}")
@@ -334,22 +592,24 @@ def match(
     ):
         if arr.shape[0] != n_firms:
             raise ValueError(f"{name} has {arr.shape[0]} entries, firm_muni has {n_firms}")
+    ws = Workspace() if workspace is None else workspace
+    # Performance: indices into the month's small tables are int32 (half the cache
+    # footprint); they count vacancies, applications of a round, cells of the rows and
+    # seekers, all far below 2**31.
     n_buckets = n_munis * n_groups
-    max_apps = n_s * u.shape[1]
+    open_vacancies = int(np.maximum(firm_vac, 0).sum())
+    row_cells = int(np.count_nonzero(reach_w > 0)) * n_groups * n_groups
     hired = np.empty(n_s, dtype=np.int64)
-    with np.errstate(divide="ignore"):  # a zero employability or fit ranks last (-inf)
-        log_score = np.log(s_score)
-        log_fit = np.log(fit_w)
     _match_kernel(
         s_home,
         s_skill,
-        log_score,
+        s_score,
         s_apps,
-        u,
+        u_rows,
+        int(u_stride),
         int(n_rounds),
         reach_w,
         fit_w,
-        log_fit,
         dist,
         float(commute_cost),
         float(noise),
@@ -358,19 +618,40 @@ def match(
         firm_value,
         firm_vac,
         firm_emp,
-        np.zeros(n_buckets, np.int64),
-        np.zeros(n_buckets + 1, np.int64),
-        np.zeros(n_firms, np.int64),
-        np.zeros(n_firms, np.int64),
-        np.zeros(n_munis * n_groups * n_buckets, np.float64),
-        np.zeros(max_apps, np.int64),
-        np.zeros(max_apps, np.int64),
-        np.zeros(max_apps, np.float64),
-        np.zeros(n_firms + 1, np.int64),
-        np.zeros(max_apps, np.int64),
-        np.zeros(n_s, np.int64),
-        np.zeros(n_s, np.float64),
-        np.zeros(n_s, np.int64),
+        ws.get("u_start", n_s),
+        ws.get("log_score", n_s, np.float64),
+        ws.get("log_fit", n_groups * n_groups, np.float64)[: n_groups * n_groups].reshape(
+            n_groups, n_groups
+        ),
+        ws.get("reach_start", n_munis + 1),
+        ws.get("reach_list", n_munis * n_munis, np.int32),
+        ws.get("row_off", n_buckets),
+        ws.get("row_cum", row_cells, np.float64),
+        ws.get("row_bv", row_cells, np.int32),
+        ws.get("row_vstart", row_cells, np.int32),
+        ws.get("row_lfit", row_cells, np.float64),
+        ws.get("row_len", n_buckets),
+        ws.get("row_total", n_buckets, np.float64),
+        ws.get("row_stamp", n_buckets),
+        ws.get("guide_off", n_buckets),
+        ws.get("guide_size", n_buckets),
+        ws.get("guide", 2 * row_cells + n_buckets, np.int32),
+        ws.get("bucket_vac", n_buckets),
+        ws.get("bucket_vstart", n_buckets + 1, np.int32),
+        ws.get("bucket_fill", n_buckets, np.int32),
+        ws.get("open_firm", n_firms, np.int32),
+        ws.get("vac_owner", open_vacancies, np.int32),
+        ws.get("top_start", n_firms + 1, np.int32),
+        ws.get("top_fill", open_vacancies, np.int32),
+        ws.get("top_cap", open_vacancies, np.int32),
+        ws.get("top_seeker", open_vacancies, np.int32),
+        ws.get("top_score", open_vacancies, np.float64),
+        ws.get("top_order", open_vacancies, np.int32),
+        ws.get("kept", -(-max_apps // n_rounds), np.int32),
+        ws.get("best_firm", n_s),
+        ws.get("best_value", n_s, np.float64),
+        ws.get("offered_by", n_s),
+        ws.get("offered", n_s),
         hired,
     )
     return hired
@@ -378,12 +659,21 @@ def match(
 
 # ------------------------------------------------------------------------ separations
 @nb.njit(cache=True)
+def _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by_area):
+    employer[p] = -1
+    status[p] = UNEMPLOYED
+    unemployment_months[p] = 0
+    firm_emp[f] -= 1
+    out_by_area[home[p]] += 1
+
+
+@nb.njit(cache=True)
 def _separate_kernel(
     employer,
     status,
     home,
     unemployment_months,
-    firm_dead,
+    firm_state,
     firm_need,
     firm_left,
     quitters,
@@ -391,38 +681,69 @@ def _separate_kernel(
     firm_emp,
     out_by_area,
 ):
-    n = employer.shape[0]
-    q = 0
-    j = 0
-    n_quit = quitters.shape[0]
+    """Releases of dead and shrinking firms in one pass over persons, then the quitters.
+
+    Performance: the per-person test is one byte per firm (``firm_state``: 0 untouched,
+    1 dead, 2 shrinking), looked up in a table small enough for the cache; the quitters, a
+    few thousand, are handled in a second pass over their own list rather than by merging
+    them into the person loop. A quitter already released by a death or layoff is skipped
+    there, and a quit consumes no uniform, so the result is that of the one-pass rule.
+    """
     released = 0
-    for p in range(n):
-        while q < n_quit and quitters[q] < p:
-            q += 1
+    j = 0
+    for p in range(employer.shape[0]):
         f = employer[p]
         if f < 0:
             continue
-        release = False
-        if firm_dead[f]:
-            release = True
-        if not release and firm_need[f] > 0:
+        state = firm_state[f]
+        if state == 0:
+            continue
+        if state == 2:
             # Selection sampling (Knuth's Algorithm S): keep need/left odds so that exactly
             # firm_need of the firm's workers are laid off, each set equally likely.
-            if u_layoff[j] * firm_left[f] < firm_need[f]:
-                release = True
-                firm_need[f] -= 1
-            firm_left[f] -= 1
+            chosen = u_layoff[j] * firm_left[f] < firm_need[f]
             j += 1
-        if not release and q < n_quit and quitters[q] == p:
-            release = True
-        if release:
-            employer[p] = -1
-            status[p] = UNEMPLOYED
-            unemployment_months[p] = 0
-            firm_emp[f] -= 1
-            out_by_area[home[p]] += 1
+            firm_left[f] -= 1
+            if not chosen:
+                continue
+            firm_need[f] -= 1
+            if firm_need[f] == 0:
+                firm_state[f] = 0  # sample complete: the rest of its workers draw nothing
+        _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by_area)
+        released += 1
+    n = employer.shape[0]
+    for q in range(quitters.shape[0]):
+        p = quitters[q]
+        if p < 0 or p >= n:
+            continue
+        f = employer[p]
+        if f >= 0:
+            _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by_area)
             released += 1
     return released
+
+
+@nb.njit(cache=True)
+def _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left):
+    """Per firm: state (0 untouched, 1 dead, 2 laying off), layoffs due, workers to visit.
+
+    Returns the uniforms the layoffs may consume: one per worker of a firm that lays off.
+    One pass instead of half a dozen numpy temporaries over all firm slots.
+    """
+    needed = 0
+    for f in range(firm_emp.shape[0]):
+        e = firm_emp[f]
+        k = firm_need[f] if firm_need[f] < e else e
+        need[f] = k
+        left[f] = e
+        if firm_dead[f]:
+            firm_state[f] = 1
+        elif k > 0:
+            firm_state[f] = 2
+            needed += e
+        else:
+            firm_state[f] = 0
+    return needed
 
 
 def separate(
@@ -436,20 +757,28 @@ def separate(
     u_layoff: np.ndarray,
     firm_emp: np.ndarray,
     out_by_area: np.ndarray,
+    workspace: Workspace | None = None,
 ) -> int:
     """Move workers into unemployment (erot): firm deaths, layoffs and other separations.
 
     A worker of a dead firm is released. A firm with ``firm_need[f] > 0`` lays off exactly
-    that many of its workers, a uniformly random set, chosen in one pass by selection
-    sampling with one uniform of ``u_layoff`` per worker of such a firm, in person order.
+    that many of its workers (at most all), a uniformly random set, chosen in one pass by
+    selection sampling: its workers are visited in person order and, while layoffs are
+    still needed, each takes the next uniform of ``u_layoff`` (one sequence shared by all
+    firms) and is laid off when (workers still to visit) · u < (layoffs still needed).
     Any other worker listed in ``quitters`` (sorted person indices) leaves too.
     ``employer``, ``status``, ``unemployment_months``, ``firm_emp`` and ``out_by_area``
-    (separations by home municipality) are updated in place. Returns the number released.
+    (separations by home municipality) are updated in place; ``workspace`` holds scratch
+    arrays reused between calls. Returns the number released.
     """
     if quitters.size and np.any(np.diff(quitters) < 0):
         raise ValueError("quitters must be sorted")
-    need = np.minimum(firm_need, firm_emp).astype(np.int64)
-    needed_uniforms = int(firm_emp[(need > 0) & ~firm_dead].sum())
+    ws = Workspace() if workspace is None else workspace
+    n_firms = firm_emp.shape[0]
+    firm_state = ws.get("sep_state", n_firms, np.uint8)
+    need = ws.get("sep_need", n_firms)
+    left = ws.get("sep_left", n_firms)
+    needed_uniforms = _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left)
     if u_layoff.shape[0] < needed_uniforms:
         raise ValueError(f"u_layoff has {u_layoff.shape[0]} uniforms, {needed_uniforms} needed")
     return _separate_kernel(
@@ -457,9 +786,9 @@ def separate(
         status,
         home,
         unemployment_months,
-        firm_dead,
+        firm_state,
         need,
-        firm_emp.copy(),
+        left,
         quitters,
         u_layoff,
         firm_emp,
@@ -470,19 +799,25 @@ def separate(
 def layoff_uniforms_needed(
     firm_need: np.ndarray, firm_emp: np.ndarray, firm_dead: np.ndarray
 ) -> int:
-    """How many uniforms :func:`separate` consumes for these firms."""
+    """How many uniforms :func:`separate` may consume for these firms (an upper bound).
+
+    One per worker of a firm that lays off and does not die; a firm stops drawing once
+    its layoffs are complete, so fewer are usually used, always the first ones, in order.
+    """
     return int(firm_emp[(np.minimum(firm_need, firm_emp) > 0) & ~firm_dead].sum())
 
 
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
 def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor):
+    keep = 1.0 - scarring
     for p in range(status.shape[0]):
-        if status[p] == UNEMPLOYED:
+        st = status[p]
+        if st == UNEMPLOYED:
             unemployment_months[p] += 1
-            e = employability[p] * (1.0 - scarring)
+            e = employability[p] * keep
             employability[p] = e if e > floor else floor
-        else:
+        elif st == EMPLOYED:
             employability[p] += recovery * (base[p] - employability[p])
 
 
@@ -495,7 +830,12 @@ def age(
     recovery: float,
     floor: float,
 ) -> None:
-    """End of month: unemployment lengthens and scars, work restores employability."""
+    """End of month: unemployment lengthens and scars, work restores employability.
+
+    An unemployed person's spell grows by a month and its employability falls by the share
+    ``scarring`` (never below ``floor``); an employed person's recovers the share
+    ``recovery`` of its gap to ``base``. Other statuses are left alone.
+    """
     _age_kernel(
         status,
         unemployment_months,
@@ -516,15 +856,39 @@ def _stocks_kernel(
     for a in range(out.shape[0]):
         for c in range(out.shape[1]):
             out[a, c] = 0.0
+    # Performance: counts go into local integers and are flushed into ``out`` when the
+    # home municipality changes. Persons are stored municipality by municipality, so this
+    # is a few flushes a month, and it removes the chain of read-modify-writes of the same
+    # four cells of ``out`` that bounded the loop. Integer counts give the same floats.
+    cur = -1
+    lf = 0
+    emp = 0
+    unemp = 0
+    lt = 0
     for p in range(home.shape[0]):
         h = home[p]
-        out[h, 0] += 1.0
-        if status[p] == EMPLOYED:
-            out[h, 1] += 1.0
-        elif status[p] == UNEMPLOYED:
-            out[h, 2] += 1.0
-            if unemployment_months[p] >= long_term:
-                out[h, 3] += 1.0
+        if h != cur:
+            if cur >= 0:
+                out[cur, 0] += lf
+                out[cur, 1] += emp
+                out[cur, 2] += unemp
+                out[cur, 3] += lt
+            cur = h
+            lf = 0
+            emp = 0
+            unemp = 0
+            lt = 0
+        st = status[p]
+        lf += 1
+        emp += st == EMPLOYED
+        if st == UNEMPLOYED:
+            unemp += 1
+            lt += unemployment_months[p] >= long_term
+    if cur >= 0:
+        out[cur, 0] += lf
+        out[cur, 1] += emp
+        out[cur, 2] += unemp
+        out[cur, 3] += lt
     for f in range(firm_muni.shape[0]):
         if firm_alive[f]:
             m = firm_muni[f]

@@ -15,7 +15,9 @@ import numpy as np
 from . import kernels
 from .agents import Municipality, Region
 from .collect import METRICS, AreaCollector
+from .governance import record_books
 from .kernels import EMPLOYED, UNEMPLOYED
+from .organising import ServiceSystem
 from .params import Scenario
 from .populations import (
     build_firms,
@@ -76,6 +78,12 @@ class GrowthServicesModel(mesa.Model):
             self.geo.distance_km, m.commuting_reach_km, m.distance_decay_km
         )
         self.fit_w = fit_weights(scenario.skill_groups, m.skill_mismatch_penalty)
+        # One stream per process, all spawned from the seed: a scenario that changes how
+        # often one process draws (services, say) leaves the others' draws unchanged, which
+        # keeps comparisons with common random numbers tight.
+        names = ("demand", "deaths", "separations", "births", "matching", "services")
+        children = np.random.SeedSequence(seed).spawn(len(names))
+        self.streams = {n: np.random.default_rng(c) for n, c in zip(names, children, strict=True)}
         self.persons = build_persons(scenario, self.geo, self.rng)
         self.firms = build_firms(scenario, self.geo, self.persons, self.reach_w, self.rng)
         fp = scenario.firms
@@ -102,19 +110,25 @@ class GrowthServicesModel(mesa.Model):
         ]
         self.region = Region(self, scenario.name, self.municipalities)
 
+        self.services = ServiceSystem(self)
+
         self.collector = AreaCollector(
             self.geo.names, scenario.simulation.months if months is None else months
         )
+        self.metric_index = {name: k for k, name in enumerate(METRICS)}
         self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in _FLOWS}
+        self.kernel_workspace = kernels.Workspace()  # scratch reused every month
+        self.last_stats = self.measure()
         for _ in range(scenario.simulation.burn_in_months):
             self.simulate_month()
-        self.collector.record(self.month, self.measure())
+        self.services.start_observation()
+        self.record()
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         """One month, then its record."""
         self.simulate_month()
-        self.collector.record(self.month, self.measure())
+        self.record()
 
     def simulate_month(self) -> None:
         """The month's schedule (kuukauden kulku)."""
@@ -125,30 +139,53 @@ class GrowthServicesModel(mesa.Model):
         dead = self.firm_deaths()
         self.separations(dead)
         self.firm_births()
+        self.services.plan_and_start(self.month)  # organisers buy services (hankinnat)
         self.post_vacancies()
-        self.job_matching()
+        hired = self.job_matching()
+        self.services.pay_and_book(self.month, hired)  # the month's money
+        self.services.progress()  # services run; completions take effect
         self.unemployment_ageing()
+        self.last_stats = self.measure()
+        self.services.govern(self.month)  # alliance quarter, provider market
+
+    def record(self) -> None:
+        """Store this month's time series row and books."""
+        self.collector.record(self.month, self.last_stats)
+        record_books(self.services, self.month)
 
     # ------------------------------------------------------------------- stages
+    def demand_index(self) -> float:
+        """Aggregate demand this month: 1, or a triangular recession (suhdanne)."""
+        eco = self.scenario.economy
+        t = self.month - eco.shock_start_month
+        if eco.shock_months <= 0 or not 0 <= t < eco.shock_months:
+            return 1.0
+        half = eco.shock_months / 2.0
+        depth = 1.0 - abs(t - half) / half
+        return 1.0 + eco.shock_size * depth
+
     def demand_shocks(self) -> None:
         """Firms' desired size moves: a Laplace shock and a pull back to the baseline.
 
-        The shock's spread falls with size (σ ∝ size^volatility_exponent).
+        The shock's spread falls with size (σ ∝ size^volatility_exponent); the baseline
+        follows the aggregate demand index.
         """
         f, fp = self.firms, self.scenario.firms
         alive = np.flatnonzero(f.alive)
         demand = np.maximum(f.demand[alive], 1e-3)
         sigma = fp.demand_shock_sd * np.maximum(demand, 1.0) ** fp.volatility_exponent
-        shock = self.rng.laplace(0.0, sigma / math.sqrt(2.0))  # Laplace sd = scale·√2
+        shock = self.streams["demand"].laplace(0.0, sigma / math.sqrt(2.0))  # Laplace sd = scale·√2
         log_d = np.log(demand)
-        log_d += fp.mean_reversion * (np.log(f.baseline[alive]) - log_d) + shock
+        target = np.log(f.baseline[alive] * self.demand_index())
+        log_d += fp.mean_reversion * (target - log_d) + shock
         f.demand[alive] = np.exp(log_d)
 
     def firm_deaths(self) -> np.ndarray:
         """Firms die with a probability that falls with size; returns the dead mask."""
         f, fp = self.firms, self.scenario.firms
         p = fp.monthly_death_rate * np.maximum(f.employment, 1) ** fp.death_size_exponent
-        dead = f.alive & (self.rng.random(f.capacity) < p)
+        p *= self.services.survival_factor()
+        dead = f.alive & (self.streams["deaths"].random(f.capacity) < p)
         f.alive[dead] = False
         f.vacancies[dead] = 0
         np.add.at(self.flows["firm_deaths"], f.muni[dead], 1)
@@ -159,8 +196,9 @@ class GrowthServicesModel(mesa.Model):
         p, f = self.persons, self.firms
         desired = np.rint(f.demand).astype(np.int64)
         need = np.where(f.alive, np.maximum(f.employment - desired, 0), 0)
-        quitters = bernoulli_indices(self.rng, p.size, self.scenario.labour.monthly_separation_rate)
-        u_layoff = self.rng.random(kernels.layoff_uniforms_needed(need, f.employment, dead))
+        rng = self.streams["separations"]
+        quitters = bernoulli_indices(rng, p.size, self.scenario.labour.monthly_separation_rate)
+        u_layoff = rng.random(kernels.layoff_uniforms_needed(need, f.employment, dead))
         kernels.separate(
             p.employer,
             p.status,
@@ -172,12 +210,14 @@ class GrowthServicesModel(mesa.Model):
             u_layoff,
             f.employment,
             self.flows["separations"],
+            workspace=self.kernel_workspace,
         )
 
     def firm_births(self) -> None:
         """New firms in each municipality, in proportion to its initial firm count."""
         f, fp = self.firms, self.scenario.firms
-        births = self.rng.poisson(self.birth_rate * f.initial_count)
+        rng = self.streams["births"]
+        births = rng.poisson(self.birth_rate * f.initial_count)
         total = int(births.sum())
         if total == 0:
             return
@@ -188,19 +228,50 @@ class GrowthServicesModel(mesa.Model):
         slots = free[:total]
         shares = fp.skill_demand_shares or self.scenario.labour.skill_shares
         f.muni[slots] = np.repeat(np.arange(self.geo.size, dtype=np.int64), births)
-        f.skill[slots] = self.rng.choice(len(shares), size=total, p=np.asarray(shares))
+        f.skill[slots] = rng.choice(len(shares), size=total, p=np.asarray(shares))
         f.baseline[slots] = (
-            zipf_sizes(self.rng, total, fp.size_zipf_exponent, fp.max_size) * f.size_scale
+            zipf_sizes(rng, total, fp.size_zipf_exponent, fp.max_size) * f.size_scale
         )
         f.demand[slots] = float(fp.startup_size)
         f.productivity[slots] = np.exp(
-            fp.productivity_sd * self.rng.standard_normal(total) - fp.productivity_sd**2 / 2
+            fp.productivity_sd * rng.standard_normal(total) - fp.productivity_sd**2 / 2
         )
         f.employment[slots] = 0
         f.vacancies[slots] = 0
         f.alive[slots] = True
         f.born[slots] = self.month
+        self.services.firms_born(slots, rng)
         self.flows["firm_births"] += births
+
+    def start_firms_for(self, founders: np.ndarray) -> None:
+        """Each founder (start-up grant) starts a one-person firm at home and works in it."""
+        f, fp, p = self.firms, self.scenario.firms, self.persons
+        n = founders.size
+        free = np.flatnonzero(~f.alive & (f.employment == 0))
+        if free.size < n:
+            f.grow(max(n - free.size, f.capacity // 2))
+            free = np.flatnonzero(~f.alive & (f.employment == 0))
+        slots = free[:n]
+        f.muni[slots] = p.home[founders]
+        f.skill[slots] = p.skill[founders]
+        rng = self.streams["services"]
+        f.baseline[slots] = zipf_sizes(rng, n, fp.size_zipf_exponent, fp.max_size) \
+            * f.size_scale
+        f.demand[slots] = 1.0
+        f.productivity[slots] = np.exp(
+            fp.productivity_sd * rng.standard_normal(n) - fp.productivity_sd**2 / 2
+        )
+        f.employment[slots] = 1
+        f.vacancies[slots] = 0
+        f.alive[slots] = True
+        f.born[slots] = self.month
+        self.services.firms_born(slots, rng)
+        p.employer[founders] = slots
+        p.status[founders] = EMPLOYED
+        p.unemployment_months[founders] = 0
+        np.add.at(self.flows["firm_births"], p.home[founders], 1)
+        np.add.at(self.flows["hires"], p.home[founders], 1)
+        np.add.at(self.flows["seekers"], p.home[founders], 1)  # they were seeking this month
 
     def post_vacancies(self) -> None:
         """Every firm below its desired size posts the gap as open vacancies."""
@@ -208,31 +279,45 @@ class GrowthServicesModel(mesa.Model):
         gap = np.rint(f.demand).astype(np.int64) - f.employment
         f.vacancies[:] = np.where(f.alive, np.maximum(gap, 0), 0)
 
-    def job_matching(self) -> None:
-        """Unemployed persons apply, firms rank and offer, persons accept (numba kernel)."""
+    def job_matching(self) -> np.ndarray:
+        """Unemployed persons apply, firms rank and offer, persons accept (numba kernel).
+
+        Services change how many applications a person sends and how firms score them;
+        which vacancies a person sees depends on the cooperation model (vacancy classes,
+        see :func:`sim.cooperation.visibility`). Returns the persons hired.
+        """
         p, f, m = self.persons, self.firms, self.scenario.matching
         seekers = np.flatnonzero(p.status == UNEMPLOYED)
         s_home = p.home[seekers]
         self.flows["seekers"] += np.bincount(s_home, minlength=self.geo.size)
-        s_apps = np.full(seekers.size, m.applications_per_month, dtype=np.int64)
-        u = self.rng.random((seekers.size, m.applications_per_month, 3))
+        apps, boost = self.services.search(seekers, m.applications_per_month, self.month)
+        # Uniforms only for the applications sent, packed seeker after seeker (ragged).
+        u = self.streams["matching"].random((int(apps.sum()), 3))
+        # Vacancy visibility without touching the kernel: each municipality m becomes two
+        # destination areas 2m (open vacancies) and 2m + 1 (known only to its employer
+        # services); homes are the even areas, and reach weights carry the visibility.
+        reach2, dist2 = self.services.expanded_reach(self.reach_w, self.geo.distance_km,
+                                                     self.month)
+        firm_area = 2 * f.muni + self.services.vacancy_class()
         hired = kernels.match(
-            s_home,
+            2 * s_home,
             p.skill[seekers],
-            p.employability[seekers],
-            s_apps,
+            p.employability[seekers] * boost,
+            apps,
             u,
             m.rounds_per_month,
-            self.reach_w,
+            reach2,
             self.fit_w,
-            self.geo.distance_km,
-            f.muni,
+            dist2,
+            firm_area,
             f.skill,
             f.productivity,
             f.vacancies,
             f.employment,
             commute_cost=m.commuting_cost_per_km,
             noise=m.ranking_noise,
+            workspace=self.kernel_workspace,
+            ragged=True,
         )
         ok = hired >= 0
         new = seekers[ok]
@@ -240,6 +325,8 @@ class GrowthServicesModel(mesa.Model):
         p.status[new] = EMPLOYED
         p.unemployment_months[new] = 0
         self.flows["hires"] += np.bincount(s_home[ok], minlength=self.geo.size)
+        self.services.count_hires(new)
+        return new
 
     def unemployment_ageing(self) -> None:
         """Spells lengthen and scar employability; work restores it."""
@@ -253,6 +340,8 @@ class GrowthServicesModel(mesa.Model):
             lab.recovery_rate,
             lab.employability_floor,
         )
+        if self.month >= 1:
+            self.services.state.months_unemployed += self.persons.status != EMPLOYED
 
     # ------------------------------------------------------------- measurement
     def measure(self) -> np.ndarray:
@@ -272,6 +361,7 @@ class GrowthServicesModel(mesa.Model):
         columns = dict(zip(kernels.STOCK_COLUMNS, st.T, strict=True))
         for name, counts in self.flows.items():
             columns[name] = np.append(counts, counts.sum()).astype(np.float64)
+        columns.update(self.services.area_columns())
         with np.errstate(divide="ignore", invalid="ignore"):
             columns["unemployment_rate"] = np.where(
                 columns["labour_force"] > 0, columns["unemployed"] / columns["labour_force"], 0.0

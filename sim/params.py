@@ -12,6 +12,20 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .law import check_law
+from .params_services import (
+    Alliance,
+    Economy,
+    Experiment,
+    HostArrangement,
+    Market,
+    Organisers,
+    Provider,
+    Separate,
+    Services,
+    Targeting,
+)
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A fraction in [0, 1]."""
 
@@ -100,9 +114,11 @@ class Labour(_Strict):
         "variation, Elsby, Hobijn & Şahin 2013).",
     )
     scarring_rate: Share = Field(
-        0.015,
+        0.005,
         description="Relative loss of employability per month of unemployment (scarring); "
-        "per month (assumption).",
+        "per month (assumption; with ranking_noise it sets the long-term share of "
+        "unemployment, calibrated to 41.9 %, Ministry of Economic Affairs and Employment, "
+        "Nov 2025).",
     )
     recovery_rate: Share = Field(
         0.05,
@@ -248,10 +264,11 @@ class Matching(_Strict):
         "weights applications and scales the firm's score (assumption).",
     )
     ranking_noise: float = Field(
-        0.3,
+        1.2,
         ge=0,
         description="Spread of a firm's judgement of an applicant: the score is multiplied "
-        "by exp(noise·v), v uniform with unit variance (assumption).",
+        "by exp(noise·v), v uniform with unit variance (assumption, calibrated with "
+        "labour.scarring_rate to the long-term share of unemployment).",
     )
     commuting_cost_per_km: float = Field(
         0.004,
@@ -276,6 +293,21 @@ class Scenario(_Strict):
     synthetic_region: SyntheticRegion | None = Field(
         None, description="A generated region instead of a list of municipalities."
     )
+    services: Services = Services()
+    targeting: Targeting = Targeting()
+    organisers: Organisers = Organisers()
+    providers: list[Provider] = Field([], description="Service providers of the region.")
+    market: Market = Market()
+    separate: Separate = Separate()
+    economy: Economy = Economy()
+    alliance: Alliance | None = Field(None, description="One alliance ([alliance]).")
+    alliances: list[Alliance] = Field([], description="Further alliances ([[alliances]]).")
+    host_arrangements: list[HostArrangement] = Field(
+        [], description="Host-municipality arrangements (vastuukuntamalli)."
+    )
+    experiment: Experiment | None = Field(
+        None, description="A randomised trial of one service from month 0 ([experiment])."
+    )
 
     @model_validator(mode="after")
     def _one_geography(self) -> Scenario:
@@ -287,7 +319,13 @@ class Scenario(_Strict):
                 raise ValueError("municipality names must be unique")
             if not names:
                 raise ValueError("municipalities must not be empty")
+        check_law(self)
         return self
+
+    @property
+    def all_alliances(self) -> list[Alliance]:
+        """``[alliance]`` followed by ``[[alliances]]``."""
+        return ([self.alliance] if self.alliance is not None else []) + list(self.alliances)
 
     @property
     def skill_groups(self) -> int:

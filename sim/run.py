@@ -16,14 +16,40 @@ from .model import GrowthServicesModel
 from .params import Scenario
 from .scenario import load_scenario
 
+TABLES = ("timeseries", "organisers", "providers", "alliance", "quintiles", "experiment")
+"""The tables of a run, each written as NAME.parquet by ``kasvu run``."""
+
 
 @dataclass(frozen=True)
 class Results:
-    """What one run returns: the scenario as run, its seed, and the monthly time series."""
+    """What one run returns: the scenario as run, its seed, and its tables.
+
+    Attributes:
+        scenario: the scenario as run.
+        seed: the seed used.
+        timeseries: month, area, then :data:`sim.collect.METRICS` (areas and ``ALL``).
+        organisers: month, organiser, kind, alliance, then the books of
+            :data:`sim.finance.ORGANISER_COLUMNS`.
+        providers: month, provider, kind, then :data:`sim.finance.PROVIDER_COLUMNS`.
+        alliance: quarter-end rows of each alliance: phase, target vs actual cost, KRAs,
+            exits (empty without alliances).
+        quintiles: outcomes by quintile of baseline employability at month 0.
+        experiment: employment of a trial's treated and control groups by month (empty
+            without ``[experiment]``).
+    """
 
     scenario: Scenario
     seed: int
-    timeseries: pd.DataFrame  # month, area, then sim.collect.METRICS
+    timeseries: pd.DataFrame
+    organisers: pd.DataFrame
+    providers: pd.DataFrame
+    alliance: pd.DataFrame
+    quintiles: pd.DataFrame
+    experiment: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (:data:`TABLES`)."""
+        return {name: getattr(self, name) for name in TABLES}
 
     def region(self) -> pd.DataFrame:
         """The region's (``ALL``) rows, indexed by month."""
@@ -59,4 +85,14 @@ def run(
         model.step()
         if on_month is not None:
             on_month(model.month)
-    return Results(scenario, model.seed, model.collector.to_frame())
+    sv = model.services
+    return Results(
+        scenario,
+        model.seed,
+        model.collector.to_frame(),
+        sv.organiser_rows.to_frame(),
+        sv.provider_rows.to_frame(),
+        sv.alliance_rows.to_frame(),
+        sv.quintile_table(),
+        sv.trial_rows.to_frame(),
+    )

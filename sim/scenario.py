@@ -63,10 +63,42 @@ def load_scenario(source: str | Path, overrides: typing.Sequence[str] = ()) -> S
         ScenarioError: the file, the key path and what is wrong.
     """
     path = resolve_source(source)
-    data = read_toml(path)
+    data = read_with_base(path)
     for item in overrides:
         apply_override(data, item, str(path))
     return validate(data, str(path))
+
+
+def read_with_base(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file, merged over the file its ``extends`` key names.
+
+    ``extends`` is a built-in name or a path relative to the file. Tables merge key by key;
+    any other value (lists included) replaces the base's.
+    """
+    data = read_toml(path)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str):
+        raise ScenarioError(f"{path}: extends: expected a scenario name or path")
+    relative = path.parent / base_name
+    base_path = relative if relative.is_file() else builtin.path(base_name)
+    if base_path is None:
+        raise ScenarioError(f"{path}: extends: no such scenario {base_name!r}")
+    if base_path.resolve() in seen:
+        raise ScenarioError(f"{path}: extends: {base_name!r} extends itself")
+    base = read_with_base(base_path, (*seen, path.resolve()))
+    return _merge(base, data)
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def validate(data: dict[str, Any], origin: str) -> Scenario:
@@ -75,7 +107,9 @@ def validate(data: dict[str, Any], origin: str) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{origin}: {_key_path(err['loc'], data)}: {_message(err)}" for err in exc.errors()
+            f"{origin}: {_key_path(err['loc'], data)}: {_message(err)}" if err["loc"]
+            else f"{origin}: {_message(err)}"
+            for err in exc.errors()
         ]
         raise ScenarioError("\n".join(lines)) from None
 
@@ -121,7 +155,7 @@ def apply_override(data: dict[str, Any], item: str, origin: str) -> None:
     """
     key, sep, text = item.partition("=")
     if not sep or not key.strip():
-        raise ScenarioError(f"--set {item}: expected key.path=value")
+        raise ScenarioError(f"{origin}: --set {item}: expected key.path=value")
     parts = key.strip().split(".")
     model: type[BaseModel] | None = Scenario
     node: Any = data
@@ -131,26 +165,35 @@ def apply_override(data: dict[str, Any], item: str, origin: str) -> None:
         if isinstance(node, list):
             index = _list_index(node, part)
             if index is None:
-                raise ScenarioError(f"--set {key}: {where}: no such element in {origin}")
+                raise ScenarioError(f"{origin}: --set {key}: {where}: no such element")
             if last:
                 node[index] = parse_value(text)
                 return
             node = node[index]
             continue
         if model is None or part not in model.model_fields:
-            raise ScenarioError(f"--set {key}: {where}: no such key in the scenario schema")
-        annotation = model.model_fields[part].annotation
+            raise ScenarioError(
+                f"{origin}: --set {key}: {where}: no such key in the scenario schema"
+            )
+        field = model.model_fields[part]
+        annotation = field.annotation
         model, is_list = _inner_model(annotation)
         if last:
             node[part] = parse_value(text)
             return
+        if typing.get_origin(annotation) is dict:
+            # A mapping such as alliance.levers: set one key, keeping the defaults of the rest.
+            if not isinstance(node.get(part), dict):
+                node[part] = dict(field.default) if isinstance(field.default, dict) else {}
+            node[part][".".join(parts[depth + 1:])] = parse_value(text)
+            return
         if is_list:
             if not isinstance(node.get(part), list):
-                raise ScenarioError(f"--set {key}: {where}: {origin} has no such list")
+                raise ScenarioError(f"{origin}: --set {key}: {where}: no such list in the file")
             node = node[part]
         else:
             if model is None:
-                raise ScenarioError(f"--set {key}: {where} is a value, not a table")
+                raise ScenarioError(f"{origin}: --set {key}: {where} is a value, not a table")
             node = node.setdefault(part, {})
 
 

@@ -1,0 +1,652 @@
+"""Organising growth services (kasvupalveluiden järjestäminen): units, purchases, payments.
+
+``ServiceSystem`` is the model's service side: each month it forms the purchasing units of
+the cooperation model in force (:mod:`sim.cooperation`), lets them buy services for their
+residents and firms from providers (:mod:`sim.providers`), runs the services
+(:mod:`sim.services`), pays providers under each unit's contract, keeps the organisers'
+books (:mod:`sim.finance`) and governs the alliances quarterly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .cooperation import REGION, AllianceAgent, Unit, unanimity_shares, visibility
+from .finance import ORGANISER_COLUMNS, PROVIDER_COLUMNS, OrganiserBooks, Table
+from .governance import govern
+from .kernels import EMPLOYED
+from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Provider
+from .providers import ServiceProvider, effort_and_order, pick_providers
+from .services import (
+    SERVICE_INDEX,
+    ServiceState,
+    eligible_firms,
+    eligible_persons,
+    firm_column,
+    open_vacancy_class,
+    progress_firms,
+    progress_persons,
+    search_modifiers,
+    start_firms,
+    start_persons,
+    survival_factor,
+)
+
+TRANSFERS = ("wage_subsidy", "start_up_grant")
+"""Services paid by the organiser to the client (or employer), not bought from a provider."""
+
+REFERRAL_POOL = 2
+"""Candidates referred per planned start, so that a provider has a choice (creaming)."""
+
+
+class ServiceSystem:
+    """Organisers, providers and alliances of one model, and their monthly work."""
+
+    def __init__(self, model) -> None:
+        """Build organisers' budgets, providers, alliances and the service state."""
+        sc = model.scenario
+        self.model = model
+        self.sc = sc
+        geo = model.geo
+        self.n_munis = geo.size
+        self.names = ["region", *geo.names]  # organiser names as scenarios spell them
+        org = sc.organisers
+        muni_budget = [org.municipal_budgets.get(n, org.municipal_budget_eur_per_resident * p)
+                       for n, p in zip(geo.names, geo.population, strict=True)]
+        region_budget = org.region_budget_eur_per_year
+        if region_budget is None:
+            region_budget = org.region_budget_eur_per_resident * float(geo.population.sum())
+        self.budget = np.array([region_budget, *muni_budget]) / 12.0
+        self.mix = np.zeros((self.n_munis + 1, len(SERVICES)))
+        for s, share in org.region_mix.items():
+            self.mix[REGION, SERVICE_INDEX[s]] = share
+        for s, share in org.municipal_mix.items():
+            self.mix[1:, SERVICE_INDEX[s]] = share
+        self.index_of = {"region": REGION, **{n: k + 1 for k, n in enumerate(geo.names)}}
+
+        specs = list(sc.providers) or self.default_providers()
+        self.providers = [ServiceProvider(model, k, spec, self.index_of.get(spec.owner, -1))
+                          for k, spec in enumerate(specs)]
+        self.alliances = []
+        for k, spec in enumerate(sc.all_alliances):
+            members = [self.index_of[m] for m in spec.members]
+            pids = [p.index for p in self.providers if p.name in spec.providers]
+            self.alliances.append(AllianceAgent(model, k, spec, members, pids))
+        self.hosts = [(self.index_of[h.host], [self.index_of[m] for m in h.members])
+                      for h in sc.host_arrangements]
+
+        n_p = model.persons.size
+        self.state = ServiceState.empty(n_p, model.firms.capacity)
+        self.state.firm_class[:] = model.streams["services"].random(model.firms.capacity) < \
+            sc.separate.municipal_vacancy_share
+        self.pending = {k: np.full(n_p, -1, np.int64) for k in ("service", "provider", "payer")}
+        self.pending_effort = np.ones(n_p)
+        self.units: dict[str, int] = {}
+        self.unit_list: list[Unit] = []
+        self.month_units: list[int] = []
+        self.books = OrganiserBooks(self.n_munis + 1)
+        self.organiser_rows = Table(("month", "organiser", "kind", "alliance",
+                                     *ORGANISER_COLUMNS))
+        self.provider_rows = Table(("month", "provider", "kind", *PROVIDER_COLUMNS))
+        self.alliance_rows = Table(("month", "alliance", "phase", "members", "target_cost_eur",
+                                    "actual_cost_eur", "kra", "kra_value", "kra_minimum",
+                                    "kra_exceptional", "kra_score", "event"))
+        self.referrals = np.zeros((self.n_munis, 2))  # per municipality: sent, lost (quarter)
+        self.area_spend = np.zeros(self.n_munis)
+        self.area_benefit = np.zeros(self.n_munis)
+        self.unit_spend: dict[int, float] = {}
+        self.alliance_acc: dict[int, np.ndarray] = {}  # client-months, cost, fees this quarter
+        self.provider_cost_q: dict[int, float] = {}  # open-book cost per provider this quarter
+        self.hard_to_help_hires = np.zeros(self.n_munis)  # this quarter, by home
+        self.hard_to_help = np.zeros(n_p, dtype=bool)  # bottom quintile at month 0
+        self.quintile = np.zeros(n_p, dtype=np.int64)
+        self.effort_sum = np.zeros(6)  # by quintile (index 0: before month 0)
+        self.effort_count = np.zeros(6)
+        self.trial: dict[str, np.ndarray] = {}
+        self.trial_rows = Table(("month", "group", "persons", "employed_share"))
+        self._vis_key = None
+        self.vis = visibility(self.n_munis, [], sc.separate.open_market_share)
+
+    def default_providers(self) -> list[Provider]:
+        """Without a provider list, each organiser produces its own services at cost."""
+        org = self.sc.organisers
+        specs = [Provider(name="region own unit", kind="own", owner="region",
+                          services=sorted(s for s, v in org.region_mix.items() if v > 0),
+                          capacity=10**9, cost_factor=1.0, fixed_cost_eur_per_month=0.0)]
+        municipal = sorted(s for s, v in org.municipal_mix.items() if v > 0)
+        specs += [Provider(name=f"{name} own unit", kind="own", owner=name,
+                           services=municipal, capacity=10**9, cost_factor=1.0,
+                           fixed_cost_eur_per_month=0.0)
+                  for name in self.names[1:]]
+        return specs
+
+    # ------------------------------------------------------------ cooperation state
+    def active_alliances(self, month: int) -> list[AllianceAgent]:
+        """Alliances whose levers act this month."""
+        return [a for a in self.alliances if a.members and a.implemented(month)]
+
+    def alliance_of(self, month: int) -> np.ndarray:
+        """Implemented alliance of each organiser this month, -1 if acting separately."""
+        out = np.full(self.n_munis + 1, -1, dtype=np.int64)
+        for a in self.active_alliances(month):
+            out[a.members] = a.index
+        return out
+
+    def build_units(self, month: int) -> list[Unit]:
+        """The purchasing units of this month (separate, host arrangements, alliances)."""
+        units: list[Unit] = []
+        taken = np.zeros(self.n_munis + 1, dtype=bool)
+        lf = np.bincount(self.model.persons.home, minlength=self.n_munis).astype(float)
+        region_left = self.budget[REGION]
+        region_areas = np.ones(self.n_munis, dtype=bool)
+        for a in self.active_alliances(month):
+            contract = a.lever("gain_pain_share") or a.lever("outcome_payment")
+            regime = ("open_book" if a.lever("gain_pain_share")
+                      else "outcome" if a.lever("outcome_payment") else "output")
+            allowed = None
+            if contract:
+                allowed = np.zeros(len(self.providers), dtype=bool)
+                allowed[a.provider_ids] = True
+                for p in self.providers:
+                    if p.kind == "own" and p.owner in a.members:
+                        allowed[p.index] = True
+            munis = [m - 1 for m in a.members if m != REGION]
+            friction = not (a.lever("unified_referrals") and REGION in a.members)
+            if a.lever("pooled_budget"):
+                areas = np.zeros(self.n_munis, dtype=bool)
+                areas[munis] = True
+                orgs = [m for m in a.members if m != REGION]
+                contrib = [self.budget[m] for m in orgs]
+                if REGION in a.members:
+                    part = self.budget[REGION] * lf[munis].sum() / lf.sum()
+                    region_left -= part
+                    region_areas[munis] = False
+                    orgs.insert(0, REGION)
+                    contrib.insert(0, part)
+                contrib = np.asarray(contrib)
+                mix = self._mix(a, (self.mix[orgs] * contrib[:, None]).sum(axis=0))
+                muni_contrib = np.array([self.budget[m + 1] for m in munis])
+                floors = (muni_contrib / muni_contrib.sum() - a.spec.reallocation_tolerance
+                          if muni_contrib.sum() > 0 else np.zeros(len(munis)))
+                unit = Unit(a.name, orgs, contrib, areas, mix, a.index, regime,
+                            regime == "open_book" and a.lever("outcome_payment"), friction,
+                            allowed, list(zip(munis, np.maximum(floors, 0.0), strict=True)))
+                units.append(unit)
+                taken[orgs] = True
+            else:
+                for m in a.members:
+                    if m == REGION:
+                        continue
+                    areas = np.zeros(self.n_munis, dtype=bool)
+                    areas[m - 1] = True
+                    units.append(Unit(self.names[m], [m], np.array([self.budget[m]]), areas,
+                                      self._mix(a, self.mix[m]), a.index, regime,
+                                      regime == "open_book" and a.lever("outcome_payment"),
+                                      friction, allowed))
+                    taken[m] = True
+                if REGION in a.members:
+                    units.append(Unit(self.names[REGION], [REGION], np.array([region_left]),
+                                      region_areas.copy(), self._mix(a, self.mix[REGION]),
+                                      a.index, regime,
+                                      regime == "open_book" and a.lever("outcome_payment"),
+                                      False, allowed))
+                    taken[REGION] = True
+        for host, members in self.hosts:
+            group = [m for m in [host, *members] if not taken[m]]
+            if len(group) > 1:
+                areas = np.zeros(self.n_munis, dtype=bool)
+                areas[[m - 1 for m in group]] = True
+                contrib = self.budget[group]
+                mix = (self.mix[group] * contrib[:, None]).sum(axis=0) / contrib.sum()
+                units.append(Unit(self.names[host] + " host", group, contrib, areas, mix))
+                taken[group] = True
+        if not taken[REGION]:
+            units.insert(0, Unit(self.names[REGION], [REGION], np.array([region_left]),
+                                 region_areas, self.mix[REGION], referral_friction=False))
+        for m in range(1, self.n_munis + 1):
+            if not taken[m]:
+                areas = np.zeros(self.n_munis, dtype=bool)
+                areas[m - 1] = True
+                units.append(Unit(self.names[m], [m], np.array([self.budget[m]]), areas,
+                                  self.mix[m]))
+        # A canonical order (by first organiser) keeps the draws of the random number
+        # generator in the same order whatever the cooperation model: the placebo rests on it.
+        return sorted(units, key=lambda u: min(u.organisers))
+
+    @staticmethod
+    def _mix(a: AllianceAgent, mix: np.ndarray) -> np.ndarray:
+        """A unit's service mix: the plan, moved by joint decisions, summing to 1."""
+        if a.lever("joint_decisions"):
+            mix = mix * a.mix_adjust
+        return mix / mix.sum() if mix.sum() > 0 else mix
+
+    def register(self, units: list[Unit]) -> list[int]:
+        """Stable indices for units across months (payments refer to them)."""
+        out = []
+        for u in units:
+            key = f"{u.name}|{u.alliance}|{','.join(map(str, u.organisers))}"
+            if key not in self.units:
+                self.units[key] = len(self.unit_list)
+                self.unit_list.append(u)
+            else:
+                self.unit_list[self.units[key]] = u
+            out.append(self.units[key])
+        return out
+
+    def vacancy_visibility(self, month: int) -> np.ndarray:
+        """(M, M, 2) visibility of vacancy classes (see :func:`sim.cooperation.visibility`)."""
+        groups = [frozenset(m - 1 for m in a.members if m != REGION)
+                  for a in self.active_alliances(month) if a.lever("shared_vacancies")]
+        groups += [frozenset(m - 1 for m in [h, *ms]) for h, ms in self.hosts]
+        key = tuple(sorted(tuple(sorted(g)) for g in groups))
+        if key != self._vis_key:
+            self._vis_key = key
+            self.vis = visibility(self.n_munis, [set(g) for g in groups],
+                                  self.sc.separate.open_market_share)
+        return self.vis
+
+    def application_factor(self, month: int) -> np.ndarray:
+        """Per municipality: share of applications kept (the integration slowdown)."""
+        factor = np.ones(self.n_munis)
+        for a in self.alliances:
+            if a.lever("joint_office") and a.phase(month) in ("formation", "development"):
+                for m in a.members:
+                    if m != REGION:
+                        factor[m - 1] *= 1.0 - a.spec.transition_slowdown
+        return factor
+
+    # ------------------------------------------------------------------ purchasing
+    def quality(self) -> np.ndarray:
+        """Quality per provider, with index -1 (no provider) mapping to quality 1."""
+        return np.array([*(p.quality for p in self.providers), 1.0])
+
+    def plan_and_start(self, month: int) -> None:
+        """Every unit buys this month's service starts with its money and service mix."""
+        model, st = self.model, self.state
+        self._activate_referrals(month)
+        units = self.build_units(month)
+        self.month_units = self.register(units)
+        load = self._provider_load()
+        # Eligibility is computed once a month over the whole population; each unit then
+        # filters the (much shorter) lists by area, skipping persons another unit took.
+        p, f = model.persons, model.firms
+        st.grow_firms(f.capacity)
+        self._eligible = {}
+        for name in PERSON_SERVICES:
+            # Sorted by home municipality, with slice bounds, so that a municipal unit's
+            # pool is one slice rather than a filter over the whole list.
+            idx = np.flatnonzero(eligible_persons(name, p, st, self.sc.targeting,
+                                                  self.sc.labour.long_term_months))
+            idx = idx[np.argsort(p.home[idx], kind="stable")]
+            bounds = np.searchsorted(p.home[idx], np.arange(self.n_munis + 1))
+            self._eligible[name] = (idx, bounds)
+        self._eligible_firms = {
+            name: np.flatnonzero(eligible_firms(name, f, st, self.sc.targeting, month))
+            for name in FIRM_SERVICES
+        }
+        self._taken = np.zeros(p.size, dtype=bool)
+        for uid in self.month_units:
+            unit = self.unit_list[uid]
+            money = unit.budget - self._fixed_overhead(unit, month)
+            money /= 1.0 + self._overhead_share(unit)
+            for s, share in enumerate(unit.mix):
+                if share <= 0 or money <= 0:
+                    continue
+                name = SERVICES[s]
+                spec = self.sc.services.spec(name)
+                price = self._reference_price(name, unit)
+                expected = money * share / (price * spec.duration_months)
+                whole = int(expected)  # randomised rounding keeps the expected starts
+                starts = whole + int(model.streams["services"].random() < expected - whole)
+                if starts == 0:
+                    continue
+                if name in PERSON_SERVICES:
+                    self._start_person_service(name, unit, uid, starts, load, month)
+                else:
+                    self._start_firm_service(name, unit, uid, starts, load, month)
+
+    def _joint_office(self, unit: Unit, month: int) -> AllianceAgent | None:
+        if unit.alliance < 0:
+            return None
+        a = self.alliances[unit.alliance]
+        return a if a.lever("joint_office") and a.implemented(month) else None
+
+    def _fixed_overhead(self, unit: Unit, month: int) -> float:
+        """Fixed overhead this unit carries per month (paid from its budget)."""
+        a = self._joint_office(unit, month)
+        if a is not None:
+            share = unit.budget / max(self.budget[a.members].sum(), 1e-9)
+            return self.joint_office_month(a) * min(share, 1.0)
+        host = unit.alliance < 0 and len(unit.organisers) > 1
+        n = 1 if host else len(unit.organisers)
+        return self.sc.organisers.overhead_eur_per_year / 12.0 * n
+
+    def joint_office_month(self, a: AllianceAgent) -> float:
+        """Fixed monthly cost of an alliance's joint office."""
+        separate = self.sc.organisers.overhead_eur_per_year / 12.0 * len(a.members)
+        return a.spec.joint_office_fixed_share * separate
+
+    def _overhead_share(self, unit: Unit) -> float:
+        """Variable overhead as a share of this unit's service spend."""
+        a = self._joint_office(unit, self.model.month)
+        return (a.spec.joint_office_share_of_spend if a is not None
+                else self.sc.organisers.overhead_share_of_spend)
+
+    def _reference_price(self, name: str, unit: Unit) -> float:
+        spec = self.sc.services.spec(name)
+        if name in TRANSFERS:
+            return spec.cost_eur_per_month
+        s = SERVICE_INDEX[name]
+        factors = [p.price_factor for p in self.providers if p.active and p.offers[s]
+                   and (unit.allowed is None or unit.allowed[p.index])]
+        return spec.cost_eur_per_month * (float(np.mean(factors)) if factors else 1.0)
+
+    def _provider_load(self) -> np.ndarray:
+        st = self.state
+        need = np.array([self.sc.services.spec(s).capacity_need for s in SERVICES])
+        n = len(self.providers)
+        load = np.zeros(n + 1)
+        active = st.provider >= 0
+        load += np.bincount(st.provider[active], weights=need[st.service[active]],
+                            minlength=n + 1)
+        waiting = self.pending["provider"] >= 0
+        load += np.bincount(self.pending["provider"][waiting],
+                            weights=need[self.pending["service"][waiting]], minlength=n + 1)
+        for col, name in enumerate(FIRM_SERVICES):
+            fp = st.firm_provider[:, col]
+            load += np.bincount(fp[fp >= 0], minlength=n + 1) * need[SERVICE_INDEX[name]]
+        return load[:n]
+
+    def _start_person_service(self, name: str, unit: Unit, uid: int, starts: int,
+                              load: np.ndarray, month: int) -> None:
+        model, st, p = self.model, self.state, self.model.persons
+        spec = self.sc.services.spec(name)
+        idx, bounds = self._eligible[name]
+        if unit.areas.all():
+            pool = idx
+        else:
+            pool = np.concatenate([idx[bounds[m]:bounds[m + 1]]
+                                   for m in np.flatnonzero(unit.areas)])
+        pool = pool[~self._taken[pool]]
+        if pool.size == 0:
+            return
+        if unit.unanimity:
+            candidates = self._unanimous_sample(pool, unit, starts * REFERRAL_POOL)
+        else:
+            candidates = model.streams["services"].choice(
+                pool, size=min(pool.size, starts * REFERRAL_POOL), replace=False)
+        if name in TRANSFERS:
+            chosen = candidates[:starts]
+            providers = np.full(chosen.size, -1, dtype=np.int64)
+            effort = np.ones(chosen.size)
+        else:
+            allowed = unit.allowed if unit.allowed is not None else \
+                np.ones(len(self.providers), dtype=bool)
+            own_ok = np.array([p_.kind != "own" or p_.owner in unit.organisers
+                               or (unit.allowed is not None and unit.allowed[p_.index])
+                               for p_ in self.providers], dtype=bool)
+            chosen, providers, effort = self._assign(name, unit, candidates, starts,
+                                                     allowed & own_ok, load)
+        if chosen.size == 0:
+            return
+        self._taken[chosen] = True
+        municipal = REGION not in unit.organisers
+        sep = self.sc.separate
+        if municipal and unit.referral_friction and name not in TRANSFERS:
+            homes = p.home[chosen]
+            np.add.at(self.referrals[:, 0], homes, 1.0)
+            if sep.referral_loss > 0:
+                lost = model.streams["services"].random(chosen.size) < sep.referral_loss
+                np.add.at(self.referrals[:, 1], homes[lost], 1.0)
+                keep = ~lost
+                chosen, providers, effort = chosen[keep], providers[keep], effort[keep]
+            if sep.referral_delay_months > 0:
+                st.referral_wait[chosen] = sep.referral_delay_months
+                self.pending["service"][chosen] = SERVICE_INDEX[name]
+                self.pending["provider"][chosen] = providers
+                self.pending["payer"][chosen] = uid
+                self.pending_effort[chosen] = effort
+                return
+        elif municipal and name not in TRANSFERS:
+            np.add.at(self.referrals[:, 0], p.home[chosen], 1.0)
+        self._begin(chosen, SERVICE_INDEX[name], providers, uid, effort, month, spec)
+
+    def _begin(self, idx, service, providers, uid, effort, month, spec) -> None:
+        start_persons(self.state, idx, service, providers, uid, effort, month,
+                      spec.duration_months, self.sc.market.outcome_follow_up_months)
+        q = self.quintile[idx]  # 0 before month 0: not counted in the tables
+        np.add.at(self.effort_sum, q, np.broadcast_to(effort, idx.shape))
+        np.add.at(self.effort_count, q, 1.0)
+        if np.ndim(uid) == 0 and uid >= 0 and self.unit_list[uid].alliance >= 0:
+            self.alliances[self.unit_list[uid].alliance].service_starts[service] += idx.size
+        if SERVICES[service] == "start_up_grant":
+            self.model.start_firms_for(idx)
+
+    def _activate_referrals(self, month: int) -> None:
+        st = self.state
+        waiting = np.flatnonzero(st.referral_wait > 0)
+        if waiting.size == 0:
+            return
+        st.referral_wait[waiting] -= 1
+        due = waiting[st.referral_wait[waiting] == 0]
+        st.referral_wait[due] = -1
+        still = due[self.model.persons.status[due] != EMPLOYED]
+        for s in np.unique(self.pending["service"][still]):
+            idx = still[self.pending["service"][still] == s]
+            spec = self.sc.services.spec(SERVICES[s])
+            self._begin(idx, int(s), self.pending["provider"][idx], self.pending["payer"][idx],
+                        self.pending_effort[idx], month, spec)
+        for arr in self.pending.values():
+            arr[due] = -1
+
+    def _unanimous_sample(self, pool: np.ndarray, unit: Unit, size: int) -> np.ndarray:
+        """Sample clients across member municipalities under the unanimity rule."""
+        rng, home = self.model.streams["services"], self.model.persons.home[pool]
+        munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
+        floors = np.array([f for _, f in unit.unanimity])
+        counts = np.array([(home == m).sum() for m in munis], dtype=float)
+        shares = unanimity_shares(counts, floors)
+        take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
+                          counts.astype(int))
+        out = [rng.choice(pool[home == m], size=t, replace=False)
+               for m, t in zip(munis, take, strict=True) if t > 0]
+        others = pool[~np.isin(home, munis)]
+        if others.size:
+            out.append(rng.choice(others, size=min(others.size, size), replace=False))
+        return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+
+    def _assign(self, name, unit, candidates, starts, allowed, load):
+        """Providers take clients: in their preferred order, up to capacity and ``starts``."""
+        s = SERVICE_INDEX[name]
+        spec = self.sc.services.spec(name)
+        price = self._reference_price(name, unit)
+        emp = self.model.persons.employability[candidates]
+        effort, order = effort_and_order(unit.regime, price, spec.cost_eur_per_month,
+                                         spec.duration_months, self.sc.market, emp,
+                                         self.model.streams["services"])
+        chosen = candidates[order][:starts]
+        effort = effort[order][:starts]
+        providers = pick_providers(self.providers, s, allowed, load, spec.capacity_need,
+                                   chosen.size)
+        n = providers.size
+        return chosen[:n], providers, effort[:n]
+
+    def _start_firm_service(self, name, unit, uid, starts, load, month) -> None:
+        model, f = self.model, self.model.firms
+        pool = self._eligible_firms[name]
+        pool = pool[unit.areas[f.muni[pool]] & (self.state.firm_left[pool, firm_column(name)]
+                                                 == 0)]
+        if pool.size == 0:
+            return
+        chosen = model.streams["services"].choice(pool, size=min(pool.size, starts), replace=False)
+        allowed = unit.allowed if unit.allowed is not None else \
+            np.ones(len(self.providers), dtype=bool)
+        spec = self.sc.services.spec(name)
+        providers = pick_providers(self.providers, SERVICE_INDEX[name], allowed, load,
+                                   spec.capacity_need, chosen.size)
+        chosen = chosen[: providers.size]
+        if chosen.size:
+            strength = self.quality()[providers]
+            start_firms(self.state, f, chosen, name, providers, uid, strength,
+                        self.sc.services)
+
+    # ---------------------------------------------------------------- month's close
+    def progress(self) -> None:
+        """Services run a month; completions add their effects."""
+        q = self.quality()
+        progress_persons(self.state, self.model.persons, self.sc.services, q)
+        progress_firms(self.state)
+
+    def track_cost(self, unit: Unit, month: int, client_months: int, cost: float, fee: float,
+                   provider: int) -> None:
+        """Accumulate open-book cost for the alliances it belongs to (target vs actual)."""
+        for a in self.alliances:
+            mine = unit.alliance == a.index
+            developing = (a.phase(month) == "development" and unit.alliance < 0
+                          and set(unit.organisers) <= set(a.members))
+            if mine or developing:
+                acc = self.alliance_acc.setdefault(a.index, np.zeros(3))
+                acc += (client_months, cost, fee)
+                if mine:
+                    self.provider_cost_q[provider] = self.provider_cost_q.get(provider, 0.0) + cost
+
+    def pay_and_book(self, month: int, hired: np.ndarray) -> None:
+        """Pay providers and transfers, book overheads, benefits and taxes."""
+        from .accounts import close_month
+
+        close_month(self, month, hired)
+
+    def govern(self, month: int) -> None:
+        """Quarterly alliance governance: phases, KRA, gain/pain, bonus, exits."""
+        govern(self, month)
+
+    # ------------------------------------------------------- hooks for the model
+    def start_observation(self) -> None:
+        """Month 0: reset per-person counters; fix employability quintiles for the tables."""
+        st, p = self.state, self.model.persons
+        st.ever_served[:] = False
+        st.outcome_paid[:] = False
+        st.months_unemployed[:] = 0
+        edges = np.quantile(p.base_employability, [0.2, 0.4, 0.6, 0.8])
+        self.quintile = np.searchsorted(edges, p.base_employability, side="right") + 1
+        self.hard_to_help = self.quintile == 1
+        self.effort_sum[:] = 0.0
+        self.effort_count[:] = 0.0
+        for provider in self.providers:  # providers' books start at month 0 too
+            provider.cash = 0.0
+        if self.sc.experiment is not None:
+            self._start_experiment()
+
+    def _start_experiment(self) -> None:
+        """Randomise the eligible into the tested service (treated) or not (control)."""
+        exp, st, p = self.sc.experiment, self.state, self.model.persons
+        eligible = np.flatnonzero(eligible_persons(exp.service, p, st, self.sc.targeting,
+                                                   self.sc.labour.long_term_months))
+        treated = self.model.streams["services"].random(eligible.size) < exp.treated_share
+        self.trial = {"treated": eligible[treated], "control": eligible[~treated]}
+        spec = self.sc.services.spec(exp.service)
+        idx = self.trial["treated"]
+        self._begin(idx, SERVICE_INDEX[exp.service], np.full(idx.size, -1, dtype=np.int64), -1,
+                    np.ones(idx.size), 0, spec)
+        self.trial_rows = Table(("month", "group", "persons", "employed_share"))
+        self.record_trial(0)
+
+    def record_trial(self, month: int) -> None:
+        """Each trial group's employment share this month."""
+        status = self.model.persons.status
+        for group, idx in self.trial.items():
+            share = float((status[idx] == EMPLOYED).mean()) if idx.size else np.nan
+            self.trial_rows.append(month, group, int(idx.size), share)
+
+    def survival_factor(self) -> np.ndarray:
+        """Death-rate multiplier of each firm from its running firm services."""
+        self.state.grow_firms(self.model.firms.capacity)
+        return survival_factor(self.state, self.model.firms, self.sc.services)
+
+    def firms_born(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+        """New firms: no services, and a vacancy class drawn like the initial firms'."""
+        st = self.state
+        st.grow_firms(self.model.firms.capacity)
+        st.firm_left[slots] = 0
+        st.firm_provider[slots] = -1
+        st.firm_payer[slots] = -1
+        st.firm_class[slots] = rng.random(slots.size) < \
+            self.sc.separate.municipal_vacancy_share
+
+    def search(self, seekers: np.ndarray, base_apps: int, month: int):
+        """Applications and score multipliers of the seekers this month."""
+        apps, boost = search_modifiers(self.state, self.model.persons, self.sc.services,
+                                       self.quality(), base_apps,
+                                       self.model.streams["services"])
+        factor = self.application_factor(month)
+        apps_s = apps[seekers]
+        if (factor < 1.0).any():
+            apps_s = np.rint(apps_s * factor[self.model.persons.home[seekers]]).astype(np.int64)
+        return apps_s, boost[seekers]
+
+    def expanded_reach(self, reach: np.ndarray, dist: np.ndarray, month: int):
+        """Reach and distance over (municipality, vacancy class) destinations.
+
+        Home h is row 2h; destination 2m + c is municipality m's class-c vacancies.
+        """
+        vis = self.vacancy_visibility(month)
+        key = (id(reach), self._vis_key)
+        if getattr(self, "_reach_key", None) != key:
+            m = self.n_munis
+            reach2 = np.zeros((2 * m, 2 * m))
+            dist2 = np.zeros((2 * m, 2 * m))
+            for c in (0, 1):
+                reach2[0::2, c::2] = reach * vis[:, :, c]
+                dist2[0::2, c::2] = dist
+            self._reach2, self._dist2, self._reach_key = reach2, dist2, key
+        return self._reach2, self._dist2
+
+    def vacancy_class(self) -> np.ndarray:
+        """Visibility class of each firm's vacancies now."""
+        self.state.grow_firms(self.model.firms.capacity)
+        return open_vacancy_class(self.state, self.model.firms)
+
+    def count_hires(self, hired: np.ndarray) -> None:
+        """Hires of the hard to help (a KRA), and jobs after each service (joint decisions)."""
+        hard = hired[self.hard_to_help[hired]]
+        np.add.at(self.hard_to_help_hires, self.model.persons.home[hard], 1.0)
+        st = self.state
+        due = hired[(st.outcome_service[hired] >= 0) & (st.outcome_until[hired] >= self.model.month)
+                    & (st.outcome_payer[hired] >= 0)]
+        for a in self.alliances:
+            mine = np.array([self.unit_list[u].alliance == a.index
+                             for u in st.outcome_payer[due]], dtype=bool)
+            np.add.at(a.service_jobs, st.outcome_service[due[mine]], 1.0)
+
+    def area_columns(self) -> dict[str, np.ndarray]:
+        """Per-area service columns of the time series (region total appended)."""
+        st, p, f = self.state, self.model.persons, self.model.firms
+        m = self.n_munis
+        clients = np.bincount(p.home[st.service >= 0], minlength=m).astype(float)
+        served_firms = (st.firm_left[: f.capacity] > 0).any(axis=1) & f.alive
+        clients += np.bincount(f.muni[served_firms], minlength=m)
+        cols = {"service_spend_eur": self.area_spend, "clients_in_services": clients,
+                "municipal_benefit_cost_eur": self.area_benefit}
+        return {k: np.append(v, v.sum()) for k, v in cols.items()}
+
+    def add_provider(self, spec) -> None:
+        """A new provider enters the market."""
+        self.providers.append(ServiceProvider(self.model, len(self.providers), spec, -1))
+
+    def quintile_table(self):
+        """Outcomes by quintile of baseline employability at month 0 (creaming, parking)."""
+        st, p = self.state, self.model.persons
+        rows = []
+        for q in range(1, 6):
+            sel = self.quintile == q
+            n = int(sel.sum())
+            effort = (self.effort_sum[q] / self.effort_count[q] if self.effort_count[q]
+                      else np.nan)
+            rows.append((q, n, float((p.status[sel] == EMPLOYED).mean()) if n else 0.0,
+                         float(st.ever_served[sel].mean()) if n else 0.0,
+                         float(st.outcome_paid[sel].mean()) if n else 0.0,
+                         float(st.months_unemployed[sel].mean()) if n else 0.0,
+                         float(effort)))
+        return Table(("quintile", "persons", "employed_share", "ever_served_share",
+                      "outcome_paid_share", "mean_months_unemployed",
+                      "mean_effort")).rows_from(rows)

@@ -1,0 +1,157 @@
+"""Service providers (palveluntuottajat) as Mesa agents, and the rules of their market.
+
+A provider has capacity, unit cost, price, quality and cash; it learns, chooses whom to
+serve first and how hard to try under its contract, and enters or leaves the market by
+profitability. Payment regimes:
+
+- ``output`` (suoriteperusteinen, separate action): a price per client-month.
+- ``outcome`` (tulosperusteinen): an attachment share of the price, the rest as an outcome
+  payment when the client finds a job within the follow-up. Without differential prices a
+  provider prefers clients likely to find work (creaming) and gives little effort to the
+  others (parking).
+- ``open_book`` (allianssin kolmiosainen maksu): actual costs plus a fee, and a quarterly
+  gain/pain share on target vs actual cost (:mod:`sim.cooperation`).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from .params_services import SERVICES, Market, Provider
+
+EXPECTED_OUTCOME_SLOPE = 0.6
+"""A provider's rule of thumb: P(job within follow-up) ≈ slope × employability."""
+
+KINDS = ("external", "third_sector", "own")
+
+
+class ServiceProvider(mesa.Agent):
+    """A provider: external firm, third-sector body or an organiser's own unit."""
+
+    def __init__(self, model: mesa.Model, index: int, spec: Provider, owner: int) -> None:
+        """Create the provider; ``owner`` is the owning organiser's index or -1."""
+        super().__init__(model)
+        self.index = index
+        self.name = spec.name
+        self.kind = spec.kind
+        self.owner = owner
+        self.offers = np.array([s in spec.services for s in SERVICES])
+        self.capacity = float(spec.capacity)
+        self.cost_factor = spec.cost_factor  # × catalogue cost per client-month
+        self.initial_cost_factor = spec.cost_factor
+        self.price_factor = spec.price_factor
+        self.quality = spec.quality
+        self.fixed_cost = spec.fixed_cost_eur_per_month
+        self.cash = 0.0
+        self.active = True
+        self.quarter_clients = 0
+        self.quarter_revenue = 0.0
+        self.quarter_cost = 0.0
+        self.reset_month()
+
+    def reset_month(self) -> None:
+        """Clear this month's ledger."""
+        self.clients = 0
+        self.revenue = 0.0
+        self.cost = 0.0
+        self.gain_pain = 0.0
+        self.kra_bonus = 0.0
+
+    def close_month(self, learning_per_year: float, joint_learning: float,
+                    best_quality: float) -> None:
+        """Book fixed cost and cash; learn from this month's clients.
+
+        Variable costs (client-months × cost) are booked as clients are served.
+        """
+        self.cost += self.fixed_cost if self.active else 0.0
+        self.cash += self.revenue + self.gain_pain + self.kra_bonus - self.cost
+        self.quarter_revenue += self.revenue + self.gain_pain + self.kra_bonus
+        self.quarter_cost += self.cost
+        if self.active and self.capacity > 0:
+            use = min(self.clients / self.capacity, 1.0)
+            self.quality *= 1.0 + joint_learning * learning_per_year / 12.0 * use
+            if joint_learning > 1.0 and best_quality > self.quality:
+                # Joint learning: practice spreads from the best provider in the alliance.
+                self.quality += 0.02 * (joint_learning - 1.0) * (best_quality - self.quality)
+            self.quality = min(self.quality, 3.0)
+
+    @property
+    def margin(self) -> float:
+        """This month's revenue minus cost, EUR."""
+        return self.revenue + self.gain_pain + self.kra_bonus - self.cost
+
+
+def expected_outcome(employability: np.ndarray) -> np.ndarray:
+    """The provider's estimate of a client's chance of a job within the follow-up."""
+    return np.clip(EXPECTED_OUTCOME_SLOPE * employability, 0.0, 1.0)
+
+
+def outcome_price(price, months, market: Market, employability: np.ndarray) -> np.ndarray:
+    """Outcome payment for each client: the withheld price times the multiplier.
+
+    ``price`` (per month) and ``months`` may be scalars or per-client arrays. With
+    differential prices the payment is scaled so that its expected value is the same for
+    every client (payment groups by employability).
+    """
+    base = (1.0 - market.attachment_share) * price * months * market.outcome_price_multiplier
+    if market.differential_prices:
+        p = np.maximum(expected_outcome(employability), 0.05)
+        return base * (expected_outcome(np.array([0.7]))[0] / p)
+    return np.broadcast_to(base, employability.shape).astype(float)
+
+
+def effort_and_order(regime: str, price: float, unit_cost: float, months: int,
+                     market: Market, employability: np.ndarray,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """How hard a provider tries for each client, and in what order it takes them.
+
+    Under output pay or open books every client gets effort 1 in random order. Under
+    outcome pay a client whose expected outcome payment covers the withheld price gets
+    ``outcome_effort``, the others ``parking_effort`` (parking), and clients are taken in
+    order of their chance of a job (creaming: when capacity runs short, the hard to help are
+    the ones left out).
+
+    Returns:
+        (effort per client, order in which to take them).
+    """
+    n = employability.shape[0]
+    if regime != "outcome":
+        return np.ones(n), rng.permutation(n)
+    p = expected_outcome(employability)
+    payoff = p * outcome_price(price, months, market, employability)
+    worth = payoff >= (1.0 - market.attachment_share) * price * months
+    effort = np.where(worth, market.outcome_effort, market.parking_effort)
+    order = np.argsort(-payoff, kind="stable")
+    return effort, order
+
+
+def pick_providers(providers: list[ServiceProvider], service: int, allowed: np.ndarray,
+                   load: np.ndarray, need: float, count: int) -> np.ndarray:
+    """Providers for ``count`` clients of ``service``: best quality per euro first.
+
+    Args:
+        providers: all providers.
+        service: service index.
+        allowed: mask of providers this purchasing unit may buy from.
+        load: client-slots each provider has in use; updated in place.
+        need: capacity a client uses.
+        count: clients to place.
+
+    Returns:
+        int64 array of provider indices, one per placed client (may be shorter than count
+        when capacity runs out).
+    """
+    candidates = [p for p in providers
+                  if p.active and p.offers[service] and allowed[p.index]]
+    candidates.sort(key=lambda p: (-p.quality / p.price_factor, p.index))
+    out: list[int] = []
+    for p in candidates:
+        if len(out) >= count:
+            break
+        free = p.capacity - load[p.index]
+        take = int(min(count - len(out), np.floor(free / need) if need > 0 else count))
+        if take > 0:
+            out.extend([p.index] * take)
+            load[p.index] += take * need
+    return np.asarray(out, dtype=np.int64)

@@ -1,0 +1,245 @@
+"""Services (palvelut): who is eligible, what a service does while it runs and when it ends.
+
+Eight services (DESIGN §3), five for jobseekers and three for firms. Their state lives in
+arrays beside the populations; every function here is a vectorised rule over those arrays,
+with no knowledge of who pays or who produces (that is :mod:`sim.cooperation` and
+:mod:`sim.providers`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kernels import EMPLOYED, UNEMPLOYED
+from .params_services import FIRM_SERVICES, SERVICES, Services, Targeting
+from .populations import Firms, Persons
+
+SERVICE_INDEX = {name: k for k, name in enumerate(SERVICES)}
+NONE = -1
+
+
+@dataclass
+class ServiceState:
+    """Service attributes of persons and firms, one array per attribute.
+
+    Persons hold at most one service at a time; a referral waits ``referral_wait`` months
+    before its service starts. A firm may hold each firm service at once (one column each).
+    """
+
+    service: np.ndarray  # int64 person's current service index or -1
+    months_left: np.ndarray  # int64 months left in it
+    provider: np.ndarray  # int64 provider index or -1
+    payer: np.ndarray  # int64 purchasing unit paying for it, or -1
+    effort: np.ndarray  # float64 provider's effort for this client
+    started: np.ndarray  # int64 month it started
+    outcome_until: np.ndarray  # int64 last month in which a job counts as its outcome
+    outcome_provider: np.ndarray  # int64 provider owed an outcome payment, or -1
+    outcome_payer: np.ndarray  # int64 unit that would pay it
+    outcome_service: np.ndarray  # int64 service the outcome belongs to
+    subsidy_left: np.ndarray  # int64 months of wage subsidy left in a subsidised job
+    referral_wait: np.ndarray  # int64 months until a referred service starts, -1 none
+    ever_served: np.ndarray  # bool started any service since month 0
+    outcome_paid: np.ndarray  # bool an outcome payment was made for this person
+    months_unemployed: np.ndarray  # int64 months unemployed since month 0
+    firm_left: np.ndarray  # int64 (firms × firm services) months left
+    firm_provider: np.ndarray  # int64 (firms × firm services)
+    firm_payer: np.ndarray  # int64 (firms × firm services)
+    firm_class: np.ndarray  # int64 vacancy visibility class: 0 open, 1 municipality-known
+
+    @classmethod
+    def empty(cls, n_persons: int, n_firms: int) -> ServiceState:
+        """No one in a service, no firm served, every vacancy open."""
+        minus = lambda n: np.full(n, NONE, dtype=np.int64)  # noqa: E731
+        k = len(FIRM_SERVICES)
+        return cls(
+            minus(n_persons), np.zeros(n_persons, np.int64), minus(n_persons),
+            minus(n_persons), np.ones(n_persons), np.zeros(n_persons, np.int64),
+            minus(n_persons), minus(n_persons), minus(n_persons), minus(n_persons),
+            np.zeros(n_persons, np.int64), minus(n_persons), np.zeros(n_persons, bool),
+            np.zeros(n_persons, bool), np.zeros(n_persons, np.int64),
+            np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
+            np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
+        )
+
+    def grow_firms(self, capacity: int) -> None:
+        """Match the firm arrays to a grown firm table."""
+        extra = capacity - self.firm_left.shape[0]
+        if extra <= 0:
+            return
+        k = self.firm_left.shape[1]
+        self.firm_left = np.vstack([self.firm_left, np.zeros((extra, k), np.int64)])
+        self.firm_provider = np.vstack([self.firm_provider, np.full((extra, k), NONE, np.int64)])
+        self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int64)])
+        self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int64)])
+
+    def in_service(self) -> np.ndarray:
+        """Mask of persons in a person service now."""
+        return self.service >= 0
+
+
+def firm_column(name: str) -> int:
+    """Column of firm service ``name`` in the firm arrays."""
+    return FIRM_SERVICES.index(name)
+
+
+def eligible_persons(name: str, persons: Persons, state: ServiceState, tg: Targeting,
+                     long_term_months: int) -> np.ndarray:
+    """Mask of persons eligible for person service ``name`` now (kohderyhmä)."""
+    free = (persons.status == UNEMPLOYED) & (state.service < 0) & (state.referral_wait < 0)
+    months = persons.unemployment_months
+    if name == "coaching":
+        return free
+    if name == "training":
+        return free & (months >= tg.training_after_months)
+    if name == "wage_subsidy":
+        return free & (months >= max(tg.wage_subsidy_after_months, 0))
+    if name == "rehabilitation":
+        return (free & (persons.employability < tg.rehabilitation_below_employability)
+                & (months >= long_term_months))
+    if name == "start_up_grant":
+        return free & (persons.employability > tg.start_up_above_employability)
+    raise ValueError(f"{name} is not a person service")
+
+
+def eligible_firms(name: str, firms: Firms, state: ServiceState, tg: Targeting,
+                   month: int) -> np.ndarray:
+    """Mask of firms eligible for firm service ``name`` now."""
+    free = firms.alive & (state.firm_left[: firms.capacity, firm_column(name)] == 0)
+    if name == "business_advisory":
+        return free & (firms.employment <= tg.advisory_max_firm_size)
+    if name == "growth_funding":
+        median = np.median(firms.productivity[firms.alive]) if firms.alive.any() else 0.0
+        return free & (firms.productivity > median) & (month - firms.born >= 12)
+    if name == "recruitment":
+        return free & (firms.vacancies > 0)
+    raise ValueError(f"{name} is not a firm service")
+
+
+def search_modifiers(state: ServiceState, persons: Persons, catalogue: Services,
+                     quality: np.ndarray, base_apps: int,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Applications per month and score multiplier of every person, from their services.
+
+    Args:
+        state: service state.
+        persons: the labour force.
+        catalogue: service specs.
+        quality: quality of each provider (index by provider number).
+        base_apps: applications per month without a service (job-search obligation).
+        rng: generator for rounding expected applications to whole ones.
+
+    Returns:
+        (applications int64 per person, score multiplier float64 per person).
+    """
+    n = persons.size
+    apps = np.full(n, base_apps, dtype=np.int64)
+    boost = np.ones(n)
+    active = np.flatnonzero(state.service >= 0)
+    if active.size == 0:
+        return apps, boost
+    svc = state.service[active]
+    strength = quality[state.provider[active]] * state.effort[active]
+    extra = np.array([catalogue.spec(s).extra_applications for s in SERVICES])[svc]
+    lock = np.array([catalogue.spec(s).lock_in for s in SERVICES])[svc]
+    score = np.array([catalogue.spec(s).score_boost for s in SERVICES])[svc]
+    expected = (base_apps + extra * np.minimum(strength, 2.0)) * (1.0 - lock)
+    # Randomised rounding keeps the expected count, so a lock-in of 30 % costs 30 % of the
+    # applications on average, not a rounded 25 % or 50 %.
+    apps[active] = np.floor(expected + rng.random(active.size)).astype(np.int64)
+    boost[active] = 1.0 + score * strength
+    return apps, boost
+
+
+def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: np.ndarray,
+                  payer: int, effort: np.ndarray, month: int, months: int,
+                  follow_up: int) -> None:
+    """Put persons ``idx`` into ``service`` with their providers and efforts."""
+    state.service[idx] = service
+    state.months_left[idx] = months
+    state.provider[idx] = provider
+    state.payer[idx] = payer
+    state.effort[idx] = effort
+    state.started[idx] = month
+    state.outcome_until[idx] = month + months + follow_up
+    state.outcome_provider[idx] = provider
+    state.outcome_payer[idx] = payer
+    state.outcome_service[idx] = service
+    state.ever_served[idx] = True
+
+
+def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
+                     quality: np.ndarray) -> None:
+    """A month in person services: rehabilitation restores, completions add their gains.
+
+    A person who found a job leaves the service, except that a wage subsidy follows its
+    holder into the job for the months left (the subsidy is paid while they stay).
+    """
+    active = np.flatnonzero(state.service >= 0)
+    if active.size:
+        svc = state.service[active]
+        strength = quality[state.provider[active]] * state.effort[active]
+        recovery = np.array([catalogue.spec(s).recovery_per_month for s in SERVICES])[svc]
+        gap = persons.base_employability[active] - persons.employability[active]
+        persons.employability[active] += np.clip(recovery * strength, 0, 1) * np.maximum(gap, 0)
+        hired = persons.status[active] == EMPLOYED
+        subsidy = hired & (svc == SERVICE_INDEX["wage_subsidy"])
+        state.subsidy_left[active[subsidy]] = state.months_left[active[subsidy]]
+        state.months_left[active] -= 1
+        done = (state.months_left[active] <= 0) & ~hired
+        finished = active[done]
+        gain = np.array([catalogue.spec(s).employability_gain for s in SERVICES])
+        g = gain[state.service[finished]] * strength[done]
+        persons.base_employability[finished] = np.minimum(
+            persons.base_employability[finished] + g, 1.0)
+        persons.employability[finished] = np.minimum(persons.employability[finished] + g, 1.0)
+        ended = active[done | hired]
+        state.service[ended] = NONE
+        state.months_left[ended] = 0
+        state.provider[ended] = NONE
+        state.payer[ended] = NONE
+    working = np.flatnonzero(state.subsidy_left > 0)
+    if working.size:
+        still = persons.status[working] == EMPLOYED
+        state.subsidy_left[working[still]] -= 1
+        state.subsidy_left[working[~still]] = 0
+
+
+def progress_firms(state: ServiceState) -> None:
+    """A month in firm services: effects land at the start, months run down."""
+    served = state.firm_left > 0
+    state.firm_left[served] -= 1
+    ended = served & (state.firm_left == 0)
+    state.firm_provider[ended] = NONE
+    state.firm_payer[ended] = NONE
+
+
+def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
+                provider: np.ndarray, payer: int, strength: np.ndarray,
+                spec_catalogue: Services) -> None:
+    """Start firm service ``name`` for firms ``idx``: its effect applies at once."""
+    col = firm_column(name)
+    spec = spec_catalogue.spec(name)
+    state.firm_left[idx, col] = spec.duration_months
+    state.firm_provider[idx, col] = provider
+    state.firm_payer[idx, col] = payer
+    firms.productivity[idx] *= 1.0 + spec.productivity_gain * strength
+    firms.baseline[idx] *= 1.0 + spec.growth_gain * strength
+
+
+def survival_factor(state: ServiceState, firms: Firms, catalogue: Services) -> np.ndarray:
+    """Per-firm multiplier of the death rate from the firm services running now."""
+    factor = np.ones(firms.capacity)
+    for name in FIRM_SERVICES:
+        gain = catalogue.spec(name).survival_gain
+        if gain:
+            factor[state.firm_left[: firms.capacity, firm_column(name)] > 0] *= 1.0 - gain
+    return factor
+
+
+def open_vacancy_class(state: ServiceState, firms: Firms) -> np.ndarray:
+    """Visibility class of each firm's vacancies: a recruitment service opens them to all."""
+    cls = state.firm_class[: firms.capacity].copy()
+    cls[state.firm_left[: firms.capacity, firm_column("recruitment")] > 0] = 0
+    return cls

@@ -1,0 +1,271 @@
+"""Slow, obvious pure-Python references of the numba kernels in :mod:`sim.kernels`.
+
+Each reference is written from the rules stated in the kernel's docstring (and the design
+brief, §4), with plain loops, lists, dicts and ``sorted``; none of the kernels' workspaces,
+binary searches, counting sorts or partial selection sorts appear here.
+
+The kernels draw no random numbers of their own: every uniform they use is drawn by the
+caller and passed in, and these references consume the same uniforms in the same way. A
+kernel and its reference are therefore the same deterministic function of their inputs, so
+the tests assert IDENTICAL results (the same matches, the same layoffs, the same numbers),
+not merely statistically similar ones. There is no legitimate source of a different order.
+
+The references take numpy arrays (or anything indexable) and return fresh Python lists; they
+never modify their inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+EMPLOYED = 0
+UNEMPLOYED = 1
+
+
+def _log(x: float) -> float:
+    """Natural log with log(0) = -inf (a zero employability or fit ranks last)."""
+    return -math.inf if x == 0 else math.log(x)
+
+
+def match(
+    s_home,
+    s_skill,
+    s_score,
+    s_apps,
+    u,
+    n_rounds,
+    reach_w,
+    fit_w,
+    dist,
+    firm_muni,
+    firm_skill,
+    firm_value,
+    firm_vac,
+    firm_emp,
+    commute_cost=0.0,
+    noise=0.0,
+):
+    """Reference of :func:`sim.kernels.match`.
+
+    Returns:
+        (hired, vacancies, employment): each seeker's hiring firm or -1, and the firms'
+        vacancies and employment after the month.
+    """
+    n_seekers = len(s_home)
+    n_firms = len(firm_muni)
+    n_munis = len(reach_w)
+    n_groups = len(fit_w)
+    vac = [int(v) for v in firm_vac]
+    emp = [int(e) for e in firm_emp]
+    hired = [-1] * n_seekers
+    sqrt3 = math.sqrt(3.0)
+
+    for rd in range(n_rounds):
+        # Open vacancies at the start of the round, bucketed by (municipality, skill):
+        # bucket b = muni * n_groups + skill holds its open firms in index order.
+        bucket_firms = {b: [] for b in range(n_munis * n_groups)}
+        for f in range(n_firms):
+            if vac[f] > 0:
+                bucket_firms[int(firm_muni[f]) * n_groups + int(firm_skill[f])].append(f)
+        bucket_vac = {b: sum(vac[f] for f in firms) for b, firms in bucket_firms.items()}
+
+        # Applications of this round: seekers in order, then their applications in order.
+        applications = []  # (seeker, firm, score); its list position is its send order
+        for i in range(n_seekers):
+            if hired[i] >= 0:
+                continue
+            home, skill = int(s_home[i]), int(s_skill[i])
+            # A vacancy's weight is reach × fit; a bucket's is that times its vacancies.
+            weights = []
+            for m in range(n_munis):
+                for g in range(n_groups):
+                    b = m * n_groups + g
+                    weight = 0.0
+                    if reach_w[home][m] > 0 and bucket_vac[b] > 0:
+                        weight = reach_w[home][m] * fit_w[skill][g] * bucket_vac[b]
+                    weights.append(weight)
+            cumulative = []
+            running = 0.0
+            for weight in weights:
+                running += weight
+                cumulative.append(running)
+            total = cumulative[-1]
+            if total <= 0:
+                continue  # nothing within reach: no application goes out
+            for a in range(int(s_apps[i])):
+                if a % n_rounds != rd:
+                    continue
+                target = u[i][a][0] * total
+                b = next(k for k, c in enumerate(cumulative) if c > target)
+                target = u[i][a][1] * bucket_vac[b]
+                running_vac = 0
+                for f in bucket_firms[b]:
+                    running_vac += vac[f]
+                    if running_vac > target:
+                        break
+                score = (
+                    _log(s_score[i])
+                    + _log(fit_w[skill][int(firm_skill[f])])
+                    + noise * sqrt3 * (2.0 * u[i][a][2] - 1.0)
+                )
+                applications.append((i, f, score))
+
+        # Each firm ranks its applications (higher score first, earlier application on
+        # ties) and offers its vacancies to its best distinct applicants.
+        offers = {}  # seeker -> firms offering, in firm order
+        for f in range(n_firms):
+            if vac[f] <= 0:
+                continue
+            mine = [k for k, app in enumerate(applications) if app[1] == f]
+            ranked = sorted(mine, key=lambda k: (-applications[k][2], k))
+            offered = []
+            for k in ranked:
+                if len(offered) == vac[f]:
+                    break
+                seeker = applications[k][0]
+                if seeker not in offered:
+                    offered.append(seeker)
+            for seeker in offered:
+                offers.setdefault(seeker, []).append(f)
+
+        # Each seeker accepts its best offer: pay minus commuting cost, the first on ties.
+        for i, firms in sorted(offers.items()):
+            best, best_value = -1, -math.inf
+            for f in firms:
+                value = firm_value[f] - commute_cost * dist[int(s_home[i])][int(firm_muni[f])]
+                if value > best_value:
+                    best, best_value = f, value
+            if best >= 0:
+                hired[i] = best
+                vac[best] -= 1
+                emp[best] += 1
+    return hired, vac, emp
+
+
+def separate(
+    employer,
+    status,
+    home,
+    unemployment_months,
+    firm_dead,
+    firm_need,
+    quitters,
+    u_layoff,
+    firm_emp,
+    n_areas,
+):
+    """Reference of :func:`sim.kernels.separate`.
+
+    Workers of dead firms go. A firm that must shed ``need`` of its ``n`` workers picks them
+    by selection sampling (Knuth's Algorithm S): its workers are visited in person order;
+    while the sample is incomplete, each visited worker takes the next uniform ``U`` of
+    ``u_layoff`` (one sequence shared by all firms) and is selected when
+    ``(workers still to visit) · U < (layoffs still needed)``. Anyone else listed in
+    ``quitters`` leaves too.
+
+    Returns:
+        dict with employer, status, unemployment_months, firm_emp (lists), out_by_area
+        (separations by home municipality) and released (their number).
+    """
+    employer = [int(e) for e in employer]
+    status = [int(s) for s in status]
+    months = [int(m) for m in unemployment_months]
+    emp = [int(e) for e in firm_emp]
+    out_by_area = [0] * n_areas
+    quitting = {int(q) for q in quitters}
+
+    workers = {}  # firm -> its workers in person order
+    for p, f in enumerate(employer):
+        if f >= 0:
+            workers.setdefault(f, []).append(p)
+    to_visit = {f: len(ps) for f, ps in workers.items()}
+    still_needed = {f: min(max(int(firm_need[f]), 0), len(ps)) for f, ps in workers.items()}
+
+    uniforms = iter(u_layoff)
+    leaving = []
+    for p, f in enumerate(employer):
+        if f < 0:
+            continue
+        if firm_dead[f]:
+            leaving.append(p)
+            continue
+        if still_needed[f] > 0:
+            chosen = next(uniforms) * to_visit[f] < still_needed[f]
+            to_visit[f] -= 1
+            if chosen:
+                still_needed[f] -= 1
+                leaving.append(p)
+                continue
+        if p in quitting:
+            leaving.append(p)
+
+    for p in leaving:
+        emp[employer[p]] -= 1
+        employer[p] = -1
+        status[p] = UNEMPLOYED
+        months[p] = 0
+        out_by_area[int(home[p])] += 1
+    return {
+        "employer": employer,
+        "status": status,
+        "unemployment_months": months,
+        "firm_emp": emp,
+        "out_by_area": out_by_area,
+        "released": len(leaving),
+    }
+
+
+def age(status, unemployment_months, employability, base, scarring, recovery, floor):
+    """Reference of :func:`sim.kernels.age`: returns (unemployment_months, employability).
+
+    An unemployed person's spell grows by a month and loses ``scarring`` of employability
+    (never below ``floor``); an employed person recovers ``recovery`` of the gap to base.
+    """
+    months = [int(m) for m in unemployment_months]
+    score = [float(e) for e in employability]
+    for p, st in enumerate(status):
+        if st == UNEMPLOYED:
+            months[p] += 1
+            score[p] = max(score[p] * (1.0 - scarring), floor)
+        elif st == EMPLOYED:
+            score[p] = score[p] + recovery * (base[p] - score[p])
+    return months, score
+
+
+STOCK_COLUMNS = (
+    "labour_force",
+    "employed",
+    "unemployed",
+    "long_term_unemployed",
+    "firms",
+    "firm_employment",
+    "vacancies",
+)
+
+
+def stocks(
+    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, n_areas
+):
+    """Reference of :func:`sim.kernels.stocks`: a list of rows, areas then the region.
+
+    Persons count in their home municipality; living firms, their employment and their
+    vacancies in the firm's municipality. The last row sums the areas.
+    """
+    rows = [dict.fromkeys(STOCK_COLUMNS, 0) for _ in range(n_areas)]
+    for p, h in enumerate(home):
+        row = rows[int(h)]
+        row["labour_force"] += 1
+        if status[p] == EMPLOYED:
+            row["employed"] += 1
+        elif status[p] == UNEMPLOYED:
+            row["unemployed"] += 1
+            if unemployment_months[p] >= long_term:
+                row["long_term_unemployed"] += 1
+    for f, m in enumerate(firm_muni):
+        if firm_alive[f]:
+            row = rows[int(m)]
+            row["firms"] += 1
+            row["firm_employment"] += int(firm_emp[f])
+            row["vacancies"] += int(firm_vac[f])
+    region = {c: sum(row[c] for row in rows) for c in STOCK_COLUMNS}
+    return [[float(row[c]) for c in STOCK_COLUMNS] for row in [*rows, region]]
