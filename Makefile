@@ -12,11 +12,19 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,app]"
+	# Debian's chromium for the dashboard's browser test (never `playwright install`).
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y chromium) || echo "chromium not installed: browser test will be skipped"
 	touch $(STAMP)
 
+# The default comparison: Pirkanmaa acting separately vs. in an alliance, five years, five
+# paired replications, then the report (figures and HTML) of that comparison.
+REPS ?= 5
+LANG_REPORT ?= fi
 run: setup
-	$(BIN)/kasvu run pirkanmaa-separate --out out/pirkanmaa-separate
+	$(BIN)/kasvu compare pirkanmaa-separate pirkanmaa-alliance --reps $(REPS) --out out/pirkanmaa
+	$(BIN)/kasvu report out/pirkanmaa --lang $(LANG_REPORT)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -24,6 +24,8 @@ def charge(system, uid: int, amount: float, areas: np.ndarray | None = None,
     unit = system.unit_list[uid]
     system.books.add(column, unit.organisers, unit.contribution, amount)
     system.unit_spend[uid] = system.unit_spend.get(uid, 0.0) + amount
+    key = tuple(unit.organisers)
+    system.key_spend[key] = system.key_spend.get(key, 0.0) + amount
     if areas is not None and amount:
         w = np.ones(areas.size) if weights is None else weights
         np.add.at(system.area_spend, areas, amount * w / w.sum())
@@ -97,6 +99,8 @@ def pay_outcomes(system, month: int, hired: np.ndarray) -> None:
                                 st.outcome_payer[due])
     amount = outcome_price(factor[provider] * cost[service], months[service],
                            system.sc.market, persons.base_employability[due])
+    open_book = np.array([u.regime == "open_book" for u in system.unit_list])[payer]
+    amount = np.where(open_book, system.sc.market.outcome_bonus_share * amount, amount)
     key = payer * (len(system.providers) + 1) + provider
     for k in np.unique(key):
         sel = key == k
@@ -179,6 +183,7 @@ def close_month(system, month: int, hired: np.ndarray) -> None:
     system.books.reset()
     system.books.values["budget_eur"][:] = system.budget
     system.unit_spend = {}
+    system.key_spend = {}
     system.area_spend[:] = 0.0
     for provider in system.providers:
         provider.reset_month()

@@ -78,12 +78,7 @@ class GrowthServicesModel(mesa.Model):
             self.geo.distance_km, m.commuting_reach_km, m.distance_decay_km
         )
         self.fit_w = fit_weights(scenario.skill_groups, m.skill_mismatch_penalty)
-        # One stream per process, all spawned from the seed: a scenario that changes how
-        # often one process draws (services, say) leaves the others' draws unchanged, which
-        # keeps comparisons with common random numbers tight.
-        names = ("demand", "deaths", "separations", "births", "matching", "services")
-        children = np.random.SeedSequence(seed).spawn(len(names))
-        self.streams = {n: np.random.default_rng(c) for n, c in zip(names, children, strict=True)}
+        self.streams = self.month_streams()
         self.persons = build_persons(scenario, self.geo, self.rng)
         self.firms = build_firms(scenario, self.geo, self.persons, self.reach_w, self.rng)
         fp = scenario.firms
@@ -111,6 +106,7 @@ class GrowthServicesModel(mesa.Model):
         self.region = Region(self, scenario.name, self.municipalities)
 
         self.services = ServiceSystem(self)
+        self.organic_demand = float(self.firms.baseline[self.firms.alive].sum())
 
         self.collector = AreaCollector(
             self.geo.names, scenario.simulation.months if months is None else months
@@ -124,6 +120,21 @@ class GrowthServicesModel(mesa.Model):
         self.services.start_observation()
         self.record()
 
+    STREAMS = ("demand", "deaths", "separations", "births", "matching", "services")
+    """Random streams, one per process."""
+
+    def month_streams(self) -> dict[str, np.random.Generator]:
+        """This month's generator of each process, seeded by (seed, process, month).
+
+        Common random numbers: a scenario that changes how often one process draws
+        (services, say) leaves the other processes' draws unchanged, and every month starts
+        all streams afresh, so that a difference in one month does not shift the random
+        numbers of all later months.
+        """
+        month = self.month + 1_000_000  # burn-in months are negative
+        return {name: np.random.default_rng([self.seed, k, month])
+                for k, name in enumerate(self.STREAMS)}
+
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         """One month, then its record."""
@@ -133,6 +144,7 @@ class GrowthServicesModel(mesa.Model):
     def simulate_month(self) -> None:
         """The month's schedule (kuukauden kulku)."""
         self.month += 1
+        self.streams = self.month_streams()
         for counts in self.flows.values():
             counts[:] = 0
         self.demand_shocks()
@@ -167,16 +179,21 @@ class GrowthServicesModel(mesa.Model):
     def demand_shocks(self) -> None:
         """Firms' desired size moves: a Laplace shock and a pull back to the baseline.
 
-        The shock's spread falls with size (σ ∝ size^volatility_exponent); the baseline
-        follows the aggregate demand index.
+        The shock's spread falls with size (σ ∝ size^volatility_exponent). Aggregate demand
+        is set by the economy: births and deaths reallocate the region's organic demand
+        between firms (its total follows the demand index), while the baseline that growth
+        funding added (``policy_gain``) adds to it as long as the funded firm lives.
         """
         f, fp = self.firms, self.scenario.firms
         alive = np.flatnonzero(f.alive)
         demand = np.maximum(f.demand[alive], 1e-3)
         sigma = fp.demand_shock_sd * np.maximum(demand, 1.0) ** fp.volatility_exponent
-        shock = self.streams["demand"].laplace(0.0, sigma / math.sqrt(2.0))  # Laplace sd = scale·√2
+        shock = self.streams["demand"].laplace(0.0, sigma / math.sqrt(2.0))  # sd = scale·√2
         log_d = np.log(demand)
-        target = np.log(f.baseline[alive] * self.demand_index())
+        gain = f.policy_gain[alive]
+        organic = f.baseline[alive] - gain
+        scale = self.organic_demand / max(organic.sum(), 1e-9)
+        target = np.log(np.maximum((organic * scale + gain) * self.demand_index(), 1e-3))
         log_d += fp.mean_reversion * (target - log_d) + shock
         f.demand[alive] = np.exp(log_d)
 
@@ -240,6 +257,7 @@ class GrowthServicesModel(mesa.Model):
         f.vacancies[slots] = 0
         f.alive[slots] = True
         f.born[slots] = self.month
+        f.policy_gain[slots] = 0.0
         self.services.firms_born(slots, rng)
         self.flows["firm_births"] += births
 
@@ -265,6 +283,7 @@ class GrowthServicesModel(mesa.Model):
         f.vacancies[slots] = 0
         f.alive[slots] = True
         f.born[slots] = self.month
+        f.policy_gain[slots] = 0.0
         self.services.firms_born(slots, rng)
         p.employer[founders] = slots
         p.status[founders] = EMPLOYED
@@ -299,6 +318,10 @@ class GrowthServicesModel(mesa.Model):
         reach2, dist2 = self.services.expanded_reach(self.reach_w, self.geo.distance_km,
                                                      self.month)
         firm_area = 2 * f.muni + self.services.vacancy_class()
+        # Only firms screening applicants this month can fill their vacancies; the others'
+        # stay open (a vacancy lasts about 1 / recruiting_share months).
+        screening = self.streams["matching"].random(f.capacity) < m.recruiting_share
+        open_now = np.where(screening, f.vacancies, 0)
         hired = kernels.match(
             2 * s_home,
             p.skill[seekers],
@@ -312,13 +335,14 @@ class GrowthServicesModel(mesa.Model):
             firm_area,
             f.skill,
             f.productivity,
-            f.vacancies,
+            open_now,
             f.employment,
             commute_cost=m.commuting_cost_per_km,
             noise=m.ranking_noise,
             workspace=self.kernel_workspace,
             ragged=True,
         )
+        f.vacancies[screening] = open_now[screening]
         ok = hired >= 0
         new = seekers[ok]
         p.employer[new] = hired[ok]

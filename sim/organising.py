@@ -95,6 +95,9 @@ class ServiceSystem:
         self.area_spend = np.zeros(self.n_munis)
         self.area_benefit = np.zeros(self.n_munis)
         self.unit_spend: dict[int, float] = {}
+        self.key_spend: dict[tuple[int, ...], float] = {}  # spend by paying organisers
+        self.service_money: dict[int, float] = {}  # unit → money for services this month
+        self.pacing: dict[tuple[int, ...], float] = {}  # organisers → pace of starts
         self.alliance_acc: dict[int, np.ndarray] = {}  # client-months, cost, fees this quarter
         self.provider_cost_q: dict[int, float] = {}  # open-book cost per provider this quarter
         self.hard_to_help_hires = np.zeros(self.n_munis)  # this quarter, by home
@@ -289,6 +292,8 @@ class ServiceSystem:
             unit = self.unit_list[uid]
             money = unit.budget - self._fixed_overhead(unit, month)
             money /= 1.0 + self._overhead_share(unit)
+            self.service_money[uid] = max(money, 0.0)
+            money *= self.pacing.get(tuple(unit.organisers), 1.0)
             for s, share in enumerate(unit.mix):
                 if share <= 0 or money <= 0:
                     continue
@@ -515,6 +520,27 @@ class ServiceSystem:
         from .accounts import close_month
 
         close_month(self, month, hired)
+        self._pace()
+
+    def _pace(self) -> None:
+        """Budget discipline: each unit scales next month's starts by its spend vs money.
+
+        Plans assume list prices and full take-up; wage subsidies paid only when a job is
+        found, outcome fees, capacity limits and open-book costs make the real spend differ.
+        Each purchasing unit (keyed by its organisers, so that the key survives the change
+        of cooperation model) corrects its pace gently, so that in the long run every model
+        spends about the same money: the comparison is of organisation, not of budgets.
+        """
+        for uid in self.month_units:
+            unit = self.unit_list[uid]
+            key = tuple(unit.organisers)
+            target = self.service_money.get(uid, 0.0)
+            spent = self.key_spend.get(key, 0.0)
+            pace = self.pacing.get(key, 1.0)
+            if target > 0:
+                ratio = target / spent if spent > 0 else 2.0
+                pace = float(np.clip(pace * ratio ** 0.2, 0.25, 4.0))
+            self.pacing[key] = pace
 
     def govern(self, month: int) -> None:
         """Quarterly alliance governance: phases, KRA, gain/pain, bonus, exits."""

@@ -270,6 +270,12 @@ class Matching(_Strict):
         "by exp(noise·v), v uniform with unit variance (assumption, calibrated with "
         "labour.scarring_rate to the long-term share of unemployment).",
     )
+    recruiting_share: Share = Field(
+        0.6,
+        description="Share of firms with open vacancies that screen and hire in a month; a "
+        "vacancy stays open about 1 / share months (calibrated to an open-vacancy stock of "
+        "about 1.1 % of jobs: Statistics Finland's vacancy survey, under 30,000 in Q2 2025).",
+    )
     commuting_cost_per_km: float = Field(
         0.004,
         ge=0,

@@ -294,6 +294,11 @@ class Market(_Strict):
     outcome_price_multiplier: float = Field(
         2.5, ge=0, description="Outcome payment as a multiple of the withheld output price."
     )
+    outcome_bonus_share: float = Field(
+        0.25, ge=0, le=1, description="Under open books (gain/pain share) with outcome payment, "
+        "the share of the outcome payment still paid per job on top of costs and fee "
+        "(assumption: costs are already covered)."
+    )
     differential_prices: bool = Field(
         False, description="Outcome prices rise for clients of low employability (payment "
         "groups), which removes the motive to cream."

@@ -120,6 +120,12 @@ class Firms:
     born: np.ndarray  # int64 month of birth (negative during burn-in and at start)
     size_scale: float = 1.0  # baselines are Zipf draws times this
     initial_count: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    policy_gain: np.ndarray = field(default_factory=lambda: np.zeros(0))  # float64 baseline
+    # added by growth funding, employees; it adds to aggregate demand while the firm lives
+
+    def __post_init__(self) -> None:
+        if self.policy_gain.shape[0] != self.capacity:
+            self.policy_gain = np.zeros(self.capacity)
 
     @property
     def capacity(self) -> int:
@@ -138,6 +144,7 @@ class Firms:
             "vacancies",
             "alive",
             "born",
+            "policy_gain",
         ):
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.zeros(extra, dtype=old.dtype)]))

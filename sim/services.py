@@ -225,7 +225,9 @@ def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
     state.firm_provider[idx, col] = provider
     state.firm_payer[idx, col] = payer
     firms.productivity[idx] *= 1.0 + spec.productivity_gain * strength
-    firms.baseline[idx] *= 1.0 + spec.growth_gain * strength
+    gain = firms.baseline[idx] * spec.growth_gain * strength
+    firms.baseline[idx] += gain
+    firms.policy_gain[idx] += gain
 
 
 def survival_factor(state: ServiceState, firms: Firms, catalogue: Services) -> np.ndarray:
