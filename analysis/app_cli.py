@@ -12,6 +12,8 @@ import argparse
 import os
 import sys
 
+from sim import ScenarioError
+
 APP = "analysis.app"
 """The module Solara serves (a module name, so that its imports are the package's)."""
 DEFAULT_PORT = 8765
@@ -24,7 +26,7 @@ def add_subcommand(sub) -> dict:
     """Register ``kasvu app``; returns ``{"app": handler}`` for the CLI's command table."""
     p_app = sub.add_parser("app", help="start the interactive what-if dashboard")
     p_app.add_argument("--port", type=_port, default=DEFAULT_PORT,
-                       help=f"port on localhost (default {DEFAULT_PORT}; 0 picks a free one)")
+                       help=f"port on localhost (default {DEFAULT_PORT})")
     p_app.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
     p_app.add_argument("--scenario", default=None,
@@ -38,8 +40,8 @@ def add_subcommand(sub) -> dict:
 
 def _port(text: str) -> int:
     value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a port number 0..65535, got {value}")
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number 1..65535, got {value}")
     return value
 
 
@@ -56,11 +58,14 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     Raises:
         ScenarioError: the scenario is not a built-in one or does not validate.
     """
-    from .app_state import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for
+    from .app_state import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
 
     scenario = args.scenario or DEFAULT_SCENARIO
     months = args.months or DEFAULT_MONTHS
     defaults_for(scenario, months=months)  # fails here, with the key, not in the browser
+    if scenario not in scenario_choices():
+        raise ScenarioError(f"{scenario}: the dashboard offers the built-in scenarios with "
+                            "listed municipalities: " + ", ".join(scenario_choices()))
     return {
         "KASVU_APP_SCENARIO": scenario,
         "KASVU_APP_MONTHS": str(months),
@@ -73,8 +78,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     """``kasvu app``: serve the dashboard until interrupted."""
     os.environ.update(app_environment(args))  # before Solara reads its settings
     try:
-        import mesa.visualization  # noqa: F401 - SolaraViz and its dependencies
         from solara.__main__ import cli as solara_cli
+
+        from . import app  # noqa: F401 - SolaraViz and the rest of the dashboard's needs
     except ImportError as exc:
         print(f"kasvu: error: {INSTALL_HINT} ({exc})", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -173,3 +173,91 @@ def visibility(n_munis: int, groups: list[set[int]], open_share: float) -> np.nd
         if idx.size:
             vis[np.ix_(idx, idx, [1])] = 1.0
     return vis
+
+
+def build_units(system, month: int) -> list[Unit]:
+    """The purchasing units of this month (separate, host arrangements, alliances)."""
+    units: list[Unit] = []
+    taken = np.zeros(system.n_munis + 1, dtype=bool)
+    lf = np.bincount(system.model.persons.home, minlength=system.n_munis).astype(float)
+    region_left = system.budget[REGION]
+    region_areas = np.ones(system.n_munis, dtype=bool)
+    for a in system.active_alliances(month):
+        contract = a.lever("gain_pain_share") or a.lever("outcome_payment")
+        regime = ("open_book" if a.lever("gain_pain_share")
+                  else "outcome" if a.lever("outcome_payment") else "output")
+        allowed = None
+        if contract:
+            allowed = np.zeros(len(system.providers), dtype=bool)
+            allowed[a.provider_ids] = True
+            for p in system.providers:
+                if p.kind == "own" and p.owner in a.members:
+                    allowed[p.index] = True
+        munis = [m - 1 for m in a.members if m != REGION]
+        friction = not (a.lever("unified_referrals") and REGION in a.members)
+        if a.lever("pooled_budget"):
+            areas = np.zeros(system.n_munis, dtype=bool)
+            areas[munis] = True
+            orgs = [m for m in a.members if m != REGION]
+            contrib = [system.budget[m] for m in orgs]
+            if REGION in a.members:
+                part = system.budget[REGION] * lf[munis].sum() / lf.sum()
+                region_left -= part
+                region_areas[munis] = False
+                orgs.insert(0, REGION)
+                contrib.insert(0, part)
+            contrib = np.asarray(contrib)
+            mix = unit_mix(a, (system.mix[orgs] * contrib[:, None]).sum(axis=0))
+            muni_contrib = np.array([system.budget[m + 1] for m in munis])
+            floors = (muni_contrib / muni_contrib.sum() - a.spec.reallocation_tolerance
+                      if muni_contrib.sum() > 0 else np.zeros(len(munis)))
+            unit = Unit(a.name, orgs, contrib, areas, mix, a.index, regime,
+                        regime == "open_book" and a.lever("outcome_payment"), friction,
+                        allowed, list(zip(munis, np.maximum(floors, 0.0), strict=True)))
+            units.append(unit)
+            taken[orgs] = True
+        else:
+            for m in a.members:
+                if m == REGION:
+                    continue
+                areas = np.zeros(system.n_munis, dtype=bool)
+                areas[m - 1] = True
+                units.append(Unit(system.names[m], [m], np.array([system.budget[m]]), areas,
+                                  unit_mix(a, system.mix[m]), a.index, regime,
+                                  regime == "open_book" and a.lever("outcome_payment"),
+                                  friction, allowed))
+                taken[m] = True
+            if REGION in a.members:
+                units.append(Unit(system.names[REGION], [REGION], np.array([region_left]),
+                                  region_areas.copy(), unit_mix(a, system.mix[REGION]),
+                                  a.index, regime,
+                                  regime == "open_book" and a.lever("outcome_payment"),
+                                  False, allowed))
+                taken[REGION] = True
+    for host, members in system.hosts:
+        group = [m for m in [host, *members] if not taken[m]]
+        if len(group) > 1:
+            areas = np.zeros(system.n_munis, dtype=bool)
+            areas[[m - 1 for m in group]] = True
+            contrib = system.budget[group]
+            mix = (system.mix[group] * contrib[:, None]).sum(axis=0) / contrib.sum()
+            units.append(Unit(system.names[host] + " host", group, contrib, areas, mix))
+            taken[group] = True
+    if not taken[REGION]:
+        units.insert(0, Unit(system.names[REGION], [REGION], np.array([region_left]),
+                             region_areas, system.mix[REGION], referral_friction=False))
+    for m in range(1, system.n_munis + 1):
+        if not taken[m]:
+            areas = np.zeros(system.n_munis, dtype=bool)
+            areas[m - 1] = True
+            units.append(Unit(system.names[m], [m], np.array([system.budget[m]]), areas,
+                              system.mix[m]))
+    # A canonical order (by first organiser) keeps the draws of the random number
+    # generator in the same order whatever the cooperation model: the placebo rests on it.
+    return sorted(units, key=lambda u: min(u.organisers))
+
+def unit_mix(a: AllianceAgent, mix: np.ndarray) -> np.ndarray:
+    """A unit's service mix: the plan, moved by joint decisions, summing to 1."""
+    if a.lever("joint_decisions"):
+        mix = mix * a.mix_adjust
+    return mix / mix.sum() if mix.sum() > 0 else mix
