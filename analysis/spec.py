@@ -46,6 +46,7 @@ from sim.params import Scenario
 from sim.scenario import (
     ScenarioError,
     apply_override,
+    key_path,
     read_toml,
     read_with_base,
     resolve_source,
@@ -292,7 +293,10 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None) -> Sweep
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise SpecError(
-            "\n".join(f"{path}: {_loc(err['loc'], data)}: {_msg(err)}" for err in exc.errors())
+            "\n".join(
+                f"{path}: {key_path(err['loc'], data, label='key')}: {_msg(err)}"
+                for err in exc.errors()
+            )
         ) from None
     base_path = _resolve_base(spec.base, path)
     base_data = read_with_base(base_path)
@@ -393,19 +397,6 @@ def toml_value(value: Any) -> str:
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
-def _loc(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
-    out = ""
-    node: Any = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("key"), str):
-                out += f" ({node['key']})"
-        else:
-            out += ("." if out else "") + str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out or "(top level)"
 
 
 def _msg(err: dict[str, Any]) -> str:

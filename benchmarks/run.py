@@ -48,6 +48,8 @@ import mesa  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
+from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
+from sweep_bench import bench_rows  # noqa: E402
 
 from sim import load_scenario  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
@@ -317,7 +319,15 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.no_naive_finland or args.quick):
         finland_naive = bench_pair("finland-synthetic", 1, 2)
 
+    sweep_rows = []
+    if not args.quick:
+        log("sweep: runs per hour with 1 and 2 local workers")
+        sweep_rows = bench_rows()
+
     lines = render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args)
+    if sweep_rows:
+        lines += ["", "## Sweeps: runs per hour with 1 and 2 local workers", "",
+                  *SWEEP_HEADER, *sweep_rows]
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

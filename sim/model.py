@@ -238,53 +238,48 @@ class GrowthServicesModel(mesa.Model):
         total = int(births.sum())
         if total == 0:
             return
-        free = np.flatnonzero(~f.alive & (f.employment == 0))
-        if free.size < total:
-            f.grow(max(total - free.size, f.capacity // 2))
-            free = np.flatnonzero(~f.alive & (f.employment == 0))
-        slots = free[:total]
-        shares = fp.skill_demand_shares or self.scenario.labour.skill_shares
-        f.muni[slots] = np.repeat(np.arange(self.geo.size, dtype=np.int64), births)
-        f.skill[slots] = rng.choice(len(shares), size=total, p=np.asarray(shares))
-        f.baseline[slots] = (
-            zipf_sizes(rng, total, fp.size_zipf_exponent, fp.max_size) * f.size_scale
-        )
-        f.demand[slots] = float(fp.startup_size)
-        f.productivity[slots] = np.exp(
-            fp.productivity_sd * rng.standard_normal(total) - fp.productivity_sd**2 / 2
-        )
-        f.employment[slots] = 0
-        f.vacancies[slots] = 0
-        f.alive[slots] = True
-        f.born[slots] = self.month
-        f.policy_gain[slots] = 0.0
-        self.services.firms_born(slots, rng)
+        shares = np.asarray(fp.skill_demand_shares or self.scenario.labour.skill_shares)
+        muni = np.repeat(np.arange(self.geo.size, dtype=np.int64), births)
+        skill = rng.choice(len(shares), size=total, p=shares)
+        self.new_firms(muni, skill, float(fp.startup_size), 0, rng)
         self.flows["firm_births"] += births
 
-    def start_firms_for(self, founders: np.ndarray) -> None:
-        """Each founder (start-up grant) starts a one-person firm at home and works in it."""
-        f, fp, p = self.firms, self.scenario.firms, self.persons
-        n = founders.size
+    def new_firms(self, muni: np.ndarray, skill: np.ndarray, demand: float, employment: int,
+                  rng: np.random.Generator) -> np.ndarray:
+        """Open firms in free slots (growing the table if needed); return their slots.
+
+        A new firm draws its baseline scale from the Zipf law and its productivity from the
+        log-normal, starts at ``demand`` and ``employment``, with no services.
+        """
+        f, fp = self.firms, self.scenario.firms
+        n = muni.size
         free = np.flatnonzero(~f.alive & (f.employment == 0))
         if free.size < n:
             f.grow(max(n - free.size, f.capacity // 2))
             free = np.flatnonzero(~f.alive & (f.employment == 0))
         slots = free[:n]
-        f.muni[slots] = p.home[founders]
-        f.skill[slots] = p.skill[founders]
-        rng = self.streams["services"]
-        f.baseline[slots] = zipf_sizes(rng, n, fp.size_zipf_exponent, fp.max_size) \
-            * f.size_scale
-        f.demand[slots] = 1.0
+        f.muni[slots] = muni
+        f.skill[slots] = skill
+        f.baseline[slots] = (
+            zipf_sizes(rng, n, fp.size_zipf_exponent, fp.max_size) * f.size_scale
+        )
+        f.demand[slots] = demand
         f.productivity[slots] = np.exp(
             fp.productivity_sd * rng.standard_normal(n) - fp.productivity_sd**2 / 2
         )
-        f.employment[slots] = 1
+        f.employment[slots] = employment
         f.vacancies[slots] = 0
         f.alive[slots] = True
         f.born[slots] = self.month
         f.policy_gain[slots] = 0.0
         self.services.firms_born(slots, rng)
+        return slots
+
+    def start_firms_for(self, founders: np.ndarray) -> None:
+        """Each founder (start-up grant) starts a one-person firm at home and works in it."""
+        p = self.persons
+        slots = self.new_firms(p.home[founders], p.skill[founders], 1.0, 1,
+                               self.streams["services"])
         p.employer[founders] = slots
         p.status[founders] = EMPLOYED
         p.unemployment_months[founders] = 0

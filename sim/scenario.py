@@ -107,7 +107,7 @@ def validate(data: dict[str, Any], origin: str) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         lines = [
-            f"{origin}: {_key_path(err['loc'], data)}: {_message(err)}" if err["loc"]
+            f"{origin}: {key_path(err['loc'], data)}: {_message(err)}" if err["loc"]
             else f"{origin}: {_message(err)}"
             for err in exc.errors()
         ]
@@ -123,16 +123,19 @@ def _message(err: dict[str, Any]) -> str:
     return msg
 
 
-def _key_path(loc: tuple[Any, ...], data: Any) -> str:
-    """Render a pydantic location as ``municipalities[3] (Nokia).lat``."""
+def key_path(loc: tuple[Any, ...], data: Any, label: str = "name") -> str:
+    """Render a pydantic location as ``municipalities[3] (Nokia).lat``.
+
+    A list element is followed by its ``label`` value in parentheses when it has one.
+    """
     out = ""
     node = data
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("name"), str):
-                out += f" ({node['name']})"
+            if isinstance(node, dict) and isinstance(node.get(label), str):
+                out += f" ({node[label]})"
         else:
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
