@@ -410,6 +410,8 @@ class WhatIfModel(mesa.Model):
         """
         if self.ready:
             return
+        for old in (self.sides or {}).values():
+            old.release()  # a new run replaces the old models: let them be freed
         sides = {}
         for side, scenario in self.scenarios.items():
             if on_side is not None:

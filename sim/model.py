@@ -120,6 +120,14 @@ class GrowthServicesModel(mesa.Model):
         self.services.start_observation()
         self.record()
 
+    def release(self) -> None:
+        """Let a finished model be freed: forget it in Mesa's class-level agent-id counter.
+
+        Mesa 3.3 counts agent ids in a class-level dict keyed by model, which keeps every
+        model alive (hundreds of MB for a region) in a long sweep or dashboard session.
+        """
+        mesa.Agent._ids.pop(self, None)
+
     STREAMS = ("demand", "deaths", "separations", "births", "matching", "services")
     """Random streams, one per process."""
 

@@ -81,10 +81,13 @@ def run(
     if months < 0:
         raise ValueError("months must be >= 0")
     model = GrowthServicesModel(scenario, seed=seed, months=months)
-    for _ in range(months):
-        model.step()
-        if on_month is not None:
-            on_month(model.month)
+    try:
+        for _ in range(months):
+            model.step()
+            if on_month is not None:
+                on_month(model.month)
+    finally:
+        model.release()
     sv = model.services
     return Results(
         scenario,

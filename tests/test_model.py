@@ -242,3 +242,13 @@ def test_bernoulli_indices(p):
     sd = np.sqrt(n * p * (1 - p))
     assert abs(idx.size - n * p) <= 5 * sd + 1e-9
     assert bernoulli_indices(rng, 0, p).size == 0
+
+
+def test_finished_runs_are_freed(tiny):
+    """A long sweep must not keep every finished model alive (Mesa's agent-id counter)."""
+    import gc
+
+    for seed in (1, 2):
+        run(tiny, seed=seed, months=1)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, GrowthServicesModel)]
