@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .accounts import close_month
 from .cooperation import (
     REGION,
     AllianceAgent,
@@ -440,8 +441,6 @@ class ServiceSystem:
 
     def pay_and_book(self, month: int, hired: np.ndarray) -> None:
         """Pay providers and transfers, book overheads, benefits and taxes."""
-        from .accounts import close_month
-
         close_month(self, month, hired)
         self._pace()
 
