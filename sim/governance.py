@@ -97,6 +97,7 @@ def settle_quarter(system, a: AllianceAgent, month: int) -> tuple[str, dict, flo
         for pid, c in prov_cost.items():
             system.providers[pid].gain_pain += part * c / total_cost
         system.books.add("gain_pain_eur", a.members, shares, part)
+        system.settle(a, part)
     if a.lever("outcome_payment") and a.spec.kra_bonus_eur_per_year > 0:
         bonus = a.spec.kra_bonus_eur_per_year / 4.0 * score
         clients = {p: system.providers[p].quarter_clients for p in a.provider_ids}
@@ -105,6 +106,7 @@ def settle_quarter(system, a: AllianceAgent, month: int) -> tuple[str, dict, flo
             for pid, n in clients.items():
                 system.providers[pid].kra_bonus += bonus * n / total
             system.books.add("kra_bonus_eur", a.members, shares, bonus)
+            system.settle(a, bonus)
     events = []
     n_fail = a.spec.exit_after_failing_quarters
     for m in list(a.members):

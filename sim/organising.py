@@ -104,6 +104,7 @@ class ServiceSystem:
         self.area_benefit = np.zeros(self.n_munis)
         self.unit_spend: dict[int, float] = {}
         self.key_spend: dict[tuple[int, ...], float] = {}  # spend by paying organisers
+        self.settled: dict[tuple[int, ...], float] = {}  # last quarter's gain/pain and bonus
         self.service_money: dict[int, float] = {}  # unit → money for services this month
         self.pacing: dict[tuple[int, ...], float] = {}  # organisers → pace of starts
         self.alliance_acc: dict[int, np.ndarray] = {}  # client-months, cost, fees this quarter
@@ -452,17 +453,28 @@ class ServiceSystem:
         Each purchasing unit (keyed by its organisers, so that the key survives the change
         of cooperation model) corrects its pace gently, so that in the long run every model
         spends about the same money: the comparison is of organisation, not of budgets.
+        An alliance's quarterly gain/pain and KRA bonus count as its units' spend too.
         """
         for uid in self.month_units:
             unit = self.unit_list[uid]
             key = tuple(unit.organisers)
             target = self.service_money.get(uid, 0.0)
-            spent = self.key_spend.get(key, 0.0)
+            spent = self.key_spend.get(key, 0.0) + self.settled.pop(key, 0.0) / 3.0
             pace = self.pacing.get(key, 1.0)
             if target > 0:
                 ratio = target / spent if spent > 0 else 2.0
                 pace = float(np.clip(pace * ratio ** 0.2, 0.25, 4.0))
             self.pacing[key] = pace
+
+    def settle(self, a: AllianceAgent, amount: float) -> None:
+        """Carry an alliance's quarterly payment into its units' next budget check."""
+        units = [self.unit_list[uid] for uid in self.month_units
+                 if self.unit_list[uid].alliance == a.index]
+        total = sum(u.budget for u in units)
+        for u in units:
+            key = tuple(u.organisers)
+            share = u.budget / total if total > 0 else 1.0 / len(units)
+            self.settled[key] = self.settled.get(key, 0.0) + amount * share
 
     def govern(self, month: int) -> None:
         """Quarterly alliance governance: phases, KRA, gain/pain, bonus, exits."""
