@@ -89,3 +89,15 @@ def test_compare_cli_writes_both_runs_and_the_table(tmp_path, capsys):
     b = pd.read_parquet(out / "tiny-alliance" / "timeseries.parquet")
     early = a["month"] == 0
     assert a[early].drop(columns="scenario").equals(b[early].drop(columns="scenario"))
+
+
+def test_results_do_not_depend_on_the_number_of_workers():
+    from analysis.runs import run_jobs
+
+    sc = load_scenario("tiny-alliance", FAST)
+    jobs = [("b", sc, rep, 7 + rep, 4) for rep in range(3)]
+    serial = run_jobs(jobs, workers=1)["b"]
+    parallel = run_jobs(jobs, workers=2)["b"]
+    for name, frame in serial.items():
+        pd.testing.assert_frame_equal(frame, parallel[name])
+    assert sorted(serial["timeseries"]["rep"].unique()) == [0, 1, 2]
