@@ -573,9 +573,12 @@ class ServiceSystem:
         st = self.state
         due = hired[(st.outcome_service[hired] >= 0) & (st.outcome_until[hired] >= self.model.month)
                     & (st.outcome_payer[hired] >= 0)]
+        if not self.alliances or due.size == 0:
+            return
+        alliance_of_unit = np.array([u.alliance for u in self.unit_list], dtype=np.int64)
+        payer_alliance = alliance_of_unit[st.outcome_payer[due]]
         for a in self.alliances:
-            mine = np.array([self.unit_list[u].alliance == a.index
-                             for u in st.outcome_payer[due]], dtype=bool)
+            mine = payer_alliance == a.index
             np.add.at(a.service_jobs, st.outcome_service[due[mine]], 1.0)
 
     def area_columns(self) -> dict[str, np.ndarray]:
