@@ -15,8 +15,6 @@ from .params_services import FIRM_SERVICES, SERVICES
 from .providers import outcome_price
 from .services import SERVICE_INDEX
 
-TRANSFER_INDEX = (SERVICE_INDEX["wage_subsidy"], SERVICE_INDEX["start_up_grant"])
-
 
 def charge(system, uid: int, amount: float, areas: np.ndarray | None = None,
            weights: np.ndarray | None = None, column: str = "service_spend_eur") -> None:

@@ -137,13 +137,6 @@ class ServiceSystem:
         """Alliances whose levers act this month."""
         return [a for a in self.alliances if a.members and a.implemented(month)]
 
-    def alliance_of(self, month: int) -> np.ndarray:
-        """Implemented alliance of each organiser this month, -1 if acting separately."""
-        out = np.full(self.n_munis + 1, -1, dtype=np.int64)
-        for a in self.active_alliances(month):
-            out[a.members] = a.index
-        return out
-
     def build_units(self, month: int) -> list[Unit]:
         """The purchasing units of this month (see :func:`sim.cooperation.build_units`)."""
         return build_units(self, month)
@@ -391,8 +384,8 @@ class ServiceSystem:
         spec = self.sc.services.spec(name)
         price = self._reference_price(name, unit)
         emp = self.model.persons.employability[candidates]
-        effort, order = effort_and_order(unit.regime, price, spec.cost_eur_per_month,
-                                         spec.duration_months, self.sc.market, emp,
+        effort, order = effort_and_order(unit.regime, price, spec.duration_months,
+                                         self.sc.market, emp,
                                          self.model.streams["services"])
         chosen = candidates[order][:starts]
         effort = effort[order][:starts]

@@ -23,9 +23,6 @@ from .params_services import SERVICES, Market, Provider
 EXPECTED_OUTCOME_SLOPE = 0.6
 """A provider's rule of thumb: P(job within follow-up) ≈ slope × employability."""
 
-KINDS = ("external", "third_sector", "own")
-
-
 class ServiceProvider(mesa.Agent):
     """A provider: external firm, third-sector body or an organiser's own unit."""
 
@@ -101,7 +98,7 @@ def outcome_price(price, months, market: Market, employability: np.ndarray) -> n
     return np.broadcast_to(base, employability.shape).astype(float)
 
 
-def effort_and_order(regime: str, price: float, unit_cost: float, months: int,
+def effort_and_order(regime: str, price: float, months: int,
                      market: Market, employability: np.ndarray,
                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """How hard a provider tries for each client, and in what order it takes them.

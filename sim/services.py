@@ -74,10 +74,6 @@ class ServiceState:
         self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int64)])
         self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int64)])
 
-    def in_service(self) -> np.ndarray:
-        """Mask of persons in a person service now."""
-        return self.service >= 0
-
 
 def firm_column(name: str) -> int:
     """Column of firm service ``name`` in the firm arrays."""
