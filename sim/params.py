@@ -67,6 +67,21 @@ class SyntheticRegion(_Strict):
     width_km: float = Field(400.0, gt=0, description="East-west extent, km.")
     height_km: float = Field(900.0, gt=0, description="North-south extent, km.")
     layout_seed: int = Field(0, ge=0, description="Seed of the layout (not of the run).")
+    regions: int = Field(
+        1,
+        ge=1,
+        description="Regions (maakunnat) the municipalities are grouped into, each "
+        "municipality's ``sub_region`` then naming its region (R00, R01, ...): the largest "
+        "municipalities are the regions' centres, the others join a random region and lie "
+        "around its centre. 1: one region, municipalities spread over the whole rectangle.",
+    )
+
+    @model_validator(mode="after")
+    def _regions_fit(self) -> SyntheticRegion:
+        if self.regions > self.municipalities:
+            raise ValueError(f"regions: {self.regions} regions need at least as many "
+                             f"municipalities, there are {self.municipalities}")
+        return self
 
 
 class Simulation(_Strict):

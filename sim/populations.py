@@ -54,18 +54,42 @@ def build_geography(scenario: Scenario) -> Geography:
         population = np.maximum(population, 1)
         dy = layout.uniform(-0.5, 0.5, syn.municipalities) * syn.height_km
         dx = layout.uniform(-0.5, 0.5, syn.municipalities) * syn.width_km
+        sub_region = [""] * syn.municipalities
+        if syn.regions > 1:
+            dx, dy, sub_region = _group_into_regions(layout, dx, dy, syn)
         lat = syn.center_lat + np.degrees(dy / EARTH_RADIUS_KM)
         lon = syn.center_lon + np.degrees(
             dx / (EARTH_RADIUS_KM * np.cos(np.radians(syn.center_lat)))
         )
         area = np.full(syn.municipalities, syn.width_km * syn.height_km / syn.municipalities)
         names = [f"M{k:03d}" for k in range(syn.municipalities)]
-        sub_region = [""] * syn.municipalities
     distance = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
     # Inside a municipality the mean distance from the centre of a disc of its area to a
     # uniform point in it: 2/3 of the radius.
     np.fill_diagonal(distance, (2.0 / 3.0) * np.sqrt(area / np.pi))
     return Geography(names, population, lat, lon, sub_region, distance)
+
+
+def _group_into_regions(layout: np.random.Generator, dx: np.ndarray, dy: np.ndarray, syn):
+    """Regions (maakunnat) of a synthetic country: (east km, north km, region names).
+
+    The ``regions`` largest municipalities are the regions' centres (at their own drawn
+    places, so that region sizes inherit the rank-size rule's heavy tail); every other
+    municipality joins a uniformly drawn region and lies around its centre, normally
+    spread with a standard deviation of a quarter of a region's share of the rectangle's
+    side. Positions are kept inside the rectangle.
+    """
+    n, r = dx.shape[0], syn.regions
+    region = np.empty(n, dtype=np.int64)
+    region[:r] = np.arange(r)
+    region[r:] = layout.integers(0, r, n - r)
+    spread = 0.25 * np.sqrt(syn.width_km * syn.height_km / r)
+    x = dx[region] + layout.normal(0.0, spread, n)
+    y = dy[region] + layout.normal(0.0, spread, n)
+    x[:r], y[:r] = dx[:r], dy[:r]
+    x = np.clip(x, -0.5 * syn.width_km, 0.5 * syn.width_km)
+    y = np.clip(y, -0.5 * syn.height_km, 0.5 * syn.height_km)
+    return x, y, [f"R{k:02d}" for k in region]
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:

@@ -191,7 +191,7 @@ def test_month_zero_follows_the_burn_in():
 @functools.cache
 def builtin_run(name: str) -> pd.DataFrame:
     """A short run of a built-in scenario (computed once per test session)."""
-    if name == "finland-synthetic":  # 2.8 million persons: one month, no burn-in
+    if name.startswith("finland"):  # 2.8 million persons: one month, no burn-in
         scenario, months = load_scenario(name, ["simulation.burn_in_months=0"]), 1
     else:
         scenario, months = load_scenario(name, ["simulation.burn_in_months=1"]), 2
@@ -214,6 +214,38 @@ def test_every_builtin_scenario_loads_and_runs(name):
     check_frame(frame)
     region = frame[frame["area"] == REGION_AREA]
     assert (region["employed"] > 0).all() and (region["firms"] > 0).all()
+
+
+def test_synthetic_regions_group_municipalities_around_their_centres():
+    """``regions`` groups a synthetic country's municipalities, one centre per region."""
+    from sim.populations import build_geography
+
+    scenario = load_scenario("finland")
+    geo = build_geography(scenario)
+    regions = sorted(set(geo.sub_region))
+    assert len(geo.names) == 309 and len(regions) == 19
+    # The 19 largest municipalities are the centres, one in each region.
+    assert sorted(geo.sub_region[:19]) == regions
+    assert geo.population[:19].min() >= geo.population[19:].max()
+    # Each region's members sit nearer their own centre than the mean distance between
+    # centres, and every alliance lists exactly one region's municipalities.
+    centre = {geo.sub_region[k]: k for k in range(19)}
+    own = [geo.distance_km[k, centre[r]] for k, r in enumerate(geo.sub_region)]
+    between = geo.distance_km[:19, :19][~np.eye(19, dtype=bool)].mean()
+    assert np.mean(own) < 0.5 * between
+    members = [sorted(m for m in a.members if m != "region") for a in scenario.all_alliances]
+    by_region = [sorted(n for n, r in zip(geo.names, geo.sub_region, strict=True) if r == reg)
+                 for reg in regions]
+    assert members == by_region
+    assert all(all(a.levers.values()) for a in scenario.all_alliances)
+
+
+def test_one_region_keeps_the_plain_layout():
+    """Without ``regions`` the layout is the plain one: no region names."""
+    from sim.populations import build_geography
+
+    geo = build_geography(load_scenario("finland-synthetic"))
+    assert set(geo.sub_region) == {""}
 
 
 def test_founders_count_as_jobseekers_of_the_month(tiny):

@@ -1,0 +1,119 @@
+"""Where a month's time goes: per-stage timers and the Python profile's top entries.
+
+Usage::
+
+    python benchmarks/profile_month.py finland --months 3 --burn-in 2
+    python benchmarks/profile_month.py pirkanmaa-separate --months 12 --top 25
+
+Builds the scenario (burn-in shortened by ``--burn-in``), steps one untimed warm-up month,
+then steps ``--months`` months with every stage of ``simulate_month`` timed, and prints the
+median milliseconds per stage; with ``--profile`` the same months run under cProfile
+(the standard library's deterministic profiler) and its top entries by total time are
+printed as a Markdown table. Numba kernels appear as single entries (their inside is
+compiled); the stage timers give their share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sim import load_scenario  # noqa: E402
+from sim.model import GrowthServicesModel  # noqa: E402
+
+STAGES = (
+    "demand_shocks",
+    "firm_deaths",
+    "separations",
+    "firm_births",
+    "post_vacancies",
+    "job_matching",
+    "unemployment_ageing",
+    "measure",
+    "record",
+)
+"""Core stages of the month, timed one by one (the rest is the growth services)."""
+
+SERVICE_STAGES = ("plan_and_start", "pay_and_book", "progress", "govern")
+"""Growth-services stages (methods of ``model.services``)."""
+
+
+class StageTimers:
+    """Wraps a model's stage methods and adds up their seconds month by month."""
+
+    def __init__(self, model: GrowthServicesModel) -> None:
+        self.seconds: dict[str, list[float]] = {}
+        for name in STAGES:
+            setattr(model, name, self._timed(name, getattr(model, name)))
+        for name in SERVICE_STAGES:
+            setattr(model.services, name, self._timed(name, getattr(model.services, name)))
+
+    def _timed(self, name, method):
+        self.seconds[name] = []
+
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.seconds[name].append(time.perf_counter() - t0)
+
+        return wrapper
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time and profile a few months of one scenario."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario")
+    parser.add_argument("--months", type=int, default=3)
+    parser.add_argument("--burn-in", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="also run cProfile")
+    args = parser.parse_args(argv)
+    scenario = load_scenario(args.scenario, [f"simulation.burn_in_months={args.burn_in}"])
+    t0 = time.perf_counter()
+    model = GrowthServicesModel(scenario, seed=args.seed, months=2 * args.months + 2)
+    print(f"{args.scenario}: {model.persons.size:,} persons, {model.firms.capacity:,} firm "
+          f"slots, built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    model.step()  # warm-up month
+    timers = StageTimers(model)
+    t0 = time.perf_counter()
+    for _ in range(args.months):
+        model.step()
+    wall = (time.perf_counter() - t0) / args.months
+    print("\n| stage | median ms / month | share of month |\n|---|---:|---:|")
+    for name, secs in sorted(timers.seconds.items(), key=lambda kv: -sum(kv[1])):
+        med = statistics.median(secs) if secs else 0.0
+        print(f"| {name} | {1000 * med:.1f} | {100 * med / wall:.0f} % |")
+    print(f"| whole month | {1000 * wall:.1f} | 100 % |")
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(args.months):
+            model.step()
+        prof.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(prof, stream=out)
+        stats.sort_stats("tottime")
+        total = sum(v[2] for v in stats.stats.values())
+        print("\n| function | calls | own s | share |\n|---|---:|---:|---:|")
+        rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[: args.top]
+        for (file, line, func), (_cc, nc, tt, _ct, _callers) in rows:
+            where = f"{Path(file).name}:{line}({func})" if line else func
+            print(f"| `{where}` | {nc} | {tt:.3f} | {100 * tt / total:.0f} % |")
+    model.release()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
