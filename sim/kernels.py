@@ -23,8 +23,144 @@ from .kernels_match import Workspace, match
 EMPLOYED = 0
 UNEMPLOYED = 1
 
-__all__ = ["EMPLOYED", "UNEMPLOYED", "Workspace", "age", "layoff_uniforms_needed", "match",
-           "separate", "stocks"]
+__all__ = ["EMPLOYED", "UNEMPLOYED", "Workspace", "age", "firm_deaths", "layoff_need",
+           "layoff_uniforms_needed", "match", "open_vacancies", "seekers", "separate",
+           "size_power_table", "stocks"]
+
+
+# ------------------------------------------------------------------------- firm deaths
+def size_power_table(largest: int, exponent: float) -> np.ndarray:
+    """max(e, 1) ** exponent for e = 0..largest, computed by numpy.
+
+    Performance: employment is a small integer, so the month's per-firm power (hundreds of
+    thousands of ``pow`` calls) becomes a lookup in this table. The table is computed with
+    the very numpy operation the per-firm power used, element by element, so the lookup
+    gives the same bits (numpy's elementwise power does not depend on the array around it).
+    """
+    return np.maximum(np.arange(largest + 1, dtype=np.int64), 1) ** exponent
+
+
+@nb.njit(cache=True)
+def _deaths_kernel(u, employment, size_power, rate, survival, alive, vacancies, muni, dead,
+                   deaths_by_area):
+    n_dead = 0
+    for f in range(alive.shape[0]):
+        # Same operations in the same order as rate · size^x, then × survival.
+        p = rate * size_power[employment[f]]
+        p *= survival[f]
+        d = alive[f] and u[f] < p
+        dead[f] = d
+        if d:
+            alive[f] = False
+            vacancies[f] = 0
+            deaths_by_area[muni[f]] += 1
+            n_dead += 1
+    return n_dead
+
+
+def firm_deaths(
+    u: np.ndarray,
+    employment: np.ndarray,
+    size_power: np.ndarray,
+    rate: float,
+    survival: np.ndarray,
+    alive: np.ndarray,
+    vacancies: np.ndarray,
+    muni: np.ndarray,
+    dead: np.ndarray,
+    deaths_by_area: np.ndarray,
+) -> int:
+    """Firms die (yritysten kuolemat): firm f dies when alive and u[f] < p[f].
+
+    p[f] = ``rate`` · ``size_power[employment[f]]`` · ``survival[f]`` (the size table of
+    :func:`size_power_table`, the services' survival factor). A dead firm is no longer
+    alive and its vacancies close; ``dead`` (bool, per firm) marks this month's deaths and
+    ``deaths_by_area`` counts them by municipality. Returns the number of deaths.
+    """
+    n = alive.shape[0]
+    for name, arr in (("u", u), ("employment", employment), ("survival", survival),
+                      ("vacancies", vacancies), ("muni", muni), ("dead", dead)):
+        if arr.shape[0] != n:
+            raise ValueError(f"{name} has {arr.shape[0]} entries, alive has {n}")
+    if n and int(employment.max()) >= size_power.shape[0]:
+        raise ValueError("size_power is shorter than the largest employment")
+    return _deaths_kernel(u, employment, size_power, float(rate), survival, alive, vacancies,
+                          muni, dead, deaths_by_area)
+
+
+# ------------------------------------------------------------------ desired employment
+@nb.njit(cache=True)
+def _layoff_need_kernel(demand, alive, employment, dead, need):
+    needed = 0
+    for f in range(alive.shape[0]):
+        k = 0
+        if alive[f]:
+            k = employment[f] - np.int64(np.rint(demand[f]))
+            if k < 0:
+                k = 0
+        need[f] = k
+        e = employment[f]
+        if (k if k < e else e) > 0 and not dead[f]:
+            needed += e
+    return needed
+
+
+def layoff_need(
+    demand: np.ndarray,
+    alive: np.ndarray,
+    employment: np.ndarray,
+    dead: np.ndarray,
+    need: np.ndarray,
+) -> int:
+    """Layoffs due per firm, written into ``need``: employment above rint(demand), alive only.
+
+    Returns :func:`layoff_uniforms_needed` for that ``need`` (one pass instead of a dozen
+    numpy temporaries over all firm slots).
+    """
+    return _layoff_need_kernel(demand, alive, employment, dead, need)
+
+
+@nb.njit(cache=True)
+def _open_vacancies_kernel(demand, alive, employment, vacancies):
+    for f in range(alive.shape[0]):
+        v = 0
+        if alive[f]:
+            v = np.int64(np.rint(demand[f])) - employment[f]
+            if v < 0:
+                v = 0
+        vacancies[f] = v
+
+
+def open_vacancies(
+    demand: np.ndarray, alive: np.ndarray, employment: np.ndarray, vacancies: np.ndarray
+) -> None:
+    """Every live firm below its desired size (rint of demand) posts the gap (avoimet työpaikat)."""
+    _open_vacancies_kernel(demand, alive, employment, vacancies)
+
+
+# ---------------------------------------------------------------------------- seekers
+@nb.njit(cache=True)
+def _seekers_kernel(status, home, out, by_area):
+    n = 0
+    for p in range(status.shape[0]):
+        if status[p] == UNEMPLOYED:
+            out[n] = p
+            by_area[home[p]] += 1
+            n += 1
+    return n
+
+
+def seekers(
+    status: np.ndarray, home: np.ndarray, by_area: np.ndarray, workspace: Workspace | None = None
+) -> np.ndarray:
+    """Indices of the unemployed (työnhakijat), ascending; adds their count by home to ``by_area``.
+
+    One pass over persons instead of a comparison, a ``flatnonzero`` and a ``bincount``.
+    """
+    ws = Workspace() if workspace is None else workspace
+    out = ws.get("seekers", status.shape[0])
+    n = _seekers_kernel(status, home, out, by_area)
+    return out[:n].copy()  # the caller keeps it; the scratch is reused next month
 
 
 # ------------------------------------------------------------------------ separations
@@ -179,7 +315,8 @@ def layoff_uniforms_needed(
 
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
-def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor):
+def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor,
+                months_not_employed, count_not_employed):
     keep = 1.0 - scarring
     for p in range(status.shape[0]):
         st = status[p]
@@ -189,6 +326,9 @@ def _age_kernel(status, unemployment_months, employability, base, scarring, reco
             employability[p] = e if e > floor else floor
         elif st == EMPLOYED:
             employability[p] += recovery * (base[p] - employability[p])
+        # Performance: the services' count of months out of work, in the same pass.
+        if count_not_employed and st != EMPLOYED:
+            months_not_employed[p] += 1
 
 
 def age(
@@ -199,13 +339,18 @@ def age(
     scarring: float,
     recovery: float,
     floor: float,
+    months_not_employed: np.ndarray | None = None,
 ) -> None:
     """End of month: unemployment lengthens and scars, work restores employability.
 
     An unemployed person's spell grows by a month and its employability falls by the share
     ``scarring`` (never below ``floor``); an employed person's recovers the share
-    ``recovery`` of its gap to ``base``. Other statuses are left alone.
+    ``recovery`` of its gap to ``base``. Other statuses are left alone. When
+    ``months_not_employed`` is given, every person not employed adds a month to it.
     """
+    count = months_not_employed is not None
+    if count and months_not_employed.shape[0] != status.shape[0]:
+        raise ValueError("months_not_employed must have one entry per person")
     _age_kernel(
         status,
         unemployment_months,
@@ -214,6 +359,8 @@ def age(
         float(scarring),
         float(recovery),
         float(floor),
+        months_not_employed if count else unemployment_months[:0],
+        count,
     )
 
 

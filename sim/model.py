@@ -16,7 +16,7 @@ from . import kernels
 from .agents import Municipality, Region
 from .collect import METRICS, AreaCollector
 from .governance import record_books
-from .kernels import EMPLOYED, UNEMPLOYED
+from .kernels import EMPLOYED
 from .organising import ServiceSystem
 from .params import Scenario
 from .populations import (
@@ -114,6 +114,7 @@ class GrowthServicesModel(mesa.Model):
         self.metric_index = {name: k for k, name in enumerate(METRICS)}
         self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in _FLOWS}
         self.kernel_workspace = kernels.Workspace()  # scratch reused every month
+        self.size_power = np.empty(0)  # max(employment, 1) ** death_size_exponent by size
         self.last_stats = self.measure()
         for _ in range(scenario.simulation.burn_in_months):
             self.simulate_month()
@@ -208,22 +209,24 @@ class GrowthServicesModel(mesa.Model):
     def firm_deaths(self) -> np.ndarray:
         """Firms die with a probability that falls with size; returns the dead mask."""
         f, fp = self.firms, self.scenario.firms
-        p = fp.monthly_death_rate * np.maximum(f.employment, 1) ** fp.death_size_exponent
-        p *= self.services.survival_factor()
-        dead = f.alive & (self.streams["deaths"].random(f.capacity) < p)
-        f.alive[dead] = False
-        f.vacancies[dead] = 0
-        np.add.at(self.flows["firm_deaths"], f.muni[dead], 1)
+        survival = self.services.survival_factor()
+        u = self.streams["deaths"].random(f.capacity)
+        largest = int(f.employment.max(initial=0))
+        if self.size_power.shape[0] <= largest:  # grown with headroom, rarely recomputed
+            self.size_power = kernels.size_power_table(2 * largest + 64, fp.death_size_exponent)
+        dead = np.empty(f.capacity, dtype=bool)
+        kernels.firm_deaths(u, f.employment, self.size_power, fp.monthly_death_rate, survival,
+                            f.alive, f.vacancies, f.muni, dead, self.flows["firm_deaths"])
         return dead
 
     def separations(self, dead: np.ndarray) -> None:
         """Workers leave: all of a dead firm's, a shrinking firm's surplus, other quits."""
         p, f = self.persons, self.firms
-        desired = np.rint(f.demand).astype(np.int64)
-        need = np.where(f.alive, np.maximum(f.employment - desired, 0), 0)
+        need = self.kernel_workspace.get("layoff_need", f.capacity)[: f.capacity]
+        n_uniforms = kernels.layoff_need(f.demand, f.alive, f.employment, dead, need)
         rng = self.streams["separations"]
         quitters = bernoulli_indices(rng, p.size, self.scenario.labour.monthly_separation_rate)
-        u_layoff = rng.random(kernels.layoff_uniforms_needed(need, f.employment, dead))
+        u_layoff = rng.random(n_uniforms)
         kernels.separate(
             p.employer,
             p.status,
@@ -298,8 +301,7 @@ class GrowthServicesModel(mesa.Model):
     def post_vacancies(self) -> None:
         """Every firm below its desired size posts the gap as open vacancies."""
         f = self.firms
-        gap = np.rint(f.demand).astype(np.int64) - f.employment
-        f.vacancies[:] = np.where(f.alive, np.maximum(gap, 0), 0)
+        kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
 
     def job_matching(self) -> np.ndarray:
         """Unemployed persons apply, firms rank and offer, persons accept (numba kernel).
@@ -309,9 +311,8 @@ class GrowthServicesModel(mesa.Model):
         see :func:`sim.cooperation.visibility`). Returns the persons hired.
         """
         p, f, m = self.persons, self.firms, self.scenario.matching
-        seekers = np.flatnonzero(p.status == UNEMPLOYED)
+        seekers = kernels.seekers(p.status, p.home, self.flows["seekers"], self.kernel_workspace)
         s_home = p.home[seekers]
-        self.flows["seekers"] += np.bincount(s_home, minlength=self.geo.size)
         apps, boost = self.services.search(seekers, m.applications_per_month, self.month)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
         u = self.streams["matching"].random((int(apps.sum()), 3))
@@ -366,9 +367,8 @@ class GrowthServicesModel(mesa.Model):
             lab.scarring_rate,
             lab.recovery_rate,
             lab.employability_floor,
+            self.services.state.months_unemployed if self.month >= 1 else None,
         )
-        if self.month >= 1:
-            self.services.state.months_unemployed += self.persons.status != EMPLOYED
 
     # ------------------------------------------------------------- measurement
     def measure(self) -> np.ndarray:
