@@ -30,6 +30,7 @@ from .runs import (
     write_tables,
 )
 from .sweep_cli import add_subcommands as sweep_subcommands
+from .validate_cli import add_subcommand as validate_subcommand
 
 EXIT_BAD_INPUT = 2
 
@@ -113,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # -- the what-if dashboard (analysis/app_cli.py) --
     COMMANDS.update(app_subcommand(sub))
+
+    # -- stylised-fact checks (analysis/validate_cli.py) --
+    COMMANDS.update(validate_subcommand(sub))
     return parser
 
 

@@ -176,14 +176,23 @@ class GrowthServicesModel(mesa.Model):
 
     # ------------------------------------------------------------------- stages
     def demand_index(self) -> float:
-        """Aggregate demand this month: 1, or a triangular recession (suhdanne)."""
+        """Aggregate demand this month: 1, times a triangular recession and a sine cycle.
+
+        The recession (suhdanne) is a shock of ``shock_size`` at its trough; the business
+        cycle (suhdannevaihtelu) a sine wave of ``cycle_amplitude`` from month 0 on, rising
+        first. With no cycle the index is exactly what it was without the option.
+        """
         eco = self.scenario.economy
+        index = 1.0
         t = self.month - eco.shock_start_month
-        if eco.shock_months <= 0 or not 0 <= t < eco.shock_months:
-            return 1.0
-        half = eco.shock_months / 2.0
-        depth = 1.0 - abs(t - half) / half
-        return 1.0 + eco.shock_size * depth
+        if eco.shock_months > 0 and 0 <= t < eco.shock_months:
+            half = eco.shock_months / 2.0
+            depth = 1.0 - abs(t - half) / half
+            index = 1.0 + eco.shock_size * depth
+        if eco.cycle_amplitude > 0.0 and self.month >= 0:
+            phase = 2.0 * math.pi * self.month / eco.cycle_period_months
+            index *= 1.0 + eco.cycle_amplitude * math.sin(phase)
+        return index
 
     def demand_shocks(self) -> None:
         """Firms' desired size moves: a Laplace shock and a pull back to the baseline.

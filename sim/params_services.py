@@ -462,3 +462,12 @@ class Economy(_Strict):
         0.0, ge=-0.9, le=0.9, description="Relative change of demand at the trough "
         "(−0.06 = a recession cutting demand by 6 %)."
     )
+    cycle_amplitude: float = Field(
+        0.0, ge=0.0, le=0.5, description="Business cycle (suhdannevaihtelu): relative "
+        "amplitude of a sine wave in demand from month 0 on (0.04 = ±4 %; 0: no cycle). "
+        "Assumption, used by `kasvu validate` to trace the Beveridge curve."
+    )
+    cycle_period_months: int = Field(
+        48, ge=2, description="Length of one business cycle in months (business cycles last "
+        "about 2 to 8 years: Burns & Mitchell 1946, the NBER's definition)."
+    )

@@ -1,0 +1,247 @@
+"""``kasvu validate``: check a scenario against the stylised facts of labour markets and firms.
+
+Two kinds of run feed the checks (:mod:`analysis.validate_facts`):
+
+- a **cycle run**: the scenario with a sine business cycle in demand (``[economy]
+  cycle_amplitude``, default ±4 % over 48 months unless the scenario sets its own), giving
+  the Beveridge curve, the matching function, the inflow/outflow decomposition, and the
+  firm sizes at month 0 and month 12 (firm sizes and growth rates);
+- one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
+  assigned to the service at month 0 (``[experiment]``), giving the service effects.
+
+The report (``validation.md``, ``validation.json`` and one PNG figure per fact) is written
+into a temporary directory that replaces ``--out`` only when everything has succeeded. The
+command line is in :mod:`analysis.validate_cli`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim import Scenario, load_scenario, run
+from sim.collect import REGION_AREA
+from sim.model import GrowthServicesModel
+
+from . import validate_facts as facts
+from .runs import atomic_directory
+
+TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
+"""Services tested by a trial each (``--quick``: the first two)."""
+GROWTH_MONTHS = 12
+"""Months between the two firm-size snapshots of the growth-rate check (annual growth)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What ``kasvu validate`` runs: the scenarios, seed and lengths, fixed before any run.
+
+    Attributes:
+        name: the scenario's name.
+        cycle: the scenario with its demand cycle.
+        trials: one scenario per tested service (budgets 0, ``[experiment]`` set).
+        seed: seed of every run.
+        months: months of the cycle run after month 0.
+        trial_months: months of each trial after month 0.
+        quick: the short version (CI).
+    """
+
+    name: str
+    cycle: Scenario
+    trials: dict[str, Scenario]
+    seed: int
+    months: int
+    trial_months: int
+    quick: bool
+
+
+def _budget_overrides(scenario: Scenario) -> list[str]:
+    """``--set`` overrides putting every organiser's service budget at 0 (a clean trial)."""
+    org = scenario.organisers
+    out = ["organisers.region_budget_eur_per_resident=0.0",
+           "organisers.municipal_budget_eur_per_resident=0.0"]
+    if org.region_budget_eur_per_year is not None:
+        out.append("organisers.region_budget_eur_per_year=0.0")
+    out += [f"organisers.municipal_budgets.{name}=0.0" for name in org.municipal_budgets]
+    return out
+
+
+def make_plan(scenario: str, seed: int | None, months: int | None, quick: bool,
+              overrides: list[str] | None = None) -> Plan:
+    """Load and validate every scenario the checks need, before anything runs.
+
+    Raises:
+        ScenarioError: a bad scenario, override or length (file, key and problem named).
+    """
+    from sim import ScenarioError
+
+    base = list(overrides or [])
+    if quick:
+        base.append("simulation.burn_in_months=12")
+    first = load_scenario(scenario, base)
+    eco = first.economy
+    cycle_set = list(base)
+    period = eco.cycle_period_months
+    if eco.cycle_amplitude == 0.0:
+        period = 24 if quick else 48
+        cycle_set += ["economy.cycle_amplitude=0.04", f"economy.cycle_period_months={period}"]
+    cycle = load_scenario(scenario, cycle_set)
+    months = (2 * period if quick else 120) if months is None else months
+    if months < period + GROWTH_MONTHS:
+        raise ScenarioError(f"{scenario}: --months {months} is too short: the checks need "
+                            f"at least one demand cycle ({period} months) and "
+                            f"{GROWTH_MONTHS} months of firm growth")
+    services = TRIAL_SERVICES[:2] if quick else TRIAL_SERVICES
+    trials = {s: load_scenario(scenario, [*base, *_budget_overrides(first),
+                                          f'experiment.service="{s}"'])
+              for s in services}
+    seed = first.simulation.seed if seed is None else seed
+    return Plan(first.name, cycle, trials, seed, months, 24 if quick else 36, quick)
+
+
+# ------------------------------------------------------------------------- the runs
+@dataclass(frozen=True)
+class CycleRun:
+    """What the cycle run gives the checks."""
+
+    timeseries: pd.DataFrame
+    sizes0: np.ndarray  # employees of living firms at month 0
+    sizes1: np.ndarray  # ... at month GROWTH_MONTHS
+    same0: np.ndarray  # employees at month 0 of the firms alive at both dates
+    same1: np.ndarray  # ... and the same firms' at month GROWTH_MONTHS
+
+
+def run_cycle(scenario: Scenario, seed: int, months: int,
+              on_month: Callable[[], None] | None = None) -> CycleRun:
+    """Run the cycle scenario, reading the firms' sizes at month 0 and ``GROWTH_MONTHS``.
+
+    The model is driven directly (read-only) because :func:`sim.run` returns only area
+    totals. A firm slot holds the same firm at both dates when it was alive at both and its
+    birth month did not change (slots of dead firms are reused by births).
+    """
+    model = GrowthServicesModel(scenario, seed=seed, months=months)
+    f = model.firms
+    alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
+    try:
+        for _ in range(months):
+            model.step()
+            if model.month == GROWTH_MONTHS:
+                n = alive0.size  # slots added later are births after month 0
+                same = alive0 & f.alive[:n] & (f.born[:n] == born0)
+                snap = (f.employment[f.alive].copy(), size0[same], f.employment[:n][same].copy())
+            if on_month is not None:
+                on_month()
+    finally:
+        model.release()
+    return CycleRun(model.collector.to_frame(), size0[alive0], *snap)
+
+
+def run_trials(plan: Plan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
+    """Run every service's trial; their experiment tables stacked with a ``service`` column."""
+    frames = []
+    for service, scenario in plan.trials.items():
+        table = run(scenario, plan.seed, months=plan.trial_months,
+                    on_month=None if on_month is None else lambda _m: on_month()).experiment
+        frames.append(table.assign(service=service))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------ the checks
+def check_all(plan: Plan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.Fact]:
+    """Every stylised-fact check on the runs' outputs."""
+    ts = cycle.timeseries
+    region = ts[ts["area"] == REGION_AREA].sort_values("month")
+    u = region["unemployment_rate"].to_numpy()
+    v = (region["vacancies"] / region["labour_force"]).to_numpy()
+    out = [facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months)]
+
+    munis = ts[ts["area"] != REGION_AREA].sort_values(["area", "month"])
+    lagged = munis.groupby("area", sort=False)[["unemployed", "vacancies"]].shift(1)
+    ok = lagged["unemployed"].notna()
+    out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "unemployed"],
+                                       lagged.loc[ok, "vacancies"]))
+
+    s, f = facts.flow_rates(*(region[c].to_numpy() for c in
+                              ("separations", "hires", "employed", "unemployed")))
+    out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
+    out.append(facts.firm_sizes(cycle.sizes0))
+    out.append(facts.growth_rates(cycle.same0, cycle.same1))
+    out.append(facts.service_effects(trials))
+    return out
+
+
+# ------------------------------------------------------------------------ the report
+def headline(fact: facts.Fact) -> str:
+    """The fact's first statistic as ``name = value [CI]``."""
+    first = fact.statistics[0]
+    return f"{first.name} = {first.text(3)}"
+
+
+def terminal_table(found: list[facts.Fact]) -> str:
+    """One line per fact: key, headline statistic, verdict."""
+    lines = [f"{'fact':<17}{'statistic [95% CI]':<64}verdict"]
+    lines += [f"{f.key:<17}{headline(f):<64}{f.verdict}" for f in found]
+    return "\n".join(lines)
+
+
+def markdown(plan: Plan, found: list[facts.Fact]) -> str:
+    """The report: a summary table, then each fact with its statistics, rule and figure."""
+    eco = plan.cycle.economy
+    lines = [
+        f"# Validation of `{plan.name}` against stylised facts",
+        "",
+        f"Seed {plan.seed}. Cycle run: {plan.months} months after month 0, demand "
+        f"±{eco.cycle_amplitude:.0%} in a {eco.cycle_period_months}-month sine cycle. "
+        f"Trials: {plan.trial_months} months, services {', '.join(plan.trials)}."
+        + (" Quick mode (burn-in 12 months, shorter runs)." if plan.quick else ""),
+        "",
+        "| fact | statistic [95 % CI] | reference | verdict |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {f.title} | {headline(f)} | {f.reference} | **{f.verdict}** |" for f in found]
+    for f in found:
+        lines += ["", f"## {f.title}", "", f"![{f.title}]({f.key}.png)", "",
+                  f"**Verdict: {f.verdict}.** Rule: {f.rule}.", "", f"Reference: {f.reference}.",
+                  "", "| statistic | value [95 % CI] |", "|---|---|"]
+        lines += [f"| {s.name} | {s.text(3)} |" for s in f.statistics]
+        lines += [""] + [f"- {note}" for note in f.notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(out: Path, plan: Plan, found: list[facts.Fact], cycle: CycleRun,
+                 trials: pd.DataFrame) -> None:
+    """Write the report, the figures and the runs' tables into ``out``, atomically."""
+    from .figstyle import save_figure
+    from .validate_figures import FIGURES
+
+    meta = {"scenario": plan.name, "seed": plan.seed, "months": plan.months,
+            "trial_months": plan.trial_months, "quick": plan.quick,
+            "cycle_amplitude": plan.cycle.economy.cycle_amplitude,
+            "cycle_period_months": plan.cycle.economy.cycle_period_months,
+            "facts": [f.to_dict() for f in found]}
+    with atomic_directory(out) as tmp:
+        for f in found:
+            save_figure(FIGURES[f.key](f, plan.name), tmp / f"{f.key}.png")
+        (tmp / "validation.md").write_text(markdown(plan, found), encoding="utf-8")
+        (tmp / "validation.json").write_text(
+            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        cycle.timeseries.to_parquet(tmp / "cycle_timeseries.parquet", index=False)
+        trials.to_parquet(tmp / "experiment.parquet", index=False)
+
+
+def validate(plan: Plan, out: Path, quiet: bool = False) -> list[facts.Fact]:
+    """Run everything the plan needs, check every fact and write the report to ``out``."""
+    total = plan.months + len(plan.trials) * plan.trial_months
+    with tqdm(total=total, desc=f"validate {plan.name}", unit="month",
+              disable=quiet or None, leave=False) as bar:
+        cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=bar.update)
+        trials = run_trials(plan, on_month=bar.update)
+    found = check_all(plan, cycle, trials)
+    write_report(out, plan, found, cycle, trials)
+    return found
