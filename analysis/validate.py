@@ -165,7 +165,7 @@ def check_all(plan: Plan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.F
     lagged = munis.groupby("area", sort=False)[["unemployed", "vacancies"]].shift(1)
     ok = lagged["unemployed"].notna()
     out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "unemployed"],
-                                       lagged.loc[ok, "vacancies"]))
+                                       lagged.loc[ok, "vacancies"], munis.loc[ok, "area"]))
 
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "unemployed")))

@@ -188,17 +188,34 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
 
 
 # ------------------------------------------------------------------- matching function
+def _demean(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``values`` less their group's mean (the within transformation of fixed effects)."""
+    return values - pd.Series(values).groupby(groups).transform("mean").to_numpy()
+
+
 def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.ndarray,
+                      areas: np.ndarray | None = None,
                       level: str = "municipality-months") -> Fact:
     """The emergent matching function, log H = a + α log U + β log V, by OLS.
 
     Observations with a zero count are dropped (the log is undefined). Returns α, β and the
-    returns to scale α + β with HC1-robust 95 % CIs, and the t statistic of α + β = 1.
+    returns to scale α + β with HC1-robust 95 % CIs, and the t statistic of α + β = 1. With
+    ``areas``, the elasticities are also estimated within areas (area fixed effects), from
+    the variation over time alone.
     """
     h, u, v = (np.asarray(a, dtype=float) for a in (hires, unemployed, vacancies))
     keep = (h > 0) & (u > 0) & (v > 0)
     y, x = np.log(h[keep]), np.column_stack([np.log(u[keep]), np.log(v[keep])])
     coef, cov = ols(y, x)
+    within: list[Statistic] = []
+    if areas is not None:
+        area = np.asarray(areas)[keep]
+        cw, vw = ols(_demean(y, area), np.column_stack([_demean(x[:, 0], area),
+                                                       _demean(x[:, 1], area)]))
+        n, k = y.size, 3 + len(set(area)) - 1
+        vw = vw * (n - 3) / (n - k)  # degrees of freedom lost to the area means
+        within = [_interval("alpha_within_areas", cw[1], math.sqrt(vw[1, 1])),
+                  _interval("beta_within_areas", cw[2], math.sqrt(vw[2, 2]))]
     alpha, beta = coef[1], coef[2]
     rts = alpha + beta
     se_rts = math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2])
@@ -217,6 +234,7 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
             _interval("beta_vacancies", beta, math.sqrt(cov[2, 2])),
             _interval("returns_to_scale", rts, se_rts),
             Statistic("t_constant_returns", t_crs),
+            *within,
             Statistic("r_squared", float(r2)),
             Statistic("observations", float(y.size)),
         ),

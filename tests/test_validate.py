@@ -86,6 +86,16 @@ def test_matching_function_recovers_cobb_douglas_elasticities():
     assert fact.verdict == "pass"
 
 
+def test_matching_function_within_areas_ignores_area_level_differences():
+    h, u, v = _cobb_douglas(0.6, 0.4, n=600)
+    areas = np.repeat(np.arange(20), 30)
+    h = h * np.exp(np.repeat(np.random.default_rng(4).normal(0, 1.0, 20), 30))
+    fact = vf.matching_function(h, u, v, areas)
+    a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
+    assert a.low < 0.6 < a.high and a.high - a.low < 0.1
+    assert b.low < 0.4 < b.high
+
+
 def test_matching_function_flags_decreasing_returns():
     fact = vf.matching_function(*_cobb_douglas(0.2, 0.2))
     assert fact.statistic("returns_to_scale").high < 0.5
