@@ -29,51 +29,133 @@ def charge(system, uid: int, amount: float, areas: np.ndarray | None = None,
         np.add.at(system.area_spend, areas, amount * w / w.sum())
 
 
+def charge_groups(system, uids: np.ndarray, amounts: np.ndarray, areas: np.ndarray,
+                  area_amounts: np.ndarray, counts: np.ndarray) -> None:
+    """Many :func:`charge` calls at once, booked in the same order with the same sums.
+
+    Charge ``g`` books ``amounts[g]`` to unit ``uids[g]`` and spreads it over the next
+    ``counts[g]`` entries of ``areas`` with the amounts ``area_amounts`` (computed by the
+    caller as :func:`charge` would). Performance: one ``np.add.at`` per array instead of
+    several per charge; ``np.add.at`` adds in index order, so every sum is the same.
+    """
+    if uids.size == 0:
+        return
+    nonzero = amounts != 0.0  # charge books nothing for a zero amount
+    books = system.books.values["service_spend_eur"]
+    orgs, parts = [], []
+    for uid, amount in zip(uids[nonzero].tolist(), amounts[nonzero].tolist(), strict=True):
+        unit = system.unit_list[uid]
+        orgs.append(unit.organisers)
+        parts.append(amount * contribution_weights(unit.contribution))
+        system.unit_spend[uid] = system.unit_spend.get(uid, 0.0) + amount
+        key = tuple(unit.organisers)
+        system.key_spend[key] = system.key_spend.get(key, 0.0) + amount
+    if orgs:
+        np.add.at(books, np.concatenate(orgs).astype(np.int64), np.concatenate(parts))
+    spread = np.repeat(nonzero, counts)
+    np.add.at(system.area_spend, areas[spread], area_amounts[spread])
+
+
+def contribution_weights(shares: np.ndarray) -> np.ndarray:
+    """Organisers' shares of a unit's cost (as :meth:`OrganiserBooks.add` splits it)."""
+    total = shares.sum()
+    return shares / total if total > 0 else np.full(shares.size, 1.0 / shares.size)
+
+
+def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable order of ``keys`` and the start and end of each run of equal keys in it.
+
+    Performance: one stable sort replaces a mask over all entries per distinct key; within
+    a run the entries keep their order, as ``entries[keys == k]`` would.
+    """
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[sorted_keys.size > 0, sorted_keys[1:] != sorted_keys[:-1]])
+    ends = np.r_[starts[1:], sorted_keys.size] if starts.size else starts.copy()
+    return order, starts, ends
+
+
 def pay_providers(system, month: int) -> None:
-    """Pay each provider for this month's client-months under the payer unit's contract."""
+    """Pay each provider for this month's client-months under the payer unit's contract.
+
+    One payment per (payer unit, provider, service): person services first in key order,
+    then each firm service's. Performance: the groups' sums are array reductions; only
+    payments under an alliance contract are walked one by one (few, and the alliance's
+    books accumulate over a quarter).
+    """
     st, persons, firms = system.state, system.model.persons, system.model.firms
-    fee_of = {a.index: a.spec.fee_share for a in system.alliances}
     n_prov = len(system.providers) + 1
-    groups = []  # (payer unit, provider, service, client areas)
+    n_svc = len(SERVICES)
+    payers, provs, services, areas = [], [], [], []
     active = np.flatnonzero((st.service >= 0) & (st.provider >= 0))
-    if active.size:
-        key = (st.payer[active] * n_prov + st.provider[active]) * len(SERVICES) \
-            + st.service[active]
-        for k in np.unique(key):
-            idx = active[key == k]
-            groups.append((int(st.payer[idx[0]]), int(st.provider[idx[0]]),
-                           int(st.service[idx[0]]), persons.home[idx]))
+    key = (st.payer[active] * n_prov + st.provider[active]) * n_svc + st.service[active]
+    order, first, _ = runs(key)
+    members = active[order]
+    payers.append(st.payer[members[first]])
+    provs.append(st.provider[members[first]])
+    services.append(st.service[members[first]])
+    areas.append((persons.home[members], np.diff(np.r_[first, members.size])))
     for col, name in enumerate(FIRM_SERVICES):
         served = np.flatnonzero(st.firm_provider[: firms.capacity, col] >= 0)
-        if served.size == 0:
-            continue
         payer = st.firm_payer[served, col]
         prov = st.firm_provider[served, col]
-        key = payer * n_prov + prov
-        for k in np.unique(key):
-            sel = key == k
-            groups.append((int(payer[sel][0]), int(prov[sel][0]), SERVICE_INDEX[name],
-                           firms.muni[served[sel]]))
+        order, first, _ = runs(payer * n_prov + prov)
+        payers.append(payer[order][first])
+        provs.append(prov[order][first])
+        services.append(np.full(first.size, SERVICE_INDEX[name], dtype=np.int64))
+        areas.append((firms.muni[served[order]], np.diff(np.r_[first, served.size])))
+    uid = np.concatenate(payers).astype(np.int64)
+    pid = np.concatenate(provs).astype(np.int64)
+    service = np.concatenate(services).astype(np.int64)
+    area = np.concatenate([a for a, _ in areas]).astype(np.int64)
+    n = np.concatenate([c for _, c in areas]).astype(np.int64)
+    if uid.size == 0:
+        return
     catalogue = system.sc.services
-    for uid, pid, service, areas in groups:
-        unit = system.unit_list[uid]
-        provider = system.providers[pid]
-        n = areas.size
-        base = catalogue.spec(SERVICES[service]).cost_eur_per_month
-        cost = n * provider.cost_factor * base
-        provider.clients += n
-        provider.cost += cost
-        fee = 0.0
-        if unit.regime == "open_book":
-            fee = fee_of.get(unit.alliance, 0.0) * cost
-            paid = cost + fee
-        elif unit.regime == "outcome":
-            paid = n * provider.price_factor * base * system.sc.market.attachment_share
-        else:
-            paid = n * provider.price_factor * base
-        provider.revenue += paid
-        charge(system, uid, paid, areas)
-        system.track_cost(unit, month, n, cost, fee, pid)
+    base = np.array([catalogue.spec(s).cost_eur_per_month for s in SERVICES])[service]
+    cost_factor = np.array([p.cost_factor for p in system.providers])[pid]
+    price_factor = np.array([p.price_factor for p in system.providers])[pid]
+    regime = np.array([system.unit_list[u].regime for u in range(len(system.unit_list))])[uid]
+    alliance = np.array([u.alliance for u in system.unit_list], dtype=np.int64)[uid]
+    fee_of = np.zeros(len(system.alliances) + 1)  # index -1: no alliance, no fee
+    for a in system.alliances:
+        fee_of[a.index] = a.spec.fee_share
+    nf = n.astype(np.float64)
+    # Same operations in the same order as a payment at a time (n × factor × base, ...).
+    cost = nf * cost_factor * base
+    fee = np.where(regime == "open_book", fee_of[alliance] * cost, 0.0)
+    paid = np.where(regime == "open_book", cost + fee,
+                    np.where(regime == "outcome",
+                             nf * price_factor * base * system.sc.market.attachment_share,
+                             nf * price_factor * base))
+    # Each provider's ledger starts the month at zero, so sums from zero in payment order
+    # are the same as adding payment after payment.
+    clients = np.bincount(pid, weights=nf, minlength=n_prov - 1)
+    cost_sum = np.bincount(pid, weights=cost, minlength=n_prov - 1)
+    revenue = np.bincount(pid, weights=paid, minlength=n_prov - 1)
+    for k in np.unique(pid).tolist():
+        provider = system.providers[k]
+        provider.clients += int(clients[k])
+        provider.cost += float(cost_sum[k])
+        provider.revenue += float(revenue[k])
+    charge_groups(system, uid, paid, area, np.repeat(paid / nf, n), n)
+    if system.alliances:
+        for g in np.flatnonzero(tracked_by_alliances(system, uid, month)).tolist():
+            system.track_cost(system.unit_list[uid[g]], month, int(n[g]), float(cost[g]),
+                              float(fee[g]), int(pid[g]))
+
+
+def tracked_by_alliances(system, uid: np.ndarray, month: int) -> np.ndarray:
+    """Which payments' costs an alliance tracks (see ``ServiceSystem.track_cost``)."""
+    tracked = np.zeros(uid.size, dtype=bool)
+    for u in np.unique(uid).tolist():
+        unit = system.unit_list[u]
+        if any(unit.alliance == a.index
+               or (a.phase(month) == "development" and unit.alliance < 0
+                   and set(unit.organisers) <= set(a.members))
+               for a in system.alliances):
+            tracked[uid == u] = True
+    return tracked
 
 
 def pay_outcomes(system, month: int, hired: np.ndarray) -> None:
@@ -99,28 +181,41 @@ def pay_outcomes(system, month: int, hired: np.ndarray) -> None:
                            system.sc.market, persons.base_employability[due])
     open_book = np.array([u.regime == "open_book" for u in system.unit_list])[payer]
     amount = np.where(open_book, system.sc.market.outcome_bonus_share * amount, amount)
-    key = payer * (len(system.providers) + 1) + provider
-    for k in np.unique(key):
-        sel = key == k
-        total = float(amount[sel].sum())
-        system.providers[int(provider[sel][0])].revenue += total
-        charge(system, int(payer[sel][0]), total, persons.home[due[sel]], amount[sel])
+    order, starts, ends = runs(payer * (len(system.providers) + 1) + provider)
+    amount, due, provider, payer = amount[order], due[order], provider[order], payer[order]
+    totals = np.array([float(amount[a:b].sum()) for a, b in zip(starts, ends, strict=True)])
+    for k, total in zip(provider[starts].tolist(), totals.tolist(), strict=True):
+        system.providers[k].revenue += total
+    charge_groups(system, payer[starts], totals, persons.home[due],
+                  spread_by_weight(totals, amount, starts, ends), ends - starts)
     st.outcome_paid[due] = True
     st.outcome_provider[due] = -1
+
+
+def spread_by_weight(totals: np.ndarray, weights: np.ndarray, starts: np.ndarray,
+                     ends: np.ndarray) -> np.ndarray:
+    """Each run's total over its entries in proportion to their weights (as :func:`charge`)."""
+    out = np.empty(weights.size)
+    for total, a, b in zip(totals.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        w = weights[a:b]
+        out[a:b] = total * w / w.sum()
+    return out
 
 
 def pay_transfers(system) -> None:
     """Wage subsidies and start-up grants for the months their holders are in work."""
     st, persons = system.state, system.model.persons
     paid = np.flatnonzero((st.subsidy_left > 0) & (persons.status == EMPLOYED))
+    paid = paid[st.outcome_payer[paid] >= 0]  # a trial's services have no payer
     if paid.size == 0:
         return
     svc = st.outcome_service[paid]
     cost = np.array([system.sc.services.spec(s).cost_eur_per_month for s in SERVICES])[svc]
-    payer = st.outcome_payer[paid]
-    for uid in np.unique(payer[payer >= 0]):  # a trial's services have no payer
-        sel = payer == uid
-        charge(system, int(uid), float(cost[sel].sum()), persons.home[paid[sel]], cost[sel])
+    order, starts, ends = runs(st.outcome_payer[paid])
+    paid, cost = paid[order], cost[order]
+    totals = np.array([float(cost[a:b].sum()) for a, b in zip(starts, ends, strict=True)])
+    charge_groups(system, st.outcome_payer[paid[starts]], totals, persons.home[paid],
+                  spread_by_weight(totals, cost, starts, ends), ends - starts)
 
 
 def book_overheads(system, month: int) -> None:

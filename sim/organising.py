@@ -23,11 +23,13 @@ from .cooperation import (
 from .finance import ORGANISER_COLUMNS, PROVIDER_COLUMNS, OrganiserBooks, Table
 from .governance import govern
 from .kernels import EMPLOYED
+from .kernels_services import eligible_by_home, group_by_area
 from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Provider
-from .providers import ServiceProvider, effort_and_order, pick_providers
+from .providers import ServiceProvider, effort_and_order, pick_providers, rank_providers
 from .services import (
     SERVICE_INDEX,
     ServiceState,
+    eligibility_rules,
     eligible_firms,
     eligible_persons,
     firm_column,
@@ -192,19 +194,19 @@ class ServiceSystem:
         # filters the (much shorter) lists by area, skipping persons another unit took.
         p, f = model.persons, model.firms
         st.grow_firms(f.capacity)
-        self._eligible = {}
-        for name in PERSON_SERVICES:
-            # Sorted by home municipality, with slice bounds, so that a municipal unit's
-            # pool is one slice rather than a filter over the whole list.
-            idx = np.flatnonzero(eligible_persons(name, p, st, self.sc.targeting,
-                                                  self.sc.labour.long_term_months))
-            idx = idx[np.argsort(p.home[idx], kind="stable")]
-            bounds = np.searchsorted(p.home[idx], np.arange(self.n_munis + 1))
-            self._eligible[name] = (idx, bounds)
-        self._eligible_firms = {
-            name: np.flatnonzero(eligible_firms(name, f, st, self.sc.targeting, month))
-            for name in FIRM_SERVICES
-        }
+        # Grouped by home municipality, with slice bounds, so that a municipal unit's pool
+        # is one slice rather than a filter over the whole list (one kernel pass).
+        rules = eligibility_rules(self.sc.targeting, self.sc.labour.long_term_months)
+        groups = eligible_by_home(p.status, st.service, st.referral_wait,
+                                  p.unemployment_months, p.employability, p.home, rules,
+                                  self.n_munis)
+        self._eligible = dict(zip(PERSON_SERVICES, groups, strict=True))
+        self._eligible_firms = {}
+        for name in FIRM_SERVICES:
+            idx = np.flatnonzero(eligible_firms(name, f, st, self.sc.targeting, month))
+            self._eligible_firms[name] = (idx, *group_by_area(idx, f.muni, self.n_munis))
+        self._rank_month_providers()
+        self._quality = self.quality()  # fixed until the month's close
         self._taken = np.zeros(p.size, dtype=bool)
         for uid in self.month_units:
             unit = self.unit_list[uid]
@@ -260,9 +262,53 @@ class ServiceSystem:
         if name in TRANSFERS:
             return spec.cost_eur_per_month
         s = SERVICE_INDEX[name]
+        if unit.allowed is None and s in self._open_price:
+            return self._open_price[s]  # the same for every unit free to buy from all
         factors = [p.price_factor for p in self.providers if p.active and p.offers[s]
                    and (unit.allowed is None or unit.allowed[p.index])]
-        return spec.cost_eur_per_month * (float(np.mean(factors)) if factors else 1.0)
+        price = spec.cost_eur_per_month * (float(np.mean(factors)) if factors else 1.0)
+        if unit.allowed is None:
+            self._open_price[s] = price
+        return price
+
+    def _rank_month_providers(self) -> None:
+        """This month's provider rankings per service (see :func:`rank_providers`).
+
+        Performance: providers change only at the month's close, so each unit filters
+        these rankings instead of sorting all providers for every purchase (at national
+        scale there are hundreds of own units). For units free to buy from all, person
+        services are bought from the external providers and the unit's organisers' own
+        units, which are merged from short lists rather than filtered from all providers.
+        """
+        self._open_price: dict[int, float] = {}
+        self._ranked, self._rank_pos, self._ranked_external, self._ranked_own = {}, {}, {}, {}
+        for s in range(len(SERVICES)):
+            ranked = rank_providers(self.providers, s)
+            self._ranked[s] = ranked
+            self._rank_pos[s] = {p.index: k for k, p in enumerate(ranked)}
+            self._ranked_external[s] = [p for p in ranked if p.kind != "own"]
+            own: dict[int, list[ServiceProvider]] = {}
+            for p in ranked:
+                if p.kind == "own":
+                    own.setdefault(p.owner, []).append(p)
+            self._ranked_own[s] = own
+
+    def _candidates(self, unit: Unit, s: int, person_service: bool) -> list[ServiceProvider]:
+        """Providers ``unit`` may buy service ``s`` from, best first.
+
+        A unit with a provider list (an alliance contract) buys only from it; otherwise a
+        firm service may come from any provider, a person service from any external
+        provider or its own organisers' units.
+        """
+        if unit.allowed is not None:
+            return [p for p in self._ranked[s] if unit.allowed[p.index]]
+        if not person_service:
+            return self._ranked[s]
+        own = [p for o in unit.organisers for p in self._ranked_own[s].get(o, ())]
+        if not own:
+            return self._ranked_external[s]
+        pos = self._rank_pos[s]
+        return sorted(self._ranked_external[s] + own, key=lambda p: pos[p.index])
 
     def _provider_load(self) -> np.ndarray:
         st = self.state
@@ -303,13 +349,7 @@ class ServiceSystem:
             providers = np.full(chosen.size, -1, dtype=np.int64)
             effort = np.ones(chosen.size)
         else:
-            allowed = unit.allowed if unit.allowed is not None else \
-                np.ones(len(self.providers), dtype=bool)
-            own_ok = np.array([p_.kind != "own" or p_.owner in unit.organisers
-                               or (unit.allowed is not None and unit.allowed[p_.index])
-                               for p_ in self.providers], dtype=bool)
-            chosen, providers, effort = self._assign(name, unit, candidates, starts,
-                                                     allowed & own_ok, load)
+            chosen, providers, effort = self._assign(name, unit, candidates, starts, load)
         if chosen.size == 0:
             return
         self._taken[chosen] = True
@@ -378,7 +418,7 @@ class ServiceSystem:
             out.append(rng.choice(others, size=min(others.size, size), replace=False))
         return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
-    def _assign(self, name, unit, candidates, starts, allowed, load):
+    def _assign(self, name, unit, candidates, starts, load):
         """Providers take clients: in their preferred order, up to capacity and ``starts``."""
         s = SERVICE_INDEX[name]
         spec = self.sc.services.spec(name)
@@ -389,27 +429,31 @@ class ServiceSystem:
                                          self.model.streams["services"])
         chosen = candidates[order][:starts]
         effort = effort[order][:starts]
-        providers = pick_providers(self.providers, s, allowed, load, spec.capacity_need,
+        providers = pick_providers(self._candidates(unit, s, True), load, spec.capacity_need,
                                    chosen.size)
         n = providers.size
         return chosen[:n], providers, effort[:n]
 
     def _start_firm_service(self, name, unit, uid, starts, load, month) -> None:
         model, f = self.model, self.model.firms
-        pool = self._eligible_firms[name]
-        pool = pool[unit.areas[f.muni[pool]] & (self.state.firm_left[pool, firm_column(name)]
-                                                 == 0)]
+        idx, grouped, bounds = self._eligible_firms[name]
+        if unit.areas.all():
+            pool = idx
+        else:
+            # The unit's municipalities' slices, back in firm order (the draw depends on it).
+            areas = np.flatnonzero(unit.areas)
+            pool = (grouped[bounds[areas[0]]:bounds[areas[0] + 1]] if areas.size == 1 else
+                    np.sort(np.concatenate([grouped[bounds[m]:bounds[m + 1]] for m in areas])))
+        pool = pool[self.state.firm_left[pool, firm_column(name)] == 0]
         if pool.size == 0:
             return
         chosen = model.streams["services"].choice(pool, size=min(pool.size, starts), replace=False)
-        allowed = unit.allowed if unit.allowed is not None else \
-            np.ones(len(self.providers), dtype=bool)
         spec = self.sc.services.spec(name)
-        providers = pick_providers(self.providers, SERVICE_INDEX[name], allowed, load,
+        providers = pick_providers(self._candidates(unit, SERVICE_INDEX[name], False), load,
                                    spec.capacity_need, chosen.size)
         chosen = chosen[: providers.size]
         if chosen.size:
-            strength = self.quality()[providers]
+            strength = self._quality[providers]
             start_firms(self.state, f, chosen, name, providers, uid, strength,
                         self.sc.services)
 

@@ -123,14 +123,24 @@ def effort_and_order(regime: str, price: float, months: int,
     return effort, order
 
 
-def pick_providers(providers: list[ServiceProvider], service: int, allowed: np.ndarray,
-                   load: np.ndarray, need: float, count: int) -> np.ndarray:
-    """Providers for ``count`` clients of ``service``: best quality per euro first.
+def rank_providers(providers: list[ServiceProvider], service: int) -> list[ServiceProvider]:
+    """Active providers of ``service``, best quality per euro first (ties by index).
+
+    Purchasing units filter this ranking by the providers they may buy from; it is made
+    once a month per service, since quality and prices change only at the month's close.
+    """
+    candidates = [p for p in providers if p.active and p.offers[service]]
+    candidates.sort(key=lambda p: (-p.quality / p.price_factor, p.index))
+    return candidates
+
+
+def pick_providers(candidates: list[ServiceProvider], load: np.ndarray, need: float,
+                   count: int) -> np.ndarray:
+    """Providers for ``count`` clients, taken from ``candidates`` in their ranked order.
 
     Args:
-        providers: all providers.
-        service: service index.
-        allowed: mask of providers this purchasing unit may buy from.
+        candidates: the providers a purchasing unit may buy the service from, ranked by
+            :func:`rank_providers`.
         load: client-slots each provider has in use; updated in place.
         need: capacity a client uses.
         count: clients to place.
@@ -139,9 +149,6 @@ def pick_providers(providers: list[ServiceProvider], service: int, allowed: np.n
         int64 array of provider indices, one per placed client (may be shorter than count
         when capacity runs out).
     """
-    candidates = [p for p in providers
-                  if p.active and p.offers[service] and allowed[p.index]]
-    candidates.sort(key=lambda p: (-p.quality / p.price_factor, p.index))
     out: list[int] = []
     for p in candidates:
         if len(out) >= count:

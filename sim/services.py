@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kernels import EMPLOYED, UNEMPLOYED
-from .params_services import FIRM_SERVICES, SERVICES, Services, Targeting
+from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Services, Targeting
 from .populations import Firms, Persons
 
 SERVICE_INDEX = {name: k for k, name in enumerate(SERVICES)}
@@ -97,6 +97,30 @@ def eligible_persons(name: str, persons: Persons, state: ServiceState, tg: Targe
     if name == "start_up_grant":
         return free & (persons.employability > tg.start_up_above_employability)
     raise ValueError(f"{name} is not a person service")
+
+
+def eligibility_rules(tg: Targeting, long_term_months: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rules of :func:`eligible_persons` as thresholds per person service.
+
+    Returns:
+        (min_months int64, below float64, above float64) in ``PERSON_SERVICES`` order: a
+        free jobseeker is eligible for service ``s`` when unemployed at least
+        ``min_months[s]`` months with ``above[s] < employability < below[s]``. The
+        kernel :func:`sim.kernels_services.eligible_by_home` applies them in one pass.
+    """
+    never = np.iinfo(np.int64).min  # no duration condition
+    rules = {
+        "coaching": (never, np.inf, -np.inf),
+        "training": (tg.training_after_months, np.inf, -np.inf),
+        "wage_subsidy": (max(tg.wage_subsidy_after_months, 0), np.inf, -np.inf),
+        "rehabilitation": (long_term_months, tg.rehabilitation_below_employability, -np.inf),
+        "start_up_grant": (never, np.inf, tg.start_up_above_employability),
+    }
+    rows = [rules[name] for name in PERSON_SERVICES]
+    return (np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([r[1] for r in rows], dtype=np.float64),
+            np.array([r[2] for r in rows], dtype=np.float64))
 
 
 def eligible_firms(name: str, firms: Firms, state: ServiceState, tg: Targeting,

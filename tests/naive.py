@@ -269,3 +269,35 @@ def stocks(
             row["vacancies"] += int(firm_vac[f])
     region = {c: sum(row[c] for row in rows) for c in STOCK_COLUMNS}
     return [[float(row[c]) for c in STOCK_COLUMNS] for row in [*rows, region]]
+
+
+# ----------------------------------------------------------------- growth services kernels
+def group_by_area(idx, area, n_areas):
+    """Reference of :func:`sim.kernels_services.group_by_area`: lists per area, in order.
+
+    Returns:
+        (grouped indices, bounds) as lists.
+    """
+    lists = [[] for _ in range(n_areas)]
+    for i in idx:
+        lists[int(area[int(i)])].append(int(i))
+    grouped = [i for lst in lists for i in lst]
+    bounds = [0]
+    for lst in lists:
+        bounds.append(bounds[-1] + len(lst))
+    return grouped, bounds
+
+
+def eligible_by_home(status, service, referral_wait, months, employability, home, rules,
+                     n_areas):
+    """Reference of :func:`sim.kernels_services.eligible_by_home`: per service, a list of
+    eligible persons per home, joined home after home, with the bounds.
+    """
+    min_months, below, above = rules
+    out = []
+    for s in range(len(min_months)):
+        idx = [p for p in range(len(status))
+               if status[p] == UNEMPLOYED and service[p] < 0 and referral_wait[p] < 0
+               and months[p] >= min_months[s] and above[s] < employability[p] < below[s]]
+        out.append(group_by_area(idx, home, n_areas))
+    return out
