@@ -165,7 +165,10 @@ def check_all(plan: Plan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.F
     lagged = munis.groupby("area", sort=False)[["unemployed", "vacancies"]].shift(1)
     ok = lagged["unemployed"].notna()
     out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "unemployed"],
-                                       lagged.loc[ok, "vacancies"], munis.loc[ok, "area"]))
+                                       lagged.loc[ok, "vacancies"], munis.loc[ok, "area"],
+                                       region=(region["hires"].to_numpy()[1:],
+                                               region["unemployed"].to_numpy()[:-1],
+                                               region["vacancies"].to_numpy()[:-1])))
 
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "unemployed")))

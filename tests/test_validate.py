@@ -96,6 +96,16 @@ def test_matching_function_within_areas_ignores_area_level_differences():
     assert b.low < 0.4 < b.high
 
 
+def test_matching_function_region_time_series():
+    h, u, v = _cobb_douglas(0.6, 0.4, n=600)
+    rh, ru, rv = _cobb_douglas(0.0, 0.8, n=120, seed=6)
+    fact = vf.matching_function(h, u, v, region=(rh, ru, rv))
+    assert fact.statistic("alpha_unemployment").value == pytest.approx(0.6, abs=0.05)
+    a, b = fact.statistic("alpha_region_months"), fact.statistic("beta_region_months")
+    assert a.low < 0.0 < a.high
+    assert b.low < 0.8 < b.high
+
+
 def test_matching_function_flags_decreasing_returns():
     fact = vf.matching_function(*_cobb_douglas(0.2, 0.2))
     assert fact.statistic("returns_to_scale").high < 0.5
