@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/profile_month.py finland --months 3 --burn-in 2
+    python benchmarks/profile_month.py finland --months 3 --burn-in 1 --skip 12 --profile
     python benchmarks/profile_month.py pirkanmaa-separate --months 12 --top 25
 
 Builds the scenario (burn-in shortened by ``--burn-in``), steps one untimed warm-up month,
@@ -70,6 +70,56 @@ class StageTimers:
         return wrapper
 
 
+def profile(name: str, months: int, burn_in: int, top: int, seed: int = 1,
+            with_cprofile: bool = True, skip: int = 0) -> list[str]:
+    """Markdown lines: per-stage median ms of ``months`` months, then cProfile's top entries.
+
+    ``skip`` months are stepped untimed first (after a warm-up month), so that alliances
+    can reach their implementation phase (month 13 with the default phases). The stage
+    timers and cProfile run over separate blocks of months (cProfile's own overhead would
+    distort the stage times).
+    """
+    scenario = load_scenario(name, [f"simulation.burn_in_months={burn_in}"])
+    t0 = time.perf_counter()
+    model = GrowthServicesModel(scenario, seed=seed, months=2 * months + skip + 2)
+    print(f"{name}: {model.persons.size:,} persons, {model.firms.capacity:,} firm slots, "
+          f"built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    model.step()  # warm-up month
+    for _ in range(skip):
+        model.step()
+    timers = StageTimers(model)
+    t0 = time.perf_counter()
+    for _ in range(months):
+        model.step()
+    wall = (time.perf_counter() - t0) / months
+    first = model.month - months + 1
+    lines = [f"Stages of `{name}` ({model.persons.size:,} persons; burn-in {burn_in}, months "
+             f"{first}..{model.month}, median of {months}):", "",
+             "| stage | ms / month | share of month |", "|---|---:|---:|"]
+    for stage, secs in sorted(timers.seconds.items(), key=lambda kv: -sum(kv[1])):
+        med = statistics.median(secs) if secs else 0.0
+        kind = "growth services" if stage in SERVICE_STAGES else "core"
+        lines.append(f"| {stage} ({kind}) | {1000 * med:.1f} | {100 * med / wall:.0f} % |")
+    lines.append(f"| whole month | {1000 * wall:.1f} | 100 % |")
+    if with_cprofile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(months):
+            model.step()
+        prof.disable()
+        stats = pstats.Stats(prof, stream=io.StringIO())
+        total = sum(v[2] for v in stats.stats.values())
+        lines += ["", f"Top {top} functions of `{name}` by own time (cProfile, {months} months; "
+                  "a numba kernel is one entry, numpy operators count in their caller):", "",
+                  "| function | calls | own s | share |", "|---|---:|---:|---:|"]
+        rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]
+        for (file, line, func), (_cc, nc, tt, _ct, _callers) in rows:
+            where = f"{Path(file).name}:{line}({func})" if line else func
+            lines.append(f"| `{where}` | {nc} | {tt:.3f} | {100 * tt / total:.0f} % |")
+    model.release()
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time and profile a few months of one scenario."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -78,40 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burn-in", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--skip", type=int, default=0, help="untimed months first")
     parser.add_argument("--profile", action="store_true", help="also run cProfile")
     args = parser.parse_args(argv)
-    scenario = load_scenario(args.scenario, [f"simulation.burn_in_months={args.burn_in}"])
-    t0 = time.perf_counter()
-    model = GrowthServicesModel(scenario, seed=args.seed, months=2 * args.months + 2)
-    print(f"{args.scenario}: {model.persons.size:,} persons, {model.firms.capacity:,} firm "
-          f"slots, built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-    model.step()  # warm-up month
-    timers = StageTimers(model)
-    t0 = time.perf_counter()
-    for _ in range(args.months):
-        model.step()
-    wall = (time.perf_counter() - t0) / args.months
-    print("\n| stage | median ms / month | share of month |\n|---|---:|---:|")
-    for name, secs in sorted(timers.seconds.items(), key=lambda kv: -sum(kv[1])):
-        med = statistics.median(secs) if secs else 0.0
-        print(f"| {name} | {1000 * med:.1f} | {100 * med / wall:.0f} % |")
-    print(f"| whole month | {1000 * wall:.1f} | 100 % |")
-    if args.profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(args.months):
-            model.step()
-        prof.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(prof, stream=out)
-        stats.sort_stats("tottime")
-        total = sum(v[2] for v in stats.stats.values())
-        print("\n| function | calls | own s | share |\n|---|---:|---:|---:|")
-        rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[: args.top]
-        for (file, line, func), (_cc, nc, tt, _ct, _callers) in rows:
-            where = f"{Path(file).name}:{line}({func})" if line else func
-            print(f"| `{where}` | {nc} | {tt:.3f} | {100 * tt / total:.0f} % |")
-    model.release()
+    print("\n".join(profile(args.scenario, args.months, args.burn_in, args.top, args.seed,
+                            args.profile, args.skip)))
     return 0
 
 

@@ -1,9 +1,13 @@
-"""Speed of Kasvu: person-steps per second, against a naive Mesa model of the same rules.
+"""Speed of Kasvu: the issue's six targets, and person-steps per second against naive Mesa.
 
 Usage::
 
     python benchmarks/run.py --out docs/benchmarks.md      # what `make bench` runs
-    python benchmarks/run.py --quick                       # a smoke run, a minute or so
+    python benchmarks/run.py --quick                       # a smoke run of the plumbing
+
+The report opens with the table of the six targets (naive-Mesa ratio, Finland 120 months,
+Pirkanmaa 120 months, peak bytes per person, compilation and warm start-up, sweep speed-up
+on two workers), each with its measured value, whether it is met and how it was measured.
 
 A person-step is one person simulated for one month; the rate is persons × months / wall
 seconds of ``model.step()`` calls. Every rate is measured after compilation and after one
@@ -15,15 +19,16 @@ of each pair sees the same machine load. Rates are medians over repetitions; the
 are medians of the per-pair ratios.
 
 Two rates are given for the fast model: the whole month as ``sim.run`` steps it (with the
-growth services, cooperation and books), and its labour-market core, the time spent in the
-stages that the naive model also has (demand shocks, deaths, separations, births,
-vacancies, matching, ageing, measurement). The naive model (``benchmarks/naive_mesa.py``)
-has only that core, so the core ratio is the like-for-like comparison. At Finland scale the
-naive model is run for one timed month per repetition (about 3 GB and 2-3 minutes in all;
-``--no-naive-finland`` skips it). Also reported: Pirkanmaa's 120 months after burn-in, and
-the compilation time (fresh processes with an empty and a filled numba cache). The whole
-run takes about five minutes on two cores. Progress goes to stderr; the Markdown report
-goes to ``--out``.
+growth services, cooperation, alliances and books), and its labour-market core, the time
+spent in the stages that the naive model also has (demand shocks, deaths, separations,
+births, vacancies, matching, ageing, measurement). The naive model
+(``benchmarks/naive_mesa.py``) has only that core, so the core ratio is the like-for-like
+comparison. The region (``pirkanmaa-alliance``) and the country (``finland``) run the full
+model, alliances with every lever on. Finland's 120 months run once (minutes); its memory
+is measured in a fresh process (max RSS above a baseline with every kernel loaded, and the
+tracemalloc peak, which includes numpy's arrays). ``--naive-finland`` adds the naive model
+at Finland scale (about 3 GB). The whole run takes ten minutes or more on two cores.
+Progress goes to stderr; the Markdown report goes to ``--out``.
 """
 
 from __future__ import annotations
@@ -48,11 +53,18 @@ import mesa  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
+from profile_month import profile  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
-from sweep_bench import bench_rows  # noqa: E402
+from sweep_bench import bench as sweep_bench  # noqa: E402
 
 from sim import load_scenario  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
+
+FULL_REGION = "pirkanmaa-alliance"
+"""The region of targets 1 and 3: all services, and an alliance with every lever on."""
+
+COUNTRY = "finland"
+"""The country of targets 2 and 4: 19 regional alliances with every lever on."""
 
 CORE_STAGES = (
     "demand_shocks",
@@ -191,32 +203,85 @@ import time
 t0 = time.perf_counter()
 from sim import load_scenario
 from sim.model import GrowthServicesModel
+t1 = time.perf_counter()
 m = GrowthServicesModel(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=1)
 m.step()
-print(time.perf_counter() - t0)
+print(t1 - t0, time.perf_counter() - t0)
 """
 
 
-def compile_seconds() -> tuple[float, float]:
-    """(cold, warm) seconds to import, build tiny and step once, in fresh processes.
+def compile_seconds(warm_reps: int, cold: bool = True) -> tuple[float | None, list[float],
+                                                                  list[float]]:
+    """Cold seconds, warm seconds and warm import seconds of import + build tiny + one step.
 
-    Cold compiles every kernel into an empty numba cache (``NUMBA_CACHE_DIR``); warm is the
-    same with that cache filled. Cold minus warm is the compilation time.
+    Each is a fresh process. Cold compiles every kernel into an empty numba cache
+    (``NUMBA_CACHE_DIR``); the warm runs reuse that cache, filled by the cold one. Without
+    ``cold`` the warm runs use the default cache as it is.
     """
+    def probe(env):
+        proc = subprocess.run([sys.executable, "-c", COMPILE_PROBE], env=env, cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+        imports, total = map(float, proc.stdout.strip().splitlines()[-1].split())
+        return imports, total
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "NUMBA_CACHE_DIR": cache, "PYTHONPATH": str(ROOT)}
-        out = []
-        for _ in range(2):
-            proc = subprocess.run(
-                [sys.executable, "-c", COMPILE_PROBE],
-                env=env,
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            out.append(float(proc.stdout.strip().splitlines()[-1]))
-    return out[0], out[1]
+        if cold:
+            env["NUMBA_CACHE_DIR"] = cache
+        cold_s = probe(env)[1] if cold else None
+        warm = [probe(env) for _ in range(warm_reps)]
+    return cold_s, [w[1] for w in warm], [w[0] for w in warm]
+
+
+MEMORY_PROBE = """
+import gc, resource, sys, tracemalloc
+from sim import load_scenario
+from sim.model import GrowthServicesModel
+name, months = sys.argv[1], int(sys.argv[2])
+# The baseline: interpreter, imports and every kernel loaded (a tiny model built, stepped
+# and dropped), so that what is left is what the region's persons and firms cost.
+t = GrowthServicesModel(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=1)
+t.step(); t.release(); del t; gc.collect()
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+tracemalloc.start()  # numpy reports its array allocations to tracemalloc
+m = GrowthServicesModel(load_scenario(name), seed=1, months=months)
+for _ in range(months):
+    m.step()
+peak_traced = tracemalloc.get_traced_memory()[1]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(m.persons.size, base, peak, peak_traced)
+"""
+
+
+@dataclass
+class Memory:
+    """Peak memory of a process that builds a scenario (burn-in included) and runs it."""
+
+    name: str
+    months: int
+    persons: int
+    base_rss: int
+    peak_rss: int
+    peak_traced: int
+
+    @property
+    def rss_per_person(self) -> float:
+        """Peak resident set size above the baseline, bytes per person."""
+        return (self.peak_rss - self.base_rss) / self.persons
+
+    @property
+    def traced_per_person(self) -> float:
+        """Peak of traced allocations (numpy arrays and Python objects), bytes per person."""
+        return self.peak_traced / self.persons
+
+
+def memory(name: str, months: int) -> Memory:
+    """Peak bytes per person in a fresh process (max RSS above baseline, and tracemalloc)."""
+    proc = subprocess.run([sys.executable, "-c", MEMORY_PROBE, name, str(months)],
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    persons, base, peak, traced = map(int, proc.stdout.strip().splitlines()[-1].split())
+    return Memory(name, months, persons, base, peak, traced)
 
 
 def machine() -> dict[str, str]:
@@ -274,60 +339,70 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="Markdown file to write (stdout if absent)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument(
-        "--quick", action="store_true", help="smoke run: tiny only, short blocks, 2 reps"
+        "--quick", action="store_true",
+        help="smoke run of the plumbing: tiny only, short blocks, 2 reps, warm compile only, "
+        "no sweeps (its numbers are not the targets')",
     )
     parser.add_argument(
-        "--no-naive-finland",
+        "--naive-finland",
         action="store_true",
-        help="skip the naive model at Finland scale (2.8M Mesa agents: about 3 GB, 2-3 min)",
+        help="also pair the naive model at Finland scale (2.8M Mesa agents: about 3 GB, "
+        "several minutes)",
     )
     args = parser.parse_args(argv)
     reps = 2 if args.quick else args.reps
     info = machine()
     log(f"machine: {info['cpu']}, {info['nproc']} CPUs, load {info['load']}")
+    run = Results(reps=reps, quick=args.quick)
 
     log("compile time: fresh processes with an empty and then a filled numba cache")
-    cold, warm = compile_seconds()
-    log(f"compile: cold {cold:.1f} s, warm {warm:.1f} s")
+    run.cold, run.warm, run.warm_imports = compile_seconds(reps, cold=not args.quick)
+    log(f"compile: cold {run.cold}, warm {[round(w, 2) for w in run.warm]}")
 
-    scen = (
-        [("tiny", 24)]
-        if args.quick
-        else [
-            ("tiny", 24),
-            ("pirkanmaa-separate", 12),
-            ("finland-synthetic", 2),
-        ]
-    )
-    fast_rows = []
+    full = "tiny" if args.quick else FULL_REGION
+    country = "tiny" if args.quick else COUNTRY
+    scen = [("tiny", 24)] if args.quick else [("tiny", 24), (FULL_REGION, 12)]
     for name, months in scen:
         timing, built = bench_fast(name, months, reps)
-        fast_rows.append((name, timing, built))
+        run.fast_rows.append((name, timing, built))
 
-    pair_rows = []
-    pairs = [("tiny", 6)] if args.quick else [("tiny", 12), ("pirkanmaa-separate", 2)]
+    pairs = [("tiny", 6)] if args.quick else [("tiny", 12), (FULL_REGION, 2)]
     for name, months in pairs:
-        pair_rows.append((name, *bench_pair(name, months, reps)))
+        run.pair_rows.append((name, *bench_pair(name, months, reps)))
+    if args.naive_finland and not args.quick:
+        run.pair_rows.append((country, *bench_pair(country, 1, 2)))
 
-    decade = None
-    if not args.quick:
-        log("pirkanmaa-separate: 120 months after burn-in")
-        decade = ten_years("pirkanmaa-separate", 120)
-        log(f"pirkanmaa-separate: built in {decade[0]:.1f} s, 120 months in {decade[1]:.2f} s")
+    months = 24 if args.quick else 120
+    log(f"{full}: {months} months after burn-in, {reps} times")
+    for _ in range(reps):
+        run.decades.append(ten_years(full, months))
+        log(f"{full}: built in {run.decades[-1][0]:.1f} s, {months} months in "
+            f"{run.decades[-1][1]:.2f} s")
+    run.decade_months = months
 
-    finland_naive = None
-    if not (args.no_naive_finland or args.quick):
-        finland_naive = bench_pair("finland-synthetic", 1, 2)
+    f_months = 3 if args.quick else 120
+    log(f"{country}: {f_months} months after burn-in (once: minutes at national scale)")
+    run.country = ten_years(country, f_months)
+    run.country_months = f_months
+    log(f"{country}: built in {run.country[0]:.1f} s, {f_months} months in {run.country[1]:.2f} s")
 
-    sweep_rows = []
+    mem_months = 3 if args.quick else 12
+    log(f"{country}: peak memory of a fresh process, burn-in and {mem_months} months")
+    run.memory = memory(country, mem_months)
+    log(f"memory: {run.memory.rss_per_person:.0f} B/person (max RSS above baseline), "
+        f"{run.memory.traced_per_person:.0f} B/person traced")
+
+    # Profiles from month 13 on, when the alliances' levers act (skip 12 untimed months).
+    for name, months, burn_in in ([("tiny", 3, 1)] if args.quick else
+                                  [(FULL_REGION, 12, 12), (COUNTRY, 3, 1)]):
+        log(f"{name}: profile of {months} months (stage timers, then cProfile)")
+        run.profiles.append(profile(name, months, burn_in, top=12, skip=0 if args.quick else 12))
+
     if not args.quick:
         log("sweep: runs per hour with 1 and 2 local workers")
-        sweep_rows = bench_rows()
+        run.sweep_rows, run.sweep_speedup = sweep_bench(reps=2)
 
-    lines = render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args)
-    if sweep_rows:
-        lines += ["", "## Sweeps: runs per hour with 1 and 2 local workers", "",
-                  *SWEEP_HEADER, *sweep_rows]
+    lines = render(info, run, args)
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -339,10 +414,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@dataclass
+class Results:
+    """Everything one benchmark run measured, for :func:`render`."""
+
+    reps: int
+    quick: bool
+    cold: float | None = None
+    warm: list[float] = field(default_factory=list)
+    warm_imports: list[float] = field(default_factory=list)
+    fast_rows: list = field(default_factory=list)
+    pair_rows: list = field(default_factory=list)
+    decades: list[tuple[float, float, float]] = field(default_factory=list)
+    decade_months: int = 120
+    country: tuple[float, float, float] | None = None
+    country_months: int = 120
+    memory: Memory | None = None
+    sweep_rows: list[str] = field(default_factory=list)
+    sweep_speedup: float | None = None
+    profiles: list[list[str]] = field(default_factory=list)
+
+
 def pair_line(name: str, tf: Timing, tn: Timing) -> str:
     """One row of the fast-against-naive table."""
-    whole = statistics.median(n / f for n, f in zip(tn.seconds, tf.seconds, strict=True))
-    core = statistics.median(n / c for n, c in zip(tn.seconds, tf.core_seconds, strict=True))
+    whole, core = pair_ratios(tf, tn)
     return (
         f"| {name} | {tf.persons:,} | {tf.months} × {len(tf.seconds)} | "
         f"{fmt_rate(tn.rate())} | {fmt_rate(tf.rate())} / {fmt_rate(tf.rate(True))} | "
@@ -350,7 +445,81 @@ def pair_line(name: str, tf: Timing, tn: Timing) -> str:
     )
 
 
-def render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args) -> list[str]:
+def pair_ratios(tf: Timing, tn: Timing) -> tuple[float, float]:
+    """Median per-pair ratios naive / fast: whole month, and core (like for like)."""
+    whole = statistics.median(n / f for n, f in zip(tn.seconds, tf.seconds, strict=True))
+    core = statistics.median(n / c for n, c in zip(tn.seconds, tf.core_seconds, strict=True))
+    return whole, core
+
+
+def verdict(ok: bool, quick: bool) -> str:
+    """Met / not met (a quick run measures the plumbing, not the targets)."""
+    if quick:
+        return "smoke run"
+    return "**met**" if ok else "not met"
+
+
+def target_rows(run: Results) -> list[str]:
+    """The table of the issue's six targets."""
+    q = run.quick
+    rows = ["| # | target | measured | met? | how |", "|---|---|---|---|---|"]
+    name, tf, tn = run.pair_rows[-1] if run.quick else next(
+        r for r in run.pair_rows if r[0] == FULL_REGION)
+    whole, core = pair_ratios(tf, tn)
+    rows.append(
+        f"| 1 | ≥ 300× a naive Mesa model (one `mesa.Agent` per person and firm), per "
+        f"person-step | whole month {whole:.0f}×; labour-market core (like for like) "
+        f"{core:.0f}× | {verdict(whole >= 300, q)} (core: {verdict(core >= 300, q)}) | "
+        f"{name}, same initial state, {tf.months} months × {len(tf.seconds)} pairs "
+        f"alternated in one process, median of per-pair ratios |"
+    )
+    built, wall, core_s = run.country
+    cname = "tiny" if q else COUNTRY
+    rows.append(
+        f"| 2 | Finland scale: 2.8 M persons, ~300,000 firms, 309 municipalities in 19 "
+        f"regions, 120 months ≤ 10 s incl. data collection, after compilation | "
+        f"{run.country_months} months in **{wall:.1f} s** (labour-market core {core_s:.1f} s; "
+        f"{1000 * wall / run.country_months:.0f} ms / month) | "
+        f"{verdict(wall <= 10.0 and run.country_months == 120, q)} | "
+        f"`{cname}` after its burn-in (built in {built:.0f} s), one run |"
+    )
+    walls = [d[1] for d in run.decades]
+    cores = [d[2] for d in run.decades]
+    rows.append(
+        f"| 3 | Pirkanmaa 120 months ≤ 1 s after compilation | {run.decade_months} months in "
+        f"**{statistics.median(walls):.2f} s** (core {statistics.median(cores):.2f} s) | "
+        f"{verdict(statistics.median(walls) <= 1.0, q)} | "
+        f"`{'tiny' if q else FULL_REGION}` after burn-in, median of {len(walls)} runs |"
+    )
+    m = run.memory
+    rows.append(
+        f"| 4 | peak memory ≤ 200 bytes per person | **{m.rss_per_person:.0f} B/person** "
+        f"(max RSS above the loaded-interpreter baseline); {m.traced_per_person:.0f} B/person "
+        f"peak of traced allocations (tracemalloc) | {verdict(m.rss_per_person <= 200, q)} | "
+        f"fresh process: `{m.name}` ({m.persons:,} persons), burn-in and {m.months} months |"
+    )
+    warm = statistics.median(run.warm)
+    cold = "not measured (`--quick`)" if run.cold is None else f"{run.cold:.1f} s"
+    rows.append(
+        f"| 5 | cold start (compilation) ≤ 15 s; warm-cache start-up < 2 s | cold {cold}; "
+        f"warm **{warm:.2f} s** (of which imports {statistics.median(run.warm_imports):.2f} s) "
+        f"| {verdict(run.cold is not None and run.cold <= 15.0 and warm < 2.0, q)} | "
+        f"fresh processes: import, build `tiny`, one step; cold with an empty "
+        f"`NUMBA_CACHE_DIR`, warm median of {len(run.warm)} |"
+    )
+    if run.sweep_speedup is None:
+        rows.append("| 6 | sweeps on 2 local workers ≥ 1.8× the runs/h of 1 | not run | "
+                    "smoke run | `benchmarks/sweep_bench.py` |")
+    else:
+        rows.append(
+            f"| 6 | sweeps on 2 local workers ≥ 1.8× the runs/h of 1 | "
+            f"**{run.sweep_speedup:.2f}×** | {verdict(run.sweep_speedup >= 1.8, q)} | "
+            f"`benchmarks/sweep_bench.py`: a real sweep on warm pools, median of 2 pairs |"
+        )
+    return rows
+
+
+def render(info, run: Results, args) -> list[str]:
     """The Markdown report."""
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
     lines = [
@@ -362,13 +531,19 @@ def render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args) 
         f"mesa {info['mesa']}; kasvu {info['commit']}",
         f"- command: `{command}` (`make bench`)",
         "",
+        "## The six targets",
+        "",
+        *target_rows(run),
+        "",
         "A person-step is one person simulated for one month: rate = persons × months / wall "
         "seconds of `model.step()`. Every rate is after compilation and one untimed warm-up "
         "month; burn-in is never timed. *Whole month* is the fast model's step as `sim.run` "
-        "does it (labour market plus growth services, cooperation and books); *core* is the "
-        "time in the stages the naive Mesa model also has (demand shocks, deaths, "
-        "separations, births, vacancies, matching, ageing, measurement). Medians of "
-        f"{'2' if args.quick else args.reps} repetitions.",
+        "does it (labour market plus growth services, cooperation, alliances and books); "
+        "*core* is the time in the stages the naive Mesa model also has (demand shocks, "
+        "deaths, separations, births, vacancies, matching, ageing, measurement). "
+        f"`{FULL_REGION}` and `{COUNTRY}` run the full model: all services, and alliances "
+        "with every lever on (their levers act from month 13, after formation and "
+        f"development). Medians of {run.reps} repetitions unless said otherwise.",
         "",
         "## Fast model, after burn-in",
         "",
@@ -376,7 +551,7 @@ def render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args) 
         "core ms / month | core person-steps / s | build incl. burn-in, s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, t, built in fast_rows:
+    for name, t, built in run.fast_rows:
         lines.append(
             f"| {name} | {t.persons:,} | {t.months} × {len(t.seconds)} | {t.month_ms():.1f} | "
             f"{fmt_rate(t.rate())} | {t.month_ms(True):.1f} | {fmt_rate(t.rate(True))} | "
@@ -390,32 +565,22 @@ def render(info, cold, warm, fast_rows, pair_rows, decade, finland_naive, args) 
         "(whole / core) | ratio whole month | ratio core (like for like) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    rows = list(pair_rows)
-    if finland_naive is not None:
-        rows.append(("finland-synthetic", *finland_naive))
-    lines += [pair_line(name, tf, tn) for name, tf, tn in rows]
-    if finland_naive is None and not args.quick:
-        lines.append("| finland-synthetic | 2,799,997 | not run (`--no-naive-finland`) | | | | |")
-    lines += ["", "Ratios are medians of the per-pair ratios (naive seconds / fast seconds)."]
-    if finland_naive is not None:
-        lines += [
-            "At Finland scale the naive model times 1 month per repetition after its warm-up "
-            "month: its 2.8 million Mesa agents take about 3 GB and most of a minute to build, "
-            "and one of its months takes tens of seconds."
-        ]
-    lines += ["", "## Pirkanmaa, ten years", ""]
-    if decade is not None:
-        built, wall, core = decade
-        lines += [
-            f"- 120 months after burn-in, once compiled: **{wall:.2f} s** "
-            f"(of which labour-market core {core:.2f} s)",
-            f"- building the model including its 36-month burn-in: {built:.1f} s",
-        ]
-    lines += [
-        f"- compilation: {cold - warm:.1f} s (a fresh process with an empty numba cache "
-        f"takes {cold:.1f} s to import, build tiny and step once; with the cache filled "
-        f"{warm:.1f} s)",
-    ]
+    lines += [pair_line(name, tf, tn) for name, tf, tn in run.pair_rows]
+    lines += ["", "Ratios are medians of the per-pair ratios (naive seconds / fast seconds). "
+              "The naive model has only the labour-market core, so the core ratio is the like-"
+              "for-like one; the whole-month ratio charges the fast model for its growth "
+              "services too."]
+    if run.sweep_rows:
+        lines += ["", "## Sweeps: runs per hour with 1 and 2 local workers", "",
+                  *SWEEP_HEADER, *run.sweep_rows]
+    if run.profiles:
+        lines += ["", "## Where a month's time goes", "",
+                  "`benchmarks/profile_month.py`: wall time of each stage of the month (the "
+                  "model's stage methods, timed), then the Python profile's top entries, from "
+                  "month 13 on, when the alliances are in implementation and every lever acts "
+                  "(the country's burn-in is shortened to one month to keep the profile short)."]
+        for block in run.profiles:
+            lines += ["", *block]
     return lines
 
 
