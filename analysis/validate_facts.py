@@ -149,6 +149,23 @@ def correlation_ci(x: np.ndarray, y: np.ndarray) -> Statistic:
     return Statistic("correlation", r, math.tanh(z - half), math.tanh(z + half))
 
 
+def vacancy_lead(u: np.ndarray, v: np.ndarray, max_lag: int) -> int:
+    """Months by which vacancies lead unemployment's fall: the k maximising corr(v_t, −u_{t+k}).
+
+    Positive when vacancies move first (the counter-clockwise loop's signature); searched
+    over −max_lag..max_lag.
+    """
+    u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+    best, best_k = -np.inf, 0
+    for k in range(-max_lag, max_lag + 1):
+        a, b = (v[:v.size - k], -u[k:]) if k >= 0 else (v[-k:], -u[:u.size + k])
+        if a.size > 2 and np.std(a) > 0 and np.std(b) > 0:
+            c = float(np.corrcoef(a, b)[0, 1])
+            if c > best:
+                best, best_k = c, k
+    return best_k
+
+
 def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
     """The Beveridge curve: unemployment and vacancy rates over a demand cycle.
 
@@ -174,6 +191,7 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
             Statistic("loop_area_normalised", area),
             Statistic("cycles_counter_clockwise", float(ccw)),
             Statistic("cycles", float(len(loops))),
+            Statistic("vacancy_lead_months", float(vacancy_lead(u, v, period // 2))),
         ),
         reference="unemployment and vacancy rates move in opposite directions over the "
         "cycle, in counter-clockwise loops (del Rio-Chanona et al. 2021; u on the x axis)",
@@ -182,6 +200,9 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
         verdict=verdict,
         notes=("signed area by the shoelace formula, divided by sd(u)·sd(v); positive is "
                "counter-clockwise",
+               "vacancy lead: the shift k (months) maximising corr(v_t, −u_{t+k}); a lead "
+               "near a quarter of the cycle turns the curve into a loop and weakens the "
+               "correlation",
                "CI from Fisher's z on the effective sample size of autocorrelated series"),
         data={"u": u, "v": v},
     )

@@ -39,6 +39,7 @@ def test_beveridge_counter_clockwise_loops_pass():
     assert fact.statistic("correlation").high < 0
     assert fact.statistic("loop_area_normalised").value > 0
     assert fact.statistic("cycles_counter_clockwise").value == 3
+    assert 3 <= fact.statistic("vacancy_lead_months").value <= 6  # 0.6 rad of 48 months
     assert fact.verdict == "pass"
 
 
@@ -47,6 +48,7 @@ def test_beveridge_clockwise_loops_only_warn():
     assert fact.statistic("correlation").value < -0.7
     assert fact.statistic("loop_area_normalised").value < 0
     assert fact.statistic("cycles_counter_clockwise").value == 0
+    assert -6 <= fact.statistic("vacancy_lead_months").value <= -3
     assert fact.verdict == "warn"
 
 
