@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .kernels import UNEMPLOYED
+from .kernels import EMPLOYED, UNEMPLOYED
 
 
 @nb.njit(cache=True)
@@ -42,8 +42,7 @@ def group_by_area(idx: np.ndarray, area: np.ndarray, n_areas: int
     Returns:
         (grouped indices, bounds): area ``a``'s indices are ``grouped[bounds[a]:bounds[a + 1]]``.
     """
-    idx = np.ascontiguousarray(idx, dtype=np.int64)
-    area = np.ascontiguousarray(area, dtype=np.int64)
+    idx = np.ascontiguousarray(idx, dtype=np.int64)  # area is read as it is (no copy)
     if idx.size and (area[idx].min() < 0 or area[idx].max() >= n_areas):
         raise ValueError(f"areas must lie in 0..{n_areas - 1}")
     bounds = np.zeros(n_areas + 1, dtype=np.int64)
@@ -53,39 +52,41 @@ def group_by_area(idx: np.ndarray, area: np.ndarray, n_areas: int
 
 
 @nb.njit(cache=True)
-def _eligible(p, status, service, referral_wait, months, employability, min_months, below,
-              above, s):
-    return (status[p] == UNEMPLOYED and service[p] < 0 and referral_wait[p] < 0
-            and months[p] >= min_months[s] and employability[p] < below[s]
-            and employability[p] > above[s])
-
-
-@nb.njit(cache=True)
-def _count_eligible_kernel(status, service, referral_wait, months, employability, home,
-                           min_months, below, above, counts):
-    # Pass 1 of a counting sort: eligible persons per (service, home), shifted by one.
+def _free_kernel(status, service, referral_wait, out):
+    # Jobseekers free for a service (unemployed, in none, waiting for none), in order.
+    # Branch-free: the index is always written and the count advances only for the free,
+    # since a branch on randomly scattered jobseekers is mispredicted most of the time.
+    k = 0
     for p in range(status.shape[0]):
-        if status[p] != UNEMPLOYED or service[p] >= 0 or referral_wait[p] >= 0:
-            continue  # most persons: one test and out
-        for s in range(min_months.shape[0]):
-            if _eligible(p, status, service, referral_wait, months, employability,
-                         min_months, below, above, s):
-                counts[s, home[p] + 1] += 1
+        out[k] = p
+        k += (status[p] == UNEMPLOYED) & (service[p] < 0) & (referral_wait[p] < 0)
+    return k
 
 
 @nb.njit(cache=True)
-def _fill_eligible_kernel(status, service, referral_wait, months, employability, home,
-                          min_months, below, above, fill, out):
+def _count_eligible_kernel(free, months, employability, home, min_months, below, above,
+                           counts):
+    # Pass 1 of a counting sort over the free: eligible per (service, home), shifted by
+    # one. Branch-free counting, as above.
+    for i in range(free.shape[0]):
+        p = free[i]
+        m, e, h = months[p], employability[p], home[p] + 1
+        for s in range(min_months.shape[0]):
+            counts[s, h] += (m >= min_months[s]) & (e < below[s]) & (e > above[s])
+
+
+@nb.njit(cache=True)
+def _fill_eligible_kernel(free, months, employability, home, min_months, below, above,
+                          fill, out):
     # Pass 2: place each eligible person at its service's and home's next free slot, in
     # person order within a home (as a stable sort of the eligible by home would).
-    for p in range(status.shape[0]):
-        if status[p] != UNEMPLOYED or service[p] >= 0 or referral_wait[p] >= 0:
-            continue
+    for i in range(free.shape[0]):
+        p = free[i]
+        m, e, h = months[p], employability[p], home[p]
         for s in range(min_months.shape[0]):
-            if _eligible(p, status, service, referral_wait, months, employability,
-                         min_months, below, above, s):
-                out[s, fill[s, home[p]]] = p
-                fill[s, home[p]] += 1
+            if (m >= min_months[s]) & (e < below[s]) & (e > above[s]):
+                out[s, fill[s, h]] = p
+                fill[s, h] += 1
 
 
 def eligible_by_home(status: np.ndarray, service: np.ndarray, referral_wait: np.ndarray,
@@ -122,12 +123,145 @@ def eligible_by_home(status: np.ndarray, service: np.ndarray, referral_wait: np.
     k = min_months.shape[0]
     if n and (home.min() < 0 or home.max() >= n_areas):
         raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
+    free = np.empty(n + 1, dtype=np.int64)  # one spare slot for the branch-free write
+    free = free[: _free_kernel(status, service, referral_wait, free)]
     counts = np.zeros((k, n_areas + 1), dtype=np.int64)
-    _count_eligible_kernel(status, service, referral_wait, months, employability, home,
-                           min_months, below, above, counts)
+    _count_eligible_kernel(free, months, employability, home, min_months, below, above,
+                           counts)
     bounds = np.cumsum(counts, axis=1)
     out = np.empty((k, max(int(bounds[:, -1].max()) if k else 0, 1)), dtype=np.int64)
     fill = np.ascontiguousarray(bounds[:, :-1])
-    _fill_eligible_kernel(status, service, referral_wait, months, employability, home,
-                          min_months, below, above, fill, out)
+    _fill_eligible_kernel(free, months, employability, home, min_months, below, above, fill,
+                          out)
     return [(out[s, : bounds[s, -1]], bounds[s]) for s in range(k)]
+
+
+@nb.njit(cache=True)
+def _progress_kernel(status, base, employability, service, months_left, provider, payer,
+                     effort, subsidy_left, quality, recovery, gain, wage_subsidy):
+    # One pass over persons instead of a dozen masked numpy passes over the served; each
+    # person's update reads only its own entries, so the order of work is immaterial.
+    n_prov = quality.shape[0]
+    for p in range(status.shape[0]):
+        s = service[p]
+        if s >= 0:
+            q = provider[p]
+            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]  # -1: quality 1
+            gap = base[p] - employability[p]
+            employability[p] += min(max(recovery[s] * strength, 0.0), 1.0) * max(gap, 0.0)
+            hired = status[p] == EMPLOYED
+            if hired and s == wage_subsidy:
+                subsidy_left[p] = months_left[p]
+            months_left[p] -= 1
+            done = months_left[p] <= 0 and not hired
+            if done:
+                g = gain[s] * strength
+                base[p] = min(base[p] + g, 1.0)
+                employability[p] = min(employability[p] + g, 1.0)
+            if done or hired:
+                service[p] = -1
+                months_left[p] = 0
+                provider[p] = -1
+                payer[p] = -1
+        if subsidy_left[p] > 0:
+            if status[p] == EMPLOYED:
+                subsidy_left[p] -= 1
+            else:
+                subsidy_left[p] = 0
+
+
+def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarray,
+                   service: np.ndarray, months_left: np.ndarray, provider: np.ndarray,
+                   payer: np.ndarray, effort: np.ndarray, subsidy_left: np.ndarray,
+                   quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
+                   wage_subsidy: int) -> None:
+    """A month in person services, in place (the rule of :func:`sim.services.progress_persons`).
+
+    Args:
+        status: per person, status code.
+        base: per person, baseline employability (raised by a completed service).
+        employability: per person, employability now.
+        service: per person, service index or -1.
+        months_left: per person, months left in the service.
+        provider: per person, provider index or -1.
+        payer: per person, paying unit or -1.
+        effort: per person, the provider's effort.
+        subsidy_left: per person, months of wage subsidy left in a subsidised job.
+        quality: per provider, quality, with one extra last entry 1.0 for "no provider".
+        recovery: per service, employability gap closed per month at strength 1.
+        gain: per service, employability gain on completion at strength 1.
+        wage_subsidy: index of the wage subsidy service.
+    """
+    n = status.shape[0]
+    for a in (base, employability, service, months_left, provider, payer, effort,
+              subsidy_left):
+        if a.shape != (n,):
+            raise ValueError("person arrays must all have one entry per person")
+    if recovery.shape != gain.shape or quality.ndim != 1 or quality.size == 0:
+        raise ValueError("recovery and gain need one entry per service, quality one per "
+                         "provider plus one")
+    _progress_kernel(status, base, employability, service, months_left, provider, payer,
+                     effort, subsidy_left, quality, recovery, gain, int(wage_subsidy))
+
+
+@nb.njit(cache=True)
+def _search_kernel(service, provider, effort, seekers, u, quality, extra, lock, score,
+                   base_apps, out_apps, out_boost):
+    # The uniforms belong to the persons in a service, in person order; walk all persons
+    # to consume them in that order but write only the seekers' entries (no per-person
+    # arrays for the whole population).
+    n_prov = quality.shape[0]
+    k = 0
+    j = 0
+    n_seekers = seekers.shape[0]
+    for p in range(service.shape[0]):
+        s = service[p]
+        apps = base_apps
+        boost = 1.0
+        if s >= 0 and k < u.shape[0]:  # (a short u is caught by the wrapper)
+            q = provider[p]
+            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]
+            expected = (base_apps + extra[s] * min(strength, 2.0)) * (1.0 - lock[s])
+            apps = np.int64(np.floor(expected + u[k]))
+            boost = 1.0 + score[s] * strength
+        if s >= 0:
+            k += 1
+        if j < n_seekers and seekers[j] == p:
+            out_apps[j] = apps
+            out_boost[j] = boost
+            j += 1
+    return k, j
+
+
+def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarray,
+                     seekers: np.ndarray, u: np.ndarray, quality: np.ndarray,
+                     extra: np.ndarray, lock: np.ndarray, score: np.ndarray,
+                     base_apps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Applications and score multipliers of the seekers (rule of ``search_modifiers``).
+
+    Args:
+        service: per person, service index or -1.
+        provider: per person, provider index or -1.
+        effort: per person, the provider's effort.
+        seekers: ascending indices of the persons searching this month.
+        u: one uniform per person in a service, in person order (randomised rounding).
+        quality: per provider, quality, plus a last entry 1.0 for "no provider".
+        extra: per service, extra applications at strength 1.
+        lock: per service, lock-in (share of applications lost).
+        score: per service, score boost at strength 1.
+        base_apps: applications per month without a service.
+
+    Returns:
+        (applications int64, score multiplier float64), one entry per seeker.
+    """
+    seekers = np.ascontiguousarray(seekers, dtype=np.int64)
+    apps = np.empty(seekers.size, dtype=np.int64)
+    boost = np.empty(seekers.size)
+    used, placed = _search_kernel(service, provider, effort, seekers, u, quality, extra, lock,
+                                  score, int(base_apps), apps, boost)
+    # The kernel checks as it goes: every uniform used once, every seeker met in order.
+    if used != u.shape[0]:
+        raise ValueError("u needs one uniform per person in a service")
+    if placed != seekers.size:
+        raise ValueError("seekers must be ascending indices of persons")
+    return apps, boost

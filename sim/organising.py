@@ -572,14 +572,13 @@ class ServiceSystem:
 
     def search(self, seekers: np.ndarray, base_apps: int, month: int):
         """Applications and score multipliers of the seekers this month."""
-        apps, boost = search_modifiers(self.state, self.model.persons, self.sc.services,
-                                       self.quality(), base_apps,
-                                       self.model.streams["services"])
+        apps_s, boost = search_modifiers(self.state, self.model.persons, self.sc.services,
+                                         self.quality(), base_apps,
+                                         self.model.streams["services"], seekers)
         factor = self.application_factor(month)
-        apps_s = apps[seekers]
         if (factor < 1.0).any():
             apps_s = np.rint(apps_s * factor[self.model.persons.home[seekers]]).astype(np.int64)
-        return apps_s, boost[seekers]
+        return apps_s, boost
 
     def expanded_reach(self, reach: np.ndarray, dist: np.ndarray, month: int):
         """Reach and distance over (municipality, vacancy class) destinations.

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .kernels import EMPLOYED, UNEMPLOYED
+from .kernels import UNEMPLOYED
+from .kernels_services import progress_month, seeker_modifiers
 from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Services, Targeting
 from .populations import Firms, Persons
 
@@ -138,38 +139,37 @@ def eligible_firms(name: str, firms: Firms, state: ServiceState, tg: Targeting,
 
 
 def search_modifiers(state: ServiceState, persons: Persons, catalogue: Services,
-                     quality: np.ndarray, base_apps: int,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Applications per month and score multiplier of every person, from their services.
+                     quality: np.ndarray, base_apps: int, rng: np.random.Generator,
+                     seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Applications per month and score multiplier of the seekers, from their services.
+
+    A client's strength is its provider's quality times the provider's effort; a service
+    adds ``extra_applications`` × min(strength, 2) applications, loses the ``lock_in`` share
+    of them, and multiplies the client's score by 1 + ``score_boost`` × strength.
+    Expected applications are rounded at random (one uniform per person in a service, in
+    person order), so that a lock-in of 30 % costs 30 % of the applications on average,
+    not a rounded 25 % or 50 %. The work is one kernel pass
+    (:func:`sim.kernels_services.seeker_modifiers`).
 
     Args:
         state: service state.
         persons: the labour force.
         catalogue: service specs.
-        quality: quality of each provider (index by provider number).
+        quality: quality of each provider, plus a last entry 1.0 for "no provider".
         base_apps: applications per month without a service (job-search obligation).
         rng: generator for rounding expected applications to whole ones.
+        seekers: ascending indices of this month's jobseekers.
 
     Returns:
-        (applications int64 per person, score multiplier float64 per person).
+        (applications int64 per seeker, score multiplier float64 per seeker).
     """
-    n = persons.size
-    apps = np.full(n, base_apps, dtype=np.int64)
-    boost = np.ones(n)
-    active = np.flatnonzero(state.service >= 0)
-    if active.size == 0:
-        return apps, boost
-    svc = state.service[active]
-    strength = quality[state.provider[active]] * state.effort[active]
-    extra = np.array([catalogue.spec(s).extra_applications for s in SERVICES])[svc]
-    lock = np.array([catalogue.spec(s).lock_in for s in SERVICES])[svc]
-    score = np.array([catalogue.spec(s).score_boost for s in SERVICES])[svc]
-    expected = (base_apps + extra * np.minimum(strength, 2.0)) * (1.0 - lock)
-    # Randomised rounding keeps the expected count, so a lock-in of 30 % costs 30 % of the
-    # applications on average, not a rounded 25 % or 50 %.
-    apps[active] = np.floor(expected + rng.random(active.size)).astype(np.int64)
-    boost[active] = 1.0 + score * strength
-    return apps, boost
+    u = rng.random(int(np.count_nonzero(state.service >= 0)))
+    specs = [catalogue.spec(s) for s in SERVICES]
+    return seeker_modifiers(state.service, state.provider, state.effort, seekers, u, quality,
+                            np.array([c.extra_applications for c in specs], dtype=np.float64),
+                            np.array([c.lock_in for c in specs], dtype=np.float64),
+                            np.array([c.score_boost for c in specs], dtype=np.float64),
+                            base_apps)
 
 
 def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: np.ndarray,
@@ -193,37 +193,21 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
                      quality: np.ndarray) -> None:
     """A month in person services: rehabilitation restores, completions add their gains.
 
-    A person who found a job leaves the service, except that a wage subsidy follows its
-    holder into the job for the months left (the subsidy is paid while they stay).
+    Each client's strength is its provider's quality times effort. While in a service the
+    client closes ``recovery_per_month`` × strength (at most all) of the gap between its
+    baseline and current employability; on completion both rise by
+    ``employability_gain`` × strength (at most to 1). A person who found a job leaves the
+    service, except that a wage subsidy follows its holder into the job for the months
+    left (the subsidy is paid while they stay). One kernel pass
+    (:func:`sim.kernels_services.progress_month`).
     """
-    active = np.flatnonzero(state.service >= 0)
-    if active.size:
-        svc = state.service[active]
-        strength = quality[state.provider[active]] * state.effort[active]
-        recovery = np.array([catalogue.spec(s).recovery_per_month for s in SERVICES])[svc]
-        gap = persons.base_employability[active] - persons.employability[active]
-        persons.employability[active] += np.clip(recovery * strength, 0, 1) * np.maximum(gap, 0)
-        hired = persons.status[active] == EMPLOYED
-        subsidy = hired & (svc == SERVICE_INDEX["wage_subsidy"])
-        state.subsidy_left[active[subsidy]] = state.months_left[active[subsidy]]
-        state.months_left[active] -= 1
-        done = (state.months_left[active] <= 0) & ~hired
-        finished = active[done]
-        gain = np.array([catalogue.spec(s).employability_gain for s in SERVICES])
-        g = gain[state.service[finished]] * strength[done]
-        persons.base_employability[finished] = np.minimum(
-            persons.base_employability[finished] + g, 1.0)
-        persons.employability[finished] = np.minimum(persons.employability[finished] + g, 1.0)
-        ended = active[done | hired]
-        state.service[ended] = NONE
-        state.months_left[ended] = 0
-        state.provider[ended] = NONE
-        state.payer[ended] = NONE
-    working = np.flatnonzero(state.subsidy_left > 0)
-    if working.size:
-        still = persons.status[working] == EMPLOYED
-        state.subsidy_left[working[still]] -= 1
-        state.subsidy_left[working[~still]] = 0
+    specs = [catalogue.spec(s) for s in SERVICES]
+    progress_month(persons.status, persons.base_employability, persons.employability,
+                   state.service, state.months_left, state.provider, state.payer, state.effort,
+                   state.subsidy_left, quality,
+                   np.array([c.recovery_per_month for c in specs], dtype=np.float64),
+                   np.array([c.employability_gain for c in specs], dtype=np.float64),
+                   SERVICE_INDEX["wage_subsidy"])
 
 
 def progress_firms(state: ServiceState) -> None:

@@ -301,3 +301,64 @@ def eligible_by_home(status, service, referral_wait, months, employability, home
                and months[p] >= min_months[s] and above[s] < employability[p] < below[s]]
         out.append(group_by_area(idx, home, n_areas))
     return out
+
+
+def progress_month(status, base, employability, service, months_left, provider, payer, effort,
+                   subsidy_left, quality, recovery, gain, wage_subsidy):
+    """Reference of :func:`sim.kernels_services.progress_month`, on copies.
+
+    Returns:
+        dict of the updated per-person lists (base, employability, service, months_left,
+        provider, payer, subsidy_left).
+    """
+    out = {"base": [float(x) for x in base], "employability": [float(x) for x in employability],
+           "service": [int(x) for x in service], "months_left": [int(x) for x in months_left],
+           "provider": [int(x) for x in provider], "payer": [int(x) for x in payer],
+           "subsidy_left": [int(x) for x in subsidy_left]}
+    for p in range(len(status)):
+        s = out["service"][p]
+        if s >= 0:
+            q = out["provider"][p]
+            strength = float(quality[q] if q >= 0 else quality[-1]) * float(effort[p])
+            gap = out["base"][p] - out["employability"][p]
+            step = min(max(float(recovery[s]) * strength, 0.0), 1.0)
+            out["employability"][p] += step * max(gap, 0.0)
+            hired = status[p] == EMPLOYED
+            if hired and s == wage_subsidy:
+                out["subsidy_left"][p] = out["months_left"][p]
+            out["months_left"][p] -= 1
+            if out["months_left"][p] <= 0 and not hired:
+                g = float(gain[s]) * strength
+                out["base"][p] = min(out["base"][p] + g, 1.0)
+                out["employability"][p] = min(out["employability"][p] + g, 1.0)
+                hired = True  # ends the service below
+            if hired:
+                out["service"][p], out["months_left"][p] = -1, 0
+                out["provider"][p], out["payer"][p] = -1, -1
+    for p in range(len(status)):
+        if out["subsidy_left"][p] > 0:
+            if status[p] == EMPLOYED:
+                out["subsidy_left"][p] -= 1
+            else:
+                out["subsidy_left"][p] = 0
+    return out
+
+
+def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock, score,
+                     base_apps):
+    """Reference of :func:`sim.kernels_services.seeker_modifiers`: lists per seeker."""
+    clients = [p for p in range(len(service)) if service[p] >= 0]
+    uniform = {p: float(u[k]) for k, p in enumerate(clients)}
+    apps, boost = [], []
+    for p in seekers:
+        s = service[p]
+        if s < 0:
+            apps.append(base_apps)
+            boost.append(1.0)
+            continue
+        q = provider[p]
+        strength = float(quality[q] if q >= 0 else quality[-1]) * float(effort[p])
+        expected = (base_apps + float(extra[s]) * min(strength, 2.0)) * (1.0 - float(lock[s]))
+        apps.append(math.floor(expected + uniform[p]))
+        boost.append(1.0 + float(score[s]) * strength)
+    return apps, boost

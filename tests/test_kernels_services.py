@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from sim.kernels import EMPLOYED, UNEMPLOYED
-from sim.kernels_services import eligible_by_home, group_by_area
+from sim.kernels_services import (
+    eligible_by_home,
+    group_by_area,
+    progress_month,
+    seeker_modifiers,
+)
 from sim.params_services import PERSON_SERVICES, Targeting
 from sim.services import ServiceState, eligibility_rules, eligible_persons
 
@@ -62,3 +67,69 @@ def test_eligible_by_home_matches_reference_and_rules(seed):
         mask = eligible_persons(name, persons, state, tg, 12)
         assert sorted(idx.tolist()) == np.flatnonzero(mask).tolist()
     assert all(idx.size > 0 for idx, _ in got)
+
+
+def served_population(rng, n, n_services=8, n_providers=4):
+    """Persons in and out of services, some hired, some with a running wage subsidy."""
+    status = np.where(rng.random(n) < 0.5, UNEMPLOYED, EMPLOYED).astype(np.int8)
+    service = np.where(rng.random(n) < 0.5, rng.integers(0, n_services, n), -1)
+    provider = np.where(service >= 0, rng.integers(-1, n_providers, n), -1)
+    return {
+        "status": status,
+        "base": 0.5 + 0.5 * rng.random(n),
+        "employability": 0.6 * rng.random(n),
+        "service": service,
+        "months_left": np.where(service >= 0, rng.integers(1, 4, n), 0),
+        "provider": provider,
+        "payer": np.where(service >= 0, rng.integers(0, 3, n), -1),
+        "effort": rng.choice([0.5, 1.0, 1.3], n),
+        "subsidy_left": np.where(rng.random(n) < 0.2, rng.integers(1, 5, n), 0),
+    }
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_progress_month_matches_reference(seed):
+    rng = np.random.default_rng(seed)
+    pop = served_population(rng, 300)
+    quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])  # last: no provider
+    recovery = rng.random(8) * 0.3
+    gain = rng.random(8) * 0.2
+    want = naive.progress_month(*pop.values(), quality, recovery, gain, 2)
+    before = {k: v.copy() for k, v in pop.items()}
+    progress_month(*pop.values(), quality, recovery, gain, 2)
+    for key, values in want.items():
+        assert pop[key].tolist() == values, key
+    assert (pop["service"] != before["service"]).any()
+    assert (pop["base"] != before["base"]).any()
+    assert (pop["subsidy_left"] != before["subsidy_left"]).any()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_seeker_modifiers_match_reference(seed):
+    rng = np.random.default_rng(seed)
+    pop = served_population(rng, 300)
+    seekers = np.flatnonzero(rng.random(300) < 0.6)
+    u = rng.random(int((pop["service"] >= 0).sum()))
+    quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])
+    extra, lock, score = rng.random(8) * 6, rng.random(8) * 0.5, rng.random(8) * 0.4
+    args = (pop["service"], pop["provider"], pop["effort"], seekers, u, quality, extra, lock,
+            score, 4)
+    apps, boost = seeker_modifiers(*args)
+    want_apps, want_boost = naive.seeker_modifiers(*args)
+    assert apps.tolist() == want_apps
+    assert boost.tolist() == want_boost
+    assert len(set(want_apps)) > 2
+
+
+def test_seeker_modifiers_check_their_inputs():
+    rng = np.random.default_rng(0)
+    pop = served_population(rng, 50)
+    quality = np.ones(5)
+    k = int((pop["service"] >= 0).sum())
+    common = (quality, np.ones(8), np.zeros(8), np.zeros(8), 4)
+    with pytest.raises(ValueError, match="one uniform"):
+        seeker_modifiers(pop["service"], pop["provider"], pop["effort"], np.arange(5),
+                         np.zeros(k - 1), *common)
+    with pytest.raises(ValueError, match="ascending"):
+        seeker_modifiers(pop["service"], pop["provider"], pop["effort"],
+                         np.array([3, 1]), np.zeros(k), *common)
