@@ -140,6 +140,14 @@ def open_vacancies(
 
 # ---------------------------------------------------------------------------- seekers
 @nb.njit(cache=True)
+def _count_unemployed(status):
+    n = 0
+    for p in range(status.shape[0]):
+        n += status[p] == UNEMPLOYED
+    return n
+
+
+@nb.njit(cache=True)
 def _seekers_kernel(status, home, out, by_area):
     n = 0
     for p in range(status.shape[0]):
@@ -150,17 +158,16 @@ def _seekers_kernel(status, home, out, by_area):
     return n
 
 
-def seekers(
-    status: np.ndarray, home: np.ndarray, by_area: np.ndarray, workspace: Workspace | None = None
-) -> np.ndarray:
+def seekers(status: np.ndarray, home: np.ndarray, by_area: np.ndarray) -> np.ndarray:
     """Indices of the unemployed (työnhakijat), ascending; adds their count by home to ``by_area``.
 
-    One pass over persons instead of a comparison, a ``flatnonzero`` and a ``bincount``.
+    Two passes over the (one-byte) statuses, counting and then filling an array of exactly
+    the seekers' size, instead of a comparison, a ``flatnonzero`` and a ``bincount``. Memory:
+    no scratch array the size of the labour force.
     """
-    ws = Workspace() if workspace is None else workspace
-    out = ws.get("seekers", status.shape[0])
-    n = _seekers_kernel(status, home, out, by_area)
-    return out[:n].copy()  # the caller keeps it; the scratch is reused next month
+    out = np.empty(_count_unemployed(status), dtype=np.int64)
+    _seekers_kernel(status, home, out, by_area)
+    return out
 
 
 # ------------------------------------------------------------------------ separations

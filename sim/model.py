@@ -320,7 +320,7 @@ class GrowthServicesModel(mesa.Model):
         see :func:`sim.cooperation.visibility`). Returns the persons hired.
         """
         p, f, m = self.persons, self.firms, self.scenario.matching
-        seekers = kernels.seekers(p.status, p.home, self.flows["seekers"], self.kernel_workspace)
+        seekers = kernels.seekers(p.status, p.home, self.flows["seekers"])
         s_home = p.home[seekers]
         apps, boost = self.services.search(seekers, m.applications_per_month, self.month)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
