@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim import Scenario, load_scenario, run
+from sim import Scenario, ScenarioError, load_scenario, run
 from sim.collect import REGION_AREA
 from sim.model import GrowthServicesModel
 
@@ -79,8 +79,6 @@ def make_plan(scenario: str, seed: int | None, months: int | None, quick: bool,
     Raises:
         ScenarioError: a bad scenario, override or length (file, key and problem named).
     """
-    from sim import ScenarioError
-
     base = list(overrides or [])
     if quick:
         base.append("simulation.burn_in_months=12")
@@ -239,12 +237,20 @@ def write_report(out: Path, plan: Plan, found: list[facts.Fact], cycle: CycleRun
 
 
 def validate(plan: Plan, out: Path, quiet: bool = False) -> list[facts.Fact]:
-    """Run everything the plan needs, check every fact and write the report to ``out``."""
+    """Run everything the plan needs, check every fact and write the report to ``out``.
+
+    Raises:
+        ScenarioError: the region is too small for an estimate (nothing is written).
+    """
     total = plan.months + len(plan.trials) * plan.trial_months
     with tqdm(total=total, desc=f"validate {plan.name}", unit="month",
               disable=quiet or None, leave=False) as bar:
         cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=bar.update)
         trials = run_trials(plan, on_month=bar.update)
-    found = check_all(plan, cycle, trials)
+    try:
+        found = check_all(plan, cycle, trials)
+    except ValueError as exc:  # too few firms, months or observations for an estimate
+        raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: {exc}"
+                            ) from exc
     write_report(out, plan, found, cycle, trials)
     return found

@@ -300,6 +300,9 @@ def test_kasvu_validate_quick_writes_every_fact_and_figure(tmp_path, capsys):
         (["tiny", "--set", "economy.no_such_key=1"], "no_such_key"),
         (["tiny", "--set", "economy.cycle_amplitude=0.9"], "cycle_amplitude"),
         (["tiny", "--seed", "-1"], "--seed"),
+        (["tiny", "--quick", "--set", "municipalities.Keskikylä.population=300",
+          "--set", "municipalities.Rantala.population=200",
+          "--set", "municipalities.Metsälä.population=100"], "too small"),
     ],
 )
 def test_kasvu_validate_bad_input_exits_2_and_writes_nothing(args, message, tmp_path, capsys):
