@@ -26,7 +26,10 @@ def test_quick_measurements_render_the_six_targets():
     run.pair_rows.append(("tiny", *bench.bench_pair("tiny", 1, 1)))
     run.decades.append(bench.ten_years("tiny", 2))
     run.decade_months = 2
-    run.country, run.country_months = bench.ten_years("tiny", 1), 1
+    run.country_match = bench.MatchClock()
+    run.country = bench.ten_years("tiny", 2, match_clock=run.country_match)
+    run.country_months = 2
+    run.country_draws = bench.random_draws_seconds("tiny", 2)
     run.memory = bench.memory("tiny", 1)
     run.profiles.append(bench.profile("tiny", 1, 1, top=3))
 
@@ -45,4 +48,7 @@ def test_quick_measurements_render_the_six_targets():
     assert "B/person" in targets[3] and "×" in targets[0]
     assert "| tiny | 4,051 |" in text
     assert "| job_matching (core) |" in text and "| plan_and_start (growth services) |" in text
+    assert run.country_match.calls == 2 and run.country_match.applications > 0
+    assert run.country_draws > 0
+    assert "## Where the limit stands at national scale" in text
     assert "| whole month |" in text and "| function | calls | own s | share |" in text
