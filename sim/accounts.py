@@ -11,6 +11,7 @@ import numpy as np
 from .cooperation import REGION
 from .kernels import EMPLOYED
 from .kernels_money import benefits_and_taxes
+from .kernels_services import served_by_providers
 from .params_services import FIRM_SERVICES, SERVICES
 from .providers import outcome_price
 from .services import SERVICE_INDEX
@@ -87,7 +88,7 @@ def pay_providers(system, month: int) -> None:
     n_prov = len(system.providers) + 1
     n_svc = len(SERVICES)
     payers, provs, services, areas = [], [], [], []
-    active = np.flatnonzero((st.service >= 0) & (st.provider >= 0))
+    active = served_by_providers(st.service, st.provider)
     key = (st.payer[active] * n_prov + st.provider[active]) * n_svc + st.service[active]
     order, first, _ = runs(key)
     members = active[order]

@@ -179,7 +179,7 @@ def build_units(system, month: int) -> list[Unit]:
     """The purchasing units of this month (separate, host arrangements, alliances)."""
     units: list[Unit] = []
     taken = np.zeros(system.n_munis + 1, dtype=bool)
-    lf = np.bincount(system.model.persons.home, minlength=system.n_munis).astype(float)
+    lf = system.labour_force_by_home  # persons do not move: counted once
     region_left = system.budget[REGION]
     region_areas = np.ones(system.n_munis, dtype=bool)
     for a in system.active_alliances(month):

@@ -265,3 +265,69 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarr
     if placed != seekers.size:
         raise ValueError("seekers must be ascending indices of persons")
     return apps, boost
+
+
+@nb.njit(cache=True)
+def _load_kernel(provider, service, need, out):
+    # Sequential in person order, as np.bincount with weights adds: the same sums.
+    for p in range(provider.shape[0]):
+        q = provider[p]
+        if q >= 0:
+            out[q] += need[service[p]]
+
+
+def provider_load(provider: np.ndarray, service: np.ndarray, need: np.ndarray,
+                  n_providers: int) -> np.ndarray:
+    """Capacity each provider's clients use: the sum of ``need[service]`` per provider.
+
+    Args:
+        provider: per person, provider index or -1 (not counted).
+        service: per person, service index.
+        need: per service, capacity a client uses.
+        n_providers: number of providers.
+
+    Returns:
+        float64 load per provider.
+    """
+    if provider.shape != service.shape:
+        raise ValueError("provider and service need one entry per person")
+    out = np.zeros(n_providers)
+    if provider.size and provider.max() >= n_providers:
+        raise ValueError(f"providers must lie in -1..{n_providers - 1}")
+    _load_kernel(provider, service, np.asarray(need, dtype=np.float64), out)
+    return out
+
+
+@nb.njit(cache=True)
+def _served_kernel(service, provider, out):
+    # Branch-free collection of the persons served by a provider (see _free_kernel).
+    k = 0
+    for p in range(service.shape[0]):
+        out[k] = p
+        k += (service[p] >= 0) & (provider[p] >= 0)
+    return k
+
+
+def served_by_providers(service: np.ndarray, provider: np.ndarray) -> np.ndarray:
+    """Ascending indices of the persons in a service bought from a provider."""
+    if provider.shape != service.shape:
+        raise ValueError("provider and service need one entry per person")
+    out = np.empty(service.size + 1, dtype=np.int64)  # a spare slot for the last write
+    return out[: _served_kernel(service, provider, out)]
+
+
+@nb.njit(cache=True)
+def _clients_kernel(service, home, out):
+    for p in range(service.shape[0]):
+        out[home[p]] += service[p] >= 0
+
+
+def clients_by_area(service: np.ndarray, home: np.ndarray, n_areas: int) -> np.ndarray:
+    """Persons in a service, per home municipality (int64)."""
+    if home.shape != service.shape:
+        raise ValueError("service and home need one entry per person")
+    if home.size and (home.min() < 0 or home.max() >= n_areas):
+        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
+    out = np.zeros(n_areas, dtype=np.int64)
+    _clients_kernel(service, home, out)
+    return out

@@ -23,7 +23,12 @@ from .cooperation import (
 from .finance import ORGANISER_COLUMNS, PROVIDER_COLUMNS, OrganiserBooks, Table
 from .governance import govern
 from .kernels import EMPLOYED
-from .kernels_services import eligible_by_home, group_by_area
+from .kernels_services import (
+    clients_by_area,
+    eligible_by_home,
+    group_by_area,
+    provider_load,
+)
 from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Provider
 from .providers import ServiceProvider, effort_and_order, pick_providers, rank_providers
 from .services import (
@@ -86,6 +91,8 @@ class ServiceSystem:
                       for h in sc.host_arrangements]
 
         n_p = model.persons.size
+        self.labour_force_by_home = np.bincount(model.persons.home,
+                                                minlength=self.n_munis).astype(float)
         self.state = ServiceState.empty(n_p, model.firms.capacity)
         self.state.firm_class[:] = model.streams["services"].random(model.firms.capacity) < \
             sc.separate.municipal_vacancy_share
@@ -315,12 +322,8 @@ class ServiceSystem:
         need = np.array([self.sc.services.spec(s).capacity_need for s in SERVICES])
         n = len(self.providers)
         load = np.zeros(n + 1)
-        active = st.provider >= 0
-        load += np.bincount(st.provider[active], weights=need[st.service[active]],
-                            minlength=n + 1)
-        waiting = self.pending["provider"] >= 0
-        load += np.bincount(self.pending["provider"][waiting],
-                            weights=need[self.pending["service"][waiting]], minlength=n + 1)
+        load += provider_load(st.provider, st.service, need, n + 1)
+        load += provider_load(self.pending["provider"], self.pending["service"], need, n + 1)
         for col, name in enumerate(FIRM_SERVICES):
             fp = st.firm_provider[:, col]
             load += np.bincount(fp[fp >= 0], minlength=n + 1) * need[SERVICE_INDEX[name]]
@@ -621,7 +624,7 @@ class ServiceSystem:
         """Per-area service columns of the time series (region total appended)."""
         st, p, f = self.state, self.model.persons, self.model.firms
         m = self.n_munis
-        clients = np.bincount(p.home[st.service >= 0], minlength=m).astype(float)
+        clients = clients_by_area(st.service, p.home, m).astype(float)
         served_firms = (st.firm_left[: f.capacity] > 0).any(axis=1) & f.alive
         clients += np.bincount(f.muni[served_firms], minlength=m)
         cols = {"service_spend_eur": self.area_spend, "clients_in_services": clients,

@@ -362,3 +362,26 @@ def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock
         apps.append(math.floor(expected + uniform[p]))
         boost.append(1.0 + float(score[s]) * strength)
     return apps, boost
+
+
+def provider_load(provider, service, need, n_providers):
+    """Reference of :func:`sim.kernels_services.provider_load`."""
+    out = [0.0] * n_providers
+    for q, s in zip(provider, service, strict=True):
+        if q >= 0:
+            out[int(q)] += float(need[int(s)])
+    return out
+
+
+def served_by_providers(service, provider):
+    """Reference of :func:`sim.kernels_services.served_by_providers`."""
+    return [p for p in range(len(service)) if service[p] >= 0 and provider[p] >= 0]
+
+
+def clients_by_area(service, home, n_areas):
+    """Reference of :func:`sim.kernels_services.clients_by_area`."""
+    out = [0] * n_areas
+    for s, h in zip(service, home, strict=True):
+        if s >= 0:
+            out[int(h)] += 1
+    return out

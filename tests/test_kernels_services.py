@@ -8,10 +8,13 @@ import pytest
 
 from sim.kernels import EMPLOYED, UNEMPLOYED
 from sim.kernels_services import (
+    clients_by_area,
     eligible_by_home,
     group_by_area,
     progress_month,
+    provider_load,
     seeker_modifiers,
+    served_by_providers,
 )
 from sim.params_services import PERSON_SERVICES, Targeting
 from sim.services import ServiceState, eligibility_rules, eligible_persons
@@ -133,3 +136,18 @@ def test_seeker_modifiers_check_their_inputs():
     with pytest.raises(ValueError, match="ascending"):
         seeker_modifiers(pop["service"], pop["provider"], pop["effort"],
                          np.array([3, 1]), np.zeros(k), *common)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_client_counts_match_references(seed):
+    rng = np.random.default_rng(seed)
+    pop = served_population(rng, 400)
+    need = rng.random(8) + 0.5
+    home = rng.integers(0, 6, 400).astype(np.int32)
+    load = provider_load(pop["provider"], pop["service"], need, 4)
+    assert load.tolist() == naive.provider_load(pop["provider"], pop["service"], need, 4)
+    served = served_by_providers(pop["service"], pop["provider"])
+    assert served.tolist() == naive.served_by_providers(pop["service"], pop["provider"])
+    clients = clients_by_area(pop["service"], home, 6)
+    assert clients.tolist() == naive.clients_by_area(pop["service"], home, 6)
+    assert load.sum() > 0 and served.size > 0 and clients.sum() > served.size
