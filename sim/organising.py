@@ -410,13 +410,18 @@ class ServiceSystem:
         rng, home = self.model.streams["services"], self.model.persons.home[pool]
         munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
         floors = np.array([f for _, f in unit.unanimity])
-        counts = np.array([(home == m).sum() for m in munis], dtype=float)
+        # Performance: the pool grouped by home once (in pool order within a home), rather
+        # than a mask over the pool per member municipality.
+        at, bounds = group_by_area(np.arange(pool.size), home, self.n_munis)
+        counts = (bounds[munis + 1] - bounds[munis]).astype(float)
         shares = unanimity_shares(counts, floors)
         take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
                           counts.astype(int))
-        out = [rng.choice(pool[home == m], size=t, replace=False)
+        out = [rng.choice(pool[at[bounds[m]:bounds[m + 1]]], size=t, replace=False)
                for m, t in zip(munis, take, strict=True) if t > 0]
-        others = pool[~np.isin(home, munis)]
+        member = np.zeros(self.n_munis, dtype=bool)
+        member[munis] = True
+        others = pool[~member[home]]
         if others.size:
             out.append(rng.choice(others, size=min(others.size, size), replace=False))
         return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
