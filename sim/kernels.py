@@ -24,8 +24,9 @@ EMPLOYED = 0
 UNEMPLOYED = 1
 
 __all__ = ["EMPLOYED", "UNEMPLOYED", "Workspace", "age", "firm_deaths", "layoff_need",
-           "layoff_uniforms_needed", "match", "open_vacancies", "seekers", "separate",
-           "size_power_table", "stocks"]
+           "keep_unfilled", "layoff_uniforms_needed", "match", "open_vacancies",
+           "screen_vacancies", "seekers", "separate", "size_power_table", "stocks",
+           "take_jobs"]
 
 
 # ------------------------------------------------------------------------- firm deaths
@@ -318,6 +319,76 @@ def layoff_uniforms_needed(
     its layoffs are complete, so fewer are usually used, always the first ones, in order.
     """
     return int(firm_emp[(np.minimum(firm_need, firm_emp) > 0) & ~firm_dead].sum())
+
+
+# ------------------------------------------------------------------- around matching
+@nb.njit(cache=True)
+def _screen_kernel(u, share, vacancies, open_now):
+    for f in range(u.shape[0]):
+        open_now[f] = vacancies[f] if u[f] < share else 0
+
+
+def screen_vacancies(
+    u: np.ndarray, share: float, vacancies: np.ndarray, open_now: np.ndarray
+) -> None:
+    """Vacancies open to this month's matching: a firm's when it screens (u < share), else 0.
+
+    Firm f screens applicants this month when ``u[f] < share``; ``open_now`` gets its
+    vacancies then and 0 otherwise (one pass instead of a mask and a ``where``).
+    """
+    _screen_kernel(u, float(share), vacancies, open_now)
+
+
+@nb.njit(cache=True)
+def _unscreen_kernel(u, share, open_now, vacancies):
+    for f in range(u.shape[0]):
+        if u[f] < share:
+            vacancies[f] = open_now[f]
+
+
+def keep_unfilled(u: np.ndarray, share: float, open_now: np.ndarray,
+                  vacancies: np.ndarray) -> None:
+    """After matching, screening firms keep what is left of ``open_now`` as vacancies."""
+    _unscreen_kernel(u, float(share), open_now, vacancies)
+
+
+@nb.njit(cache=True)
+def _take_jobs_kernel(seekers, hired, s_home, employer, status, unemployment_months,
+                      hires_by_area, new):
+    n = 0
+    for i in range(seekers.shape[0]):
+        f = hired[i]
+        if f >= 0:
+            p = seekers[i]
+            employer[p] = f
+            status[p] = EMPLOYED
+            unemployment_months[p] = 0
+            hires_by_area[s_home[i]] += 1
+            new[n] = p
+            n += 1
+    return n
+
+
+def take_jobs(
+    seekers: np.ndarray,
+    hired: np.ndarray,
+    s_home: np.ndarray,
+    employer: np.ndarray,
+    status: np.ndarray,
+    unemployment_months: np.ndarray,
+    hires_by_area: np.ndarray,
+) -> np.ndarray:
+    """Seekers hired by matching (``hired[i]`` ≥ 0) start work; returns them, in order.
+
+    Each becomes employed by its firm with its spell reset, and counts as a hire in its
+    home municipality (``s_home[i]``).
+    """
+    if hired.shape[0] != seekers.shape[0] or s_home.shape[0] != seekers.shape[0]:
+        raise ValueError("seekers, hired and s_home must have the same length")
+    new = np.empty(seekers.shape[0], dtype=np.int64)
+    n = _take_jobs_kernel(seekers, hired, s_home, employer, status, unemployment_months,
+                          hires_by_area, new)
+    return new[:n]
 
 
 # ----------------------------------------------------------------------------- ageing

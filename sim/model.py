@@ -333,8 +333,9 @@ class GrowthServicesModel(mesa.Model):
         firm_area = 2 * f.muni + self.services.vacancy_class()
         # Only firms screening applicants this month can fill their vacancies; the others'
         # stay open (a vacancy lasts about 1 / recruiting_share months).
-        screening = self.streams["matching"].random(f.capacity) < m.recruiting_share
-        open_now = np.where(screening, f.vacancies, 0)
+        u_screen = self.streams["matching"].random(f.capacity)
+        open_now = self.kernel_workspace.get("open_now", f.capacity)[: f.capacity]
+        kernels.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
         hired = kernels.match(
             2 * s_home,
             p.skill[seekers],
@@ -355,13 +356,9 @@ class GrowthServicesModel(mesa.Model):
             workspace=self.kernel_workspace,
             ragged=True,
         )
-        f.vacancies[screening] = open_now[screening]
-        ok = hired >= 0
-        new = seekers[ok]
-        p.employer[new] = hired[ok]
-        p.status[new] = EMPLOYED
-        p.unemployment_months[new] = 0
-        self.flows["hires"] += np.bincount(s_home[ok], minlength=self.geo.size)
+        kernels.keep_unfilled(u_screen, m.recruiting_share, open_now, f.vacancies)
+        new = kernels.take_jobs(seekers, hired, s_home, p.employer, p.status,
+                                p.unemployment_months, self.flows["hires"])
         self.services.count_hires(new)
         return new
 

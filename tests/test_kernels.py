@@ -745,3 +745,44 @@ def test_age_counts_months_not_employed_when_asked():
     assert months.tolist() == [0, 4, 0, 2]
     with pytest.raises(ValueError, match="one entry per person"):
         kernels.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted[:2])
+
+
+def test_screening_opens_and_keeps_vacancies_like_the_mask_rule():
+    rng = np.random.default_rng(4)
+    u, vac = rng.random(300), rng.integers(0, 4, 300)
+    share = 0.3
+    screening = u < share
+    open_now = np.full(300, -1, dtype=np.int64)
+    kernels.screen_vacancies(u, share, vac, open_now)
+    np.testing.assert_array_equal(open_now, np.where(screening, vac, 0))
+    filled = np.minimum(open_now, rng.integers(0, 2, 300))  # matching fills some
+    open_now -= filled
+    want = vac.copy()
+    want[screening] = open_now[screening]
+    kernels.keep_unfilled(u, share, open_now, vac)
+    np.testing.assert_array_equal(vac, want)
+
+
+def test_take_jobs_equals_the_fancy_index_rule():
+    rng = np.random.default_rng(8)
+    n, n_s = 200, 60
+    employer = rng.integers(-1, 9, n).astype(np.int32)
+    status = rng.integers(0, 2, n).astype(np.int8)
+    months = rng.integers(0, 30, n).astype(np.int32)
+    home = rng.integers(0, 4, n).astype(np.int32)
+    seekers = np.sort(rng.choice(n, n_s, replace=False)).astype(np.int64)
+    hired = np.where(rng.random(n_s) < 0.4, rng.integers(0, 9, n_s), -1)
+    s_home = home[seekers]
+    ok = hired >= 0
+    want_new = seekers[ok]
+    want_emp, want_st, want_m = employer.copy(), status.copy(), months.copy()
+    want_emp[want_new], want_st[want_new], want_m[want_new] = hired[ok], EMPLOYED, 0
+    by_area = np.ones(4, dtype=np.int64)
+    new = kernels.take_jobs(seekers, hired, s_home, employer, status, months, by_area)
+    np.testing.assert_array_equal(new, want_new)
+    np.testing.assert_array_equal(employer, want_emp)
+    np.testing.assert_array_equal(status, want_st)
+    np.testing.assert_array_equal(months, want_m)
+    np.testing.assert_array_equal(by_area, 1 + np.bincount(s_home[ok], minlength=4))
+    with pytest.raises(ValueError, match="same length"):
+        kernels.take_jobs(seekers, hired[:-1], s_home, employer, status, months, by_area)
