@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint coverage bench clean
+.PHONY: setup run test lint coverage bench calibrate docs clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,19 @@ coverage: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py --out docs/benchmarks.md
+
+# Calibration of the default Pirkanmaa parameters to public figures (calibration/targets.toml):
+# a seeded Latin hypercube and a Nelder-Mead refinement, then the chosen values with fresh
+# seeds; writes calibration/result.json and result.md, then the parameter reference.
+# About half an hour on two cores. CALIBRATE_ARGS="--points 20 --refine 10" for less.
+CALIBRATE_ARGS ?=
+calibrate: setup
+	$(BIN)/python -m analysis.calibrate $(CALIBRATE_ARGS)
+	$(BIN)/python -m analysis.paramdoc
+
+# docs/parameters.md from the scenario schema (tests/test_paramdoc.py keeps it fresh).
+docs: setup
+	$(BIN)/python -m analysis.paramdoc
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .coverage htmlcov
