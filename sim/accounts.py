@@ -43,11 +43,13 @@ def charge_groups(system, uids: np.ndarray, amounts: np.ndarray, areas: np.ndarr
         return
     nonzero = amounts != 0.0  # charge books nothing for a zero amount
     books = system.books.values["service_spend_eur"]
-    orgs, parts = [], []
+    orgs, parts, weights = [], [], {}
     for uid, amount in zip(uids[nonzero].tolist(), amounts[nonzero].tolist(), strict=True):
         unit = system.unit_list[uid]
+        if uid not in weights:
+            weights[uid] = contribution_weights(unit.contribution)
         orgs.append(unit.organisers)
-        parts.append(amount * contribution_weights(unit.contribution))
+        parts.append(amount * weights[uid])
         system.unit_spend[uid] = system.unit_spend.get(uid, 0.0) + amount
         key = tuple(unit.organisers)
         system.key_spend[key] = system.key_spend.get(key, 0.0) + amount
