@@ -280,8 +280,13 @@ def _place_workers(
     starts = np.searchsorted(firm_muni[order], np.arange(n_munis + 1))
     out = np.empty(homes.shape[0], dtype=np.int64)
     dest = np.empty(homes.shape[0], dtype=np.int64)
+    # Performance: each municipality's workers as one group of ascending indices (what
+    # flatnonzero(homes == h) gives), from one stable sort instead of a scan of all
+    # workers per municipality; the draws are the same, in the same order and sizes.
+    by_home = np.argsort(homes, kind="stable")
+    home_starts = np.searchsorted(homes[by_home], np.arange(n_munis + 1))
     for h in range(n_munis):
-        idx = np.flatnonzero(homes == h)
+        idx = by_home[home_starts[h] : home_starts[h + 1]]
         w = reach_w[h] * jobs
         if w.sum() <= 0:
             w = np.where(np.arange(n_munis) == h, 1.0, 0.0)
@@ -289,8 +294,10 @@ def _place_workers(
         dest[idx] = np.minimum(
             np.searchsorted(cum, rng.random(idx.size) * cum[-1], side="right"), n_munis - 1
         )
+    by_dest = np.argsort(dest, kind="stable")
+    dest_starts = np.searchsorted(dest[by_dest], np.arange(n_munis + 1))
     for m in range(n_munis):
-        idx = np.flatnonzero(dest == m)
+        idx = by_dest[dest_starts[m] : dest_starts[m + 1]]
         firms_here = order[starts[m] : starts[m + 1]]
         cum = np.cumsum(baseline[firms_here])
         pick = np.searchsorted(cum, rng.random(idx.size) * cum[-1], side="right")
