@@ -331,3 +331,57 @@ def clients_by_area(service: np.ndarray, home: np.ndarray, n_areas: int) -> np.n
     out = np.zeros(n_areas, dtype=np.int64)
     _clients_kernel(service, home, out)
     return out
+
+
+@nb.njit(cache=True)
+def _firm_month_kernel(left, provider, payer):
+    # Entries are independent: a running service counts down; at zero it frees its slot.
+    for i in range(left.shape[0]):
+        if left[i] > 0:
+            left[i] -= 1
+            if left[i] == 0:
+                provider[i] = -1
+                payer[i] = -1
+
+
+def firm_services_month(left: np.ndarray, provider: np.ndarray, payer: np.ndarray) -> None:
+    """A month in firm services, in place: months left run down, ended ones free up.
+
+    Args:
+        left: (firms × firm services) months left, C-contiguous.
+        provider: same shape, provider index or -1.
+        payer: same shape, paying unit or -1.
+    """
+    if not (left.shape == provider.shape == payer.shape):
+        raise ValueError("firm service arrays must have one shape")
+    if not (left.flags.c_contiguous and provider.flags.c_contiguous
+            and payer.flags.c_contiguous):
+        raise ValueError("firm service arrays must be C-contiguous (updated in place)")
+    _firm_month_kernel(left.reshape(-1), provider.reshape(-1), payer.reshape(-1))
+
+
+@nb.njit(cache=True)
+def _served_firms_kernel(left, alive, muni, out):
+    for f in range(alive.shape[0]):
+        if alive[f]:
+            for c in range(left.shape[1]):
+                if left[f, c] > 0:
+                    out[muni[f]] += 1
+                    break
+
+
+def served_firms_by_area(left: np.ndarray, alive: np.ndarray, muni: np.ndarray,
+                         n_areas: int) -> np.ndarray:
+    """Living firms in at least one firm service, per municipality (int64).
+
+    Args:
+        left: (at least firms × firm services) months left; rows past ``alive`` ignored.
+        alive: per firm, whether it lives.
+        muni: per firm, its municipality.
+        n_areas: number of municipalities.
+    """
+    if left.ndim != 2 or left.shape[0] < alive.shape[0] or muni.shape != alive.shape:
+        raise ValueError("need a (firms × services) array and one alive and muni per firm")
+    out = np.zeros(n_areas, dtype=np.int64)
+    _served_firms_kernel(left, alive, muni, out)
+    return out

@@ -26,6 +26,7 @@ from .kernels_services import (
     clients_by_area,
     eligible_by_home,
     group_by_area,
+    served_firms_by_area,
 )
 from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Provider
 from .providers import ServiceProvider
@@ -448,8 +449,7 @@ class ServiceSystem(Purchasing):
         st, p, f = self.state, self.model.persons, self.model.firms
         m = self.n_munis
         clients = clients_by_area(st.service, p.home, m).astype(float)
-        served_firms = (st.firm_left[: f.capacity] > 0).any(axis=1) & f.alive
-        clients += np.bincount(f.muni[served_firms], minlength=m)
+        clients += served_firms_by_area(st.firm_left, f.alive, f.muni, m)
         cols = {"service_spend_eur": self.area_spend, "clients_in_services": clients,
                 "municipal_benefit_cost_eur": self.area_benefit}
         return {k: np.append(v, v.sum()) for k, v in cols.items()}

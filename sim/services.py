@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kernels import UNEMPLOYED
-from .kernels_services import progress_month, seeker_modifiers
+from .kernels_services import firm_services_month, progress_month, seeker_modifiers
 from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Services, Targeting
 from .populations import Firms, Persons
 
@@ -212,11 +212,7 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
 
 def progress_firms(state: ServiceState) -> None:
     """A month in firm services: effects land at the start, months run down."""
-    served = state.firm_left > 0
-    state.firm_left[served] -= 1
-    ended = served & (state.firm_left == 0)
-    state.firm_provider[ended] = NONE
-    state.firm_payer[ended] = NONE
+    firm_services_month(state.firm_left, state.firm_provider, state.firm_payer)
 
 
 def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,

@@ -385,3 +385,27 @@ def clients_by_area(service, home, n_areas):
         if s >= 0:
             out[int(h)] += 1
     return out
+
+
+def firm_services_month(left, provider, payer):
+    """Reference of :func:`sim.kernels_services.firm_services_month`: new nested lists."""
+    left = [[int(x) for x in row] for row in left]
+    provider = [[int(x) for x in row] for row in provider]
+    payer = [[int(x) for x in row] for row in payer]
+    for f, row in enumerate(left):
+        for c, months in enumerate(row):
+            if months > 0:
+                row[c] = months - 1
+                if row[c] == 0:
+                    provider[f][c] = -1
+                    payer[f][c] = -1
+    return left, provider, payer
+
+
+def served_firms_by_area(left, alive, muni, n_areas):
+    """Reference of :func:`sim.kernels_services.served_firms_by_area`."""
+    out = [0] * n_areas
+    for f in range(len(alive)):
+        if alive[f] and any(x > 0 for x in left[f]):
+            out[int(muni[f])] += 1
+    return out

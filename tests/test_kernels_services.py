@@ -10,11 +10,13 @@ from sim.kernels import EMPLOYED, UNEMPLOYED
 from sim.kernels_services import (
     clients_by_area,
     eligible_by_home,
+    firm_services_month,
     group_by_area,
     progress_month,
     provider_load,
     seeker_modifiers,
     served_by_providers,
+    served_firms_by_area,
 )
 from sim.params_services import PERSON_SERVICES, Targeting
 from sim.services import ServiceState, eligibility_rules, eligible_persons
@@ -151,3 +153,21 @@ def test_client_counts_match_references(seed):
     clients = clients_by_area(pop["service"], home, 6)
     assert clients.tolist() == naive.clients_by_area(pop["service"], home, 6)
     assert load.sum() > 0 and served.size > 0 and clients.sum() > served.size
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_firm_service_kernels_match_references(seed):
+    rng = np.random.default_rng(seed)
+    n_firms = 200
+    left = np.where(rng.random((n_firms, 3)) < 0.4, rng.integers(1, 4, (n_firms, 3)), 0)
+    provider = np.where(left > 0, rng.integers(0, 5, (n_firms, 3)), -1)
+    payer = np.where(left > 0, rng.integers(0, 3, (n_firms, 3)), -1)
+    alive = rng.random(n_firms) < 0.8
+    muni = rng.integers(0, 4, n_firms).astype(np.int32)
+    counts = served_firms_by_area(left, alive, muni, 4)
+    assert counts.tolist() == naive.served_firms_by_area(left, alive, muni, 4)
+    want = naive.firm_services_month(left, provider, payer)
+    before = left.copy()
+    firm_services_month(left, provider, payer)
+    assert [left.tolist(), provider.tolist(), payer.tolist()] == list(want)
+    assert counts.sum() > 0 and ((before == 1) & (provider == -1)).any()
