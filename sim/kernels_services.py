@@ -68,11 +68,15 @@ def _count_eligible_kernel(free, months, employability, home, min_months, below,
                            counts):
     # Pass 1 of a counting sort over the free: eligible per (service, home), shifted by
     # one. Branch-free counting, as above.
+    # Returns False on a home out of range (checked here, not in another pass).
     for i in range(free.shape[0]):
         p = free[i]
         m, e, h = months[p], employability[p], home[p] + 1
+        if h < 1 or h >= counts.shape[1]:
+            return False
         for s in range(min_months.shape[0]):
             counts[s, h] += (m >= min_months[s]) & (e < below[s]) & (e > above[s])
+    return True
 
 
 @nb.njit(cache=True)
@@ -121,13 +125,12 @@ def eligible_by_home(status: np.ndarray, service: np.ndarray, referral_wait: np.
                                 for r, t in zip(rules, (np.int64, np.float64, np.float64),
                                                 strict=True))
     k = min_months.shape[0]
-    if n and (home.min() < 0 or home.max() >= n_areas):
-        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
     free = np.empty(n + 1, dtype=np.int64)  # one spare slot for the branch-free write
     free = free[: _free_kernel(status, service, referral_wait, free)]
     counts = np.zeros((k, n_areas + 1), dtype=np.int64)
-    _count_eligible_kernel(free, months, employability, home, min_months, below, above,
-                           counts)
+    if not _count_eligible_kernel(free, months, employability, home, min_months, below, above,
+                                  counts):
+        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
     bounds = np.cumsum(counts, axis=1)
     out = np.empty((k, max(int(bounds[:, -1].max()) if k else 0, 1)), dtype=np.int64)
     fill = np.ascontiguousarray(bounds[:, :-1])
@@ -270,10 +273,14 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarr
 @nb.njit(cache=True)
 def _load_kernel(provider, service, need, out):
     # Sequential in person order, as np.bincount with weights adds: the same sums.
+    # Returns False on a provider index out of range (checked here, not in another pass).
     for p in range(provider.shape[0]):
         q = provider[p]
         if q >= 0:
+            if q >= out.shape[0]:
+                return False
             out[q] += need[service[p]]
+    return True
 
 
 def provider_load(provider: np.ndarray, service: np.ndarray, need: np.ndarray,
@@ -292,9 +299,8 @@ def provider_load(provider: np.ndarray, service: np.ndarray, need: np.ndarray,
     if provider.shape != service.shape:
         raise ValueError("provider and service need one entry per person")
     out = np.zeros(n_providers)
-    if provider.size and provider.max() >= n_providers:
+    if not _load_kernel(provider, service, np.asarray(need, dtype=np.float64), out):
         raise ValueError(f"providers must lie in -1..{n_providers - 1}")
-    _load_kernel(provider, service, np.asarray(need, dtype=np.float64), out)
     return out
 
 
@@ -318,18 +324,22 @@ def served_by_providers(service: np.ndarray, provider: np.ndarray) -> np.ndarray
 
 @nb.njit(cache=True)
 def _clients_kernel(service, home, out):
+    # Returns False on a home out of range (checked here, not in another pass).
     for p in range(service.shape[0]):
-        out[home[p]] += service[p] >= 0
+        h = home[p]
+        if h < 0 or h >= out.shape[0]:
+            return False
+        out[h] += service[p] >= 0
+    return True
 
 
 def clients_by_area(service: np.ndarray, home: np.ndarray, n_areas: int) -> np.ndarray:
     """Persons in a service, per home municipality (int64)."""
     if home.shape != service.shape:
         raise ValueError("service and home need one entry per person")
-    if home.size and (home.min() < 0 or home.max() >= n_areas):
-        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
     out = np.zeros(n_areas, dtype=np.int64)
-    _clients_kernel(service, home, out)
+    if not _clients_kernel(service, home, out):
+        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
     return out
 
 

@@ -54,6 +54,7 @@ class Purchasing:
         units, which are merged from short lists rather than filtered from all providers.
         """
         self._open_price: dict[int, float] = {}
+        self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
         self._ranked, self._rank_pos, self._ranked_external, self._ranked_own = {}, {}, {}, {}
         for s in range(len(SERVICES)):
             ranked = rank_providers(self.providers, s)
@@ -95,16 +96,25 @@ class Purchasing:
             load += np.bincount(fp[fp >= 0], minlength=n + 1) * need[SERVICE_INDEX[name]]
         return load[:n]
 
+    def _areas_of(self, unit: Unit) -> np.ndarray | None:
+        """The municipalities ``unit`` serves, or None for all (kept for the month)."""
+        key = id(unit)
+        if key not in self._unit_areas:
+            self._unit_areas[key] = None if unit.areas.all() else np.flatnonzero(unit.areas)
+        return self._unit_areas[key]
+
     def _start_person_service(self, name: str, unit: Unit, uid: int, starts: int,
                               load: np.ndarray, month: int) -> None:
         model, st, p = self.model, self.state, self.model.persons
         spec = self.sc.services.spec(name)
         idx, bounds = self._eligible[name]
-        if unit.areas.all():
+        areas = self._areas_of(unit)
+        if areas is None:
             pool = idx
+        elif areas.size == 1:
+            pool = idx[bounds[areas[0]]:bounds[areas[0] + 1]]  # a view: filtered next
         else:
-            pool = np.concatenate([idx[bounds[m]:bounds[m + 1]]
-                                   for m in np.flatnonzero(unit.areas)])
+            pool = np.concatenate([idx[bounds[m]:bounds[m + 1]] for m in areas])
         pool = pool[~self._taken[pool]]
         if pool.size == 0:
             return
@@ -183,11 +193,11 @@ class Purchasing:
     def _start_firm_service(self, name, unit, uid, starts, load, month) -> None:
         model, f = self.model, self.model.firms
         idx, grouped, bounds = self._eligible_firms[name]
-        if unit.areas.all():
+        areas = self._areas_of(unit)
+        if areas is None:
             pool = idx
         else:
             # The unit's municipalities' slices, back in firm order (the draw depends on it).
-            areas = np.flatnonzero(unit.areas)
             pool = (grouped[bounds[areas[0]]:bounds[areas[0] + 1]] if areas.size == 1 else
                     np.sort(np.concatenate([grouped[bounds[m]:bounds[m + 1]] for m in areas])))
         pool = pool[self.state.firm_left[pool, firm_column(name)] == 0]

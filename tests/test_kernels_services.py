@@ -171,3 +171,16 @@ def test_firm_service_kernels_match_references(seed):
     firm_services_month(left, provider, payer)
     assert [left.tolist(), provider.tolist(), payer.tolist()] == list(want)
     assert counts.sum() > 0 and ((before == 1) & (provider == -1)).any()
+
+
+def test_counting_kernels_reject_indices_out_of_range():
+    service = np.array([0, 1, -1])
+    with pytest.raises(ValueError, match="providers must lie"):
+        provider_load(np.array([0, 7, -1]), service, np.ones(2), 3)
+    with pytest.raises(ValueError, match="home municipalities"):
+        clients_by_area(service, np.array([0, 4, 1]), 3)
+    status = np.full(3, UNEMPLOYED, dtype=np.int8)
+    none = np.full(3, -1)
+    with pytest.raises(ValueError, match="home municipalities"):
+        eligible_by_home(status, none, none, np.zeros(3, np.int64), np.full(3, 0.5),
+                         np.array([0, 3, 1]), eligibility_rules(Targeting(), 12), 3)
