@@ -106,7 +106,10 @@ class Labour(_Strict):
         "survey 2024, 2.84 million of 5.6 million residents.",
     )
     initial_unemployment_rate: Share = Field(
-        0.10, description="Unemployed / labour force before burn-in; the burn-in moves it."
+        0.10,
+        description="Unemployed / labour force before burn-in; the burn-in moves it. Sets "
+        "the jobs firms want: the employed of the initial draw plus the initial vacancy rate "
+        "(assumption; a region's scenario gives its own figure, Pirkanmaa 13.4 %).",
     )
     skill_shares: list[Share] = Field(
         [0.25, 0.40, 0.35],
@@ -122,18 +125,19 @@ class Labour(_Strict):
         "[0, 1] that firms rank applicants by (assumption).",
     )
     monthly_separation_rate: Share = Field(
-        0.009,
+        0.0154,
         description="Monthly probability that an employed person leaves a job into "
         "unemployment for reasons other than the firm's demand (contracts ending, quits); "
-        "per month (assumption, sized so that inflow is about 45 % of unemployment "
-        "variation, Elsby, Hobijn & Şahin 2013).",
+        "per month (calibration (calibration/result.json): with the vacancy stock it sets "
+        "the share of unemployment spells ending within 3 months, 46 %, Ministry of Economic "
+        "Affairs and Employment, Jan-Nov 2025).",
     )
     scarring_rate: Share = Field(
-        0.005,
+        0.00825,
         description="Relative loss of employability per month of unemployment (scarring); "
-        "per month (assumption; with ranking_noise it sets the long-term share of "
-        "unemployment, calibrated to 41.9 %, Ministry of Economic Affairs and Employment, "
-        "Nov 2025).",
+        "per month (calibration (calibration/result.json): with ranking_noise it sets the "
+        "long-term share of unemployment, 41.9 %, Ministry of Economic Affairs and "
+        "Employment, Nov 2025).",
     )
     recovery_rate: Share = Field(
         0.05,
@@ -183,11 +187,14 @@ class Firms(_Strict):
         description="Exponent of the firm size tail, P(size > s) ∝ s^-exponent. Source: "
         "Axtell 2001 (Zipf, exponent 1).",
     )
-    max_size: int = Field(5000, ge=1, description="Largest baseline firm size, employees.")
+    max_size: int = Field(
+        5000, ge=1, description="Largest baseline firm size, employees (assumption)."
+    )
     initial_vacancy_rate: Share = Field(
-        0.02,
-        description="Open vacancies / jobs at the start. Source: about 58,000 open "
-        "vacancies for 2.6 million employed, employment services Sept 2025.",
+        0.0422,
+        description="Jobs firms want beyond those filled at the start, / filled jobs; with "
+        "the open-vacancy stock it sets the unemployment rate the burn-in settles at "
+        "(calibration (calibration/result.json): Pirkanmaa 13.4 %, Jan 2026).",
     )
     demand_shock_sd: float = Field(
         0.05,
@@ -225,12 +232,12 @@ class Firms(_Strict):
         1,
         ge=1,
         description="Demand of a newborn firm, employees; it grows toward its "
-        "baseline by mean reversion.",
+        "baseline by mean reversion (assumption).",
     )
     skill_demand_shares: list[Share] | None = Field(
         None,
         description="Share of firms demanding each skill group; defaults to the labour "
-        "force's skill_shares.",
+        "force's skill_shares (assumption: demand mirrors supply).",
     )
     productivity_sd: float = Field(
         0.3,
@@ -259,7 +266,7 @@ class Matching(_Strict):
         "employment-service model (2022), up to 4 a month.",
     )
     rounds_per_month: int = Field(
-        2, ge=1, le=8, description="Application-offer-acceptance rounds in one month."
+        2, ge=1, le=8, description="Application-offer-acceptance rounds in one month (assumption)."
     )
     commuting_reach_km: float = Field(
         80.0,
@@ -279,17 +286,19 @@ class Matching(_Strict):
         "weights applications and scales the firm's score (assumption).",
     )
     ranking_noise: float = Field(
-        1.2,
+        1.26,
         ge=0,
         description="Spread of a firm's judgement of an applicant: the score is multiplied "
-        "by exp(noise·v), v uniform with unit variance (assumption, calibrated with "
-        "labour.scarring_rate to the long-term share of unemployment).",
+        "by exp(noise·v), v uniform with unit variance (calibration "
+        "(calibration/result.json), with labour.scarring_rate, to the long-term share of "
+        "unemployment, 41.9 %).",
     )
     recruiting_share: Share = Field(
-        0.6,
+        0.419,
         description="Share of firms with open vacancies that screen and hire in a month; a "
-        "vacancy stays open about 1 / share months (calibrated to an open-vacancy stock of "
-        "about 1.1 % of jobs: Statistics Finland's vacancy survey, under 30,000 in Q2 2025).",
+        "vacancy stays open about 1 / share months (calibration (calibration/result.json): "
+        "open vacancies per unemployed jobseeker 0.18, 57,800 open vacancies at employment "
+        "services, Sept 2025, / 318,700 registered unemployed, Nov 2025).",
     )
     commuting_cost_per_km: float = Field(
         0.004,

@@ -52,37 +52,50 @@ class _Strict(BaseModel):
 class ServiceSpec(_Strict):
     """One service: its cost, duration, capacity need and effects (palvelu)."""
 
-    cost_eur_per_month: float = Field(ge=0, description="Cost per client and month, EUR.")
-    duration_months: int = Field(ge=1, le=36, description="Months a client stays in it.")
+    cost_eur_per_month: float = Field(
+        ge=0, description="Cost per client and month, EUR (assumption: of the right order for "
+        "Finland)."
+    )
+    duration_months: int = Field(
+        ge=1, le=36, description="Months a client stays in it (assumption)."
+    )
     capacity_need: float = Field(
-        1.0, ge=0, description="Provider capacity a client uses per month, client-slots."
+        1.0, ge=0, description="Provider capacity a client uses per month, client-slots "
+        "(assumption)."
     )
     extra_applications: int = Field(
-        0, ge=0, le=16, description="Extra job applications per month while in the service."
+        0, ge=0, le=16, description="Extra job applications per month while in the service "
+        "(assumption, sized to the short-run gain of job-search assistance in Card, Kluve & "
+        "Weber 2018)."
     )
     score_boost: float = Field(
         0.0, ge=0, description="Relative rise of the score firms give the client while in "
-        "the service (wage subsidy: a cheaper hire; coaching: better applications)."
+        "the service (wage subsidy: a cheaper hire; coaching: better applications); assumption, "
+        "sized to Card, Kluve & Weber 2018."
     )
     lock_in: float = Field(
-        0.0, ge=0, le=1, description="Share of applications not sent while in the service."
+        0.0, ge=0, le=1, description="Share of applications not sent while in the service "
+        "(lock-in; assumption, sized to Card, Kluve & Weber 2018)."
     )
     employability_gain: float = Field(
         0.0, ge=0, le=1, description="Rise of baseline employability on completion, "
-        "absolute, at quality 1."
+        "absolute, at quality 1 (assumption, sized to the long-run gains in Card, Kluve & Weber "
+        "2018)."
     )
     recovery_per_month: float = Field(
         0.0, ge=0, le=1, description="Share of the gap to baseline employability recovered "
-        "per month in the service (rehabilitation)."
+        "per month in the service (rehabilitation; assumption)."
     )
     productivity_gain: float = Field(
-        0.0, ge=0, description="Relative rise of a client firm's productivity."
+        0.0, ge=0, description="Relative rise of a client firm's productivity (assumption)."
     )
     survival_gain: float = Field(
-        0.0, ge=0, le=1, description="Relative fall of a client firm's death rate while served."
+        0.0, ge=0, le=1, description="Relative fall of a client firm's death rate while served "
+        "(assumption)."
     )
     growth_gain: float = Field(
-        0.0, ge=0, description="Relative rise of a client firm's baseline scale (investment)."
+        0.0, ge=0, description="Relative rise of a client firm's baseline scale (investment; "
+        "assumption)."
     )
 
 
@@ -184,7 +197,8 @@ class Organisers(_Strict):
         STATUTORY_MIN_CONTACTS_PER_MONTH,
         ge=0,
         description="Caseworker contacts per jobseeker and month (statutory minimum "
-        "service). Must not fall below the legal floor.",
+        "service). Must not fall below the legal floor. Source: the Nordic employment-service "
+        "model (2022), one contact a month kept throughout as the statutory floor.",
     )
     caseworker_cost_eur_per_contact: float = Field(
         60.0, ge=0, description="Cost of one caseworker contact, EUR (assumption)."
@@ -209,12 +223,13 @@ class Organisers(_Strict):
         "assumption, 10 % rising to 70 %).",
     )
     mean_wage_eur_per_month: float = Field(
-        3700.0, ge=0, description="Mean monthly wage, EUR (Statistics Finland, about 3,700 "
-        "in 2024).",
+        3700.0, ge=0, description="Mean monthly wage, EUR. Source: Statistics Finland, about "
+        "3,700 in 2024.",
     )
     municipal_tax_rate: float = Field(
         0.075, ge=0, le=1, description="Municipal income tax as a share of wages (average "
-        "municipal tax rate after the 2023 wellbeing services reform, about 7.5 %).",
+        "municipal tax rate after the 2023 wellbeing services reform, about 7.5 %). Source: "
+        "Statistics Finland, municipal tax rates 2023.",
     )
 
     @model_validator(mode="after")
@@ -247,12 +262,14 @@ class Provider(_Strict):
     capacity: int = Field(gt=0, description="Client-slots it can serve per month.")
     cost_factor: float = Field(
         0.9, gt=0, description="Its cost per client-month as a multiple of the service's "
-        "catalogue cost (services.NAME.cost_eur_per_month)."
+        "catalogue cost (services.NAME.cost_eur_per_month); assumption."
     )
     price_factor: float = Field(
-        1.0, gt=0, description="Its price per client-month as a multiple of the catalogue cost."
+        1.0, gt=0, description="Its price per client-month as a multiple of the catalogue cost "
+        "(assumption)."
     )
-    quality: float = Field(1.0, gt=0, le=3, description="Effect multiplier of its services.")
+    quality: float = Field(1.0, gt=0, le=3, description="Effect multiplier of its services "
+                           "(assumption).")
     fixed_cost_eur_per_month: float = Field(
         5000.0, ge=0, description="Fixed cost per month, EUR (assumption)."
     )
@@ -285,14 +302,16 @@ class Market(_Strict):
     )
     outcome_follow_up_months: int = Field(
         6, ge=1, description="Months after a service start in which employment counts as its "
-        "outcome."
+        "outcome (assumption)."
     )
     attachment_share: float = Field(
         0.3, ge=0, le=1, description="Under outcome payment, share of the output price paid "
-        "at the start; the rest is paid on outcome (UK Work Programme: attachment fee).",
+        "at the start; the rest is paid on outcome (assumption; the UK Work Programme paid an "
+        "attachment fee of £400 against job outcomes of £1,000–1,200).",
     )
     outcome_price_multiplier: float = Field(
-        2.5, ge=0, description="Outcome payment as a multiple of the withheld output price."
+        2.5, ge=0, description="Outcome payment as a multiple of the withheld output price "
+        "(assumption)."
     )
     outcome_bonus_share: float = Field(
         0.25, ge=0, le=1, description="Under open books (gain/pain share) with outcome payment, "
@@ -305,7 +324,7 @@ class Market(_Strict):
     )
     parking_effort: float = Field(
         0.3, ge=0, le=1, description="Effort given to a client whose expected outcome payment "
-        "does not cover the cost (parking; UK Work Programme evidence)."
+        "does not cover the cost (parking; assumption, after UK Work Programme evidence)."
     )
     outcome_effort: float = Field(
         1.15, ge=0, le=3, description="Effort given to a client worth serving under outcome "
@@ -321,7 +340,7 @@ class Separate(_Strict):
         "organiser's service (assumption)."
     )
     referral_delay_months: int = Field(
-        2, ge=0, le=12, description="Months a referral to another organiser takes."
+        2, ge=0, le=12, description="Months a referral to another organiser takes (assumption)."
     )
     open_market_share: float = Field(
         0.6, ge=0, le=1, description="Weight with which a vacancy known only to a municipality's "
