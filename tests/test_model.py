@@ -240,6 +240,13 @@ def test_synthetic_regions_group_municipalities_around_their_centres():
     assert all(all(a.levers.values()) for a in scenario.all_alliances)
 
 
+def test_more_regions_than_municipalities_is_an_input_error():
+    from sim.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="regions"):
+        load_scenario("finland-synthetic", ["synthetic_region.regions=400"])
+
+
 def test_one_region_keeps_the_plain_layout():
     """Without ``regions`` the layout is the plain one: no region names."""
     from sim.populations import build_geography
