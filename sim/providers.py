@@ -123,15 +123,25 @@ def effort_and_order(regime: str, price: float, months: int,
     return effort, order
 
 
-def rank_providers(providers: list[ServiceProvider], service: int) -> list[ServiceProvider]:
-    """Active providers of ``service``, best quality per euro first (ties by index).
+def rank_providers(providers: list[ServiceProvider]) -> list[list[ServiceProvider]]:
+    """Per service, its active providers, best quality per euro first (ties by index).
 
-    Purchasing units filter this ranking by the providers they may buy from; it is made
-    once a month per service, since quality and prices change only at the month's close.
+    Purchasing units filter these rankings by the providers they may buy from; they are
+    made once a month, since quality and prices change only at the month's close.
+    Performance: one pass over the providers, then an array sort per service (at national
+    scale there are hundreds of own units).
     """
-    candidates = [p for p in providers if p.active and p.offers[service]]
-    candidates.sort(key=lambda p: (-p.quality / p.price_factor, p.index))
-    return candidates
+    if not providers:
+        return [[] for _ in SERVICES]
+    offers = np.array([p.offers for p in providers], dtype=bool)
+    active = np.array([p.active for p in providers], dtype=bool)
+    key = np.array([-p.quality / p.price_factor for p in providers])  # as Python computes it
+    ranked = []
+    for s in range(len(SERVICES)):
+        idx = np.flatnonzero(active & offers[:, s])
+        order = idx[np.lexsort((idx, key[idx]))]  # by key, then by index
+        ranked.append([providers[i] for i in order.tolist()])
+    return ranked
 
 
 def pick_providers(candidates: list[ServiceProvider], load: np.ndarray, need: float,

@@ -45,7 +45,7 @@ class Purchasing:
         return price
 
     def _rank_month_providers(self) -> None:
-        """This month's provider rankings per service (see :func:`rank_providers`).
+        """This month's provider rankings per service (see :func:`~sim.providers.rank_providers`).
 
         Performance: providers change only at the month's close, so each unit filters
         these rankings instead of sorting all providers for every purchase (at national
@@ -56,8 +56,7 @@ class Purchasing:
         self._open_price: dict[int, float] = {}
         self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
         self._ranked, self._rank_pos, self._ranked_external, self._ranked_own = {}, {}, {}, {}
-        for s in range(len(SERVICES)):
-            ranked = rank_providers(self.providers, s)
+        for s, ranked in enumerate(rank_providers(self.providers)):
             self._ranked[s] = ranked
             self._rank_pos[s] = {p.index: k for k, p in enumerate(ranked)}
             self._ranked_external[s] = [p for p in ranked if p.kind != "own"]

@@ -2,9 +2,14 @@
 the pattern of Card, Kluve & Weber (2018): small short-run gains, larger long-run gains for
 training, job-search assistance best in the short run."""
 
+from types import SimpleNamespace
+
+import numpy as np
 import pytest
 
 from sim import load_scenario, run
+from sim.params_services import SERVICES
+from sim.providers import rank_providers
 
 # A mid-sized version of the tiny region (about 45,000 persons), no other services, so that
 # each arm of a trial has a few thousand persons (standard error of a difference ≈ 1.3 pp).
@@ -52,3 +57,18 @@ def test_average_gain_is_larger_in_the_long_run(effects):
     short = sum(e.loc[SHORT] for e in effects.values()) / len(effects)
     long = sum(e.loc[LONG] for e in effects.values()) / len(effects)
     assert 0.0 < short < long < 15.0
+
+
+def test_provider_ranking_is_quality_per_euro_then_index():
+    rng = np.random.default_rng(3)
+    providers = [SimpleNamespace(index=k, active=bool(rng.random() < 0.8),
+                                 offers=rng.random(len(SERVICES)) < 0.6,
+                                 quality=float(rng.choice([0.8, 1.0, 1.2])),
+                                 price_factor=float(rng.choice([1.0, 1.25])))
+                 for k in range(40)]
+    ranked = rank_providers(providers)
+    for s, got in enumerate(ranked):
+        want = sorted((p for p in providers if p.active and p.offers[s]),
+                      key=lambda p: (-p.quality / p.price_factor, p.index))
+        assert [p.index for p in got] == [p.index for p in want]
+    assert sum(len(r) for r in ranked) > 40  # ties by index occur among 40 providers
