@@ -91,7 +91,8 @@ def pay_providers(system, month: int) -> None:
     n_svc = len(SERVICES)
     payers, provs, services, areas = [], [], [], []
     active = served_by_providers(st.service, st.provider)
-    key = (st.payer[active] * n_prov + st.provider[active]) * n_svc + st.service[active]
+    payer, provider = st.payer[active].astype(np.int64), st.provider[active]
+    key = (payer * n_prov + provider) * n_svc + st.service[active]  # int64: no overflow
     order, first, _ = runs(key)
     members = active[order]
     payers.append(st.payer[members[first]])
@@ -184,7 +185,7 @@ def pay_outcomes(system, month: int, hired: np.ndarray) -> None:
                            system.sc.market, persons.base_employability[due])
     open_book = np.array([u.regime == "open_book" for u in system.unit_list])[payer]
     amount = np.where(open_book, system.sc.market.outcome_bonus_share * amount, amount)
-    order, starts, ends = runs(payer * (len(system.providers) + 1) + provider)
+    order, starts, ends = runs(payer.astype(np.int64) * (len(system.providers) + 1) + provider)
     amount, due, provider, payer = amount[order], due[order], provider[order], payer[order]
     totals = np.array([float(amount[a:b].sum()) for a, b in zip(starts, ends, strict=True)])
     for k, total in zip(provider[starts].tolist(), totals.tolist(), strict=True):

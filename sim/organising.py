@@ -88,7 +88,9 @@ class ServiceSystem(Purchasing):
         self.state = ServiceState.empty(n_p, model.firms.capacity)
         self.state.firm_class[:] = model.streams["services"].random(model.firms.capacity) < \
             sc.separate.municipal_vacancy_share
-        self.pending = {k: np.full(n_p, -1, np.int64) for k in ("service", "provider", "payer")}
+        self.pending = {"service": np.full(n_p, -1, np.int8),  # narrow, as in ServiceState
+                        "provider": np.full(n_p, -1, np.int32),
+                        "payer": np.full(n_p, -1, np.int32)}
         self.pending_effort = np.ones(n_p)
         self.units: dict[str, int] = {}
         self.unit_list: list[Unit] = []
@@ -112,7 +114,7 @@ class ServiceSystem(Purchasing):
         self.provider_cost_q: dict[int, float] = {}  # open-book cost per provider this quarter
         self.hard_to_help_hires = np.zeros(self.n_munis)  # this quarter, by home
         self.hard_to_help = np.zeros(n_p, dtype=bool)  # bottom quintile at month 0
-        self.quintile = np.zeros(n_p, dtype=np.int64)
+        self.quintile = np.zeros(n_p, dtype=np.int8)
         self.effort_sum = np.zeros(6)  # by quintile (index 0: before month 0)
         self.effort_count = np.zeros(6)
         self.trial: dict[str, np.ndarray] = {}
@@ -352,7 +354,8 @@ class ServiceSystem(Purchasing):
         st.outcome_paid[:] = False
         st.months_unemployed[:] = 0
         edges = np.quantile(p.base_employability, [0.2, 0.4, 0.6, 0.8])
-        self.quintile = np.searchsorted(edges, p.base_employability, side="right") + 1
+        self.quintile = (np.searchsorted(edges, p.base_employability, side="right")
+                         + 1).astype(np.int8)
         self.hard_to_help = self.quintile == 1
         self.effort_sum[:] = 0.0
         self.effort_count[:] = 0.0

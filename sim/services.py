@@ -29,21 +29,21 @@ class ServiceState:
     before its service starts. A firm may hold each firm service at once (one column each).
     """
 
-    service: np.ndarray  # int64 person's current service index or -1
-    months_left: np.ndarray  # int64 months left in it
-    provider: np.ndarray  # int64 provider index or -1
-    payer: np.ndarray  # int64 purchasing unit paying for it, or -1
+    service: np.ndarray  # int8 person's current service index or -1
+    months_left: np.ndarray  # int32 months left in it
+    provider: np.ndarray  # int32 provider index or -1
+    payer: np.ndarray  # int32 purchasing unit paying for it, or -1
     effort: np.ndarray  # float64 provider's effort for this client
-    started: np.ndarray  # int64 month it started
-    outcome_until: np.ndarray  # int64 last month in which a job counts as its outcome
-    outcome_provider: np.ndarray  # int64 provider owed an outcome payment, or -1
-    outcome_payer: np.ndarray  # int64 unit that would pay it
-    outcome_service: np.ndarray  # int64 service the outcome belongs to
-    subsidy_left: np.ndarray  # int64 months of wage subsidy left in a subsidised job
-    referral_wait: np.ndarray  # int64 months until a referred service starts, -1 none
+    started: np.ndarray  # int32 month it started
+    outcome_until: np.ndarray  # int32 last month in which a job counts as its outcome
+    outcome_provider: np.ndarray  # int32 provider owed an outcome payment, or -1
+    outcome_payer: np.ndarray  # int32 unit that would pay it
+    outcome_service: np.ndarray  # int8 service the outcome belongs to
+    subsidy_left: np.ndarray  # int32 months of wage subsidy left in a subsidised job
+    referral_wait: np.ndarray  # int16 months until a referred service starts, -1 none
     ever_served: np.ndarray  # bool started any service since month 0
     outcome_paid: np.ndarray  # bool an outcome payment was made for this person
-    months_unemployed: np.ndarray  # int64 months unemployed since month 0
+    months_unemployed: np.ndarray  # int32 months unemployed since month 0
     firm_left: np.ndarray  # int64 (firms × firm services) months left
     firm_provider: np.ndarray  # int64 (firms × firm services)
     firm_payer: np.ndarray  # int64 (firms × firm services)
@@ -51,15 +51,20 @@ class ServiceState:
 
     @classmethod
     def empty(cls, n_persons: int, n_firms: int) -> ServiceState:
-        """No one in a service, no firm served, every vacancy open."""
-        minus = lambda n: np.full(n, NONE, dtype=np.int64)  # noqa: E731
+        """No one in a service, no firm served, every vacancy open.
+
+        Performance and memory: person attributes use the narrowest integer type that holds
+        their values exactly (service indices in int8, months and indices in int32), since
+        the monthly passes over all persons are bound by memory traffic.
+        """
+        n = n_persons
+        minus = lambda dtype: np.full(n, NONE, dtype=dtype)  # noqa: E731
         k = len(FIRM_SERVICES)
         return cls(
-            minus(n_persons), np.zeros(n_persons, np.int64), minus(n_persons),
-            minus(n_persons), np.ones(n_persons), np.zeros(n_persons, np.int64),
-            minus(n_persons), minus(n_persons), minus(n_persons), minus(n_persons),
-            np.zeros(n_persons, np.int64), minus(n_persons), np.zeros(n_persons, bool),
-            np.zeros(n_persons, bool), np.zeros(n_persons, np.int64),
+            minus(np.int8), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
+            np.ones(n), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
+            minus(np.int32), minus(np.int8), np.zeros(n, np.int32), minus(np.int16),
+            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32),
             np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
             np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
         )
