@@ -172,3 +172,19 @@ def test_shipped_pirkanmaa_default_lands_within_tolerance_of_every_target():
     misses = {m.name: (round(got[m.name], 4), m.target, m.tolerance)
               for m in targets.moments if abs(got[m.name] - m.target) > m.tolerance}
     assert not misses, misses
+
+
+def test_shipped_pirkanmaa_carries_the_recorded_calibration():
+    """The values in calibration/result.json are those of the shipped scenario and defaults."""
+    from sim.params import Scenario
+    from sim.scenario import load_scenario
+
+    result = json.loads((load_targets().path.parent / "result.json").read_text())
+    assert result["mode"] == "full" and result["scenario"] == "pirkanmaa-separate"
+    scenario = load_scenario("pirkanmaa-separate")
+    defaults = Scenario(name="x", municipalities=scenario.municipalities)
+    for p in result["parameters"]:
+        table, key = p["key"].split(".")
+        assert getattr(getattr(scenario, table), key) == p["value"], p["key"]
+        assert getattr(getattr(defaults, table), key) == p["value"], p["key"]
+    assert all(m["within_tolerance"] for m in result["moments"])
