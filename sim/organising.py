@@ -94,6 +94,7 @@ class ServiceSystem(Purchasing):
         self.pending_effort = np.ones(n_p)
         self.units: dict[str, int] = {}
         self.unit_list: list[Unit] = []
+        self._units_key, self._units = None, []  # this month's units, rebuilt on change
         self.month_units: list[int] = []
         self.books = OrganiserBooks(self.n_munis + 1)
         self.organiser_rows = Table(("month", "organiser", "kind", "alliance",
@@ -141,8 +142,18 @@ class ServiceSystem(Purchasing):
         return [a for a in self.alliances if a.members and a.implemented(month)]
 
     def build_units(self, month: int) -> list[Unit]:
-        """The purchasing units of this month (see :func:`sim.cooperation.build_units`)."""
-        return build_units(self, month)
+        """The purchasing units of this month (see :func:`sim.cooperation.build_units`).
+
+        Performance: units change only with the alliances (phase, members, providers,
+        joint decisions) and the provider list, so they are rebuilt only when those change
+        (hundreds of units a month at national scale). Units are never modified once built.
+        """
+        key = (len(self.providers), tuple(
+            (a.implemented(month), tuple(a.members), tuple(a.provider_ids),
+             a.mix_adjust.tobytes()) for a in self.alliances))
+        if key != self._units_key:
+            self._units_key, self._units = key, build_units(self, month)
+        return self._units
 
     def register(self, units: list[Unit]) -> list[int]:
         """Stable indices for units across months (payments refer to them)."""
