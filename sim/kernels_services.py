@@ -15,6 +15,14 @@ import numpy as np
 from .kernels import EMPLOYED, UNEMPLOYED
 
 
+def index_type(n: int) -> type:
+    """The narrowest integer type of indices into ``n`` entries (int32 below 2^31).
+
+    Memory: transient index lists over all persons are 4 bytes a person, not 8.
+    """
+    return np.int32 if n < 2**31 - 1 else np.int64
+
+
 @nb.njit(cache=True)
 def _group_kernel(idx, area, counts, out):
     # Counting sort: one pass to count, one to place. Stable, so that within an area the
@@ -125,7 +133,7 @@ def eligible_by_home(status: np.ndarray, service: np.ndarray, referral_wait: np.
                                 for r, t in zip(rules, (np.int64, np.float64, np.float64),
                                                 strict=True))
     k = min_months.shape[0]
-    free = np.empty(n + 1, dtype=np.int64)  # one spare slot for the branch-free write
+    free = np.empty(n + 1, dtype=index_type(n))  # a spare slot for the branch-free write
     free = free[: _free_kernel(status, service, referral_wait, free)]
     counts = np.zeros((k, n_areas + 1), dtype=np.int64)
     if not _count_eligible_kernel(free, months, employability, home, min_months, below, above,
@@ -318,7 +326,7 @@ def served_by_providers(service: np.ndarray, provider: np.ndarray) -> np.ndarray
     """Ascending indices of the persons in a service bought from a provider."""
     if provider.shape != service.shape:
         raise ValueError("provider and service need one entry per person")
-    out = np.empty(service.size + 1, dtype=np.int64)  # a spare slot for the last write
+    out = np.empty(service.size + 1, dtype=index_type(service.size))  # + a spare slot
     return out[: _served_kernel(service, provider, out)]
 
 
