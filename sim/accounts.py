@@ -236,13 +236,19 @@ def book_overheads(system, month: int) -> None:
     in_joint = np.zeros(system.n_munis + 1, dtype=bool)
     for a in joint.values():
         in_joint[a.members] = True
+    orgs, parts = [], []  # booked at once below: np.add.at adds in order, as unit by unit
     for uid in system.month_units:
         unit = system.unit_list[uid]
         if unit.alliance in joint:
             continue
         host = unit.alliance < 0 and len(unit.organisers) > 1
         fixed = org.overhead_eur_per_year / 12.0 * (1 if host else len(unit.organisers))
-        books.add("overhead_eur", unit.organisers, unit.contribution, fixed)
+        if fixed != 0.0:  # (as OrganiserBooks.add)
+            orgs.append(unit.organisers)
+            parts.append(fixed * contribution_weights(unit.contribution))
+    if orgs:
+        np.add.at(books.values["overhead_eur"], np.concatenate(orgs).astype(np.int64),
+                  np.concatenate(parts))
     variable = np.where(in_joint, 0.0, org.overhead_share_of_spend * spend)
     books.values["overhead_eur"] += variable
     for a in system.alliances:
