@@ -119,7 +119,8 @@ class Source:
         """The source line in ``lang``; without scenarios, only the notes and the tool."""
         if self.scenarios:
             scenarios = " vs ".join(self.scenarios)
-            line = text("source", lang, scenarios=scenarios, reps=self.reps)
+            key = "source_one" if self.reps == 1 else "source"
+            line = text(key, lang, scenarios=scenarios, reps=self.reps)
         else:
             line = text("source_tool", lang)
         return " · ".join([line, *self.notes])

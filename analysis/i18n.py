@@ -100,6 +100,7 @@ _FI = {
     "end": "loppu",
     # source line
     "source": "Lähde: Kasvu-simulaatio · skenaariot: {scenarios} · {reps} toistoa",
+    "source_one": "Lähde: Kasvu-simulaatio · skenaariot: {scenarios} · 1 ajo",
     "source_tool": "Lähde: Kasvu-simulaatio",
     "method": "menetelmä: {method}",
     "band_reps": "nauha: 95 % toistoista",
@@ -236,6 +237,7 @@ _EN = {
     "start": "start",
     "end": "end",
     "source": "Source: Kasvu simulation · scenarios: {scenarios} · {reps} replications",
+    "source_one": "Source: Kasvu simulation · scenarios: {scenarios} · 1 run",
     "source_tool": "Source: Kasvu simulation",
     "method": "method: {method}",
     "band_reps": "band: 95% of replications",

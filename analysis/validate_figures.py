@@ -63,7 +63,7 @@ def beveridge_figure(fact: Fact, scenario: str) -> Figure:
     ax_t.set_ylabel("unemployment rate, %")
     ax_t2.set_ylabel("vacancy rate, %")
     lead = fact.statistic("vacancy_lead_months").value
-    panel_title(ax_t, f"over time; vacancies lead by {lead:.0f} months", 2.5)
+    panel_title(ax_t, f"over time; v leads by {lead:.0f} months", 2.5)
     legend_on_top(fig, *handles_of(ax_t, ax_t2))
     return fig
 
