@@ -125,7 +125,8 @@ def _keep(lo, i, score, order, top_fill, top_cap, top_seeker, top_score, top_ord
         top_seeker[lo] = i
         top_score[lo] = score
         top_order[lo] = order
-        _sift_down(top_seeker, top_score, top_order, lo, n, lo)
+        # The position as int64, as in the other call: one compiled _sift_down.
+        _sift_down(top_seeker, top_score, top_order, lo, n, np.int64(lo))
     kept[n_kept] = lo
     return n_kept + 1
 
@@ -376,7 +377,9 @@ def _match_kernel(
         # 2. Applications, in seeker order, then application order; each lands in its
         #    firm's heap or is dropped. A row of cumulative bucket weights is built the
         #    first time a seeker of that (home, skill) needs it in the round.
-        n_app = 0  # the application's number in the round: the ranking's tie-break
+        # The application's number in the round: the ranking's tie-break. Typed int64
+        # from the start (not a literal 0), so that _keep compiles once, not twice.
+        n_app = np.int64(0)
         for i in range(n_s):
             if hired_firm[i] >= 0 or s_apps[i] <= rd:
                 continue
@@ -414,7 +417,7 @@ def _match_kernel(
             # A seeker's month of applications is spread over the rounds: round rd sends
             # applications rd, rd + n_rounds, ... of the seeker's list. (A while loop:
             # range() with a run-time step costs an integer division per seeker.)
-            n_kept = 0
+            n_kept = np.int64(0)  # int64 from the start: _keep compiles once
             ui = u_start[i]
             a = rd
             while a < s_apps[i]:
