@@ -27,7 +27,7 @@ import pandas as pd
 import scenarios as builtin
 from sim import GrowthServicesModel, Scenario, ScenarioError, load_scenario
 from sim.collect import REGION_AREA
-from sim.params_services import LEVERS
+from sim.scenario import LEVERS
 
 DEFAULT_SCENARIO = "pirkanmaa-alliance"
 """The case the dashboard opens with: Pirkanmaa, full alliance (quick mode keeps it fast)."""

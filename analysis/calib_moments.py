@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from sim.collect import METRICS
-from sim.kernels import UNEMPLOYED
+from sim.labour.population import UNEMPLOYED
 from sim.model import GrowthServicesModel
 from sim.scenario import ScenarioError, load_scenario
 

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 import scenarios as builtin
 from sim import ScenarioError, load_scenario
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 from .app_cli import add_subcommand as app_subcommand
 from .report_cli import add_subcommand as report_subcommand

@@ -18,7 +18,7 @@ from scipy import stats
 
 from sim import Scenario
 from sim.collect import METRICS, REGION_AREA
-from sim.params_services import LEVERS
+from sim.scenario import LEVERS
 
 from .runs import run_jobs
 

@@ -24,8 +24,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from sim.params import Scenario
-from sim.scenario import load_scenario
+from sim.scenario import Scenario, load_scenario
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 DEFAULT_REGION = "pirkanmaa-separate"

@@ -42,8 +42,8 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.collect import METRICS
-from sim.params import Scenario
-from sim.scenario import (
+from sim.scenario import Scenario
+from sim.scenario.loading import (
     ScenarioError,
     apply_override,
     key_path,

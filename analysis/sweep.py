@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from sim import run
 from sim.collect import REGION_AREA
-from sim.scenario import apply_override, validate
+from sim.scenario.loading import apply_override, validate
 
 from .design import design_matrix, new_entropy, plan_runs
 from .spec import SpecError, Sweep, parse_outcome, toml_value

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.params import Scenario  # noqa: E402
-from sim.populations import build_geography  # noqa: E402
+from sim.labour.population import build_geography  # noqa: E402
+from sim.scenario import Scenario  # noqa: E402
 
 HEADER = '''\
 # A synthetic Finland for scale and benchmarks: 309 municipalities in 19 regions (maakunnat),

@@ -37,8 +37,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.params import Scenario
-from sim.populations import (
+from sim.labour.population import (
     build_firms,
     build_geography,
     build_persons,
@@ -46,6 +45,7 @@ from sim.populations import (
     reach_weights,
     zipf_sizes,
 )
+from sim.scenario import Scenario
 
 SQRT3 = math.sqrt(3.0)
 

@@ -214,7 +214,7 @@ class MatchClock:
         self.calls = 0
 
     def __enter__(self) -> MatchClock:
-        import sim.kernels as k
+        import sim.labour.matching as k
 
         self._module, self._match = k, k.match
 

@@ -5,8 +5,7 @@ scenario loader with its error type.
 """
 
 from .model import GrowthServicesModel
-from .params import Scenario
 from .run import Results, run
-from .scenario import ScenarioError, load_scenario
+from .scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["GrowthServicesModel", "Results", "Scenario", "ScenarioError", "load_scenario", "run"]

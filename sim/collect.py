@@ -66,3 +66,25 @@ class AreaCollector:
         counts = [m for m in METRICS if not m.endswith(("_rate", "_eur"))]
         frame[counts] = frame[counts].astype(np.int64)
         return frame
+
+
+class Table:
+    """Rows appended month by month, turned into a DataFrame at the end."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        """An empty table with these columns."""
+        self.columns = columns
+        self.rows: list[tuple] = []
+
+    def append(self, *row) -> None:
+        """Add one row (values in column order)."""
+        self.rows.append(row)
+
+    def rows_from(self, rows: list[tuple]) -> pd.DataFrame:
+        """A DataFrame of ``rows`` with this table's columns."""
+        self.rows = list(rows)
+        return self.to_frame()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame (typed by pandas)."""
+        return pd.DataFrame(self.rows, columns=list(self.columns))

@@ -12,14 +12,12 @@ import math
 import mesa
 import numpy as np
 
-from . import kernels
-from .agents import Municipality, Region
 from .collect import METRICS, AreaCollector
-from .governance import record_books
-from .kernels import EMPLOYED
-from .organising import ServiceSystem
-from .params import Scenario
-from .populations import (
+from .labour import firms as firm_kernels
+from .labour import flows, matching, stocks
+from .labour.flows import bernoulli_indices
+from .labour.population import (
+    EMPLOYED,
     build_firms,
     build_geography,
     build_persons,
@@ -27,27 +25,15 @@ from .populations import (
     reach_weights,
     zipf_sizes,
 )
+from .labour.workspace import Workspace
+from .organising.governance import record_books
+from .organising.organisers import Municipality, Region
+from .organising.system import ServiceSystem
+from .scenario import Scenario
 
 _FLOWS = ("hires", "separations", "seekers", "firm_births", "firm_deaths")
 
 
-def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
-    """Sorted indices of the successes among ``n`` independent Bernoulli(``p``) trials.
-
-    Performance: the gaps between successes are geometric, so drawing about n·p gaps
-    replaces n uniforms (n is the whole labour force, n·p a few thousand).
-    """
-    if p <= 0.0 or n == 0:
-        return np.empty(0, dtype=np.int64)
-    if p >= 1.0:
-        return np.arange(n, dtype=np.int64)
-    expected = n * p
-    chunk = int(expected + 6.0 * math.sqrt(expected) + 16)
-    positions = np.cumsum(rng.geometric(p, size=chunk)) - 1
-    while positions[-1] < n:
-        more = np.cumsum(rng.geometric(p, size=chunk)) + positions[-1]
-        positions = np.concatenate([positions, more])
-    return positions[positions < n].astype(np.int64)
 
 
 class GrowthServicesModel(mesa.Model):
@@ -113,7 +99,7 @@ class GrowthServicesModel(mesa.Model):
         )
         self.metric_index = {name: k for k, name in enumerate(METRICS)}
         self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in _FLOWS}
-        self.kernel_workspace = kernels.Workspace()  # scratch reused every month
+        self.kernel_workspace = Workspace()  # scratch reused every month
         self.size_power = np.empty(0)  # max(employment, 1) ** death_size_exponent by size
         self.last_stats = self.measure()
         for _ in range(scenario.simulation.burn_in_months):
@@ -222,9 +208,10 @@ class GrowthServicesModel(mesa.Model):
         u = self.streams["deaths"].random(f.capacity)
         largest = int(f.employment.max(initial=0))
         if self.size_power.shape[0] <= largest:  # grown with headroom, rarely recomputed
-            self.size_power = kernels.size_power_table(2 * largest + 64, fp.death_size_exponent)
+            self.size_power = firm_kernels.size_power_table(2 * largest + 64,
+                                                            fp.death_size_exponent)
         dead = np.empty(f.capacity, dtype=bool)
-        kernels.firm_deaths(u, f.employment, self.size_power, fp.monthly_death_rate, survival,
+        firm_kernels.firm_deaths(u, f.employment, self.size_power, fp.monthly_death_rate, survival,
                             f.alive, f.vacancies, f.muni, dead, self.flows["firm_deaths"])
         return dead
 
@@ -232,11 +219,11 @@ class GrowthServicesModel(mesa.Model):
         """Workers leave: all of a dead firm's, a shrinking firm's surplus, other quits."""
         p, f = self.persons, self.firms
         need = self.kernel_workspace.get("layoff_need", f.capacity)[: f.capacity]
-        n_uniforms = kernels.layoff_need(f.demand, f.alive, f.employment, dead, need)
+        n_uniforms = firm_kernels.layoff_need(f.demand, f.alive, f.employment, dead, need)
         rng = self.streams["separations"]
         quitters = bernoulli_indices(rng, p.size, self.scenario.labour.monthly_separation_rate)
         u_layoff = rng.random(n_uniforms)
-        kernels.separate(
+        flows.separate(
             p.employer,
             p.status,
             p.home,
@@ -310,7 +297,7 @@ class GrowthServicesModel(mesa.Model):
     def post_vacancies(self) -> None:
         """Every firm below its desired size posts the gap as open vacancies."""
         f = self.firms
-        kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
+        firm_kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
 
     def job_matching(self) -> np.ndarray:
         """Unemployed persons apply, firms rank and offer, persons accept (numba kernel).
@@ -320,7 +307,7 @@ class GrowthServicesModel(mesa.Model):
         see :func:`sim.cooperation.visibility`). Returns the persons hired.
         """
         p, f, m = self.persons, self.firms, self.scenario.matching
-        seekers = kernels.seekers(p.status, p.home, self.flows["seekers"])
+        seekers = flows.seekers(p.status, p.home, self.flows["seekers"])
         s_home = p.home[seekers]
         apps, boost = self.services.search(seekers, m.applications_per_month, self.month)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
@@ -335,8 +322,8 @@ class GrowthServicesModel(mesa.Model):
         # stay open (a vacancy lasts about 1 / recruiting_share months).
         u_screen = self.streams["matching"].random(f.capacity)
         open_now = self.kernel_workspace.get("open_now", f.capacity)[: f.capacity]
-        kernels.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
-        hired = kernels.match(
+        matching.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
+        hired = matching.match(
             2 * s_home,
             p.skill[seekers],
             p.employability[seekers] * boost,
@@ -356,8 +343,8 @@ class GrowthServicesModel(mesa.Model):
             workspace=self.kernel_workspace,
             ragged=True,
         )
-        kernels.keep_unfilled(u_screen, m.recruiting_share, open_now, f.vacancies)
-        new = kernels.take_jobs(seekers, hired, s_home, p.employer, p.status,
+        matching.keep_unfilled(u_screen, m.recruiting_share, open_now, f.vacancies)
+        new = flows.take_jobs(seekers, hired, s_home, p.employer, p.status,
                                 p.unemployment_months, self.flows["hires"])
         self.services.count_hires(new)
         return new
@@ -365,7 +352,7 @@ class GrowthServicesModel(mesa.Model):
     def unemployment_ageing(self) -> None:
         """Spells lengthen and scar employability; work restores it."""
         lab = self.scenario.labour
-        kernels.age(
+        flows.age(
             self.persons.status,
             self.persons.unemployment_months,
             self.persons.employability,
@@ -380,7 +367,7 @@ class GrowthServicesModel(mesa.Model):
     def measure(self) -> np.ndarray:
         """This month's (areas + region) × :data:`~sim.collect.METRICS` array."""
         p, f = self.persons, self.firms
-        st = kernels.stocks(
+        st = stocks.stocks(
             p.home,
             p.status,
             p.unemployment_months,
@@ -391,7 +378,7 @@ class GrowthServicesModel(mesa.Model):
             f.vacancies,
             self.geo.size,
         )
-        columns = dict(zip(kernels.STOCK_COLUMNS, st.T, strict=True))
+        columns = dict(zip(stocks.STOCK_COLUMNS, st.T, strict=True))
         for name, counts in self.flows.items():
             columns[name] = np.append(counts, counts.sum()).astype(np.float64)
         columns.update(self.services.area_columns())

@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .model import GrowthServicesModel
-from .params import Scenario
-from .scenario import load_scenario
+from .scenario import Scenario, load_scenario
 
 TABLES = ("timeseries", "organisers", "providers", "alliance", "quintiles", "experiment")
 """The tables of a run, each written as NAME.parquet by ``kasvu run``."""

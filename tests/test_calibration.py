@@ -176,8 +176,7 @@ def test_shipped_pirkanmaa_default_lands_within_tolerance_of_every_target():
 
 def test_shipped_pirkanmaa_carries_the_recorded_calibration():
     """The values in calibration/result.json are those of the shipped scenario and defaults."""
-    from sim.params import Scenario
-    from sim.scenario import load_scenario
+    from sim.scenario import Scenario, load_scenario
 
     result = json.loads((load_targets().path.parent / "result.json").read_text())
     assert result["mode"] == "full" and result["scenario"] == "pirkanmaa-separate"

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.cooperation import REGION, kra_levels, kra_score, unanimity_shares, visibility
-from sim.finance import benefit_share
 from sim.model import GrowthServicesModel
-from sim.params_services import LEVERS
+from sim.organising.public_money import benefit_share
+from sim.organising.units import REGION, kra_levels, kra_score, unanimity_shares, visibility
+from sim.scenario import LEVERS
 
 SHORT = ["simulation.burn_in_months=6"]
 MONTHS = 18  # formation 3 + development 3 in tiny-alliance: a year of implementation

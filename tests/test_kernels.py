@@ -13,8 +13,9 @@ import naive
 import numpy as np
 import pytest
 
-from sim import kernels
-from sim.kernels import EMPLOYED, UNEMPLOYED
+from sim.labour import firms, flows, matching, stocks
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.labour.workspace import Workspace
 
 I64 = np.int64
 
@@ -35,7 +36,7 @@ def match_case(
     ties=False,
     max_vac=3,
 ):
-    """A random input of kernels.match as a dict of keyword arguments."""
+    """A random input of matching.match as a dict of keyword arguments."""
     reach = rng.random((munis, munis))
     reach[rng.random((munis, munis)) < unreachable] = 0.0
     fit = np.exp(-1.5 * np.abs(np.arange(groups)[:, None] - np.arange(groups)[None, :]))
@@ -75,7 +76,7 @@ def run_match(case):
     emp_before = case["firm_emp"].copy()
     expected_hired, expected_vac, expected_emp = naive.match(**case)
     kernel_case = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
-    hired = kernels.match(**kernel_case)
+    hired = matching.match(**kernel_case)
     assert hired.dtype == np.int64
     assert hired.tolist() == expected_hired
     assert kernel_case["firm_vac"].tolist() == expected_vac
@@ -396,35 +397,34 @@ def test_unfilled_vacancies_carry_to_the_next_round():
     assert case["firm_vac"].tolist() == [0, 0]
 
 
-@pytest.mark.skipif(not hasattr(kernels, "Workspace"), reason="no Workspace in sim.kernels")
 def test_reused_workspace_gives_the_same_results():
     """Scratch arrays kept between calls (larger, then smaller inputs) carry nothing over."""
-    workspace = kernels.Workspace()
+    workspace = Workspace()
     for seed, shape in enumerate(["wide", "small", "crowded", "ties", "wide", "big-firm"] * 2):
         case = match_case(np.random.default_rng([seed, 11]), **MATCH_SHAPES[shape])
         expected = naive.match(**case)
-        hired = kernels.match(**case, workspace=workspace)
+        hired = matching.match(**case, workspace=workspace)
         assert (hired.tolist(), case["firm_vac"].tolist(), case["firm_emp"].tolist()) == expected
 
 
 # ------------------------------------------------------------------- match wrapper checks
 def test_match_rejects_bad_uniforms_shape():
     with pytest.raises(ValueError, match="u must have shape"):
-        kernels.match(**single_bucket(u=np.full((1, 3), 0.5)))
+        matching.match(**single_bucket(u=np.full((1, 3), 0.5)))
     with pytest.raises(ValueError, match="u must have shape"):
-        kernels.match(**single_bucket(u=np.full((2, 1, 3), 0.5)))
+        matching.match(**single_bucket(u=np.full((2, 1, 3), 0.5)))
     with pytest.raises(ValueError, match="u must have shape"):
-        kernels.match(**single_bucket(u=np.full((1, 1, 2), 0.5)))
+        matching.match(**single_bucket(u=np.full((1, 1, 2), 0.5)))
 
 
 def test_match_rejects_zero_rounds():
     with pytest.raises(ValueError, match="n_rounds"):
-        kernels.match(**single_bucket(n_rounds=0))
+        matching.match(**single_bucket(n_rounds=0))
 
 
 def test_match_rejects_more_applications_than_uniforms():
     with pytest.raises(ValueError, match="s_apps exceeds"):
-        kernels.match(**single_bucket(s_apps=np.array([2], I64)))
+        matching.match(**single_bucket(s_apps=np.array([2], I64)))
 
 
 @pytest.mark.parametrize("name", ["s_skill", "s_score", "s_apps"])
@@ -432,7 +432,7 @@ def test_match_rejects_seeker_arrays_of_other_lengths(name):
     case = single_bucket()
     case[name] = np.concatenate([case[name], case[name]])
     with pytest.raises(ValueError, match=f"{name} has 2 entries, s_home has 1"):
-        kernels.match(**case)
+        matching.match(**case)
 
 
 @pytest.mark.parametrize("name", ["firm_skill", "firm_value", "firm_vac", "firm_emp"])
@@ -440,12 +440,12 @@ def test_match_rejects_firm_arrays_of_other_lengths(name):
     case = single_bucket()
     case[name] = np.concatenate([case[name], case[name]])
     with pytest.raises(ValueError, match=f"{name} has 2 entries, firm_muni has 1"):
-        kernels.match(**case)
+        matching.match(**case)
 
 
 # ---------------------------------------------------------------------------- separate
 def separate_case(rng, *, persons=40, firms=6, areas=3, employed=0.8, dead=0.15, quit_rate=0.1):
-    """A consistent random input of kernels.separate (firm_emp counts each firm's workers)."""
+    """A consistent random input of flows.separate (firm_emp counts each firm's workers)."""
     employer = np.where(
         rng.random(persons) < employed, rng.integers(0, firms, size=persons), -1
     ).astype(I64)
@@ -456,7 +456,7 @@ def separate_case(rng, *, persons=40, firms=6, areas=3, employed=0.8, dead=0.15,
     if rng.random() < 0.3:  # an index past the last person names nobody: ignored
         quitters = np.append(quitters, persons + rng.integers(0, 3)).astype(I64)
     extra = int(rng.integers(0, 3))
-    n_u = kernels.layoff_uniforms_needed(firm_need, firm_emp, firm_dead) + extra
+    n_u = flows.layoff_uniforms_needed(firm_need, firm_emp, firm_dead) + extra
     return {
         "employer": employer,
         "status": np.where(employer >= 0, EMPLOYED, UNEMPLOYED).astype(I64),
@@ -477,7 +477,7 @@ def run_separate(case):
     ref_args = {k: v for k, v in case.items() if k != "out_by_area"}
     expected = naive.separate(**ref_args, n_areas=n_areas)
     got = {k: v.copy() for k, v in case.items()}
-    released = kernels.separate(**got)
+    released = flows.separate(**got)
     assert released == expected["released"]
     for name in ("employer", "status", "unemployment_months", "firm_emp", "out_by_area"):
         assert got[name].tolist() == expected[name], name
@@ -540,7 +540,7 @@ def test_selection_sampling_picks_every_subset_equally_often():
     trials = 3000
     for _ in range(trials):
         employer = np.zeros(4, I64)
-        kernels.separate(
+        flows.separate(
             employer,
             np.zeros(4, I64),
             np.zeros(4, I64),
@@ -562,16 +562,16 @@ def test_separate_rejects_unsorted_quitters():
     case = separate_case(np.random.default_rng(0))
     case["quitters"] = np.array([5, 2], I64)
     with pytest.raises(ValueError, match="quitters must be sorted"):
-        kernels.separate(**case)
+        flows.separate(**case)
 
 
 def test_separate_rejects_too_few_uniforms():
     case = separate_case(np.random.default_rng(1), dead=0.0)
-    needed = kernels.layoff_uniforms_needed(case["firm_need"], case["firm_emp"], case["firm_dead"])
+    needed = flows.layoff_uniforms_needed(case["firm_need"], case["firm_emp"], case["firm_dead"])
     assert needed > 0
     case["u_layoff"] = np.random.default_rng(2).random(needed - 1)
     with pytest.raises(ValueError, match=f"{needed - 1} uniforms, {needed} needed"):
-        kernels.separate(**case)
+        flows.separate(**case)
 
 
 # --------------------------------------------------------------------------------- age
@@ -587,7 +587,7 @@ def test_age_equals_reference(seed):
     expected_months, expected_score = naive.age(
         status, months, employability, base, scarring, recovery, floor
     )
-    kernels.age(status, months, employability, base, scarring, recovery, floor)
+    flows.age(status, months, employability, base, scarring, recovery, floor)
     assert months.tolist() == expected_months
     assert employability.tolist() == expected_score
 
@@ -596,7 +596,7 @@ def test_age_scars_to_the_floor_and_recovers_toward_base():
     status = np.array([UNEMPLOYED, UNEMPLOYED, EMPLOYED], I64)
     months = np.array([0, 5, 0], I64)
     score = np.array([0.5, 0.101, 0.2])
-    kernels.age(status, months, score, np.array([0.9, 0.9, 0.8]), 0.1, 0.5, 0.1)
+    flows.age(status, months, score, np.array([0.9, 0.9, 0.8]), 0.1, 0.5, 0.1)
     assert months.tolist() == [1, 6, 0]
     np.testing.assert_allclose(score, [0.45, 0.1, 0.5])
 
@@ -618,14 +618,14 @@ def test_stocks_equal_reference(seed):
         rng.integers(0, 5, size=n_f).astype(I64),
         areas,
     )
-    got = kernels.stocks(*args)
-    assert got.shape == (areas + 1, len(kernels.STOCK_COLUMNS))
+    got = stocks.stocks(*args)
+    assert got.shape == (areas + 1, len(stocks.STOCK_COLUMNS))
     assert got.tolist() == naive.stocks(*args)
-    assert kernels.STOCK_COLUMNS == naive.STOCK_COLUMNS
+    assert stocks.STOCK_COLUMNS == naive.STOCK_COLUMNS
 
 
 def test_stocks_by_hand():
-    got = kernels.stocks(
+    got = stocks.stocks(
         np.array([0, 0, 1, 1, 1], I64),
         np.array([EMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, EMPLOYED], I64),
         np.array([0, 12, 11, 30, 0], I64),
@@ -673,10 +673,10 @@ def test_firm_deaths_equal_the_numpy_rule(seed):
     want_vac = np.where(want_dead, 0, c["vacancies"])
     want_by_area = np.bincount(c["muni"][want_dead], minlength=7)
 
-    table = kernels.size_power_table(int(c["employment"].max()) + 3, exponent)
+    table = firms.size_power_table(int(c["employment"].max()) + 3, exponent)
     dead = np.empty(c["alive"].shape[0], dtype=bool)
     by_area = np.zeros(7, dtype=np.int64)
-    n = kernels.firm_deaths(c["u"], c["employment"], table, rate, c["survival"], c["alive"],
+    n = firms.firm_deaths(c["u"], c["employment"], table, rate, c["survival"], c["alive"],
                             c["vacancies"], c["muni"], dead, by_area)
     assert n == want_dead.sum() > 0
     np.testing.assert_array_equal(dead, want_dead)
@@ -688,7 +688,7 @@ def test_firm_deaths_equal_the_numpy_rule(seed):
 def test_size_power_table_gives_the_bits_of_the_direct_power():
     sizes = np.random.default_rng(3).integers(0, 5000, 20_000)
     for exponent in (-0.5, -0.25, 0.3, 1.0):
-        table = kernels.size_power_table(5000, exponent)
+        table = firms.size_power_table(5000, exponent)
         direct = np.maximum(sizes, 1) ** exponent
         assert np.array_equal(table[sizes].view(np.int64), direct.view(np.int64))
 
@@ -696,7 +696,7 @@ def test_size_power_table_gives_the_bits_of_the_direct_power():
 def test_firm_deaths_reject_a_short_size_table():
     c = firm_case(0)
     with pytest.raises(ValueError, match="size_power"):
-        kernels.firm_deaths(c["u"], c["employment"], np.ones(2), 0.1, c["survival"],
+        firms.firm_deaths(c["u"], c["employment"], np.ones(2), 0.1, c["survival"],
                             c["alive"], c["vacancies"], c["muni"],
                             np.empty(c["u"].shape[0], dtype=bool), np.zeros(7, np.int64))
 
@@ -707,15 +707,15 @@ def test_layoff_need_and_vacancies_equal_the_numpy_rule(seed):
     dead = np.random.default_rng(seed + 50).random(c["alive"].shape[0]) < 0.05
     desired = np.rint(c["demand"]).astype(np.int64)
     want_need = np.where(c["alive"], np.maximum(c["employment"] - desired, 0), 0)
-    want_uniforms = kernels.layoff_uniforms_needed(want_need, c["employment"], dead)
+    want_uniforms = flows.layoff_uniforms_needed(want_need, c["employment"], dead)
     want_vac = np.where(c["alive"], np.maximum(desired - c["employment"], 0), 0)
 
     need = np.full(c["alive"].shape[0], -7, dtype=np.int64)
-    got = kernels.layoff_need(c["demand"], c["alive"], c["employment"], dead, need)
+    got = firms.layoff_need(c["demand"], c["alive"], c["employment"], dead, need)
     np.testing.assert_array_equal(need, want_need)
     assert got == want_uniforms > 0
     vac = np.full(c["alive"].shape[0], -7, dtype=np.int64)
-    kernels.open_vacancies(c["demand"], c["alive"], c["employment"], vac)
+    firms.open_vacancies(c["demand"], c["alive"], c["employment"], vac)
     np.testing.assert_array_equal(vac, want_vac)
     assert vac[:5].tolist() == [max(int(r) - e, 0) if a else 0 for r, e, a in
                                 zip([0, 2, 2, 2, 0], c["employment"][:5], c["alive"][:5],
@@ -727,12 +727,12 @@ def test_seekers_are_the_unemployed_in_order_with_counts_by_home():
     status = rng.choice([EMPLOYED, UNEMPLOYED, 2], size=1000, p=[0.8, 0.15, 0.05])
     home = np.sort(rng.integers(0, 6, 1000))
     by_area = np.full(6, 2, dtype=np.int64)
-    got = kernels.seekers(status, home, by_area)
+    got = flows.seekers(status, home, by_area)
     want = np.flatnonzero(status == UNEMPLOYED)
     np.testing.assert_array_equal(got, want)
     assert got.dtype == np.int64
     np.testing.assert_array_equal(by_area, 2 + np.bincount(home[want], minlength=6))
-    assert kernels.seekers(np.full(1000, EMPLOYED), home, by_area).size == 0
+    assert flows.seekers(np.full(1000, EMPLOYED), home, by_area).size == 0
 
 
 def test_age_counts_months_not_employed_when_asked():
@@ -740,11 +740,11 @@ def test_age_counts_months_not_employed_when_asked():
     months = np.array([0, 3, 0, 1])
     emp = np.array([0.5, 0.5, 0.5, 0.5])
     counted = np.array([1, 1, 1, 1])
-    kernels.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted)
+    flows.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted)
     assert counted.tolist() == [1, 2, 2, 2]
     assert months.tolist() == [0, 4, 0, 2]
     with pytest.raises(ValueError, match="one entry per person"):
-        kernels.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted[:2])
+        flows.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted[:2])
 
 
 def test_screening_opens_and_keeps_vacancies_like_the_mask_rule():
@@ -753,13 +753,13 @@ def test_screening_opens_and_keeps_vacancies_like_the_mask_rule():
     share = 0.3
     screening = u < share
     open_now = np.full(300, -1, dtype=np.int64)
-    kernels.screen_vacancies(u, share, vac, open_now)
+    matching.screen_vacancies(u, share, vac, open_now)
     np.testing.assert_array_equal(open_now, np.where(screening, vac, 0))
     filled = np.minimum(open_now, rng.integers(0, 2, 300))  # matching fills some
     open_now -= filled
     want = vac.copy()
     want[screening] = open_now[screening]
-    kernels.keep_unfilled(u, share, open_now, vac)
+    matching.keep_unfilled(u, share, open_now, vac)
     np.testing.assert_array_equal(vac, want)
 
 
@@ -778,11 +778,11 @@ def test_take_jobs_equals_the_fancy_index_rule():
     want_emp, want_st, want_m = employer.copy(), status.copy(), months.copy()
     want_emp[want_new], want_st[want_new], want_m[want_new] = hired[ok], EMPLOYED, 0
     by_area = np.ones(4, dtype=np.int64)
-    new = kernels.take_jobs(seekers, hired, s_home, employer, status, months, by_area)
+    new = flows.take_jobs(seekers, hired, s_home, employer, status, months, by_area)
     np.testing.assert_array_equal(new, want_new)
     np.testing.assert_array_equal(employer, want_emp)
     np.testing.assert_array_equal(status, want_st)
     np.testing.assert_array_equal(months, want_m)
     np.testing.assert_array_equal(by_area, 1 + np.bincount(s_home[ok], minlength=4))
     with pytest.raises(ValueError, match="same length"):
-        kernels.take_jobs(seekers, hired[:-1], s_home, employer, status, months, by_area)
+        flows.take_jobs(seekers, hired[:-1], s_home, employer, status, months, by_area)

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.finance import benefit_share
-from sim.kernels import EMPLOYED, UNEMPLOYED
-from sim.kernels_money import benefits_and_taxes
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.organising.public_money import benefit_share, benefits_and_taxes
 
 SCHEDULE = [[0.0, 0.1], [3.0, 0.2], [6.0, 0.3], [12.0, 0.45], [24.0, 0.7]]
 

@@ -6,20 +6,24 @@ import naive
 import numpy as np
 import pytest
 
-from sim.kernels import EMPLOYED, UNEMPLOYED
-from sim.kernels_services import (
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.scenario import PERSON_SERVICES
+from sim.scenario.services import Targeting
+from sim.services.counts import (
     clients_by_area,
-    eligible_by_home,
-    firm_services_month,
-    group_by_area,
-    progress_month,
     provider_load,
-    seeker_modifiers,
     served_by_providers,
     served_firms_by_area,
 )
-from sim.params_services import PERSON_SERVICES, Targeting
-from sim.services import ServiceState, eligibility_rules, eligible_persons
+from sim.services.eligibility import (
+    eligibility_rules,
+    eligible_by_home,
+    eligible_persons,
+    group_by_area,
+)
+from sim.services.progress import firm_services_month, progress_month
+from sim.services.search import seeker_modifiers
+from sim.services.state import ServiceState
 
 
 @pytest.mark.parametrize("seed", range(4))

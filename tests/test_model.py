@@ -11,8 +11,8 @@ import pytest
 import scenarios as builtin
 from sim import GrowthServicesModel, load_scenario, run
 from sim.collect import METRICS, REGION_AREA
-from sim.kernels import EMPLOYED, UNEMPLOYED
-from sim.model import bernoulli_indices
+from sim.labour.flows import bernoulli_indices
+from sim.labour.population import EMPLOYED, UNEMPLOYED
 
 COUNTS = [m for m in METRICS if not m.endswith(("_rate", "_eur"))]
 MONEY = [m for m in METRICS if m.endswith("_eur")]
@@ -218,7 +218,7 @@ def test_every_builtin_scenario_loads_and_runs(name):
 
 def test_synthetic_regions_group_municipalities_around_their_centres():
     """``regions`` groups a synthetic country's municipalities, one centre per region."""
-    from sim.populations import build_geography
+    from sim.labour.population import build_geography
 
     scenario = load_scenario("finland")
     geo = build_geography(scenario)
@@ -249,7 +249,7 @@ def test_more_regions_than_municipalities_is_an_input_error():
 
 def test_one_region_keeps_the_plain_layout():
     """Without ``regions`` the layout is the plain one: no region names."""
-    from sim.populations import build_geography
+    from sim.labour.population import build_geography
 
     geo = build_geography(load_scenario("finland-synthetic"))
     assert set(geo.sub_region) == {""}

@@ -1,7 +1,7 @@
 """The parameter reference: complete, classified, and the same as the committed page."""
 
 from analysis import paramdoc
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 
 def test_committed_parameters_page_is_the_generated_one():

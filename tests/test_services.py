@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.params_services import SERVICES
-from sim.providers import rank_providers
+from sim.scenario import SERVICES
+from sim.services.providers import rank_providers
 
 # A mid-sized version of the tiny region (about 45,000 persons), no other services, so that
 # each arm of a trial has a few thousand persons (standard error of a difference ≈ 1.3 pp).

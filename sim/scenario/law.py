@@ -9,7 +9,7 @@ message starts with the key path it concerns.
 
 from __future__ import annotations
 
-from .params_services import STATUTORY_MIN_CONTACTS_PER_MONTH
+from .organising import STATUTORY_MIN_CONTACTS_PER_MONTH
 
 PUBLIC_TASKS = ("organising", "public_authority")
 

@@ -1,31 +1,19 @@
-"""Parameters of services, organisers, providers and cooperation (palvelut ja yhteistyö).
+"""Organisers, providers and cooperation (järjestäjät, tuottajat ja yhteistyö): parameters.
 
-Ground floor of ``sim`` beside :mod:`sim.params`: types, units, ranges and sources, no
-behaviour. Money is in euros (EUR), durations in months. Figures marked *assumption* have no
-public source and are meant to be swept; the sources are in the project's calibration notes
-(``docs/model.md``).
+Separate action (``[separate]``), the organisers' budgets and books (``[organisers]``), the
+providers and their market (``[[providers]]``, ``[market]``), alliances (``[alliance]``,
+``[[alliances]]``) and host-municipality arrangements. Types, units, ranges and sources, no
+behaviour; money in euros (EUR), durations in months.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-SERVICES = (
-    "coaching",
-    "training",
-    "wage_subsidy",
-    "rehabilitation",
-    "business_advisory",
-    "growth_funding",
-    "recruitment",
-    "start_up_grant",
-)
-"""The eight services (DESIGN §3), in a fixed order used as array index."""
-
-PERSON_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation", "start_up_grant")
-FIRM_SERVICES = ("business_advisory", "growth_funding", "recruitment")
+from .base import Strict
+from .services import SERVICES
 
 LEVERS = (
     "pooled_budget",
@@ -44,113 +32,6 @@ STATUTORY_MIN_CONTACTS_PER_MONTH = 1.0
 contacts; the Nordic model of 2022 asks for one every two weeks in the first three months,
 so one a month is the floor kept throughout). A scenario may raise it, never lower it."""
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class ServiceSpec(_Strict):
-    """One service: its cost, duration, capacity need and effects (palvelu)."""
-
-    cost_eur_per_month: float = Field(
-        ge=0, description="Cost per client and month, EUR (assumption: of the right order for "
-        "Finland)."
-    )
-    duration_months: int = Field(
-        ge=1, le=36, description="Months a client stays in it (assumption)."
-    )
-    capacity_need: float = Field(
-        1.0, ge=0, description="Provider capacity a client uses per month, client-slots "
-        "(assumption)."
-    )
-    extra_applications: int = Field(
-        0, ge=0, le=16, description="Extra job applications per month while in the service "
-        "(assumption, sized to the short-run gain of job-search assistance in Card, Kluve & "
-        "Weber 2018)."
-    )
-    score_boost: float = Field(
-        0.0, ge=0, description="Relative rise of the score firms give the client while in "
-        "the service (wage subsidy: a cheaper hire; coaching: better applications); assumption, "
-        "sized to Card, Kluve & Weber 2018."
-    )
-    lock_in: float = Field(
-        0.0, ge=0, le=1, description="Share of applications not sent while in the service "
-        "(lock-in; assumption, sized to Card, Kluve & Weber 2018)."
-    )
-    employability_gain: float = Field(
-        0.0, ge=0, le=1, description="Rise of baseline employability on completion, "
-        "absolute, at quality 1 (assumption, sized to the long-run gains in Card, Kluve & Weber "
-        "2018)."
-    )
-    recovery_per_month: float = Field(
-        0.0, ge=0, le=1, description="Share of the gap to baseline employability recovered "
-        "per month in the service (rehabilitation; assumption)."
-    )
-    productivity_gain: float = Field(
-        0.0, ge=0, description="Relative rise of a client firm's productivity (assumption)."
-    )
-    survival_gain: float = Field(
-        0.0, ge=0, le=1, description="Relative fall of a client firm's death rate while served "
-        "(assumption)."
-    )
-    growth_gain: float = Field(
-        0.0, ge=0, description="Relative rise of a client firm's baseline scale (investment; "
-        "assumption)."
-    )
-
-
-def _svc(**kw) -> ServiceSpec:
-    return ServiceSpec(**kw)
-
-
-class Services(_Strict):
-    """The service catalogue (palveluvalikoima), calibrated to Card, Kluve & Weber 2018.
-
-    Defaults give small short-run and larger long-run gains, training best in the long run
-    and job-search assistance best in the short run; ``tests/test_services.py`` measures the
-    pattern in the model itself. Costs are assumptions of the right order for Finland.
-    """
-
-    coaching: ServiceSpec = _svc(cost_eur_per_month=450.0, duration_months=3,
-                                 extra_applications=2, score_boost=0.12,
-                                 employability_gain=0.01)
-    training: ServiceSpec = _svc(cost_eur_per_month=1300.0, duration_months=6, lock_in=0.35,
-                                 employability_gain=0.08)
-    wage_subsidy: ServiceSpec = _svc(cost_eur_per_month=900.0, duration_months=6,
-                                     score_boost=0.12, employability_gain=0.02)
-    rehabilitation: ServiceSpec = _svc(cost_eur_per_month=400.0, duration_months=6,
-                                       lock_in=0.5, recovery_per_month=0.05,
-                                       employability_gain=0.03)
-    business_advisory: ServiceSpec = _svc(cost_eur_per_month=1500.0, duration_months=2,
-                                          productivity_gain=0.03, survival_gain=0.3)
-    growth_funding: ServiceSpec = _svc(cost_eur_per_month=8000.0, duration_months=3,
-                                       growth_gain=0.12, survival_gain=0.2)
-    recruitment: ServiceSpec = _svc(cost_eur_per_month=600.0, duration_months=2)
-    start_up_grant: ServiceSpec = _svc(cost_eur_per_month=750.0, duration_months=6)
-
-    def spec(self, name: str) -> ServiceSpec:
-        """The spec of service ``name``."""
-        return getattr(self, name)
-
-
-class Targeting(_Strict):
-    """Who is eligible for which service (kohdentaminen)."""
-
-    training_after_months: int = Field(3, ge=0, description="Unemployment months before training.")
-    wage_subsidy_after_months: int = Field(
-        12, ge=0, description="Unemployment months before a wage subsidy (long-term)."
-    )
-    rehabilitation_below_employability: float = Field(
-        0.45, ge=0, le=1, description="Employability under which rehabilitation is offered."
-    )
-    start_up_above_employability: float = Field(
-        0.6, ge=0, le=1, description="Employability over which a start-up grant is offered."
-    )
-    advisory_max_firm_size: int = Field(
-        20, ge=1, description="Largest firm (employees) offered business advisory."
-    )
-
-
 def check_mix(mix: dict[str, float]) -> None:
     """A service mix names known services with shares >= 0 summing to 1 (or is empty)."""
     unknown = sorted(set(mix) - set(SERVICES))
@@ -162,8 +43,7 @@ def check_mix(mix: dict[str, float]) -> None:
     if total and abs(total - 1.0) > 1e-6:
         raise ValueError(f"mix shares must sum to 1, they sum to {total:.6g}")
 
-
-class Organisers(_Strict):
+class Organisers(Strict):
     """The region and the municipalities as organisers, and their accounts."""
 
     region_budget_eur_per_resident: float = Field(
@@ -246,8 +126,7 @@ class Organisers(_Strict):
         check_mix(self.municipal_mix)
         return self
 
-
-class Provider(_Strict):
+class Provider(Strict):
     """A service provider (palveluntuottaja): external firm, third sector or own unit."""
 
     name: str = Field(min_length=1, description="Provider name.")
@@ -284,8 +163,7 @@ class Provider(_Strict):
             raise ValueError(f"unknown services {unknown}; services are {SERVICES}")
         return self
 
-
-class Market(_Strict):
+class Market(Strict):
     """Provider market dynamics and incentives (palvelumarkkinat)."""
 
     learning_per_year: float = Field(
@@ -331,8 +209,7 @@ class Market(_Strict):
         "pay (assumption: performance tends to rise)."
     )
 
-
-class Separate(_Strict):
+class Separate(Strict):
     """Frictions of separate action (erillinen toiminta)."""
 
     referral_loss: float = Field(
@@ -351,8 +228,7 @@ class Separate(_Strict):
         "employer services know (assumption)."
     )
 
-
-class KRA(_Strict):
+class KRA(Strict):
     """A key result area (avaintulosalue): a measure, its minimum and exceptional levels."""
 
     name: Literal[
@@ -365,8 +241,7 @@ class KRA(_Strict):
         "value (e.g. 0.02 = 2 % better)."
     )
 
-
-class Alliance(_Strict):
+class Alliance(Strict):
     """One alliance (allianssi): members, levers, contract, phases and exit rules."""
 
     name: str = Field("alliance", min_length=1, description="Alliance name.")
@@ -450,43 +325,8 @@ class Alliance(_Strict):
         """Whether lever ``name`` is on (levers not listed are off)."""
         return bool(self.levers.get(name, False))
 
-
-class Experiment(_Strict):
-    """A randomised trial inside a run (satunnaistettu koe), to measure a service's effect.
-
-    At month 0 every person eligible for ``service`` is assigned to it with probability
-    ``treated_share``; the others are the control group. Set the organisers' budgets to 0
-    to keep the groups clean of other services. The run's ``experiment`` table gives each
-    group's employment month by month.
-    """
-
-    service: Literal["coaching", "training", "wage_subsidy", "rehabilitation",
-                     "start_up_grant"] = Field(description="The person service tested.")
-    treated_share: float = Field(0.5, gt=0, lt=1, description="Share assigned to it.")
-
-
-class HostArrangement(_Strict):
+class HostArrangement(Strict):
     """Host-municipality model (vastuukuntamalli, Kuntalaki 51 §): one runs it for several."""
 
     host: str = Field(description="The host municipality (vastuukunta).")
     members: list[str] = Field(min_length=1, description="Municipalities it serves.")
-
-
-class Economy(_Strict):
-    """Aggregate demand path (suhdanne): a shock multiplies every firm's baseline."""
-
-    shock_start_month: int = Field(0, ge=0, description="Month the demand shock starts.")
-    shock_months: int = Field(0, ge=0, description="Months it lasts (0: no shock).")
-    shock_size: float = Field(
-        0.0, ge=-0.9, le=0.9, description="Relative change of demand at the trough "
-        "(−0.06 = a recession cutting demand by 6 %)."
-    )
-    cycle_amplitude: float = Field(
-        0.0, ge=0.0, le=0.5, description="Business cycle (suhdannevaihtelu): relative "
-        "amplitude of a sine wave in demand from month 0 on (0.04 = ±4 %; 0: no cycle). "
-        "Assumption, used by `kasvu validate` to trace the Beveridge curve."
-    )
-    cycle_period_months: int = Field(
-        48, ge=2, description="Length of one business cycle in months (business cycles last "
-        "about 2 to 8 years: Burns & Mitchell 1946, the NBER's definition)."
-    )

@@ -7,7 +7,6 @@ document requires); a pooled unit's costs are split by the members' contribution
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 ORGANISER_COLUMNS = (
     "budget_eur",
@@ -60,32 +59,3 @@ class OrganiserBooks:
         v["net_eur"] = (v["tax_revenue_eur"] - v["benefit_cost_eur"] - v["service_spend_eur"]
                         - v["overhead_eur"] - v["gain_pain_eur"] - v["kra_bonus_eur"])
         return np.column_stack([v[c] for c in ORGANISER_COLUMNS])
-
-
-class Table:
-    """Rows appended month by month, turned into a DataFrame at the end."""
-
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        """An empty table with these columns."""
-        self.columns = columns
-        self.rows: list[tuple] = []
-
-    def append(self, *row) -> None:
-        """Add one row (values in column order)."""
-        self.rows.append(row)
-
-    def rows_from(self, rows: list[tuple]) -> pd.DataFrame:
-        """A DataFrame of ``rows`` with this table's columns."""
-        self.rows = list(rows)
-        return self.to_frame()
-
-    def to_frame(self) -> pd.DataFrame:
-        """The rows as a DataFrame (typed by pandas)."""
-        return pd.DataFrame(self.rows, columns=list(self.columns))
-
-
-def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray:
-    """Municipal share of the benefit for each unemployment duration (TE24 schedule)."""
-    starts = np.array([row[0] for row in schedule])
-    shares = np.array([row[1] for row in schedule])
-    return shares[np.searchsorted(starts, months, side="right") - 1]

@@ -1,103 +1,18 @@
-"""Scenario parameters (skenaarion parametrit): types, units, ranges and sources.
+"""The labour market's parameters (työmarkkinat): labour force, firms, matching, economy.
 
-This is the ground floor of ``sim``: it imports nothing of the project. Every parameter
-carries its unit and its source in its description; the descriptions are what
-``kasvu scenarios --schema`` prints and what the README's parameter table is made of.
-Values marked *assumption* have no public figure behind them and are meant to be swept.
+Types, units, ranges and sources, no behaviour. Values marked *assumption* have no public
+figure behind them and are meant to be swept; calibrated values cite
+``calibration/result.json``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import Field, model_validator
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from .law import check_law
-from .params_services import (
-    Alliance,
-    Economy,
-    Experiment,
-    HostArrangement,
-    Market,
-    Organisers,
-    Provider,
-    Separate,
-    Services,
-    Targeting,
-)
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-"""A fraction in [0, 1]."""
+from .base import Share, Strict
 
 
-class _Strict(BaseModel):
-    """Base for every scenario table: unknown keys and silent type coercion are errors."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Municipality(_Strict):
-    """A municipality (kunta): an area of residence, of firms and, later, an organiser."""
-
-    name: str = Field(min_length=1, description="Municipality name (kunta).")
-    population: int = Field(
-        gt=0, description="Residents, persons. Source: Statistics Finland, see scenario file."
-    )
-    lat: float = Field(ge=-90, le=90, description="Latitude of the centre, degrees.")
-    lon: float = Field(ge=-180, le=180, description="Longitude of the centre, degrees.")
-    sub_region: str = Field("", description="Sub-region (seutukunta), for grouping.")
-    land_area_km2: float | None = Field(
-        None,
-        gt=0,
-        description="Land area, km². Sets the mean commuting distance inside the municipality "
-        "(the radius of a disc of this area); 25 km² when absent (assumption).",
-    )
-
-
-class SyntheticRegion(_Strict):
-    """A generated region for scale tests: Zipf-sized municipalities on a rectangle."""
-
-    municipalities: int = Field(gt=0, description="Number of municipalities.")
-    population: int = Field(gt=0, description="Total residents, persons.")
-    zipf_exponent: float = Field(
-        1.0, gt=0, description="Exponent of the rank-size rule of municipality populations."
-    )
-    center_lat: float = Field(62.0, ge=-90, le=90, description="Centre latitude, degrees.")
-    center_lon: float = Field(25.0, ge=-180, le=180, description="Centre longitude, degrees.")
-    width_km: float = Field(400.0, gt=0, description="East-west extent, km.")
-    height_km: float = Field(900.0, gt=0, description="North-south extent, km.")
-    layout_seed: int = Field(0, ge=0, description="Seed of the layout (not of the run).")
-    regions: int = Field(
-        1,
-        ge=1,
-        description="Regions (maakunnat) the municipalities are grouped into, each "
-        "municipality's ``sub_region`` then naming its region (R00, R01, ...): the largest "
-        "municipalities are the regions' centres, the others join a random region and lie "
-        "around its centre. 1: one region, municipalities spread over the whole rectangle.",
-    )
-
-    @model_validator(mode="after")
-    def _regions_fit(self) -> SyntheticRegion:
-        if self.regions > self.municipalities:
-            raise ValueError(f"regions: {self.regions} regions need at least as many "
-                             f"municipalities, there are {self.municipalities}")
-        return self
-
-
-class Simulation(_Strict):
-    """Length of a run and of its burn-in."""
-
-    months: int = Field(60, ge=1, description="Months simulated after month 0.")
-    burn_in_months: int = Field(
-        36,
-        ge=0,
-        description="Months run before month 0 and discarded, so that month 0 is the "
-        "model's own steady state rather than the initial guess.",
-    )
-    seed: int = Field(1, ge=0, description="Default seed when the caller gives none.")
-
-
-class Labour(_Strict):
+class Labour(Strict):
     """The labour force (työvoima): its size, skills and unemployment dynamics."""
 
     labour_force_share: Share = Field(
@@ -171,8 +86,7 @@ class Labour(_Strict):
             raise ValueError("employability_beta parameters must both be > 0")
         return self
 
-
-class Firms(_Strict):
+class Firms(Strict):
     """Firms (yritykset): count, size distribution, demand shocks, births and deaths."""
 
     firms_per_1000_residents: float = Field(
@@ -254,8 +168,7 @@ class Firms(_Strict):
                 raise ValueError(f"skill_demand_shares must sum to 1, they sum to {total:.6g}")
         return self
 
-
-class Matching(_Strict):
+class Matching(Strict):
     """Job search and matching (työnhaku ja kohtaanto): the rules of the hot loop."""
 
     applications_per_month: int = Field(
@@ -308,56 +221,21 @@ class Matching(_Strict):
     )
 
 
-class Scenario(_Strict):
-    """One what-if case: a region, its people and firms, and the rules of the run."""
+class Economy(Strict):
+    """Aggregate demand path (suhdanne): a shock multiplies every firm's baseline."""
 
-    name: str = Field(min_length=1, description="Short name, used in outputs.")
-    description: str = Field("", description="The question this scenario answers.")
-    simulation: Simulation = Simulation()
-    labour: Labour = Labour()
-    firms: Firms = Firms()
-    matching: Matching = Matching()
-    municipalities: list[Municipality] | None = Field(
-        None, description="The municipalities of the region, with population and centre."
+    shock_start_month: int = Field(0, ge=0, description="Month the demand shock starts.")
+    shock_months: int = Field(0, ge=0, description="Months it lasts (0: no shock).")
+    shock_size: float = Field(
+        0.0, ge=-0.9, le=0.9, description="Relative change of demand at the trough "
+        "(−0.06 = a recession cutting demand by 6 %)."
     )
-    synthetic_region: SyntheticRegion | None = Field(
-        None, description="A generated region instead of a list of municipalities."
+    cycle_amplitude: float = Field(
+        0.0, ge=0.0, le=0.5, description="Business cycle (suhdannevaihtelu): relative "
+        "amplitude of a sine wave in demand from month 0 on (0.04 = ±4 %; 0: no cycle). "
+        "Assumption, used by `kasvu validate` to trace the Beveridge curve."
     )
-    services: Services = Services()
-    targeting: Targeting = Targeting()
-    organisers: Organisers = Organisers()
-    providers: list[Provider] = Field([], description="Service providers of the region.")
-    market: Market = Market()
-    separate: Separate = Separate()
-    economy: Economy = Economy()
-    alliance: Alliance | None = Field(None, description="One alliance ([alliance]).")
-    alliances: list[Alliance] = Field([], description="Further alliances ([[alliances]]).")
-    host_arrangements: list[HostArrangement] = Field(
-        [], description="Host-municipality arrangements (vastuukuntamalli)."
+    cycle_period_months: int = Field(
+        48, ge=2, description="Length of one business cycle in months (business cycles last "
+        "about 2 to 8 years: Burns & Mitchell 1946, the NBER's definition)."
     )
-    experiment: Experiment | None = Field(
-        None, description="A randomised trial of one service from month 0 ([experiment])."
-    )
-
-    @model_validator(mode="after")
-    def _one_geography(self) -> Scenario:
-        if (self.municipalities is None) == (self.synthetic_region is None):
-            raise ValueError("give exactly one of [[municipalities]] and [synthetic_region]")
-        if self.municipalities is not None:
-            names = [m.name for m in self.municipalities]
-            if len(set(names)) != len(names):
-                raise ValueError("municipality names must be unique")
-            if not names:
-                raise ValueError("municipalities must not be empty")
-        check_law(self)
-        return self
-
-    @property
-    def all_alliances(self) -> list[Alliance]:
-        """``[alliance]`` followed by ``[[alliances]]``."""
-        return ([self.alliance] if self.alliance is not None else []) + list(self.alliances)
-
-    @property
-    def skill_groups(self) -> int:
-        """Number of skill groups."""
-        return len(self.labour.skill_shares)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .kernels import EMPLOYED
+from ..labour.population import EMPLOYED
 
 
 @nb.njit(cache=True)
@@ -56,3 +56,10 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
     _benefit_tax_kernel(home, status, employer, months, in_service, productivity,
                         starts, shares, float(benefit), float(wage_tax), out_b, out_t)
     return out_b, out_t
+
+
+def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray:
+    """Municipal share of the benefit for each unemployment duration (TE24 schedule)."""
+    starts = np.array([row[0] for row in schedule])
+    shares = np.array([row[1] for row in schedule])
+    return shares[np.searchsorted(starts, months, side="right") - 1]

@@ -2,7 +2,7 @@
 
 Persons and firms are many, so each attribute is one numpy array owned by the model and
 indexed by person or firm number; the numba kernels loop over these arrays. Everything here
-is built from a :class:`~sim.params.Scenario` and the model's random generator.
+is built from a :class:`~sim.scenario.Scenario` and the model's random generator.
 """
 
 from __future__ import annotations
@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .kernels import EMPLOYED, UNEMPLOYED
-from .params import Scenario
+from ..scenario import Scenario
+
+EMPLOYED = 0
+"""Status code of a person in work (työssä)."""
+UNEMPLOYED = 1
+"""Status code of an unemployed jobseeker (työtön työnhakija)."""
 
 EARTH_RADIUS_KM = 6371.0
 DEFAULT_LAND_AREA_KM2 = 25.0

@@ -1,8 +1,9 @@
-"""Numba kernel of job matching (kohtaanto): apply, rank, offer, accept.
+"""Job matching (kohtaanto): apply, rank, offer, accept, one month at a time.
 
-Ground floor of ``sim`` (see :mod:`sim.kernels`, which re-exports :func:`match` and
-:class:`Workspace`): plain functions over arrays, scratch from a :class:`Workspace`, no
-random numbers of their own; tested match for match against ``tests/naive.py``.
+The numba kernel of the hot loop and its wrapper :func:`match`, with the screening of
+vacancies around it. Plain functions over arrays, scratch from a
+:class:`~sim.labour.workspace.Workspace`, no random numbers of their own; tested match for
+match against ``tests/naive.py``.
 """
 
 from __future__ import annotations
@@ -12,28 +13,9 @@ import math
 import numba as nb
 import numpy as np
 
+from .workspace import Workspace
+
 SQRT3 = math.sqrt(3.0)
-
-
-class Workspace:
-    """Scratch arrays of the kernels, kept between calls (one per model, one thread).
-
-    Performance: a Pirkanmaa month needs a few megabytes of scratch; allocating it afresh
-    every month costs page faults, so arrays are kept and grown (with headroom) only when a
-    call needs more. Holds no state between calls: every kernel initialises the part of an
-    array it reads before reading it.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[str, np.ndarray] = {}
-
-    def get(self, name: str, size: int, dtype: type = np.int64) -> np.ndarray:
-        """A 1-D array of at least ``size`` entries, contents undefined."""
-        arr = self._arrays.get(name)
-        if arr is None or arr.shape[0] < size or arr.dtype != dtype:
-            arr = np.empty(size + size // 4 + 16, dtype=dtype)
-            self._arrays[name] = arr
-        return arr
 
 
 # --------------------------------------------------------------------------- matching
@@ -650,4 +632,30 @@ def match(
     return hired
 
 
-# ------------------------------------------------------------------------ separations
+# ------------------------------------------------------------- screening vacancies
+# ------------------------------------------------------------------- around matching
+@nb.njit(cache=True)
+def _screen_kernel(u, share, vacancies, open_now):
+    for f in range(u.shape[0]):
+        open_now[f] = vacancies[f] if u[f] < share else 0
+
+def screen_vacancies(
+    u: np.ndarray, share: float, vacancies: np.ndarray, open_now: np.ndarray
+) -> None:
+    """Vacancies open to this month's matching: a firm's when it screens (u < share), else 0.
+
+    Firm f screens applicants this month when ``u[f] < share``; ``open_now`` gets its
+    vacancies then and 0 otherwise (one pass instead of a mask and a ``where``).
+    """
+    _screen_kernel(u, float(share), vacancies, open_now)
+
+@nb.njit(cache=True)
+def _unscreen_kernel(u, share, open_now, vacancies):
+    for f in range(u.shape[0]):
+        if u[f] < share:
+            vacancies[f] = open_now[f]
+
+def keep_unfilled(u: np.ndarray, share: float, open_now: np.ndarray,
+                  vacancies: np.ndarray) -> None:
+    """After matching, screening firms keep what is left of ``open_now`` as vacancies."""
+    _unscreen_kernel(u, float(share), open_now, vacancies)

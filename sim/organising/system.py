@@ -11,39 +11,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from .accounts import close_month
-from .cooperation import (
-    REGION,
-    AllianceAgent,
-    Unit,
-    build_units,
-    visibility,
-)
-from .finance import ORGANISER_COLUMNS, PROVIDER_COLUMNS, OrganiserBooks, Table
-from .governance import govern
-from .kernels import EMPLOYED
-from .kernels_services import (
-    clients_by_area,
-    eligible_by_home,
-    group_by_area,
-    served_firms_by_area,
-)
-from .params_services import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Provider
-from .providers import ServiceProvider
-from .purchasing import Purchasing
-from .services import (
-    SERVICE_INDEX,
-    ServiceState,
+from ..collect import Table
+from ..labour.population import EMPLOYED
+from ..scenario.organising import Provider
+from ..scenario.services import FIRM_SERVICES, PERSON_SERVICES, SERVICES
+from ..services.counts import clients_by_area, served_firms_by_area
+from ..services.eligibility import (
     eligibility_rules,
+    eligible_by_home,
     eligible_firms,
     eligible_persons,
+    group_by_area,
+)
+from ..services.progress import (
     open_vacancy_class,
     progress_firms,
     progress_persons,
-    search_modifiers,
-    start_persons,
     survival_factor,
 )
+from ..services.providers import ServiceProvider
+from ..services.search import search_modifiers
+from ..services.state import SERVICE_INDEX, ServiceState, start_persons
+from .governance import govern
+from .ledger import ORGANISER_COLUMNS, PROVIDER_COLUMNS, OrganiserBooks
+from .payments import close_month
+from .purchasing import Purchasing
+from .units import REGION, AllianceAgent, Unit, build_units, visibility
 
 
 class ServiceSystem(Purchasing):

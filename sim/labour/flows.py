@@ -1,142 +1,39 @@
-"""Numba kernels: the person- and firm-level loops of the monthly step.
+"""People's flows (virrat): who seeks work, who leaves a job, who starts one, spells age.
 
-Ground floor of ``sim``: plain functions over 1-D (and a few 2-D) numpy arrays that write
-into preallocated outputs and import nothing of the project. Each public wrapper validates
-its inputs and calls a private ``_kernel``; the loops inside allocate nothing. Scratch
-arrays come from a :class:`Workspace`, which a model keeps between months so that a month
-allocates (almost) nothing either. The kernels draw no random numbers of their own: every
-uniform they use is drawn by the caller from the model's generator and passed in, which
-makes them deterministic functions of their inputs, so that tests can compare them with
-slow references (``tests/naive.py``) match for match.
-
-Status codes of persons are module constants so that later services can add their own.
+Numba kernels over the person table (plain functions over 1-D arrays writing into
+preallocated outputs, each behind a thin wrapper that checks its inputs; every uniform they
+use is drawn by the caller from the model's generator), tested against the slow references
+in ``tests/naive.py``.
 """
 
 from __future__ import annotations
 
+import math
+
 import numba as nb
 import numpy as np
 
-# The matching kernel and the scratch-array holder live in kernels_match (module size).
-from .kernels_match import Workspace, match
-
-EMPLOYED = 0
-UNEMPLOYED = 1
-
-__all__ = ["EMPLOYED", "UNEMPLOYED", "Workspace", "age", "firm_deaths", "layoff_need",
-           "keep_unfilled", "layoff_uniforms_needed", "match", "open_vacancies",
-           "screen_vacancies", "seekers", "separate", "size_power_table", "stocks",
-           "take_jobs"]
+from .population import EMPLOYED, UNEMPLOYED
+from .workspace import Workspace
 
 
-# ------------------------------------------------------------------------- firm deaths
-def size_power_table(largest: int, exponent: float) -> np.ndarray:
-    """max(e, 1) ** exponent for e = 0..largest, computed by numpy.
+def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Sorted indices of the successes among ``n`` independent Bernoulli(``p``) trials.
 
-    Performance: employment is a small integer, so the month's per-firm power (hundreds of
-    thousands of ``pow`` calls) becomes a lookup in this table. The table is computed with
-    the very numpy operation the per-firm power used, element by element, so the lookup
-    gives the same bits (numpy's elementwise power does not depend on the array around it).
+    Performance: the gaps between successes are geometric, so drawing about n·p gaps
+    replaces n uniforms (n is the whole labour force, n·p a few thousand).
     """
-    return np.maximum(np.arange(largest + 1, dtype=np.int64), 1) ** exponent
-
-
-@nb.njit(cache=True)
-def _deaths_kernel(u, employment, size_power, rate, survival, alive, vacancies, muni, dead,
-                   deaths_by_area):
-    n_dead = 0
-    for f in range(alive.shape[0]):
-        # Same operations in the same order as rate · size^x, then × survival.
-        p = rate * size_power[employment[f]]
-        p *= survival[f]
-        d = alive[f] and u[f] < p
-        dead[f] = d
-        if d:
-            alive[f] = False
-            vacancies[f] = 0
-            deaths_by_area[muni[f]] += 1
-            n_dead += 1
-    return n_dead
-
-
-def firm_deaths(
-    u: np.ndarray,
-    employment: np.ndarray,
-    size_power: np.ndarray,
-    rate: float,
-    survival: np.ndarray,
-    alive: np.ndarray,
-    vacancies: np.ndarray,
-    muni: np.ndarray,
-    dead: np.ndarray,
-    deaths_by_area: np.ndarray,
-) -> int:
-    """Firms die (yritysten kuolemat): firm f dies when alive and u[f] < p[f].
-
-    p[f] = ``rate`` · ``size_power[employment[f]]`` · ``survival[f]`` (the size table of
-    :func:`size_power_table`, the services' survival factor). A dead firm is no longer
-    alive and its vacancies close; ``dead`` (bool, per firm) marks this month's deaths and
-    ``deaths_by_area`` counts them by municipality. Returns the number of deaths.
-    """
-    n = alive.shape[0]
-    for name, arr in (("u", u), ("employment", employment), ("survival", survival),
-                      ("vacancies", vacancies), ("muni", muni), ("dead", dead)):
-        if arr.shape[0] != n:
-            raise ValueError(f"{name} has {arr.shape[0]} entries, alive has {n}")
-    if n and int(employment.max()) >= size_power.shape[0]:
-        raise ValueError("size_power is shorter than the largest employment")
-    return _deaths_kernel(u, employment, size_power, float(rate), survival, alive, vacancies,
-                          muni, dead, deaths_by_area)
-
-
-# ------------------------------------------------------------------ desired employment
-@nb.njit(cache=True)
-def _layoff_need_kernel(demand, alive, employment, dead, need):
-    needed = 0
-    for f in range(alive.shape[0]):
-        k = 0
-        if alive[f]:
-            k = employment[f] - np.int64(np.rint(demand[f]))
-            if k < 0:
-                k = 0
-        need[f] = k
-        e = employment[f]
-        if (k if k < e else e) > 0 and not dead[f]:
-            needed += e
-    return needed
-
-
-def layoff_need(
-    demand: np.ndarray,
-    alive: np.ndarray,
-    employment: np.ndarray,
-    dead: np.ndarray,
-    need: np.ndarray,
-) -> int:
-    """Layoffs due per firm, written into ``need``: employment above rint(demand), alive only.
-
-    Returns :func:`layoff_uniforms_needed` for that ``need`` (one pass instead of a dozen
-    numpy temporaries over all firm slots).
-    """
-    return _layoff_need_kernel(demand, alive, employment, dead, need)
-
-
-@nb.njit(cache=True)
-def _open_vacancies_kernel(demand, alive, employment, vacancies):
-    for f in range(alive.shape[0]):
-        v = 0
-        if alive[f]:
-            v = np.int64(np.rint(demand[f])) - employment[f]
-            if v < 0:
-                v = 0
-        vacancies[f] = v
-
-
-def open_vacancies(
-    demand: np.ndarray, alive: np.ndarray, employment: np.ndarray, vacancies: np.ndarray
-) -> None:
-    """Every live firm below its desired size (rint of demand) posts the gap (avoimet työpaikat)."""
-    _open_vacancies_kernel(demand, alive, employment, vacancies)
+    if p <= 0.0 or n == 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    expected = n * p
+    chunk = int(expected + 6.0 * math.sqrt(expected) + 16)
+    positions = np.cumsum(rng.geometric(p, size=chunk)) - 1
+    while positions[-1] < n:
+        more = np.cumsum(rng.geometric(p, size=chunk)) + positions[-1]
+        positions = np.concatenate([positions, more])
+    return positions[positions < n].astype(np.int64)
 
 
 # ---------------------------------------------------------------------------- seekers
@@ -147,7 +44,6 @@ def _count_unemployed(status):
         n += status[p] == UNEMPLOYED
     return n
 
-
 @nb.njit(cache=True)
 def _seekers_kernel(status, home, out, by_area):
     n = 0
@@ -157,7 +53,6 @@ def _seekers_kernel(status, home, out, by_area):
             by_area[home[p]] += 1
             n += 1
     return n
-
 
 def seekers(status: np.ndarray, home: np.ndarray, by_area: np.ndarray) -> np.ndarray:
     """Indices of the unemployed (työnhakijat), ascending; adds their count by home to ``by_area``.
@@ -170,7 +65,6 @@ def seekers(status: np.ndarray, home: np.ndarray, by_area: np.ndarray) -> np.nda
     _seekers_kernel(status, home, out, by_area)
     return out
 
-
 # ------------------------------------------------------------------------ separations
 @nb.njit(cache=True)
 def _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by_area):
@@ -179,7 +73,6 @@ def _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by
     unemployment_months[p] = 0
     firm_emp[f] -= 1
     out_by_area[home[p]] += 1
-
 
 @nb.njit(cache=True)
 def _separate_kernel(
@@ -236,7 +129,6 @@ def _separate_kernel(
             released += 1
     return released
 
-
 @nb.njit(cache=True)
 def _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left):
     """Per firm: state (0 untouched, 1 dead, 2 laying off), layoffs due, workers to visit.
@@ -258,7 +150,6 @@ def _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left):
         else:
             firm_state[f] = 0
     return needed
-
 
 def separate(
     employer: np.ndarray,
@@ -309,7 +200,6 @@ def separate(
         out_by_area,
     )
 
-
 def layoff_uniforms_needed(
     firm_need: np.ndarray, firm_emp: np.ndarray, firm_dead: np.ndarray
 ) -> int:
@@ -319,38 +209,6 @@ def layoff_uniforms_needed(
     its layoffs are complete, so fewer are usually used, always the first ones, in order.
     """
     return int(firm_emp[(np.minimum(firm_need, firm_emp) > 0) & ~firm_dead].sum())
-
-
-# ------------------------------------------------------------------- around matching
-@nb.njit(cache=True)
-def _screen_kernel(u, share, vacancies, open_now):
-    for f in range(u.shape[0]):
-        open_now[f] = vacancies[f] if u[f] < share else 0
-
-
-def screen_vacancies(
-    u: np.ndarray, share: float, vacancies: np.ndarray, open_now: np.ndarray
-) -> None:
-    """Vacancies open to this month's matching: a firm's when it screens (u < share), else 0.
-
-    Firm f screens applicants this month when ``u[f] < share``; ``open_now`` gets its
-    vacancies then and 0 otherwise (one pass instead of a mask and a ``where``).
-    """
-    _screen_kernel(u, float(share), vacancies, open_now)
-
-
-@nb.njit(cache=True)
-def _unscreen_kernel(u, share, open_now, vacancies):
-    for f in range(u.shape[0]):
-        if u[f] < share:
-            vacancies[f] = open_now[f]
-
-
-def keep_unfilled(u: np.ndarray, share: float, open_now: np.ndarray,
-                  vacancies: np.ndarray) -> None:
-    """After matching, screening firms keep what is left of ``open_now`` as vacancies."""
-    _unscreen_kernel(u, float(share), open_now, vacancies)
-
 
 @nb.njit(cache=True)
 def _take_jobs_kernel(seekers, hired, s_home, employer, status, unemployment_months,
@@ -367,7 +225,6 @@ def _take_jobs_kernel(seekers, hired, s_home, employer, status, unemployment_mon
             new[n] = p
             n += 1
     return n
-
 
 def take_jobs(
     seekers: np.ndarray,
@@ -390,7 +247,6 @@ def take_jobs(
                           hires_by_area, new)
     return new[:n]
 
-
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
 def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor,
@@ -407,7 +263,6 @@ def _age_kernel(status, unemployment_months, employability, base, scarring, reco
         # Performance: the services' count of months out of work, in the same pass.
         if count_not_employed and st != EMPLOYED:
             months_not_employed[p] += 1
-
 
 def age(
     status: np.ndarray,
@@ -440,100 +295,3 @@ def age(
         months_not_employed if count else unemployment_months[:0],
         count,
     )
-
-
-# ------------------------------------------------------------------------------ stats
-@nb.njit(cache=True)
-def _stocks_kernel(
-    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, out
-):
-    n_areas = out.shape[0] - 1
-    for a in range(out.shape[0]):
-        for c in range(out.shape[1]):
-            out[a, c] = 0.0
-    # Performance: counts go into local integers and are flushed into ``out`` when the
-    # home municipality changes. Persons are stored municipality by municipality, so this
-    # is a few flushes a month, and it removes the chain of read-modify-writes of the same
-    # four cells of ``out`` that bounded the loop. Integer counts give the same floats.
-    cur = -1
-    lf = 0
-    emp = 0
-    unemp = 0
-    lt = 0
-    for p in range(home.shape[0]):
-        h = home[p]
-        if h != cur:
-            if cur >= 0:
-                out[cur, 0] += lf
-                out[cur, 1] += emp
-                out[cur, 2] += unemp
-                out[cur, 3] += lt
-            cur = h
-            lf = 0
-            emp = 0
-            unemp = 0
-            lt = 0
-        st = status[p]
-        lf += 1
-        emp += st == EMPLOYED
-        if st == UNEMPLOYED:
-            unemp += 1
-            lt += unemployment_months[p] >= long_term
-    if cur >= 0:
-        out[cur, 0] += lf
-        out[cur, 1] += emp
-        out[cur, 2] += unemp
-        out[cur, 3] += lt
-    for f in range(firm_muni.shape[0]):
-        if firm_alive[f]:
-            m = firm_muni[f]
-            out[m, 4] += 1.0
-            out[m, 5] += firm_emp[f]
-            out[m, 6] += firm_vac[f]
-    for c in range(out.shape[1]):
-        total = 0.0
-        for a in range(n_areas):
-            total += out[a, c]
-        out[n_areas, c] = total
-
-
-STOCK_COLUMNS = (
-    "labour_force",
-    "employed",
-    "unemployed",
-    "long_term_unemployed",
-    "firms",
-    "firm_employment",
-    "vacancies",
-)
-
-
-def stocks(
-    home: np.ndarray,
-    status: np.ndarray,
-    unemployment_months: np.ndarray,
-    long_term: int,
-    firm_muni: np.ndarray,
-    firm_alive: np.ndarray,
-    firm_emp: np.ndarray,
-    firm_vac: np.ndarray,
-    n_areas: int,
-) -> np.ndarray:
-    """Stocks per area in one pass over persons and firms; the last row is the region.
-
-    Columns are :data:`STOCK_COLUMNS`. Persons count in their home municipality, firms and
-    their jobs in the firm's municipality.
-    """
-    out = np.empty((n_areas + 1, len(STOCK_COLUMNS)), dtype=np.float64)
-    _stocks_kernel(
-        home,
-        status,
-        unemployment_months,
-        int(long_term),
-        firm_muni,
-        firm_alive,
-        firm_emp,
-        firm_vac,
-        out,
-    )
-    return out

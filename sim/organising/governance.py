@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cooperation import REGION, AllianceAgent, kra_levels, kra_score
-from .params_services import SERVICES, Provider
+from ..scenario.organising import Provider
+from ..scenario.services import SERVICES
+from .units import REGION, AllianceAgent, kra_levels, kra_score
 
 QUARTER = 3
 

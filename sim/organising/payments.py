@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cooperation import REGION
-from .kernels import EMPLOYED
-from .kernels_money import benefits_and_taxes
-from .kernels_services import served_by_providers
-from .params_services import FIRM_SERVICES, SERVICES
-from .providers import outcome_price
-from .services import SERVICE_INDEX
+from ..labour.population import EMPLOYED
+from ..scenario.services import FIRM_SERVICES, SERVICES
+from ..services.counts import served_by_providers
+from ..services.providers import outcome_price
+from ..services.state import SERVICE_INDEX
+from .public_money import benefits_and_taxes
+from .units import REGION
 
 
 def charge(system, uid: int, amount: float, areas: np.ndarray | None = None,

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from .params_services import LEVERS, SERVICES, Alliance
+from ..scenario.organising import LEVERS, Alliance
+from ..scenario.services import SERVICES
 
 REGION = 0
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 import scenarios as builtin
 
-from .params import Scenario
+from .schema import Scenario
 
 
 class ScenarioError(ValueError):

@@ -18,7 +18,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from .params_services import SERVICES, Market, Provider
+from ..scenario.organising import Market, Provider
+from ..scenario.services import SERVICES
 
 EXPECTED_OUTCOME_SLOPE = 0.6
 """A provider's rule of thumb: P(job within follow-up) ≈ slope × employability."""

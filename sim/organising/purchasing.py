@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cooperation import REGION, Unit, unanimity_shares
-from .kernels_services import group_by_area, provider_load
-from .params_services import FIRM_SERVICES, SERVICES
-from .providers import ServiceProvider, effort_and_order, pick_providers, rank_providers
-from .services import SERVICE_INDEX, firm_column, start_firms
+from ..scenario.services import FIRM_SERVICES, SERVICES
+from ..services.counts import provider_load
+from ..services.eligibility import group_by_area
+from ..services.providers import ServiceProvider, effort_and_order, pick_providers, rank_providers
+from ..services.state import SERVICE_INDEX, firm_column, start_firms
+from .units import REGION, Unit, unanimity_shares
 
 TRANSFERS = ("wage_subsidy", "start_up_grant")
 """Services paid by the organiser to the client (or employer), not bought from a provider."""

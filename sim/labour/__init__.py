@@ -1,0 +1,1 @@
+"""Package (docstring to come)."""

@@ -1,0 +1,106 @@
+"""Stocks per area (varannot): labour force, employment, unemployment, firms and vacancies.
+
+One numba pass over persons and firms a month, the basis of the time series.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .population import EMPLOYED, UNEMPLOYED
+
+
+# ------------------------------------------------------------------------------ stats
+@nb.njit(cache=True)
+def _stocks_kernel(
+    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, out
+):
+    n_areas = out.shape[0] - 1
+    for a in range(out.shape[0]):
+        for c in range(out.shape[1]):
+            out[a, c] = 0.0
+    # Performance: counts go into local integers and are flushed into ``out`` when the
+    # home municipality changes. Persons are stored municipality by municipality, so this
+    # is a few flushes a month, and it removes the chain of read-modify-writes of the same
+    # four cells of ``out`` that bounded the loop. Integer counts give the same floats.
+    cur = -1
+    lf = 0
+    emp = 0
+    unemp = 0
+    lt = 0
+    for p in range(home.shape[0]):
+        h = home[p]
+        if h != cur:
+            if cur >= 0:
+                out[cur, 0] += lf
+                out[cur, 1] += emp
+                out[cur, 2] += unemp
+                out[cur, 3] += lt
+            cur = h
+            lf = 0
+            emp = 0
+            unemp = 0
+            lt = 0
+        st = status[p]
+        lf += 1
+        emp += st == EMPLOYED
+        if st == UNEMPLOYED:
+            unemp += 1
+            lt += unemployment_months[p] >= long_term
+    if cur >= 0:
+        out[cur, 0] += lf
+        out[cur, 1] += emp
+        out[cur, 2] += unemp
+        out[cur, 3] += lt
+    for f in range(firm_muni.shape[0]):
+        if firm_alive[f]:
+            m = firm_muni[f]
+            out[m, 4] += 1.0
+            out[m, 5] += firm_emp[f]
+            out[m, 6] += firm_vac[f]
+    for c in range(out.shape[1]):
+        total = 0.0
+        for a in range(n_areas):
+            total += out[a, c]
+        out[n_areas, c] = total
+
+STOCK_COLUMNS = (
+    "labour_force",
+    "employed",
+    "unemployed",
+    "long_term_unemployed",
+    "firms",
+    "firm_employment",
+    "vacancies",
+)
+
+def stocks(
+    home: np.ndarray,
+    status: np.ndarray,
+    unemployment_months: np.ndarray,
+    long_term: int,
+    firm_muni: np.ndarray,
+    firm_alive: np.ndarray,
+    firm_emp: np.ndarray,
+    firm_vac: np.ndarray,
+    n_areas: int,
+) -> np.ndarray:
+    """Stocks per area in one pass over persons and firms; the last row is the region.
+
+    Columns are :data:`STOCK_COLUMNS`. Persons count in their home municipality, firms and
+    their jobs in the firm's municipality.
+    """
+    out = np.empty((n_areas + 1, len(STOCK_COLUMNS)), dtype=np.float64)
+    _stocks_kernel(
+        home,
+        status,
+        unemployment_months,
+        int(long_term),
+        firm_muni,
+        firm_alive,
+        firm_emp,
+        firm_vac,
+        out,
+    )
+    return out

@@ -1,0 +1,72 @@
+"""The scenario (skenaario): one what-if case, every table of it validated.
+
+The top of the schema: :class:`Scenario` gathers the tables of :mod:`.region`,
+:mod:`.labour`, :mod:`.services` and :mod:`.organising`, checks that the region is given
+once, and applies the law (:mod:`.law`).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from .base import Strict
+from .labour import Economy, Firms, Labour, Matching
+from .law import check_law
+from .organising import Alliance, HostArrangement, Market, Organisers, Provider, Separate
+from .region import Municipality, Simulation, SyntheticRegion
+from .services import Experiment, Services, Targeting
+
+
+class Scenario(Strict):
+    """One what-if case: a region, its people and firms, and the rules of the run."""
+
+    name: str = Field(min_length=1, description="Short name, used in outputs.")
+    description: str = Field("", description="The question this scenario answers.")
+    simulation: Simulation = Simulation()
+    labour: Labour = Labour()
+    firms: Firms = Firms()
+    matching: Matching = Matching()
+    municipalities: list[Municipality] | None = Field(
+        None, description="The municipalities of the region, with population and centre."
+    )
+    synthetic_region: SyntheticRegion | None = Field(
+        None, description="A generated region instead of a list of municipalities."
+    )
+    services: Services = Services()
+    targeting: Targeting = Targeting()
+    organisers: Organisers = Organisers()
+    providers: list[Provider] = Field([], description="Service providers of the region.")
+    market: Market = Market()
+    separate: Separate = Separate()
+    economy: Economy = Economy()
+    alliance: Alliance | None = Field(None, description="One alliance ([alliance]).")
+    alliances: list[Alliance] = Field([], description="Further alliances ([[alliances]]).")
+    host_arrangements: list[HostArrangement] = Field(
+        [], description="Host-municipality arrangements (vastuukuntamalli)."
+    )
+    experiment: Experiment | None = Field(
+        None, description="A randomised trial of one service from month 0 ([experiment])."
+    )
+
+    @model_validator(mode="after")
+    def _one_geography(self) -> Scenario:
+        if (self.municipalities is None) == (self.synthetic_region is None):
+            raise ValueError("give exactly one of [[municipalities]] and [synthetic_region]")
+        if self.municipalities is not None:
+            names = [m.name for m in self.municipalities]
+            if len(set(names)) != len(names):
+                raise ValueError("municipality names must be unique")
+            if not names:
+                raise ValueError("municipalities must not be empty")
+        check_law(self)
+        return self
+
+    @property
+    def all_alliances(self) -> list[Alliance]:
+        """``[alliance]`` followed by ``[[alliances]]``."""
+        return ([self.alliance] if self.alliance is not None else []) + list(self.alliances)
+
+    @property
+    def skill_groups(self) -> int:
+        """Number of skill groups."""
+        return len(self.labour.skill_shares)

@@ -1,0 +1,141 @@
+"""The service catalogue's parameters (palvelut): services, targeting, a randomised trial.
+
+Types, units, ranges and sources, no behaviour. Money is in euros (EUR), durations in
+months. Figures marked *assumption* have no public source and are meant to be swept; the
+sources are in ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Strict
+
+SERVICES = (
+    "coaching",
+    "training",
+    "wage_subsidy",
+    "rehabilitation",
+    "business_advisory",
+    "growth_funding",
+    "recruitment",
+    "start_up_grant",
+)
+"""The eight services (DESIGN §3), in a fixed order used as array index."""
+
+PERSON_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation", "start_up_grant")
+
+FIRM_SERVICES = ("business_advisory", "growth_funding", "recruitment")
+
+class ServiceSpec(Strict):
+    """One service: its cost, duration, capacity need and effects (palvelu)."""
+
+    cost_eur_per_month: float = Field(
+        ge=0, description="Cost per client and month, EUR (assumption: of the right order for "
+        "Finland)."
+    )
+    duration_months: int = Field(
+        ge=1, le=36, description="Months a client stays in it (assumption)."
+    )
+    capacity_need: float = Field(
+        1.0, ge=0, description="Provider capacity a client uses per month, client-slots "
+        "(assumption)."
+    )
+    extra_applications: int = Field(
+        0, ge=0, le=16, description="Extra job applications per month while in the service "
+        "(assumption, sized to the short-run gain of job-search assistance in Card, Kluve & "
+        "Weber 2018)."
+    )
+    score_boost: float = Field(
+        0.0, ge=0, description="Relative rise of the score firms give the client while in "
+        "the service (wage subsidy: a cheaper hire; coaching: better applications); assumption, "
+        "sized to Card, Kluve & Weber 2018."
+    )
+    lock_in: float = Field(
+        0.0, ge=0, le=1, description="Share of applications not sent while in the service "
+        "(lock-in; assumption, sized to Card, Kluve & Weber 2018)."
+    )
+    employability_gain: float = Field(
+        0.0, ge=0, le=1, description="Rise of baseline employability on completion, "
+        "absolute, at quality 1 (assumption, sized to the long-run gains in Card, Kluve & Weber "
+        "2018)."
+    )
+    recovery_per_month: float = Field(
+        0.0, ge=0, le=1, description="Share of the gap to baseline employability recovered "
+        "per month in the service (rehabilitation; assumption)."
+    )
+    productivity_gain: float = Field(
+        0.0, ge=0, description="Relative rise of a client firm's productivity (assumption)."
+    )
+    survival_gain: float = Field(
+        0.0, ge=0, le=1, description="Relative fall of a client firm's death rate while served "
+        "(assumption)."
+    )
+    growth_gain: float = Field(
+        0.0, ge=0, description="Relative rise of a client firm's baseline scale (investment; "
+        "assumption)."
+    )
+
+def _svc(**kw) -> ServiceSpec:
+    return ServiceSpec(**kw)
+
+class Services(Strict):
+    """The service catalogue (palveluvalikoima), calibrated to Card, Kluve & Weber 2018.
+
+    Defaults give small short-run and larger long-run gains, training best in the long run
+    and job-search assistance best in the short run; ``tests/test_services.py`` measures the
+    pattern in the model itself. Costs are assumptions of the right order for Finland.
+    """
+
+    coaching: ServiceSpec = _svc(cost_eur_per_month=450.0, duration_months=3,
+                                 extra_applications=2, score_boost=0.12,
+                                 employability_gain=0.01)
+    training: ServiceSpec = _svc(cost_eur_per_month=1300.0, duration_months=6, lock_in=0.35,
+                                 employability_gain=0.08)
+    wage_subsidy: ServiceSpec = _svc(cost_eur_per_month=900.0, duration_months=6,
+                                     score_boost=0.12, employability_gain=0.02)
+    rehabilitation: ServiceSpec = _svc(cost_eur_per_month=400.0, duration_months=6,
+                                       lock_in=0.5, recovery_per_month=0.05,
+                                       employability_gain=0.03)
+    business_advisory: ServiceSpec = _svc(cost_eur_per_month=1500.0, duration_months=2,
+                                          productivity_gain=0.03, survival_gain=0.3)
+    growth_funding: ServiceSpec = _svc(cost_eur_per_month=8000.0, duration_months=3,
+                                       growth_gain=0.12, survival_gain=0.2)
+    recruitment: ServiceSpec = _svc(cost_eur_per_month=600.0, duration_months=2)
+    start_up_grant: ServiceSpec = _svc(cost_eur_per_month=750.0, duration_months=6)
+
+    def spec(self, name: str) -> ServiceSpec:
+        """The spec of service ``name``."""
+        return getattr(self, name)
+
+class Targeting(Strict):
+    """Who is eligible for which service (kohdentaminen)."""
+
+    training_after_months: int = Field(3, ge=0, description="Unemployment months before training.")
+    wage_subsidy_after_months: int = Field(
+        12, ge=0, description="Unemployment months before a wage subsidy (long-term)."
+    )
+    rehabilitation_below_employability: float = Field(
+        0.45, ge=0, le=1, description="Employability under which rehabilitation is offered."
+    )
+    start_up_above_employability: float = Field(
+        0.6, ge=0, le=1, description="Employability over which a start-up grant is offered."
+    )
+    advisory_max_firm_size: int = Field(
+        20, ge=1, description="Largest firm (employees) offered business advisory."
+    )
+
+class Experiment(Strict):
+    """A randomised trial inside a run (satunnaistettu koe), to measure a service's effect.
+
+    At month 0 every person eligible for ``service`` is assigned to it with probability
+    ``treated_share``; the others are the control group. Set the organisers' budgets to 0
+    to keep the groups clean of other services. The run's ``experiment`` table gives each
+    group's employment month by month.
+    """
+
+    service: Literal["coaching", "training", "wage_subsidy", "rehabilitation",
+                     "start_up_grant"] = Field(description="The person service tested.")
+    treated_share: float = Field(0.5, gt=0, lt=1, description="Share assigned to it.")

@@ -1,0 +1,146 @@
+"""A month in a service (palvelun kuukausi): effects while it runs and on completion.
+
+Person services restore and raise employability; firm services raise productivity and
+scale and lower the death rate; a recruitment service opens a firm's vacancies to all.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..labour.population import EMPLOYED, Firms, Persons
+from ..scenario.services import FIRM_SERVICES, SERVICES, Services
+from .state import SERVICE_INDEX, ServiceState, firm_column
+
+
+def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
+                     quality: np.ndarray) -> None:
+    """A month in person services: rehabilitation restores, completions add their gains.
+
+    Each client's strength is its provider's quality times effort. While in a service the
+    client closes ``recovery_per_month`` × strength (at most all) of the gap between its
+    baseline and current employability; on completion both rise by
+    ``employability_gain`` × strength (at most to 1). A person who found a job leaves the
+    service, except that a wage subsidy follows its holder into the job for the months
+    left (the subsidy is paid while they stay). One kernel pass
+    (:func:`sim.kernels_services.progress_month`).
+    """
+    specs = [catalogue.spec(s) for s in SERVICES]
+    progress_month(persons.status, persons.base_employability, persons.employability,
+                   state.service, state.months_left, state.provider, state.payer, state.effort,
+                   state.subsidy_left, quality,
+                   np.array([c.recovery_per_month for c in specs], dtype=np.float64),
+                   np.array([c.employability_gain for c in specs], dtype=np.float64),
+                   SERVICE_INDEX["wage_subsidy"])
+
+def progress_firms(state: ServiceState) -> None:
+    """A month in firm services: effects land at the start, months run down."""
+    firm_services_month(state.firm_left, state.firm_provider, state.firm_payer)
+
+def survival_factor(state: ServiceState, firms: Firms, catalogue: Services) -> np.ndarray:
+    """Per-firm multiplier of the death rate from the firm services running now."""
+    factor = np.ones(firms.capacity)
+    for name in FIRM_SERVICES:
+        gain = catalogue.spec(name).survival_gain
+        if gain:
+            factor[state.firm_left[: firms.capacity, firm_column(name)] > 0] *= 1.0 - gain
+    return factor
+
+def open_vacancy_class(state: ServiceState, firms: Firms) -> np.ndarray:
+    """Visibility class of each firm's vacancies: a recruitment service opens them to all."""
+    cls = state.firm_class[: firms.capacity].copy()
+    cls[state.firm_left[: firms.capacity, firm_column("recruitment")] > 0] = 0
+    return cls
+
+
+@nb.njit(cache=True)
+def _progress_kernel(status, base, employability, service, months_left, provider, payer,
+                     effort, subsidy_left, quality, recovery, gain, wage_subsidy):
+    # One pass over persons instead of a dozen masked numpy passes over the served; each
+    # person's update reads only its own entries, so the order of work is immaterial.
+    n_prov = quality.shape[0]
+    for p in range(status.shape[0]):
+        s = service[p]
+        if s >= 0:
+            q = provider[p]
+            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]  # -1: quality 1
+            gap = base[p] - employability[p]
+            employability[p] += min(max(recovery[s] * strength, 0.0), 1.0) * max(gap, 0.0)
+            hired = status[p] == EMPLOYED
+            if hired and s == wage_subsidy:
+                subsidy_left[p] = months_left[p]
+            months_left[p] -= 1
+            done = months_left[p] <= 0 and not hired
+            if done:
+                g = gain[s] * strength
+                base[p] = min(base[p] + g, 1.0)
+                employability[p] = min(employability[p] + g, 1.0)
+            if done or hired:
+                service[p] = -1
+                months_left[p] = 0
+                provider[p] = -1
+                payer[p] = -1
+        if subsidy_left[p] > 0:
+            if status[p] == EMPLOYED:
+                subsidy_left[p] -= 1
+            else:
+                subsidy_left[p] = 0
+
+def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarray,
+                   service: np.ndarray, months_left: np.ndarray, provider: np.ndarray,
+                   payer: np.ndarray, effort: np.ndarray, subsidy_left: np.ndarray,
+                   quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
+                   wage_subsidy: int) -> None:
+    """A month in person services, in place (the rule of :func:`sim.services.progress_persons`).
+
+    Args:
+        status: per person, status code.
+        base: per person, baseline employability (raised by a completed service).
+        employability: per person, employability now.
+        service: per person, service index or -1.
+        months_left: per person, months left in the service.
+        provider: per person, provider index or -1.
+        payer: per person, paying unit or -1.
+        effort: per person, the provider's effort.
+        subsidy_left: per person, months of wage subsidy left in a subsidised job.
+        quality: per provider, quality, with one extra last entry 1.0 for "no provider".
+        recovery: per service, employability gap closed per month at strength 1.
+        gain: per service, employability gain on completion at strength 1.
+        wage_subsidy: index of the wage subsidy service.
+    """
+    n = status.shape[0]
+    for a in (base, employability, service, months_left, provider, payer, effort,
+              subsidy_left):
+        if a.shape != (n,):
+            raise ValueError("person arrays must all have one entry per person")
+    if recovery.shape != gain.shape or quality.ndim != 1 or quality.size == 0:
+        raise ValueError("recovery and gain need one entry per service, quality one per "
+                         "provider plus one")
+    _progress_kernel(status, base, employability, service, months_left, provider, payer,
+                     effort, subsidy_left, quality, recovery, gain, int(wage_subsidy))
+
+@nb.njit(cache=True)
+def _firm_month_kernel(left, provider, payer):
+    # Entries are independent: a running service counts down; at zero it frees its slot.
+    for i in range(left.shape[0]):
+        if left[i] > 0:
+            left[i] -= 1
+            if left[i] == 0:
+                provider[i] = -1
+                payer[i] = -1
+
+def firm_services_month(left: np.ndarray, provider: np.ndarray, payer: np.ndarray) -> None:
+    """A month in firm services, in place: months left run down, ended ones free up.
+
+    Args:
+        left: (firms × firm services) months left, C-contiguous.
+        provider: same shape, provider index or -1.
+        payer: same shape, paying unit or -1.
+    """
+    if not (left.shape == provider.shape == payer.shape):
+        raise ValueError("firm service arrays must have one shape")
+    if not (left.flags.c_contiguous and provider.flags.c_contiguous
+            and payer.flags.c_contiguous):
+        raise ValueError("firm service arrays must be C-contiguous (updated in place)")
+    _firm_month_kernel(left.reshape(-1), provider.reshape(-1), payer.reshape(-1))

@@ -1,0 +1,109 @@
+"""Job search in a service (haku palvelussa): applications and how firms score a client.
+
+One rule, stated on :func:`seeker_modifiers` and computed in one kernel pass.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from ..labour.population import Persons
+from ..scenario.services import SERVICES, Services
+from .state import ServiceState
+
+
+def search_modifiers(state: ServiceState, persons: Persons, catalogue: Services,
+                     quality: np.ndarray, base_apps: int, rng: np.random.Generator,
+                     seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Applications per month and score multiplier of the seekers, from their services.
+
+    A client's strength is its provider's quality times the provider's effort; a service
+    adds ``extra_applications`` × min(strength, 2) applications, loses the ``lock_in`` share
+    of them, and multiplies the client's score by 1 + ``score_boost`` × strength.
+    Expected applications are rounded at random (one uniform per person in a service, in
+    person order), so that a lock-in of 30 % costs 30 % of the applications on average,
+    not a rounded 25 % or 50 %. The work is one kernel pass
+    (:func:`sim.kernels_services.seeker_modifiers`).
+
+    Args:
+        state: service state.
+        persons: the labour force.
+        catalogue: service specs.
+        quality: quality of each provider, plus a last entry 1.0 for "no provider".
+        base_apps: applications per month without a service (job-search obligation).
+        rng: generator for rounding expected applications to whole ones.
+        seekers: ascending indices of this month's jobseekers.
+
+    Returns:
+        (applications int64 per seeker, score multiplier float64 per seeker).
+    """
+    u = rng.random(int(np.count_nonzero(state.service >= 0)))
+    specs = [catalogue.spec(s) for s in SERVICES]
+    return seeker_modifiers(state.service, state.provider, state.effort, seekers, u, quality,
+                            np.array([c.extra_applications for c in specs], dtype=np.float64),
+                            np.array([c.lock_in for c in specs], dtype=np.float64),
+                            np.array([c.score_boost for c in specs], dtype=np.float64),
+                            base_apps)
+
+
+@nb.njit(cache=True)
+def _search_kernel(service, provider, effort, seekers, u, quality, extra, lock, score,
+                   base_apps, out_apps, out_boost):
+    # The uniforms belong to the persons in a service, in person order; walk all persons
+    # to consume them in that order but write only the seekers' entries (no per-person
+    # arrays for the whole population).
+    n_prov = quality.shape[0]
+    k = 0
+    j = 0
+    n_seekers = seekers.shape[0]
+    for p in range(service.shape[0]):
+        s = service[p]
+        apps = base_apps
+        boost = 1.0
+        if s >= 0 and k < u.shape[0]:  # (a short u is caught by the wrapper)
+            q = provider[p]
+            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]
+            expected = (base_apps + extra[s] * min(strength, 2.0)) * (1.0 - lock[s])
+            apps = np.int64(np.floor(expected + u[k]))
+            boost = 1.0 + score[s] * strength
+        if s >= 0:
+            k += 1
+        if j < n_seekers and seekers[j] == p:
+            out_apps[j] = apps
+            out_boost[j] = boost
+            j += 1
+    return k, j
+
+def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarray,
+                     seekers: np.ndarray, u: np.ndarray, quality: np.ndarray,
+                     extra: np.ndarray, lock: np.ndarray, score: np.ndarray,
+                     base_apps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Applications and score multipliers of the seekers (rule of ``search_modifiers``).
+
+    Args:
+        service: per person, service index or -1.
+        provider: per person, provider index or -1.
+        effort: per person, the provider's effort.
+        seekers: ascending indices of the persons searching this month.
+        u: one uniform per person in a service, in person order (randomised rounding).
+        quality: per provider, quality, plus a last entry 1.0 for "no provider".
+        extra: per service, extra applications at strength 1.
+        lock: per service, lock-in (share of applications lost).
+        score: per service, score boost at strength 1.
+        base_apps: applications per month without a service.
+
+    Returns:
+        (applications int64, score multiplier float64), one entry per seeker.
+    """
+    seekers = np.ascontiguousarray(seekers, dtype=np.int64)
+    apps = np.empty(seekers.size, dtype=np.int64)
+    boost = np.empty(seekers.size)
+    used, placed = _search_kernel(service, provider, effort, seekers, u, quality, extra, lock,
+                                  score, int(base_apps), apps, boost)
+    # The kernel checks as it goes: every uniform used once, every seeker met in order.
+    if used != u.shape[0]:
+        raise ValueError("u needs one uniform per person in a service")
+    if placed != seekers.size:
+        raise ValueError("seekers must be ascending indices of persons")
+    return apps, boost

@@ -1,0 +1,113 @@
+"""Service state (palvelutila): who is in which service, with whom, paid by whom.
+
+Service attributes of persons and firms live in arrays beside the populations
+(:class:`ServiceState`); starting a service writes them. The rules of who may start
+(:mod:`.eligibility`), what a month in a service does (:mod:`.progress`, :mod:`.search`)
+live beside; who pays and who produces is :mod:`sim.organising` and :mod:`.providers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..labour.population import Firms
+from ..scenario.services import FIRM_SERVICES, SERVICES, Services
+
+SERVICE_INDEX = {name: k for k, name in enumerate(SERVICES)}
+
+NONE = -1
+
+@dataclass
+class ServiceState:
+    """Service attributes of persons and firms, one array per attribute.
+
+    Persons hold at most one service at a time; a referral waits ``referral_wait`` months
+    before its service starts. A firm may hold each firm service at once (one column each).
+    """
+
+    service: np.ndarray  # int8 person's current service index or -1
+    months_left: np.ndarray  # int32 months left in it
+    provider: np.ndarray  # int32 provider index or -1
+    payer: np.ndarray  # int32 purchasing unit paying for it, or -1
+    effort: np.ndarray  # float64 provider's effort for this client
+    started: np.ndarray  # int32 month it started
+    outcome_until: np.ndarray  # int32 last month in which a job counts as its outcome
+    outcome_provider: np.ndarray  # int32 provider owed an outcome payment, or -1
+    outcome_payer: np.ndarray  # int32 unit that would pay it
+    outcome_service: np.ndarray  # int8 service the outcome belongs to
+    subsidy_left: np.ndarray  # int32 months of wage subsidy left in a subsidised job
+    referral_wait: np.ndarray  # int16 months until a referred service starts, -1 none
+    ever_served: np.ndarray  # bool started any service since month 0
+    outcome_paid: np.ndarray  # bool an outcome payment was made for this person
+    months_unemployed: np.ndarray  # int32 months unemployed since month 0
+    firm_left: np.ndarray  # int64 (firms × firm services) months left
+    firm_provider: np.ndarray  # int64 (firms × firm services)
+    firm_payer: np.ndarray  # int64 (firms × firm services)
+    firm_class: np.ndarray  # int64 vacancy visibility class: 0 open, 1 municipality-known
+
+    @classmethod
+    def empty(cls, n_persons: int, n_firms: int) -> ServiceState:
+        """No one in a service, no firm served, every vacancy open.
+
+        Performance and memory: person attributes use the narrowest integer type that holds
+        their values exactly (service indices in int8, months and indices in int32), since
+        the monthly passes over all persons are bound by memory traffic.
+        """
+        n = n_persons
+        minus = lambda dtype: np.full(n, NONE, dtype=dtype)  # noqa: E731
+        k = len(FIRM_SERVICES)
+        return cls(
+            minus(np.int8), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
+            np.ones(n), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
+            minus(np.int32), minus(np.int8), np.zeros(n, np.int32), minus(np.int16),
+            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32),
+            np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
+            np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
+        )
+
+    def grow_firms(self, capacity: int) -> None:
+        """Match the firm arrays to a grown firm table."""
+        extra = capacity - self.firm_left.shape[0]
+        if extra <= 0:
+            return
+        k = self.firm_left.shape[1]
+        self.firm_left = np.vstack([self.firm_left, np.zeros((extra, k), np.int64)])
+        self.firm_provider = np.vstack([self.firm_provider, np.full((extra, k), NONE, np.int64)])
+        self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int64)])
+        self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int64)])
+
+def firm_column(name: str) -> int:
+    """Column of firm service ``name`` in the firm arrays."""
+    return FIRM_SERVICES.index(name)
+
+def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: np.ndarray,
+                  payer: int, effort: np.ndarray, month: int, months: int,
+                  follow_up: int) -> None:
+    """Put persons ``idx`` into ``service`` with their providers and efforts."""
+    state.service[idx] = service
+    state.months_left[idx] = months
+    state.provider[idx] = provider
+    state.payer[idx] = payer
+    state.effort[idx] = effort
+    state.started[idx] = month
+    state.outcome_until[idx] = month + months + follow_up
+    state.outcome_provider[idx] = provider
+    state.outcome_payer[idx] = payer
+    state.outcome_service[idx] = service
+    state.ever_served[idx] = True
+
+def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
+                provider: np.ndarray, payer: int, strength: np.ndarray,
+                spec_catalogue: Services) -> None:
+    """Start firm service ``name`` for firms ``idx``: its effect applies at once."""
+    col = firm_column(name)
+    spec = spec_catalogue.spec(name)
+    state.firm_left[idx, col] = spec.duration_months
+    state.firm_provider[idx, col] = provider
+    state.firm_payer[idx, col] = payer
+    firms.productivity[idx] *= 1.0 + spec.productivity_gain * strength
+    gain = firms.baseline[idx] * spec.growth_gain * strength
+    firms.baseline[idx] += gain
+    firms.policy_gain[idx] += gain
