@@ -1,11 +1,18 @@
 """Kasvu's model: a region's persons, firms and organisers, stepped month by month.
 
-The public surface is small: :func:`run` (the boundary function), the model class, and the
-scenario loader with its error type.
+The public surface is small: :func:`run` and :func:`simulate` (the boundary), the model
+class, the scenario type with its loader and error. Inside, packages by concept:
+
+- :mod:`sim.scenario`: what a run is asked: the schema, loading, overrides, the law;
+- :mod:`sim.labour`: persons and firms, their flows and job matching;
+- :mod:`sim.services`: the services' state, eligibility and effects; providers;
+- :mod:`sim.organising`: organisers, purchasing units, the alliance, payments and books;
+- :mod:`sim.model`: the wiring and the month's schedule; :mod:`sim.run`: the boundary.
 """
 
 from .model import GrowthServicesModel
-from .run import Results, run
+from .run import Results, Simulation, run, simulate
 from .scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["GrowthServicesModel", "Results", "Scenario", "ScenarioError", "load_scenario", "run"]
+__all__ = ["GrowthServicesModel", "Results", "Scenario", "ScenarioError", "Simulation",
+           "load_scenario", "run", "simulate"]

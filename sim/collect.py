@@ -51,6 +51,17 @@ class AreaCollector:
         self._data[row] = values
         self._months.append(month)
 
+    def reporters(self) -> dict[str, object]:
+        """Mesa model reporters: each metric's latest value for the region.
+
+        A ``mesa.DataCollector`` built with them collects the region's row of this
+        collector's latest month; it reads a number per metric, nothing per agent.
+        """
+        def latest(k: int):
+            return lambda _model: float(self._data[len(self._months) - 1, -1, k])
+
+        return {name: latest(k) for k, name in enumerate(METRICS)}
+
     @property
     def array(self) -> np.ndarray:
         """The recorded block, (months × areas × metrics)."""

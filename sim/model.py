@@ -8,6 +8,7 @@ own, and the loops over persons run in :mod:`sim.kernels`.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -29,7 +30,8 @@ from .labour.workspace import Workspace
 from .organising.governance import record_books
 from .organising.organisers import Municipality, Region
 from .organising.system import ServiceSystem
-from .scenario import Scenario
+from .scenario import Scenario, load_scenario
+from .scenario.loading import Overrides
 
 _FLOWS = ("hires", "separations", "seekers", "firm_births", "firm_deaths")
 
@@ -40,22 +42,35 @@ class GrowthServicesModel(mesa.Model):
     """A region's persons, firms and organisers, stepped one month at a time.
 
     Construction builds the populations from the scenario and runs the burn-in, so that
-    month 0 (recorded at once) is the model's own steady state. Each ``step()`` is one month.
+    month 0 (recorded at once) is the model's own steady state. Each ``step()`` is one month;
+    ``running`` turns False after the scenario's last month (``months``), as Mesa's
+    ``batch_run`` and ``run_model`` expect. ``datacollector`` is a ``mesa.DataCollector``
+    whose model reporters are the region's metrics (:data:`~sim.collect.METRICS`, read from
+    the fast per-area collector), so ``mesa.batch_run`` works as with any Mesa model.
 
     Args:
-        scenario: the validated scenario (see :func:`sim.scenario.load_scenario`).
+        scenario: a validated scenario, a path to a TOML file or a built-in name.
         seed: seed of all randomness; defaults to ``scenario.simulation.seed``.
-        months: months to reserve in the collector; defaults to the scenario's.
+        months: months the run lasts after month 0; defaults to the scenario's.
+        overrides: values to change in the scenario, a mapping from key path to value
+            (see :mod:`sim.scenario.overrides`).
     """
 
     def __init__(
-        self, scenario: Scenario, *, seed: int | None = None, months: int | None = None
+        self,
+        scenario: Scenario | str | Path = "pirkanmaa-separate",
+        seed: int | None = None,
+        *,
+        months: int | None = None,
+        overrides: Overrides | None = None,
     ) -> None:
         """Build the region and run the burn-in."""
+        scenario = load_scenario(scenario, overrides or ())
         seed = scenario.simulation.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         self.seed = seed
         self.scenario = scenario
+        self.months = scenario.simulation.months if months is None else int(months)
         self.month = -scenario.simulation.burn_in_months
 
         self.geo = build_geography(scenario)
@@ -94,9 +109,8 @@ class GrowthServicesModel(mesa.Model):
         self.services = ServiceSystem(self)
         self.organic_demand = float(self.firms.baseline[self.firms.alive].sum())
 
-        self.collector = AreaCollector(
-            self.geo.names, scenario.simulation.months if months is None else months
-        )
+        self.collector = AreaCollector(self.geo.names, self.months)
+        self.datacollector = mesa.DataCollector(model_reporters=self.collector.reporters())
         self.metric_index = {name: k for k, name in enumerate(METRICS)}
         self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in _FLOWS}
         self.kernel_workspace = Workspace()  # scratch reused every month
@@ -135,6 +149,7 @@ class GrowthServicesModel(mesa.Model):
         """One month, then its record."""
         self.simulate_month()
         self.record()
+        self.running = self.month < self.months
 
     def simulate_month(self) -> None:
         """The month's schedule (kuukauden kulku)."""
@@ -158,6 +173,7 @@ class GrowthServicesModel(mesa.Model):
     def record(self) -> None:
         """Store this month's time series row and books."""
         self.collector.record(self.month, self.last_stats)
+        self.datacollector.collect(self)
         record_books(self.services, self.month)
 
     # ------------------------------------------------------------------- stages

@@ -461,6 +461,14 @@ class ServiceSystem(Purchasing):
                 "municipal_benefit_cost_eur": self.area_benefit}
         return {k: np.append(v, v.sum()) for k, v in cols.items()}
 
+    def tables(self) -> dict[str, object]:
+        """The service side's tables of a run, by name (see :class:`sim.run.Results`)."""
+        return {"organisers": self.organiser_rows.to_frame(),
+                "providers": self.provider_rows.to_frame(),
+                "alliance": self.alliance_rows.to_frame(),
+                "quintiles": self.quintile_table(),
+                "experiment": self.trial_rows.to_frame()}
+
     def add_provider(self, spec) -> None:
         """A new provider enters the market."""
         self.providers.append(ServiceProvider(self.model, len(self.providers), spec, -1))

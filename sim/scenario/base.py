@@ -17,3 +17,7 @@ class Strict(BaseModel):
     """Base for every scenario table: unknown keys and silent type coercion are errors."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used: the message names the file, key path and problem."""

@@ -7,21 +7,18 @@ key path and what is wrong, and is raised as :class:`ScenarioError` before anyth
 from __future__ import annotations
 
 import tomllib
-import types
-import typing
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 import scenarios as builtin
 
+from .base import ScenarioError
+from .overrides import apply_override, set_value
 from .schema import Scenario
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used: the message names the file, key path and problem."""
 
 
 def resolve_source(source: str | Path) -> Path:
@@ -51,22 +48,53 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def load_scenario(source: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
-    """Load and validate a scenario, applying ``--set key.path=value`` overrides.
+Overrides = Mapping[str, Any] | Sequence[str]
+"""Values to change in a scenario: a mapping from key path to a Python value
+(``{"labour.monthly_separation_rate": 0.012}``), or ``key.path=value`` strings as
+``--set`` takes them (the value read as TOML). Key paths: :mod:`sim.scenario.overrides`."""
+
+
+def load_scenario(source: str | Path | Scenario, overrides: Overrides = ()) -> Scenario:
+    """Load and validate a scenario, applying overrides.
 
     Args:
-        source: a path to a TOML file or the name of a built-in scenario.
-        overrides: ``key.path=value`` strings; the value is read as a TOML value and
-            falls back to a plain string.
+        source: a path to a TOML file, the name of a built-in scenario, or a scenario.
+        overrides: see :data:`Overrides`.
 
     Raises:
         ScenarioError: the file, the key path and what is wrong.
     """
+    if isinstance(source, Scenario):
+        return with_overrides(source, overrides) if overrides else source
     path = resolve_source(source)
     data = read_with_base(path)
-    for item in overrides:
-        apply_override(data, item, str(path))
+    apply_overrides(data, overrides, str(path))
     return validate(data, str(path))
+
+
+def apply_overrides(data: dict[str, Any], overrides: Overrides, origin: str) -> None:
+    """Apply every override to the raw scenario mapping ``data``, in order."""
+    if isinstance(overrides, str):
+        raise TypeError("overrides: a mapping or a list of key.path=value strings, not a str")
+    if isinstance(overrides, Mapping):
+        for key, value in overrides.items():
+            set_value(data, str(key), value, origin)
+    else:
+        for item in overrides:
+            apply_override(data, item, origin)
+
+
+def with_overrides(scenario: Scenario, overrides: Overrides, origin: str | None = None
+                   ) -> Scenario:
+    """A new scenario: ``scenario`` with ``overrides`` applied, validated again.
+
+    The one way to change a validated scenario: the value goes through the same key paths,
+    schema and law as ``--set`` (:meth:`Scenario.with_overrides` calls this).
+    """
+    origin = origin or f"scenario {scenario.name!r}"
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    apply_overrides(data, overrides, origin)
+    return validate(data, origin)
 
 
 def read_with_base(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -140,91 +168,6 @@ def key_path(loc: tuple[Any, ...], data: Any, label: str = "name") -> str:
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
     return out or "(top level)"
-
-
-def parse_value(text: str) -> Any:
-    """Read an override's value as TOML (numbers, booleans, lists, strings in quotes)."""
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
-def apply_override(data: dict[str, Any], item: str, origin: str) -> None:
-    """Set ``key.path=value`` in ``data``; the path must exist in the scenario schema.
-
-    List elements are addressed by index or, for municipalities, by name
-    (``municipalities.Tampere.population=300000``).
-    """
-    key, sep, text = item.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError(f"{origin}: --set {item}: expected key.path=value")
-    parts = key.strip().split(".")
-    model: type[BaseModel] | None = Scenario
-    node: Any = data
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        where = ".".join(parts[: depth + 1])
-        if isinstance(node, list):
-            index = _list_index(node, part)
-            if index is None:
-                raise ScenarioError(f"{origin}: --set {key}: {where}: no such element")
-            if last:
-                node[index] = parse_value(text)
-                return
-            node = node[index]
-            continue
-        if model is None or part not in model.model_fields:
-            raise ScenarioError(
-                f"{origin}: --set {key}: {where}: no such key in the scenario schema"
-            )
-        field = model.model_fields[part]
-        annotation = field.annotation
-        model, is_list = _inner_model(annotation)
-        if last:
-            node[part] = parse_value(text)
-            return
-        if typing.get_origin(annotation) is dict:
-            # A mapping such as alliance.levers: set one key, keeping the defaults of the rest.
-            if not isinstance(node.get(part), dict):
-                node[part] = dict(field.default) if isinstance(field.default, dict) else {}
-            node[part][".".join(parts[depth + 1:])] = parse_value(text)
-            return
-        if is_list:
-            if not isinstance(node.get(part), list):
-                raise ScenarioError(f"{origin}: --set {key}: {where}: no such list in the file")
-            node = node[part]
-        else:
-            if model is None:
-                raise ScenarioError(f"{origin}: --set {key}: {where} is a value, not a table")
-            node = node.setdefault(part, {})
-
-
-def _list_index(items: list[Any], part: str) -> int | None:
-    if part.isdigit():
-        index = int(part)
-        return index if index < len(items) else None
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("name") == part:
-            return index
-    return None
-
-
-def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The model class inside ``X``, ``X | None`` or ``list[X] | None``, and whether a list."""
-    is_list = False
-    candidates = [annotation]
-    while candidates:
-        ann = candidates.pop()
-        origin = typing.get_origin(ann)
-        if origin in (typing.Union, types.UnionType):
-            candidates.extend(a for a in typing.get_args(ann) if a is not type(None))
-        elif origin is list:
-            is_list = True
-            candidates.extend(typing.get_args(ann))
-        elif isinstance(ann, type) and issubclass(ann, BaseModel):
-            return ann, is_list
-    return None, is_list
 
 
 def scenario_to_toml(scenario: Scenario) -> str:

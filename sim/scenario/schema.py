@@ -70,3 +70,18 @@ class Scenario(Strict):
     def skill_groups(self) -> int:
         """Number of skill groups."""
         return len(self.labour.skill_shares)
+
+    def with_overrides(self, overrides) -> Scenario:
+        """This scenario with ``overrides`` applied and validated again.
+
+        Args:
+            overrides: a mapping from key path to value
+                (``{"municipalities.Tampere.population": 250000}``) or ``key.path=value``
+                strings as ``--set`` takes them; see :mod:`sim.scenario.overrides`.
+
+        Raises:
+            ScenarioError: the key path or value that is wrong, as ``--set`` reports it.
+        """
+        from .loading import with_overrides  # loading imports this module
+
+        return with_overrides(self, overrides)
