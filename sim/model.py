@@ -144,6 +144,16 @@ class GrowthServicesModel(mesa.Model):
         return {name: np.random.default_rng([self.seed, k, month])
                 for k, name in enumerate(self.STREAMS)}
 
+    @property
+    def alliances(self) -> list:
+        """The alliances (Mesa agents), in scenario order."""
+        return self.services.alliances
+
+    @property
+    def organiser_names(self) -> list[str]:
+        """Organiser names by index: ``"region"``, then the municipalities."""
+        return self.services.names
+
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         """One month, then its record."""

@@ -1,1 +1,16 @@
-"""Package (docstring to come)."""
+"""The labour market (työmarkkinat): persons and firms, their flows, and job matching.
+
+Persons and firms are many, so they live as struct-of-arrays and their monthly rules run
+in numba kernels; the model (:mod:`sim.model`) calls them in the month's order.
+
+- :mod:`.population`: the region's geography, persons and firms (arrays), status codes;
+- :mod:`.firms`: firm deaths, layoffs due, vacancies posted;
+- :mod:`.flows`: separations, jobseekers, hires, ageing of spells (scarring);
+- :mod:`.matching`: job matching (apply, rank, offer, accept) and vacancy screening;
+- :mod:`.stocks`: stocks per area for the time series;
+- :mod:`.workspace`: scratch arrays the kernels reuse between months.
+"""
+
+from .population import EMPLOYED, UNEMPLOYED, Firms, Geography, Persons
+
+__all__ = ["EMPLOYED", "UNEMPLOYED", "Firms", "Geography", "Persons"]
