@@ -437,7 +437,7 @@ class WhatIfModel(mesa.Model):
     def take_snapshot(self) -> Snapshot:
         """The charts' data now (see :class:`Snapshot`)."""
         series = {s: m.collector.to_frame() for s, m in self.sides.items()}
-        books = {s: m.services.organiser_rows.to_frame() for s, m in self.sides.items()}
+        books = {s: m.services.ledger.organiser_rows.to_frame() for s, m in self.sides.items()}
         phase, members, exits = None, 0, ()
         allied = self.sides.get("alliance")
         if allied is not None and allied.services.alliances:

@@ -27,9 +27,8 @@ from .labour.population import (
     zipf_sizes,
 )
 from .labour.workspace import Workspace
-from .organising.governance import record_books
+from .organising.growth_services import GrowthServices
 from .organising.organisers import Municipality, Region
-from .organising.system import ServiceSystem
 from .scenario import Scenario, load_scenario
 from .scenario.loading import Overrides
 
@@ -106,7 +105,7 @@ class GrowthServicesModel(mesa.Model):
         ]
         self.region = Region(self, scenario.name, self.municipalities)
 
-        self.services = ServiceSystem(self)
+        self.services = GrowthServices(self)
         self.organic_demand = float(self.firms.baseline[self.firms.alive].sum())
 
         self.collector = AreaCollector(self.geo.names, self.months)
@@ -184,7 +183,7 @@ class GrowthServicesModel(mesa.Model):
         """Store this month's time series row and books."""
         self.collector.record(self.month, self.last_stats)
         self.datacollector.collect(self)
-        record_books(self.services, self.month)
+        self.services.record(self.month)
 
     # ------------------------------------------------------------------- stages
     def demand_index(self) -> float:

@@ -1,7 +1,10 @@
-"""Numba kernel of the month's person-level money: benefits and taxes by home municipality.
+"""Public money of persons (työttömyysetuudet ja verot): benefits and taxes by home.
 
-Ground floor of ``sim`` like :mod:`sim.kernels`: a plain function over arrays writing into
-preallocated outputs, behind a thin wrapper; tested against a numpy reference.
+Each month every municipality pays its share of its unemployed residents' benefits, a
+share that rises with the spell (the TE24 financing model; the schedule is a parameter),
+and receives municipal income tax from its employed residents. The person-level pass is a
+numba kernel (a plain function over arrays writing into preallocated outputs, behind a
+thin wrapper), tested against a numpy reference (:func:`benefit_share`).
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.population import EMPLOYED
+from ..labour.population import EMPLOYED, Firms, Persons
+from ..scenario import Scenario
+from ..services.state import ServiceState
+from .ledger import Ledger
 
 
 @nb.njit(cache=True)
@@ -63,3 +69,17 @@ def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray
     starts = np.array([row[0] for row in schedule])
     shares = np.array([row[1] for row in schedule])
     return shares[np.searchsorted(starts, months, side="right") - 1]
+
+
+def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
+                            state: ServiceState, scenario: Scenario) -> None:
+    """Book each municipality's share of unemployment benefits and its income tax."""
+    org = scenario.organisers
+    p, f = persons, firms
+    benefit, tax = benefits_and_taxes(
+        p.home, p.status, p.employer, p.unemployment_months, state.service >= 0,
+        f.productivity, org.municipal_benefit_share, org.benefit_eur_per_month,
+        org.mean_wage_eur_per_month * org.municipal_tax_rate, ledger.orgs.n_munis)
+    ledger.area_benefit[:] = benefit
+    ledger.books.values["benefit_cost_eur"][1:] += benefit
+    ledger.books.values["tax_revenue_eur"][1:] += tax

@@ -1,96 +1,142 @@
 """Purchasing (hankinnat): which clients a unit's money reaches and which providers serve them.
 
-A mixin of :class:`sim.organising.ServiceSystem`: each month every purchasing unit draws its
-clients from the eligible persons and firms of its municipalities (under the unanimity rule
-when its budget is pooled), and places them with the providers it may buy from, best
-quality per euro first, within their capacity.
+Each month every purchasing unit turns its money (budget less overheads, times its pace)
+into service starts by its service mix, at the price it expects to pay; it draws the
+clients from the eligible persons and firms of its municipalities (under the unanimity
+rule when its budget is pooled) and places them with the providers it may buy from, best
+quality per euro first, within their capacity. Under outcome pay the providers choose whom
+to take first and how hard to try (:func:`sim.services.providers.effort_and_order`).
 
-Performance: eligibility and the provider rankings are made once a month
-(:meth:`~sim.organising.ServiceSystem.plan_and_start`); a unit then works on slices of
-lists grouped by municipality and on short provider lists, never on the whole population.
+Performance: eligibility and the provider rankings are made once a month; a unit then
+works on slices of lists grouped by municipality and on short provider lists, never on the
+whole population.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from ..scenario.services import FIRM_SERVICES, SERVICES
+from ..labour.population import Firms, Persons
+from ..scenario import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Scenario
 from ..services.counts import provider_load
-from ..services.eligibility import group_by_area
-from ..services.providers import ServiceProvider, effort_and_order, pick_providers, rank_providers
-from ..services.state import SERVICE_INDEX, firm_column, start_firms
-from .units import REGION, Unit, unanimity_shares
-
-TRANSFERS = ("wage_subsidy", "start_up_grant")
-"""Services paid by the organiser to the client (or employer), not bought from a provider."""
+from ..services.eligibility import (
+    eligibility_rules,
+    eligible_by_home,
+    eligible_firms,
+    group_by_area,
+)
+from ..services.market import TRANSFERS, ProviderMarket, Rankings
+from ..services.outcomes import OutcomeTracker
+from ..services.providers import effort_and_order, pick_providers
+from ..services.state import SERVICE_INDEX, ServiceState, firm_column, start_firms, start_persons
+from .alliance import AllianceAgent
+from .ledger import Ledger, MonthPlan
+from .organisers import Organisers
+from .overheads import planned_overhead
+from .referrals import ReferralDesk
+from .units import Unit, UnitRegistry, unanimity_shares
 
 REFERRAL_POOL = 2
 """Candidates referred per planned start, so that a provider has a choice (creaming)."""
 
 
 class Purchasing:
-    """Client and provider choice of the purchasing units (see the module docstring)."""
+    """Every purchasing unit's monthly purchase (see the module docstring)."""
 
-    def _reference_price(self, name: str, unit: Unit) -> float:
-        spec = self.sc.services.spec(name)
-        if name in TRANSFERS:
-            return spec.cost_eur_per_month
-        s = SERVICE_INDEX[name]
-        if unit.allowed is None and s in self._open_price:
-            return self._open_price[s]  # the same for every unit free to buy from all
-        factors = [p.price_factor for p in self.providers if p.active and p.offers[s]
-                   and (unit.allowed is None or unit.allowed[p.index])]
-        price = spec.cost_eur_per_month * (float(np.mean(factors)) if factors else 1.0)
-        if unit.allowed is None:
-            self._open_price[s] = price
-        return price
+    def __init__(self, scenario: Scenario, orgs: Organisers, units: UnitRegistry,
+                 market: ProviderMarket, alliances: list[AllianceAgent], ledger: Ledger,
+                 state: ServiceState, referrals: ReferralDesk, outcomes: OutcomeTracker,
+                 persons: Persons, firms: Firms,
+                 start_firms_for: Callable[[np.ndarray], None]) -> None:
+        """The units, providers, books and people a purchase works with.
 
-    def _rank_month_providers(self) -> None:
-        """This month's provider rankings per service (see :func:`~sim.providers.rank_providers`).
-
-        Performance: providers change only at the month's close, so each unit filters
-        these rankings instead of sorting all providers for every purchase (at national
-        scale there are hundreds of own units). For units free to buy from all, person
-        services are bought from the external providers and the unit's organisers' own
-        units, which are merged from short lists rather than filtered from all providers.
+        ``start_firms_for(founders)`` opens a firm for each start-up grant's founder.
         """
-        self._open_price: dict[int, float] = {}
+        self.scenario = scenario
+        self.orgs = orgs
+        self.units = units
+        self.market = market
+        self.alliances = alliances
+        self.ledger = ledger
+        self.state = state
+        self.referrals = referrals
+        self.outcomes = outcomes
+        self.persons = persons
+        self.firms = firms
+        self.start_firms_for = start_firms_for
+        self._rng = np.random.default_rng(0)  # replaced by each month's services stream
+
+    def plan_and_start(self, month: int, rng: np.random.Generator) -> MonthPlan:
+        """Every unit buys this month's service starts with its money and service mix.
+
+        Returns what it planned (for the month's budget check, :meth:`Ledger.pace`).
+        """
+        self._rng = rng
+        st, p, f, sc = self.state, self.persons, self.firms, self.scenario
+        self.referrals.activate(st, p.status, self.begin, month)
+        plan = MonthPlan(self.units.of_month(month, self.alliances, self.market.providers))
+        load = self._provider_load()
+        st.grow_firms(f.capacity)
+        # Eligibility once a month over the whole population, grouped by home municipality
+        # with slice bounds, so that a municipal unit's pool is one slice (one kernel pass);
+        # each unit then skips persons another unit took.
+        rules = eligibility_rules(sc.targeting, sc.labour.long_term_months)
+        groups = eligible_by_home(p.status, st.service, st.referral_wait,
+                                  p.unemployment_months, p.employability, p.home, rules,
+                                  self.orgs.n_munis)
+        self._eligible = dict(zip(PERSON_SERVICES, groups, strict=True))
+        self._eligible_firms = {}
+        for name in FIRM_SERVICES:
+            idx = np.flatnonzero(eligible_firms(name, f, st, sc.targeting, month))
+            self._eligible_firms[name] = (idx, *group_by_area(idx, f.muni, self.orgs.n_munis))
+        self._rankings: Rankings = self.market.rankings(sc)
         self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
-        self._ranked, self._rank_pos, self._ranked_external, self._ranked_own = {}, {}, {}, {}
-        for s, ranked in enumerate(rank_providers(self.providers)):
-            self._ranked[s] = ranked
-            self._rank_pos[s] = {p.index: k for k, p in enumerate(ranked)}
-            self._ranked_external[s] = [p for p in ranked if p.kind != "own"]
-            own: dict[int, list[ServiceProvider]] = {}
-            for p in ranked:
-                if p.kind == "own":
-                    own.setdefault(p.owner, []).append(p)
-            self._ranked_own[s] = own
+        self._quality = self.market.quality()  # fixed until the month's close
+        self._taken = np.zeros(p.size, dtype=bool)
+        for uid, unit in self.units.month_units():
+            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month)
+            money = (unit.budget - fixed) / (1.0 + variable)
+            plan.service_money[uid] = max(money, 0.0)
+            money *= self.ledger.pacing.get(unit.key, 1.0)
+            for s, share in enumerate(unit.mix):
+                if share <= 0 or money <= 0:
+                    continue
+                name = SERVICES[s]
+                spec = sc.services.spec(name)
+                price = self._rankings.reference_price(name, unit.allowed)
+                expected = money * share / (price * spec.duration_months)
+                whole = int(expected)  # randomised rounding keeps the expected starts
+                starts = whole + int(rng.random() < expected - whole)
+                if starts == 0:
+                    continue
+                if name in PERSON_SERVICES:
+                    self._start_person_service(name, unit, uid, starts, load, month)
+                else:
+                    self._start_firm_service(name, unit, uid, starts, load)
+        return plan
 
-    def _candidates(self, unit: Unit, s: int, person_service: bool) -> list[ServiceProvider]:
-        """Providers ``unit`` may buy service ``s`` from, best first.
-
-        A unit with a provider list (an alliance contract) buys only from it; otherwise a
-        firm service may come from any provider, a person service from any external
-        provider or its own organisers' units.
-        """
-        if unit.allowed is not None:
-            return [p for p in self._ranked[s] if unit.allowed[p.index]]
-        if not person_service:
-            return self._ranked[s]
-        own = [p for o in unit.organisers for p in self._ranked_own[s].get(o, ())]
-        if not own:
-            return self._ranked_external[s]
-        pos = self._rank_pos[s]
-        return sorted(self._ranked_external[s] + own, key=lambda p: pos[p.index])
+    def begin(self, idx: np.ndarray, service: int, providers: np.ndarray,
+              uid: int | np.ndarray, effort: np.ndarray, month: int) -> None:
+        """Persons ``idx`` start ``service`` with their providers, payer units and effort."""
+        spec = self.scenario.services.spec(SERVICES[service])
+        start_persons(self.state, idx, service, providers, uid, effort, month,
+                      spec.duration_months, self.scenario.market.outcome_follow_up_months)
+        self.outcomes.count_starts(idx, effort)
+        if np.ndim(uid) == 0 and uid >= 0 and self.units[uid].alliance >= 0:
+            self.alliances[self.units[uid].alliance].count_starts(service, idx.size)
+        if SERVICES[service] == "start_up_grant":
+            self.start_firms_for(idx)
 
     def _provider_load(self) -> np.ndarray:
-        st = self.state
-        need = np.array([self.sc.services.spec(s).capacity_need for s in SERVICES])
-        n = len(self.providers)
+        """Client-slots each provider has in use: its clients, referrals and firms."""
+        st, desk = self.state, self.referrals
+        need = np.array([self.scenario.services.spec(s).capacity_need for s in SERVICES])
+        n = len(self.market.providers)
         load = np.zeros(n + 1)
         load += provider_load(st.provider, st.service, need, n + 1)
-        load += provider_load(self.pending["provider"], self.pending["service"], need, n + 1)
+        load += provider_load(desk.provider, desk.service, need, n + 1)
         for col, name in enumerate(FIRM_SERVICES):
             fp = st.firm_provider[:, col]
             load += np.bincount(fp[fp >= 0], minlength=n + 1) * need[SERVICE_INDEX[name]]
@@ -105,8 +151,8 @@ class Purchasing:
 
     def _start_person_service(self, name: str, unit: Unit, uid: int, starts: int,
                               load: np.ndarray, month: int) -> None:
-        model, st, p = self.model, self.state, self.model.persons
-        spec = self.sc.services.spec(name)
+        """Draw ``starts`` clients of ``unit`` for person service ``name`` and start them."""
+        p = self.persons
         idx, bounds = self._eligible[name]
         areas = self._areas_of(unit)
         if areas is None:
@@ -121,8 +167,8 @@ class Purchasing:
         if unit.unanimity:
             candidates = self._unanimous_sample(pool, unit, starts * REFERRAL_POOL)
         else:
-            candidates = model.streams["services"].choice(
-                pool, size=min(pool.size, starts * REFERRAL_POOL), replace=False)
+            candidates = self._rng.choice(pool, size=min(pool.size, starts * REFERRAL_POOL),
+                                          replace=False)
         if name in TRANSFERS:
             chosen = candidates[:starts]
             providers = np.full(chosen.size, -1, dtype=np.int64)
@@ -132,66 +178,57 @@ class Purchasing:
         if chosen.size == 0:
             return
         self._taken[chosen] = True
-        municipal = REGION not in unit.organisers
-        sep = self.sc.separate
-        if municipal and unit.referral_friction and name not in TRANSFERS:
-            homes = p.home[chosen]
-            np.add.at(self.referrals[:, 0], homes, 1.0)
-            if sep.referral_loss > 0:
-                lost = model.streams["services"].random(chosen.size) < sep.referral_loss
-                np.add.at(self.referrals[:, 1], homes[lost], 1.0)
-                keep = ~lost
-                chosen, providers, effort = chosen[keep], providers[keep], effort[keep]
-            if sep.referral_delay_months > 0:
-                st.referral_wait[chosen] = sep.referral_delay_months
-                self.pending["service"][chosen] = SERVICE_INDEX[name]
-                self.pending["provider"][chosen] = providers
-                self.pending["payer"][chosen] = uid
-                self.pending_effort[chosen] = effort
+        service = SERVICE_INDEX[name]
+        if unit.municipal and name not in TRANSFERS:
+            now = self.referrals.refer(self.scenario, unit, uid, service, chosen, providers,
+                                       effort, p.home[chosen], self.state, self._rng)
+            if now is None:
                 return
-        elif municipal and name not in TRANSFERS:
-            np.add.at(self.referrals[:, 0], p.home[chosen], 1.0)
-        self._begin(chosen, SERVICE_INDEX[name], providers, uid, effort, month, spec)
+            chosen, providers, effort = now
+        self.begin(chosen, service, providers, uid, effort, month)
 
     def _unanimous_sample(self, pool: np.ndarray, unit: Unit, size: int) -> np.ndarray:
         """Sample clients across member municipalities under the unanimity rule."""
-        rng, home = self.model.streams["services"], self.model.persons.home[pool]
+        rng, home = self._rng, self.persons.home[pool]
         munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
         floors = np.array([f for _, f in unit.unanimity])
         # Performance: the pool grouped by home once (in pool order within a home), rather
         # than a mask over the pool per member municipality.
-        at, bounds = group_by_area(np.arange(pool.size), home, self.n_munis)
+        at, bounds = group_by_area(np.arange(pool.size), home, self.orgs.n_munis)
         counts = (bounds[munis + 1] - bounds[munis]).astype(float)
         shares = unanimity_shares(counts, floors)
         take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
                           counts.astype(int))
         out = [rng.choice(pool[at[bounds[m]:bounds[m + 1]]], size=t, replace=False)
                for m, t in zip(munis, take, strict=True) if t > 0]
-        member = np.zeros(self.n_munis, dtype=bool)
+        member = np.zeros(self.orgs.n_munis, dtype=bool)
         member[munis] = True
         others = pool[~member[home]]
         if others.size:
             out.append(rng.choice(others, size=min(others.size, size), replace=False))
         return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
-    def _assign(self, name, unit, candidates, starts, load):
+    def _assign(self, name: str, unit: Unit, candidates: np.ndarray, starts: int,
+                load: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Providers take clients: in their preferred order, up to capacity and ``starts``."""
         s = SERVICE_INDEX[name]
-        spec = self.sc.services.spec(name)
-        price = self._reference_price(name, unit)
-        emp = self.model.persons.employability[candidates]
+        spec = self.scenario.services.spec(name)
+        price = self._rankings.reference_price(name, unit.allowed)
+        emp = self.persons.employability[candidates]
         effort, order = effort_and_order(unit.regime, price, spec.duration_months,
-                                         self.sc.market, emp,
-                                         self.model.streams["services"])
+                                         self.scenario.market, emp, self._rng)
         chosen = candidates[order][:starts]
         effort = effort[order][:starts]
-        providers = pick_providers(self._candidates(unit, s, True), load, spec.capacity_need,
-                                   chosen.size)
+        providers = pick_providers(
+            self._rankings.candidates(unit.allowed, unit.organisers, s, True), load,
+            spec.capacity_need, chosen.size)
         n = providers.size
         return chosen[:n], providers, effort[:n]
 
-    def _start_firm_service(self, name, unit, uid, starts, load, month) -> None:
-        model, f = self.model, self.model.firms
+    def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,
+                            load: np.ndarray) -> None:
+        """Draw ``starts`` client firms of ``unit`` for firm service ``name``; start them."""
+        f = self.firms
         idx, grouped, bounds = self._eligible_firms[name]
         areas = self._areas_of(unit)
         if areas is None:
@@ -203,12 +240,13 @@ class Purchasing:
         pool = pool[self.state.firm_left[pool, firm_column(name)] == 0]
         if pool.size == 0:
             return
-        chosen = model.streams["services"].choice(pool, size=min(pool.size, starts), replace=False)
-        spec = self.sc.services.spec(name)
-        providers = pick_providers(self._candidates(unit, SERVICE_INDEX[name], False), load,
-                                   spec.capacity_need, chosen.size)
+        chosen = self._rng.choice(pool, size=min(pool.size, starts), replace=False)
+        spec = self.scenario.services.spec(name)
+        providers = pick_providers(
+            self._rankings.candidates(unit.allowed, unit.organisers, SERVICE_INDEX[name],
+                                      False), load, spec.capacity_need, chosen.size)
         chosen = chosen[: providers.size]
         if chosen.size:
             strength = self._quality[providers]
             start_firms(self.state, f, chosen, name, providers, uid, strength,
-                        self.sc.services)
+                        self.scenario.services)

@@ -1,37 +1,26 @@
-"""Cooperation models (yhteistyömallit): separate action, host municipalities and alliances.
+"""Purchasing units (hankintayksiköt): who buys together under which cooperation model.
 
-Organisers are numbered 0 (the region) and 1 + k (municipality k). Each month they are
-grouped into purchasing units (hankintayksiköt): under separate action every organiser is
-one; a host-municipality arrangement is one; an alliance in its implementation phase with a
-pooled budget is one. The alliance differs from separate action only through its levers
-(``LEVERS``), each read here in one place:
-
-- ``pooled_budget``: the members' budgets form one unit serving all members' residents,
-  under the unanimity rule (no member's share of services below its contribution share
-  minus a tolerance).
-- ``shared_vacancies``: vacancies known to one member's employer services are seen by all
-  members' jobseekers.
-- ``unified_referrals``: one door: referrals between members lose no one and take no time.
-- ``joint_office``: one project office replaces the members' procurement overheads (it
-  costs formation and a transition slowdown first).
-- ``outcome_payment``: alliance providers are paid for results: attachment + outcome fees
-  and a KRA bonus pool.
-- ``gain_pain_share``: open-book costs + fee + gain/pain share on target cost.
-- ``joint_learning``: providers learn faster and from the best among them.
-- ``joint_decisions``: the pooled service mix moves quarterly toward what works.
+Each month the organisers are grouped into purchasing units: under separate action every
+organiser is one; a host-municipality arrangement (vastuukuntamalli) is one; an alliance in
+its implementation phase with a pooled budget (lever ``pooled_budget``) is one, serving all
+members' residents under the unanimity rule; without it each member buys for its own
+under the alliance's contract. A unit carries how it pays providers (the contract levers
+``outcome_payment`` and ``gain_pain_share``), whether its clients are referred across
+organisers (``unified_referrals``) and its service mix (moved by ``joint_decisions``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import mesa
 import numpy as np
 
-from ..scenario.organising import LEVERS, Alliance
-from ..scenario.services import SERVICES
+from .organisers import REGION_INDEX, Organisers
 
-REGION = 0
+if TYPE_CHECKING:
+    from ..services.providers import ServiceProvider
+    from .alliance import AllianceAgent
 
 
 @dataclass
@@ -55,85 +44,15 @@ class Unit:
         """EUR per month."""
         return float(self.contribution.sum())
 
-
-class AllianceAgent(mesa.Agent):
-    """An alliance (allianssi): members, phase, target cost, KRA scores and exits."""
-
-    def __init__(self, model: mesa.Model, index: int, spec: Alliance,
-                 members: list[int], provider_ids: list[int]) -> None:
-        """Create the alliance from its spec; ``members`` are organiser indices."""
-        super().__init__(model)
-        self.index = index
-        self.spec = spec
-        self.name = spec.name
-        self.members = list(members)
-        self.provider_ids = list(provider_ids)
-        self.exited: list[int] = []
-        self.failing = dict.fromkeys(members, 0)
-        self.target_per_client_month = np.nan
-        self.levels: dict[str, tuple[float, float]] | None = None  # set by development
-        self.member_levels: dict[int, dict[str, tuple[float, float]]] = {}
-        self.mix_adjust = np.ones(len(SERVICES))
-        self.service_starts = np.zeros(len(SERVICES))  # this quarter, for joint decisions
-        self.service_jobs = np.zeros(len(SERVICES))
-
-    def adjust_mix(self, step: float = 0.15) -> None:
-        """Joint decisions: move the pooled mix toward services whose clients find jobs.
-
-        Each quarter a service's weight changes by ``step`` times its jobs per start
-        relative to the average over services, within [0.5, 2] of the plan.
-        """
-        used = self.service_starts > 0
-        if used.sum() >= 2:
-            rate = np.where(used, self.service_jobs / np.maximum(self.service_starts, 1), 0.0)
-            mean = rate[used].mean()
-            if mean > 0:
-                change = np.where(used, step * (rate - mean) / mean, 0.0)
-                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), 0.5, 2.0)
-        self.service_starts[:] = 0.0
-        self.service_jobs[:] = 0.0
-
-    def lever(self, name: str) -> bool:
-        """Whether lever ``name`` is on."""
-        return self.spec.lever(name)
-
-    def phase(self, month: int) -> str:
-        """Phase in ``month`` (months count from 1 after month 0)."""
-        if not self.members:
-            return "dissolved"
-        if month < 1:
-            return "strategy"  # before month 1 the organisers act separately
-        f, d = self.spec.formation_months, self.spec.development_months
-        if month <= f:
-            return "formation"
-        if month <= f + d:
-            return "development"
-        return "implementation"
-
-    def implemented(self, month: int) -> bool:
-        """Levers act only in the implementation phase."""
-        return self.phase(month) == "implementation"
+    @property
+    def key(self) -> tuple[int, ...]:
+        """Its paying organisers: what its budget discipline is kept by across months."""
+        return tuple(self.organisers)
 
     @property
-    def any_lever(self) -> bool:
-        """Whether any lever is on (an all-off alliance is a placebo)."""
-        return any(self.lever(name) for name in LEVERS)
-
-
-def kra_score(value: float, minimum: float, exceptional: float) -> float:
-    """Score 0 at the minimum, 1 at the exceptional level, linear between, clipped."""
-    if exceptional == minimum:
-        return 1.0 if value >= minimum else 0.0
-    return float(np.clip((value - minimum) / (exceptional - minimum), 0.0, 1.0))
-
-
-def kra_levels(name: str, baseline: float, improvement: float) -> tuple[float, float]:
-    """Minimum and exceptional levels from the development-phase value."""
-    if name == "long_term_unemployed":
-        return baseline, baseline * (1.0 - improvement)
-    if name == "cost_vs_target":
-        return 1.0, 1.0 - improvement
-    return baseline, baseline * (1.0 + improvement)
+    def municipal(self) -> bool:
+        """Whether the region pays no part of it (its services are reached by referral)."""
+        return REGION_INDEX not in self.organisers
 
 
 def unanimity_shares(weights: np.ndarray, floors: np.ndarray) -> np.ndarray:
@@ -159,106 +78,149 @@ def unanimity_shares(weights: np.ndarray, floors: np.ndarray) -> np.ndarray:
     return shares
 
 
-def visibility(n_munis: int, groups: list[set[int]], open_share: float) -> np.ndarray:
-    """Weight with which a home municipality's jobseekers see each vacancy class.
+def build_units(orgs: Organisers, active: list[AllianceAgent],
+                hosts: list[tuple[int, list[int]]],
+                providers: list[ServiceProvider]) -> list[Unit]:
+    """The purchasing units of a month.
 
-    Returns an (M, M, 2) array: class 0 vacancies (open) weigh 1; class 1 vacancies (known
-    only to a municipality's employer services) weigh 1 at home and inside a group that
-    shares vacancies, ``open_share`` elsewhere.
+    Args:
+        orgs: the organisers.
+        active: alliances in their implementation phase this month (levers act).
+        hosts: host-municipality arrangements, (host, members) as organiser indices.
+        providers: every provider (an alliance contract lists whom a unit may buy from).
     """
-    vis = np.ones((n_munis, n_munis, 2))
-    vis[:, :, 1] = open_share
-    np.fill_diagonal(vis[:, :, 1], 1.0)
-    for group in groups:
-        idx = np.array(sorted(group), dtype=np.int64)
-        if idx.size:
-            vis[np.ix_(idx, idx, [1])] = 1.0
-    return vis
-
-
-def build_units(system, month: int) -> list[Unit]:
-    """The purchasing units of this month (separate, host arrangements, alliances)."""
     units: list[Unit] = []
-    taken = np.zeros(system.n_munis + 1, dtype=bool)
-    lf = system.labour_force_by_home  # persons do not move: counted once
-    region_left = system.budget[REGION]
-    region_areas = np.ones(system.n_munis, dtype=bool)
-    for a in system.active_alliances(month):
-        contract = a.lever("gain_pain_share") or a.lever("outcome_payment")
-        regime = ("open_book" if a.lever("gain_pain_share")
-                  else "outcome" if a.lever("outcome_payment") else "output")
-        allowed = None
-        if contract:
-            allowed = np.zeros(len(system.providers), dtype=bool)
-            allowed[a.provider_ids] = True
-            for p in system.providers:
-                if p.kind == "own" and p.owner in a.members:
-                    allowed[p.index] = True
-        munis = [m - 1 for m in a.members if m != REGION]
-        friction = not (a.lever("unified_referrals") and REGION in a.members)
+    taken = np.zeros(orgs.n_munis + 1, dtype=bool)
+    lf = orgs.labour_force_by_home
+    region_left = orgs.budget[REGION_INDEX]
+    region_areas = np.ones(orgs.n_munis, dtype=bool)
+    for a in active:
+        regime = a.regime
+        allowed = a.allowed_providers(providers) if a.contracts else None
+        munis = orgs.municipalities(a.members)
+        friction = not (a.lever("unified_referrals") and REGION_INDEX in a.members)
+        bonus = regime == "open_book" and a.lever("outcome_payment")
         if a.lever("pooled_budget"):
-            areas = np.zeros(system.n_munis, dtype=bool)
+            areas = np.zeros(orgs.n_munis, dtype=bool)
             areas[munis] = True
-            orgs = [m for m in a.members if m != REGION]
-            contrib = [system.budget[m] for m in orgs]
-            if REGION in a.members:
-                part = system.budget[REGION] * lf[munis].sum() / lf.sum()
+            members = [m for m in a.members if m != REGION_INDEX]
+            contrib = [orgs.budget[m] for m in members]
+            if REGION_INDEX in a.members:
+                part = orgs.budget[REGION_INDEX] * lf[munis].sum() / lf.sum()
                 region_left -= part
                 region_areas[munis] = False
-                orgs.insert(0, REGION)
+                members.insert(0, REGION_INDEX)
                 contrib.insert(0, part)
             contrib = np.asarray(contrib)
-            mix = unit_mix(a, (system.mix[orgs] * contrib[:, None]).sum(axis=0))
-            muni_contrib = np.array([system.budget[m + 1] for m in munis])
+            mix = a.unit_mix((orgs.mix[members] * contrib[:, None]).sum(axis=0))
+            muni_contrib = np.array([orgs.budget[m + 1] for m in munis])
             floors = (muni_contrib / muni_contrib.sum() - a.spec.reallocation_tolerance
                       if muni_contrib.sum() > 0 else np.zeros(len(munis)))
-            unit = Unit(a.name, orgs, contrib, areas, mix, a.index, regime,
-                        regime == "open_book" and a.lever("outcome_payment"), friction,
-                        allowed, list(zip(munis, np.maximum(floors, 0.0), strict=True)))
-            units.append(unit)
-            taken[orgs] = True
+            units.append(Unit(a.name, members, contrib, areas, mix, a.index, regime, bonus,
+                              friction, allowed,
+                              list(zip(munis, np.maximum(floors, 0.0), strict=True))))
+            taken[members] = True
         else:
             for m in a.members:
-                if m == REGION:
+                if m == REGION_INDEX:
                     continue
-                areas = np.zeros(system.n_munis, dtype=bool)
+                areas = np.zeros(orgs.n_munis, dtype=bool)
                 areas[m - 1] = True
-                units.append(Unit(system.names[m], [m], np.array([system.budget[m]]), areas,
-                                  unit_mix(a, system.mix[m]), a.index, regime,
-                                  regime == "open_book" and a.lever("outcome_payment"),
-                                  friction, allowed))
+                units.append(Unit(orgs.names[m], [m], np.array([orgs.budget[m]]), areas,
+                                  a.unit_mix(orgs.mix[m]), a.index, regime, bonus, friction,
+                                  allowed))
                 taken[m] = True
-            if REGION in a.members:
-                units.append(Unit(system.names[REGION], [REGION], np.array([region_left]),
-                                  region_areas.copy(), unit_mix(a, system.mix[REGION]),
-                                  a.index, regime,
-                                  regime == "open_book" and a.lever("outcome_payment"),
+            if REGION_INDEX in a.members:
+                units.append(Unit(orgs.names[REGION_INDEX], [REGION_INDEX],
+                                  np.array([region_left]), region_areas.copy(),
+                                  a.unit_mix(orgs.mix[REGION_INDEX]), a.index, regime, bonus,
                                   False, allowed))
-                taken[REGION] = True
-    for host, members in system.hosts:
+                taken[REGION_INDEX] = True
+    for host, members in hosts:
         group = [m for m in [host, *members] if not taken[m]]
         if len(group) > 1:
-            areas = np.zeros(system.n_munis, dtype=bool)
+            areas = np.zeros(orgs.n_munis, dtype=bool)
             areas[[m - 1 for m in group]] = True
-            contrib = system.budget[group]
-            mix = (system.mix[group] * contrib[:, None]).sum(axis=0) / contrib.sum()
-            units.append(Unit(system.names[host] + " host", group, contrib, areas, mix))
+            contrib = orgs.budget[group]
+            mix = (orgs.mix[group] * contrib[:, None]).sum(axis=0) / contrib.sum()
+            units.append(Unit(orgs.names[host] + " host", group, contrib, areas, mix))
             taken[group] = True
-    if not taken[REGION]:
-        units.insert(0, Unit(system.names[REGION], [REGION], np.array([region_left]),
-                             region_areas, system.mix[REGION], referral_friction=False))
-    for m in range(1, system.n_munis + 1):
+    if not taken[REGION_INDEX]:
+        units.insert(0, Unit(orgs.names[REGION_INDEX], [REGION_INDEX], np.array([region_left]),
+                             region_areas, orgs.mix[REGION_INDEX], referral_friction=False))
+    for m in range(1, orgs.n_munis + 1):
         if not taken[m]:
-            areas = np.zeros(system.n_munis, dtype=bool)
+            areas = np.zeros(orgs.n_munis, dtype=bool)
             areas[m - 1] = True
-            units.append(Unit(system.names[m], [m], np.array([system.budget[m]]), areas,
-                              system.mix[m]))
+            units.append(Unit(orgs.names[m], [m], np.array([orgs.budget[m]]), areas,
+                              orgs.mix[m]))
     # A canonical order (by first organiser) keeps the draws of the random number
     # generator in the same order whatever the cooperation model: the placebo rests on it.
     return sorted(units, key=lambda u: min(u.organisers))
 
-def unit_mix(a: AllianceAgent, mix: np.ndarray) -> np.ndarray:
-    """A unit's service mix: the plan, moved by joint decisions, summing to 1."""
-    if a.lever("joint_decisions"):
-        mix = mix * a.mix_adjust
-    return mix / mix.sum() if mix.sum() > 0 else mix
+
+class UnitRegistry:
+    """The purchasing units of every month, under stable ids (payments refer to them).
+
+    A unit keeps its id across months as long as its name, alliance and paying organisers
+    stay the same; each month's units replace the earlier ones of the same id.
+    """
+
+    def __init__(self, orgs: Organisers, hosts: list[tuple[int, list[int]]]) -> None:
+        """No units yet; ``hosts`` are the host-municipality arrangements."""
+        self.orgs = orgs
+        self.hosts = hosts
+        self._ids: dict[str, int] = {}
+        self._units: list[Unit] = []
+        self._built_key: tuple | None = None
+        self._built: list[Unit] = []
+        self.month_ids: list[int] = []
+
+    def __getitem__(self, uid: int) -> Unit:
+        """The unit with id ``uid``."""
+        return self._units[uid]
+
+    def __len__(self) -> int:
+        """Units ever registered."""
+        return len(self._units)
+
+    def __iter__(self):
+        """Every unit ever registered, by id."""
+        return iter(self._units)
+
+    def of_month(self, month: int, alliances: list[AllianceAgent],
+                 providers: list[ServiceProvider]) -> list[int]:
+        """Build (when the alliances or providers changed) and register this month's units.
+
+        Performance: units change only with the alliances (phase, members, providers,
+        joint decisions) and the provider list, so they are rebuilt only when those change
+        (hundreds of units a month at national scale). Units are never modified once built.
+
+        Returns:
+            The ids of this month's units, in their canonical order (also kept as
+            :attr:`month_ids`).
+        """
+        key = (len(providers), tuple(a.units_key(month) for a in alliances))
+        if key != self._built_key:
+            active = [a for a in alliances if a.members and a.implemented(month)]
+            self._built_key = key
+            self._built = build_units(self.orgs, active, self.hosts, providers)
+        self.month_ids = [self._register(u) for u in self._built]
+        return self.month_ids
+
+    def _register(self, unit: Unit) -> int:
+        key = f"{unit.name}|{unit.alliance}|{','.join(map(str, unit.organisers))}"
+        if key not in self._ids:
+            self._ids[key] = len(self._units)
+            self._units.append(unit)
+        else:
+            self._units[self._ids[key]] = unit
+        return self._ids[key]
+
+    def month_units(self) -> list[tuple[int, Unit]]:
+        """This month's (id, unit) pairs, in order."""
+        return [(uid, self._units[uid]) for uid in self.month_ids]
+
+    def column(self, name: str, dtype: type | None = None) -> np.ndarray:
+        """One attribute of every registered unit as an array indexed by unit id."""
+        return np.array([getattr(u, name) for u in self._units], dtype=dtype)

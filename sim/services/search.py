@@ -1,6 +1,15 @@
 """Job search in a service (haku palvelussa): applications and how firms score a client.
 
-One rule, stated on :func:`seeker_modifiers` and computed in one kernel pass.
+The rule, in one place: a client's strength is its provider's quality times the
+provider's effort; a service adds ``extra_applications`` × min(strength, 2) applications
+to the month's ``base_apps``, loses the ``lock_in`` share of them, and multiplies the
+client's score by 1 + ``score_boost`` × strength. Expected applications are rounded at
+random (one uniform per person in a service, in person order), so that a lock-in of 30 %
+costs 30 % of the applications on average, not a rounded 25 % or 50 %. A seeker in no
+service sends ``base_apps`` with score multiplier 1.
+
+:func:`search_modifiers` applies it to the service state; :func:`seeker_modifiers` is the
+thin wrapper of the kernel that computes it in one pass over arrays.
 """
 
 from __future__ import annotations
@@ -8,27 +17,17 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.population import Persons
 from ..scenario.services import SERVICES, Services
 from .state import ServiceState
 
 
-def search_modifiers(state: ServiceState, persons: Persons, catalogue: Services,
-                     quality: np.ndarray, base_apps: int, rng: np.random.Generator,
-                     seekers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Applications per month and score multiplier of the seekers, from their services.
-
-    A client's strength is its provider's quality times the provider's effort; a service
-    adds ``extra_applications`` × min(strength, 2) applications, loses the ``lock_in`` share
-    of them, and multiplies the client's score by 1 + ``score_boost`` × strength.
-    Expected applications are rounded at random (one uniform per person in a service, in
-    person order), so that a lock-in of 30 % costs 30 % of the applications on average,
-    not a rounded 25 % or 50 %. The work is one kernel pass
-    (:func:`sim.kernels_services.seeker_modifiers`).
+def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarray,
+                     base_apps: int, rng: np.random.Generator, seekers: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Applications per month and score multiplier of the seekers (the module's rule).
 
     Args:
         state: service state.
-        persons: the labour force.
         catalogue: service specs.
         quality: quality of each provider, plus a last entry 1.0 for "no provider".
         base_apps: applications per month without a service (job-search obligation).
@@ -79,7 +78,7 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarr
                      seekers: np.ndarray, u: np.ndarray, quality: np.ndarray,
                      extra: np.ndarray, lock: np.ndarray, score: np.ndarray,
                      base_apps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Applications and score multipliers of the seekers (rule of ``search_modifiers``).
+    """Applications and score multipliers of the seekers (the module's rule), over arrays.
 
     Args:
         service: per person, service index or -1.

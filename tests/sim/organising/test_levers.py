@@ -6,8 +6,11 @@ import pytest
 
 from sim import load_scenario, run
 from sim.model import GrowthServicesModel
+from sim.organising.kra import kra_levels, kra_score
+from sim.organising.organisers import REGION_INDEX
 from sim.organising.public_money import benefit_share
-from sim.organising.units import REGION, kra_levels, kra_score, unanimity_shares, visibility
+from sim.organising.units import build_units, unanimity_shares
+from sim.organising.vacancies import visibility
 from sim.scenario import LEVERS
 
 SHORT = ["simulation.burn_in_months=6"]
@@ -56,19 +59,26 @@ def model_at(scenario, month, seed=3):
     return model
 
 
+def units_at(model, month):
+    """The purchasing units the model would form in ``month``."""
+    sv = model.services
+    return build_units(sv.orgs, sv.active_alliances(month), sv.units.hosts,
+                       sv.market.providers)
+
+
 def test_pooled_budget_forms_one_unit_with_unanimity_floors():
     model = model_at(alliance(["pooled_budget"]), 8)
-    units = model.services.build_units(8)
+    units = units_at(model, 8)
     assert len(units) == 1
     (unit,) = units
-    assert unit.organisers[0] == REGION and len(unit.organisers) == 4
-    assert unit.budget == pytest.approx(model.services.budget.sum())
+    assert unit.organisers[0] == REGION_INDEX and len(unit.organisers) == 4
+    assert unit.budget == pytest.approx(model.services.orgs.budget.sum())
     floors = dict(unit.unanimity)
-    muni_budget = model.services.budget[1:]
+    muni_budget = model.services.orgs.budget[1:]
     expected = muni_budget / muni_budget.sum() - 0.05
     assert [floors[m] for m in range(3)] == pytest.approx(np.maximum(expected, 0))
     separate = model_at(load_scenario("tiny", SHORT), 8)
-    assert len(separate.services.build_units(8)) == 4
+    assert len(units_at(separate, 8)) == 4
 
 
 def test_unanimity_shares_respect_floors():
@@ -84,16 +94,16 @@ def test_shared_vacancies_make_member_vacancies_visible():
     assert vis[0, 2, 1] == 0.6 and vis[2, 2, 1] == 1.0
     assert (vis[:, :, 0] == 1.0).all()
     model = model_at(alliance(["shared_vacancies"]), 8)
-    assert (model.services.vacancy_visibility(8)[:, :, 1] == 1.0).all()
-    assert (model.services.vacancy_visibility(2)[:, :, 1] < 1.0).any()
+    assert (model.services.vacancies.visibility(model.services.alliances, 8)[:, :, 1] == 1.0).all()
+    assert (model.services.vacancies.visibility(model.services.alliances, 2)[:, :, 1] < 1.0).any()
 
 
 def test_unified_referrals_lose_no_one():
     sep = model_at(load_scenario("tiny", SHORT), 8)
     one = model_at(alliance(["unified_referrals"]), 8)
     # referrals are counted per quarter; month 8 sits inside the third quarter
-    assert sep.services.referrals[:, 1].sum() > 0
-    assert one.services.referrals[:, 1].sum() == 0
+    assert sep.services.referrals.counts[:, 1].sum() > 0
+    assert one.services.referrals.counts[:, 1].sum() == 0
 
 
 def test_joint_office_replaces_overheads_after_formation_cost(separate_run):
@@ -177,14 +187,14 @@ def test_two_alliances_and_a_host_municipality():
         "development_months = 3}]",
     ])
     model = model_at(two, 8)
-    names = {u.name for u in model.services.build_units(8)}
+    names = {u.name for u in units_at(model, 8)}
     assert {"Tiny alliance", "Second"} <= {model.services.alliances[u.alliance].name
-                                           for u in model.services.build_units(8)
+                                           for u in units_at(model, 8)
                                            if u.alliance >= 0}
     assert "Metsälä" in names  # outside both, acting separately
     host = load_scenario("tiny", [*SHORT, "host_arrangements=[{host = \"Keskikylä\", "
                                   "members = [\"Metsälä\"]}]"])
-    units = model_at(host, 2).services.build_units(2)
+    units = units_at(model_at(host, 2), 2)
     hosted = [u for u in units if len(u.organisers) > 1]
     assert len(hosted) == 1 and hosted[0].name == "Keskikylä host"
 

@@ -1,0 +1,326 @@
+"""The alliance (allianssi) as a Mesa agent: its levers, phases, quarter and exits.
+
+An alliance joins the region, any municipalities that wish and chosen providers. Phases
+follow the source document: formation (negotiated procedure), development (sets the
+target cost per client-month and the KRA levels), implementation (levers act; KRAs scored
+quarterly; bonus pool and gain/pain paid). Any party may leave at the end of development;
+an organiser may leave at any quarter once its own KRA results stay under the minimum for
+a set number of quarters. Members who leave return to separate action.
+
+Levers read here (the others are read where they act, see :mod:`sim.organising`):
+``outcome_payment`` and ``gain_pain_share`` (the contract: :attr:`AllianceAgent.regime`,
+the quarter's gain/pain and bonus), ``joint_learning`` and the cost cutting of open books
+(:meth:`~AllianceAgent.learning`, :meth:`~AllianceAgent.cut_cost`), ``joint_decisions``
+(:meth:`~AllianceAgent.adjust_mix`), ``joint_office`` (its cost and the integration
+slowdown, :func:`application_factor`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ..scenario import LEVERS, SERVICES
+from ..scenario.organising import Alliance
+from .kra import Observed, composite, kra_levels, kra_score
+from .organisers import REGION_INDEX, Organisers
+
+if TYPE_CHECKING:
+    from ..services.market import ProviderMarket
+    from ..services.providers import ServiceProvider
+    from .ledger import Ledger
+    from .units import Unit
+
+QUARTER = 3
+"""Months in a quarter: the alliance settles and decides quarterly."""
+
+
+class AllianceAgent(mesa.Agent):
+    """An alliance: members, phase, contract, target cost, KRA scores, mix and exits."""
+
+    def __init__(self, model: mesa.Model, index: int, spec: Alliance, orgs: Organisers,
+                 market: ProviderMarket, ledger: Ledger) -> None:
+        """Create the alliance from its spec with the organisers, market and books it uses."""
+        super().__init__(model)
+        self.index = index
+        self.spec = spec
+        self.name = spec.name
+        self.orgs = orgs
+        self.market = market
+        self.ledger = ledger
+        self.members = [orgs.index_of[m] for m in spec.members]
+        self.provider_ids = [p.index for p in market.providers if p.name in spec.providers]
+        self.exited: list[int] = []
+        self.failing = dict.fromkeys(self.members, 0)
+        self.target_per_client_month = np.nan
+        self.levels: dict[str, tuple[float, float]] | None = None  # set by development
+        self.member_levels: dict[int, dict[str, tuple[float, float]]] = {}
+        self.mix_adjust = np.ones(len(SERVICES))
+        self.service_starts = np.zeros(len(SERVICES))  # this quarter, for joint decisions
+        self.service_jobs = np.zeros(len(SERVICES))
+        self.acc = np.zeros(3)  # this quarter: client-months, open-book cost, fees
+
+    # ----------------------------------------------------------------- levers, phases
+    def lever(self, name: str) -> bool:
+        """Whether lever ``name`` is on."""
+        return self.spec.lever(name)
+
+    @property
+    def any_lever(self) -> bool:
+        """Whether any lever is on (an all-off alliance is a placebo)."""
+        return any(self.lever(name) for name in LEVERS)
+
+    def phase(self, month: int) -> str:
+        """Phase in ``month`` (months count from 1 after month 0)."""
+        if not self.members:
+            return "dissolved"
+        if month < 1:
+            return "strategy"  # before month 1 the organisers act separately
+        f, d = self.spec.formation_months, self.spec.development_months
+        if month <= f:
+            return "formation"
+        if month <= f + d:
+            return "development"
+        return "implementation"
+
+    def implemented(self, month: int) -> bool:
+        """Levers act only in the implementation phase."""
+        return self.phase(month) == "implementation"
+
+    def active(self, month: int) -> bool:
+        """Whether its levers act this month (members left, implementation phase)."""
+        return bool(self.members) and self.implemented(month)
+
+    def units_key(self, month: int) -> tuple:
+        """What its purchasing units depend on (they are rebuilt when it changes)."""
+        return (self.implemented(month), tuple(self.members), tuple(self.provider_ids),
+                self.mix_adjust.tobytes())
+
+    # ----------------------------------------------------------------------- contract
+    @property
+    def contracts(self) -> bool:
+        """Whether its units buy under the alliance contract (outcome pay or open books)."""
+        return self.lever("gain_pain_share") or self.lever("outcome_payment")
+
+    @property
+    def regime(self) -> str:
+        """How its units pay providers: ``open_book``, ``outcome`` or ``output``."""
+        return ("open_book" if self.lever("gain_pain_share")
+                else "outcome" if self.lever("outcome_payment") else "output")
+
+    def allowed_providers(self, providers: list[ServiceProvider]) -> np.ndarray:
+        """Bool per provider: its contracted providers and its members' own units."""
+        allowed = np.zeros(len(providers), dtype=bool)
+        allowed[self.provider_ids] = True
+        for p in providers:
+            if p.kind == "own" and p.owner in self.members:
+                allowed[p.index] = True
+        return allowed
+
+    def covers(self, p: ServiceProvider) -> bool:
+        """Whether provider ``p`` works in the alliance (contracted, or a member's own)."""
+        return p.index in self.provider_ids or (p.kind == "own" and p.owner in self.members)
+
+    def unit_mix(self, mix: np.ndarray) -> np.ndarray:
+        """A unit's service mix: the plan, moved by joint decisions, summing to 1."""
+        if self.lever("joint_decisions"):
+            mix = mix * self.mix_adjust
+        return mix / mix.sum() if mix.sum() > 0 else mix
+
+    def joint_office_month(self) -> float:
+        """Fixed monthly cost of its joint office (a share of the members' own offices)."""
+        org = self.model.scenario.organisers
+        separate = org.overhead_eur_per_year / 12.0 * len(self.members)
+        return self.spec.joint_office_fixed_share * separate
+
+    # ------------------------------------------------------------ providers' learning
+    def learning(self, providers: list[ServiceProvider], p: ServiceProvider
+                 ) -> tuple[float, float]:
+        """Joint learning: the learning multiplier and the best quality ``p`` learns from."""
+        best = max(providers[i].quality for i in self.provider_ids) if self.provider_ids \
+            else p.quality
+        return self.spec.joint_learning_multiplier, best
+
+    def cut_cost(self, p: ServiceProvider) -> None:
+        """Open books: keeping part of every saving, ``p`` cuts its unit cost a month."""
+        p.cost_factor = max(p.cost_factor * (1.0 - self.spec.efficiency_gain_per_year / 12.0),
+                            0.7 * p.initial_cost_factor)
+
+    # ------------------------------------------------------------ the quarter's record
+    def tracks(self, unit: Unit, month: int) -> tuple[bool, bool]:
+        """Whether it books ``unit``'s payments, and whether they are its own.
+
+        Its own units' costs count; so, in development, do its members' separate purchases
+        (the baseline that sets the target cost).
+        """
+        mine = unit.alliance == self.index
+        developing = (self.phase(month) == "development" and unit.alliance < 0
+                      and set(unit.organisers) <= set(self.members))
+        return mine or developing, mine
+
+    def track(self, client_months: int, cost: float, fee: float) -> None:
+        """Add a payment's client-months, open-book cost and fee to the quarter."""
+        self.acc += (client_months, cost, fee)
+
+    def count_starts(self, service: int, n: int) -> None:
+        """Clients started in ``service`` under its contract (joint decisions)."""
+        self.service_starts[service] += n
+
+    def count_jobs(self, services: np.ndarray) -> None:
+        """Jobs found by clients of its services within their follow-up."""
+        np.add.at(self.service_jobs, services, 1.0)
+
+    def adjust_mix(self, step: float = 0.15) -> None:
+        """Joint decisions: move the pooled mix toward services whose clients find jobs.
+
+        Each quarter a service's weight changes by ``step`` times its jobs per start
+        relative to the average over services, within [0.5, 2] of the plan.
+        """
+        used = self.service_starts > 0
+        if used.sum() >= 2:
+            rate = np.where(used, self.service_jobs / np.maximum(self.service_starts, 1), 0.0)
+            mean = rate[used].mean()
+            if mean > 0:
+                change = np.where(used, step * (rate - mean) / mean, 0.0)
+                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), 0.5, 2.0)
+        self.service_starts[:] = 0.0
+        self.service_jobs[:] = 0.0
+
+    # --------------------------------------------------------------------- the quarter
+    def quarter(self, month: int, observed: Observed) -> list[tuple]:
+        """Quarter end: phase transitions, settlements; returns its rows of the table.
+
+        The rows are those of ``alliance.parquet``: one per KRA in implementation, one
+        without a KRA otherwise (see :data:`ALLIANCE_COLUMNS`).
+        """
+        phase = self.phase(month)
+        f, d = self.spec.formation_months, self.spec.development_months
+        event, values, target = "", {}, np.nan
+        if phase == "implementation" and month > f + d:
+            if self.levels is None:
+                event = self.end_development(observed)
+            else:
+                event, values, target = self.settle(observed)
+                if self.lever("joint_decisions"):
+                    self.adjust_mix()
+        elif phase == "development" and month + QUARTER > f + d:
+            event = self.end_development(observed)
+        return self._rows(month, phase, target, self.acc[1], values, event)
+
+    def kra_values(self, members: list[int], observed: Observed) -> dict[str, float]:
+        """This quarter's value of each of its KRAs over the areas of ``members``."""
+        values = observed.values(self.orgs.areas(members), self.acc,
+                                 self.target_per_client_month)
+        return {k.name: float(values[k.name]) for k in self.spec.kras}
+
+    def end_development(self, observed: Observed) -> str:
+        """Set the target cost and KRA levels; parties using their exit right leave."""
+        acc = self.acc
+        self.target_per_client_month = (acc[1] / acc[0] * (1.0 - self.spec.target_saving)
+                                        if acc[0] > 0 else np.nan)
+        values = self.kra_values(self.members, observed)
+        self.levels = {k.name: kra_levels(k.name, values[k.name], k.improvement)
+                       for k in self.spec.kras}
+        self.member_levels = {}
+        for m in self.members:
+            mv = self.kra_values([m], observed)
+            self.member_levels[m] = {k.name: kra_levels(k.name, mv[k.name], k.improvement)
+                                     for k in self.spec.kras}
+        events = []
+        for name in self.spec.leave_after_development:
+            index = self.orgs.index_of.get(name)
+            if index is not None and index in self.members:
+                self.members.remove(index)
+                self.exited.append(index)
+                events.append(f"exit:{name}")
+            for p in self.market.providers:
+                if p.name == name and p.index in self.provider_ids:
+                    self.provider_ids.remove(p.index)
+                    events.append(f"exit:{name}")
+        return ";".join(events)
+
+    def settle(self, observed: Observed) -> tuple[str, dict[str, float], float]:
+        """Gain/pain on target cost and the KRA bonus; member exits on failing KRAs."""
+        acc, providers = self.acc, self.market.providers
+        shares = self.orgs.budget[self.members]
+        target = self.target_per_client_month * acc[0] \
+            if np.isfinite(self.target_per_client_month) else acc[1]
+        values = self.kra_values(self.members, observed)
+        score = composite(self.spec.kras, values, self.levels)
+        # Open-book costs by provider this quarter, as the ledger collects them.
+        prov_cost = dict(self.ledger.open_book_cost)
+        total_cost = sum(prov_cost.values())
+        if self.lever("gain_pain_share") and total_cost > 0:
+            part = self.spec.provider_gain_share * (target - acc[1])
+            part = max(part, -acc[2])  # providers' pain is capped at their fee
+            for pid, c in prov_cost.items():
+                providers[pid].gain_pain += part * c / total_cost
+            self.ledger.books.add("gain_pain_eur", self.members, shares, part)
+            self.ledger.settle(self.index, part)
+        if self.lever("outcome_payment") and self.spec.kra_bonus_eur_per_year > 0:
+            bonus = self.spec.kra_bonus_eur_per_year / 4.0 * score
+            clients = {p: providers[p].quarter_clients for p in self.provider_ids}
+            total = sum(clients.values())
+            if total > 0 and bonus > 0:
+                for pid, n in clients.items():
+                    providers[pid].kra_bonus += bonus * n / total
+                self.ledger.books.add("kra_bonus_eur", self.members, shares, bonus)
+                self.ledger.settle(self.index, bonus)
+        return self._exits(observed), values, target
+
+    def _exits(self, observed: Observed) -> str:
+        """Members whose own KRA score stayed at 0 for the set quarters leave."""
+        events = []
+        n_fail = self.spec.exit_after_failing_quarters
+        for m in list(self.members):
+            mv = self.kra_values([m], observed)
+            if composite(self.spec.kras, mv, self.member_levels[m]) <= 0.0:
+                self.failing[m] = self.failing.get(m, 0) + 1
+            else:
+                self.failing[m] = 0
+            if n_fail and self.failing[m] >= n_fail:
+                self.members.remove(m)
+                self.exited.append(m)
+                events.append(f"exit:{self.orgs.names[m]}")
+        return ";".join(events)
+
+    def _rows(self, month, phase, target, actual, values, event) -> list[tuple]:
+        """Its rows of the quarter: one per KRA, or one without a KRA."""
+        levels = self.levels or {}
+        rows = [(k.name, values.get(k.name, np.nan), *levels.get(k.name, (np.nan, np.nan)))
+                for k in self.spec.kras] if values else [("", np.nan, np.nan, np.nan)]
+        out = []
+        for i, (kra, value, lo, hi) in enumerate(rows):
+            score = kra_score(value, lo, hi) if kra and np.isfinite(lo) else np.nan
+            out.append((month, self.name, phase, len(self.members), float(target),
+                        float(actual), kra, value, lo, hi, score, event if i == 0 else ""))
+        return out
+
+    def end_quarter(self) -> None:
+        """A new quarter's record starts."""
+        self.acc = np.zeros(3)
+
+
+ALLIANCE_COLUMNS = ("month", "alliance", "phase", "members", "target_cost_eur",
+                    "actual_cost_eur", "kra", "kra_value", "kra_minimum", "kra_exceptional",
+                    "kra_score", "event")
+"""Columns of ``alliance.parquet``: quarter-end rows of every alliance."""
+
+
+def application_factor(alliances: list[AllianceAgent], orgs: Organisers,
+                       month: int) -> np.ndarray:
+    """Per municipality: share of applications kept (the joint office's slowdown).
+
+    While a joint office forms (formation and development), integrating the members'
+    caseworkers slows their work (as in Norway's NAV merger): the members' jobseekers send
+    ``transition_slowdown`` fewer applications.
+    """
+    factor = np.ones(orgs.n_munis)
+    for a in alliances:
+        if a.lever("joint_office") and a.phase(month) in ("formation", "development"):
+            for m in a.members:
+                if m != REGION_INDEX:
+                    factor[m - 1] *= 1.0 - a.spec.transition_slowdown
+    return factor

@@ -1,0 +1,179 @@
+"""The provider market (palvelumarkkinat): who produces, their month, entry and exit.
+
+:class:`ProviderMarket` owns the providers (Mesa agents, :mod:`.providers`): it closes
+their month (fixed costs, cash, learning, with an alliance's joint learning and open-book
+cost cutting when they work in one), lets loss-makers leave and high margins draw entrants
+each quarter, and ranks them each month for the purchasing units (:class:`Rankings`).
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from ..scenario import SERVICES, Scenario
+from ..scenario.organising import Provider
+from .providers import ServiceProvider, rank_providers
+
+TRANSFERS = ("wage_subsidy", "start_up_grant")
+"""Services paid by the organiser to the client (or employer), not bought from a provider."""
+
+
+class ProviderMarket:
+    """Every provider of the region, and the market's monthly and quarterly rules."""
+
+    def __init__(self, model: mesa.Model, scenario: Scenario, organiser_names: list[str],
+                 owner_index: dict[str, int]) -> None:
+        """The scenario's providers, or each organiser producing its own services at cost."""
+        self.model = model
+        self.scenario = scenario
+        specs = list(scenario.providers) or default_providers(scenario, organiser_names)
+        self.providers = [ServiceProvider(model, k, spec, owner_index.get(spec.owner, -1))
+                          for k, spec in enumerate(specs)]
+
+    def quality(self) -> np.ndarray:
+        """Quality per provider, with index -1 (no provider) mapping to quality 1."""
+        return np.array([*(p.quality for p in self.providers), 1.0])
+
+    def add(self, spec: Provider) -> None:
+        """A new provider enters the market."""
+        self.providers.append(ServiceProvider(self.model, len(self.providers), spec, -1))
+
+    def start_observation(self) -> None:
+        """Month 0: providers' books start afresh."""
+        for provider in self.providers:
+            provider.cash = 0.0
+
+    def reset_month(self) -> None:
+        """Clear every provider's ledger of the month (before the month's payments)."""
+        for provider in self.providers:
+            provider.reset_month()
+
+    def rankings(self, scenario: Scenario) -> Rankings:
+        """This month's rankings (providers change only at the month's close)."""
+        return Rankings(self.providers, scenario)
+
+    def close_month(self, alliances: list, month: int) -> None:
+        """Providers book the month; alliance providers learn jointly and cut costs.
+
+        ``alliances`` are the alliances whose levers act this month.
+        """
+        learning_per_year = self.scenario.market.learning_per_year
+        for p in self.providers:
+            mult, best = 1.0, p.quality
+            for a in alliances:
+                if a.covers(p):
+                    if a.lever("joint_learning"):
+                        mult, best = a.learning(self.providers, p)
+                    if a.lever("gain_pain_share"):
+                        a.cut_cost(p)
+            p.close_month(learning_per_year, mult, best)
+
+    def count_quarter_clients(self) -> None:
+        """Add the month's clients to the quarter's (the KRA bonus is shared by them)."""
+        for p in self.providers:
+            p.quarter_clients += p.clients
+
+    def end_quarter(self, month: int, rng: np.random.Generator) -> None:
+        """Quarterly: loss-making external providers leave; high margins draw new ones in."""
+        market = self.scenario.market
+        for p in self.providers:
+            if (p.active and p.kind != "own"
+                    and p.cash < -market.exit_after_loss_months * p.fixed_cost):
+                p.active = False
+        for s, name in enumerate(SERVICES):
+            sellers = [p for p in self.providers if p.active and p.offers[s]]
+            if not sellers:
+                continue
+            revenue = sum(p.quarter_revenue for p in sellers)
+            margin = sum(p.quarter_revenue - p.quarter_cost for p in sellers)
+            if revenue > 0 and margin / revenue > market.entry_margin:
+                template = sellers[0]
+                self.add(Provider(
+                    name=f"{name}-entrant-{month}", kind="external", services=[name],
+                    capacity=int(np.mean([p.capacity for p in sellers])),
+                    cost_factor=float(np.mean([p.cost_factor for p in sellers])),
+                    price_factor=float(np.mean([p.price_factor for p in sellers])),
+                    quality=float(rng.uniform(0.8, 1.2)),
+                    fixed_cost_eur_per_month=template.fixed_cost,
+                ))
+        for p in self.providers:
+            p.quarter_revenue = 0.0
+            p.quarter_cost = 0.0
+        for p in self.providers:
+            p.quarter_clients = 0
+
+
+def default_providers(scenario: Scenario, organiser_names: list[str]) -> list[Provider]:
+    """Without a provider list, each organiser produces its own services at cost."""
+    org = scenario.organisers
+    specs = [Provider(name="region own unit", kind="own", owner="region",
+                      services=sorted(s for s, v in org.region_mix.items() if v > 0),
+                      capacity=10**9, cost_factor=1.0, fixed_cost_eur_per_month=0.0)]
+    municipal = sorted(s for s, v in org.municipal_mix.items() if v > 0)
+    specs += [Provider(name=f"{name} own unit", kind="own", owner=name,
+                       services=municipal, capacity=10**9, cost_factor=1.0,
+                       fixed_cost_eur_per_month=0.0)
+              for name in organiser_names[1:]]
+    return specs
+
+
+class Rankings:
+    """A month's provider rankings per service, and what a unit may buy from whom.
+
+    Performance: providers change only at the month's close, so each unit filters these
+    rankings instead of sorting all providers for every purchase (at national scale there
+    are hundreds of own units). For units free to buy from all, person services are bought
+    from the external providers and the unit's organisers' own units, which are merged
+    from short lists rather than filtered from all providers.
+    """
+
+    def __init__(self, providers: list[ServiceProvider], scenario: Scenario) -> None:
+        """Rank ``providers`` for every service (see :func:`.providers.rank_providers`)."""
+        self.providers = providers
+        self.catalogue = scenario.services
+        self._open_price: dict[int, float] = {}
+        self._ranked, self._rank_pos, self._ranked_external, self._ranked_own = {}, {}, {}, {}
+        for s, ranked in enumerate(rank_providers(providers)):
+            self._ranked[s] = ranked
+            self._rank_pos[s] = {p.index: k for k, p in enumerate(ranked)}
+            self._ranked_external[s] = [p for p in ranked if p.kind != "own"]
+            own: dict[int, list[ServiceProvider]] = {}
+            for p in ranked:
+                if p.kind == "own":
+                    own.setdefault(p.owner, []).append(p)
+            self._ranked_own[s] = own
+
+    def candidates(self, allowed: np.ndarray | None, organisers: list[int], s: int,
+                   person_service: bool) -> list[ServiceProvider]:
+        """Providers a unit may buy service ``s`` from, best first.
+
+        A unit with a provider list (``allowed``, an alliance contract) buys only from it;
+        otherwise a firm service may come from any provider, a person service from any
+        external provider or its own ``organisers``' units.
+        """
+        if allowed is not None:
+            return [p for p in self._ranked[s] if allowed[p.index]]
+        if not person_service:
+            return self._ranked[s]
+        own = [p for o in organisers for p in self._ranked_own[s].get(o, ())]
+        if not own:
+            return self._ranked_external[s]
+        pos = self._rank_pos[s]
+        return sorted(self._ranked_external[s] + own, key=lambda p: pos[p.index])
+
+    def reference_price(self, name: str, allowed: np.ndarray | None) -> float:
+        """Price per client-month a unit plans with: the mean over whom it may buy from."""
+        spec = self.catalogue.spec(name)
+        if name in TRANSFERS:
+            return spec.cost_eur_per_month
+        s = SERVICES.index(name)
+        if allowed is None and s in self._open_price:
+            return self._open_price[s]  # the same for every unit free to buy from all
+        factors = [p.price_factor for p in self.providers if p.active and p.offers[s]
+                   and (allowed is None or allowed[p.index])]
+        price = spec.cost_eur_per_month * (float(np.mean(factors)) if factors else 1.0)
+        if allowed is None:
+            self._open_price[s] = price
+        return price
+

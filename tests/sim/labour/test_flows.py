@@ -1,0 +1,253 @@
+"""People's flows (sim.labour.flows): separations, seekers, hires, ageing, against references.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import naive
+import numpy as np
+import pytest
+
+from sim import GrowthServicesModel
+from sim.labour import flows
+from sim.labour.flows import bernoulli_indices
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+
+I64 = np.int64
+
+
+# ---------------------------------------------------------------------------- separate
+def separate_case(rng, *, persons=40, firms=6, areas=3, employed=0.8, dead=0.15, quit_rate=0.1):
+    """A consistent random input of flows.separate (firm_emp counts each firm's workers)."""
+    employer = np.where(
+        rng.random(persons) < employed, rng.integers(0, firms, size=persons), -1
+    ).astype(I64)
+    firm_emp = np.bincount(employer[employer >= 0], minlength=firms).astype(I64)
+    firm_dead = rng.random(firms) < dead
+    firm_need = rng.integers(-2, 8, size=firms).astype(I64)
+    quitters = np.flatnonzero(rng.random(persons) < quit_rate).astype(I64)
+    if rng.random() < 0.3:  # an index past the last person names nobody: ignored
+        quitters = np.append(quitters, persons + rng.integers(0, 3)).astype(I64)
+    extra = int(rng.integers(0, 3))
+    n_u = flows.layoff_uniforms_needed(firm_need, firm_emp, firm_dead) + extra
+    return {
+        "employer": employer,
+        "status": np.where(employer >= 0, EMPLOYED, UNEMPLOYED).astype(I64),
+        "home": rng.integers(0, areas, size=persons).astype(I64),
+        "unemployment_months": np.where(employer >= 0, 0, rng.integers(1, 30, persons)).astype(I64),
+        "firm_dead": firm_dead,
+        "firm_need": firm_need,
+        "quitters": quitters,
+        "u_layoff": rng.random(n_u),
+        "firm_emp": firm_emp,
+        "out_by_area": np.zeros(areas, I64),
+    }
+
+
+def run_separate(case):
+    """Run kernel and reference on copies; assert identical outcomes; return the kernel's."""
+    n_areas = case["out_by_area"].shape[0]
+    ref_args = {k: v for k, v in case.items() if k != "out_by_area"}
+    expected = naive.separate(**ref_args, n_areas=n_areas)
+    got = {k: v.copy() for k, v in case.items()}
+    released = flows.separate(**got)
+    assert released == expected["released"]
+    for name in ("employer", "status", "unemployment_months", "firm_emp", "out_by_area"):
+        assert got[name].tolist() == expected[name], name
+    np.testing.assert_array_equal(got["firm_need"], case["firm_need"])  # input not modified
+    return released, got
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_separate_equals_reference_on_random_inputs(seed):
+    rng = np.random.default_rng([seed, 7])
+    shape = [
+        {},
+        {"dead": 0.0, "quit_rate": 0.0},
+        {"dead": 0.5},
+        {"persons": 200, "firms": 3},
+        {"persons": 0},
+        {"employed": 0.0},
+    ][seed % 6]
+    run_separate(separate_case(rng, **shape))
+
+
+def test_separate_lays_off_exactly_the_need():
+    for seed in range(30):
+        case = separate_case(np.random.default_rng(seed), dead=0.0, quit_rate=0.0)
+        before = case["firm_emp"].copy()
+        released, got = run_separate(case)
+        expected_cut = np.clip(case["firm_need"], 0, before)
+        np.testing.assert_array_equal(before - got["firm_emp"], expected_cut)
+        assert released == expected_cut.sum() == got["out_by_area"].sum()
+
+
+def test_separate_releases_all_of_a_dead_firm_and_the_quitters():
+    employer = np.array([0, 1, 0, -1, 1, 1], I64)
+    case = {
+        "employer": employer,
+        "status": np.where(employer >= 0, EMPLOYED, UNEMPLOYED).astype(I64),
+        "home": np.array([0, 1, 1, 0, 0, 1], I64),
+        "unemployment_months": np.array([0, 0, 0, 9, 0, 0], I64),
+        "firm_dead": np.array([True, False]),
+        "firm_need": np.array([5, 0], I64),
+        "quitters": np.array([3, 4], I64),  # person 3 is not employed: nothing happens
+        "u_layoff": np.zeros(0),
+        "firm_emp": np.array([2, 3], I64),
+        "out_by_area": np.zeros(2, I64),
+    }
+    released, got = run_separate(case)
+    assert released == 3
+    assert got["employer"].tolist() == [-1, 1, -1, -1, -1, 1]
+    u, e = UNEMPLOYED, EMPLOYED
+    assert got["status"].tolist() == [u, e, u, u, u, e]
+    assert got["unemployment_months"].tolist() == [0, 0, 0, 9, 0, 0]
+    assert got["firm_emp"].tolist() == [0, 2]
+    assert got["out_by_area"].tolist() == [2, 1]
+
+
+def test_selection_sampling_picks_every_subset_equally_often():
+    # A firm of 4 workers lays off 2: each of the 6 pairs should come up about 1/6 of times.
+    rng = np.random.default_rng(2024)
+    counts = dict.fromkeys(itertools.combinations(range(4), 2), 0)
+    trials = 3000
+    for _ in range(trials):
+        employer = np.zeros(4, I64)
+        flows.separate(
+            employer,
+            np.zeros(4, I64),
+            np.zeros(4, I64),
+            np.zeros(4, I64),
+            np.array([False]),
+            np.array([2], I64),
+            np.zeros(0, I64),
+            rng.random(4),
+            np.array([4], I64),
+            np.zeros(1, I64),
+        )
+        counts[tuple(np.flatnonzero(employer < 0).tolist())] += 1
+    assert sum(counts.values()) == trials
+    for pair, n in counts.items():
+        assert abs(n - trials / 6) < 4 * np.sqrt(trials * (1 / 6) * (5 / 6)), (pair, n)
+
+
+def test_separate_rejects_unsorted_quitters():
+    case = separate_case(np.random.default_rng(0))
+    case["quitters"] = np.array([5, 2], I64)
+    with pytest.raises(ValueError, match="quitters must be sorted"):
+        flows.separate(**case)
+
+
+def test_separate_rejects_too_few_uniforms():
+    case = separate_case(np.random.default_rng(1), dead=0.0)
+    needed = flows.layoff_uniforms_needed(case["firm_need"], case["firm_emp"], case["firm_dead"])
+    assert needed > 0
+    case["u_layoff"] = np.random.default_rng(2).random(needed - 1)
+    with pytest.raises(ValueError, match=f"{needed - 1} uniforms, {needed} needed"):
+        flows.separate(**case)
+
+
+# --------------------------------------------------------------------------------- age
+@pytest.mark.parametrize("seed", range(20))
+def test_age_equals_reference(seed):
+    rng = np.random.default_rng([seed, 3])
+    n = int(rng.integers(0, 50))
+    status = rng.choice([EMPLOYED, UNEMPLOYED], size=n).astype(I64)
+    months = rng.integers(0, 40, size=n).astype(I64)
+    base = rng.random(n)
+    employability = base * rng.random(n)
+    scarring, recovery, floor = rng.random() * 0.1, rng.random() * 0.2, rng.random() * 0.2
+    expected_months, expected_score = naive.age(
+        status, months, employability, base, scarring, recovery, floor
+    )
+    flows.age(status, months, employability, base, scarring, recovery, floor)
+    assert months.tolist() == expected_months
+    assert employability.tolist() == expected_score
+
+
+def test_age_scars_to_the_floor_and_recovers_toward_base():
+    status = np.array([UNEMPLOYED, UNEMPLOYED, EMPLOYED], I64)
+    months = np.array([0, 5, 0], I64)
+    score = np.array([0.5, 0.101, 0.2])
+    flows.age(status, months, score, np.array([0.9, 0.9, 0.8]), 0.1, 0.5, 0.1)
+    assert months.tolist() == [1, 6, 0]
+    np.testing.assert_allclose(score, [0.45, 0.1, 0.5])
+
+
+def test_seekers_are_the_unemployed_in_order_with_counts_by_home():
+    rng = np.random.default_rng(9)
+    status = rng.choice([EMPLOYED, UNEMPLOYED, 2], size=1000, p=[0.8, 0.15, 0.05])
+    home = np.sort(rng.integers(0, 6, 1000))
+    by_area = np.full(6, 2, dtype=np.int64)
+    got = flows.seekers(status, home, by_area)
+    want = np.flatnonzero(status == UNEMPLOYED)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(by_area, 2 + np.bincount(home[want], minlength=6))
+    assert flows.seekers(np.full(1000, EMPLOYED), home, by_area).size == 0
+
+
+def test_age_counts_months_not_employed_when_asked():
+    status = np.array([EMPLOYED, UNEMPLOYED, 2, UNEMPLOYED])
+    months = np.array([0, 3, 0, 1])
+    emp = np.array([0.5, 0.5, 0.5, 0.5])
+    counted = np.array([1, 1, 1, 1])
+    flows.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted)
+    assert counted.tolist() == [1, 2, 2, 2]
+    assert months.tolist() == [0, 4, 0, 2]
+    with pytest.raises(ValueError, match="one entry per person"):
+        flows.age(status, months, emp, np.ones(4), 0.1, 0.2, 0.1, counted[:2])
+
+
+def test_take_jobs_equals_the_fancy_index_rule():
+    rng = np.random.default_rng(8)
+    n, n_s = 200, 60
+    employer = rng.integers(-1, 9, n).astype(np.int32)
+    status = rng.integers(0, 2, n).astype(np.int8)
+    months = rng.integers(0, 30, n).astype(np.int32)
+    home = rng.integers(0, 4, n).astype(np.int32)
+    seekers = np.sort(rng.choice(n, n_s, replace=False)).astype(np.int64)
+    hired = np.where(rng.random(n_s) < 0.4, rng.integers(0, 9, n_s), -1)
+    s_home = home[seekers]
+    ok = hired >= 0
+    want_new = seekers[ok]
+    want_emp, want_st, want_m = employer.copy(), status.copy(), months.copy()
+    want_emp[want_new], want_st[want_new], want_m[want_new] = hired[ok], EMPLOYED, 0
+    by_area = np.ones(4, dtype=np.int64)
+    new = flows.take_jobs(seekers, hired, s_home, employer, status, months, by_area)
+    np.testing.assert_array_equal(new, want_new)
+    np.testing.assert_array_equal(employer, want_emp)
+    np.testing.assert_array_equal(status, want_st)
+    np.testing.assert_array_equal(months, want_m)
+    np.testing.assert_array_equal(by_area, 1 + np.bincount(s_home[ok], minlength=4))
+    with pytest.raises(ValueError, match="same length"):
+        flows.take_jobs(seekers, hired[:-1], s_home, employer, status, months, by_area)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.001, 0.05, 0.5, 1.0])
+def test_bernoulli_indices(p):
+    n = 20_000
+    rng = np.random.default_rng(3)
+    idx = bernoulli_indices(rng, n, p)
+    assert idx.dtype == np.int64
+    assert (np.diff(idx) > 0).all(), "indices must be sorted and distinct"
+    assert idx.size == 0 or (idx[0] >= 0 and idx[-1] < n)
+    sd = np.sqrt(n * p * (1 - p))
+    assert abs(idx.size - n * p) <= 5 * sd + 1e-9
+    assert bernoulli_indices(rng, 0, p).size == 0
+
+
+def test_founders_count_as_jobseekers_of_the_month(tiny):
+    """Every hire of a month was a jobseeker of that month, founders of firms included."""
+    model = GrowthServicesModel(tiny, seed=1, months=1)
+    p = model.persons
+    for counts in model.flows.values():
+        counts[:] = 0
+    unemployed = np.flatnonzero(p.status == UNEMPLOYED)
+    jobseekers = np.bincount(p.home[unemployed], minlength=model.geo.size)
+    model.start_firms_for(unemployed[::10])
+    model.post_vacancies()
+    model.job_matching()
+    np.testing.assert_array_equal(model.flows["seekers"], jobseekers)
+    assert (model.flows["hires"] <= model.flows["seekers"]).all()

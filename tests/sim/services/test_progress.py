@@ -1,0 +1,49 @@
+"""A month in a service (sim.services.progress) against the references in tests/naive.py.
+"""
+
+from __future__ import annotations
+
+import naive
+import numpy as np
+import pytest
+from service_cases import served_population
+
+from sim.services.counts import (
+    served_firms_by_area,
+)
+from sim.services.progress import firm_services_month, progress_month
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_progress_month_matches_reference(seed):
+    rng = np.random.default_rng(seed)
+    pop = served_population(rng, 300)
+    quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])  # last: no provider
+    recovery = rng.random(8) * 0.3
+    gain = rng.random(8) * 0.2
+    want = naive.progress_month(*pop.values(), quality, recovery, gain, 2)
+    before = {k: v.copy() for k, v in pop.items()}
+    progress_month(*pop.values(), quality, recovery, gain, 2)
+    for key, values in want.items():
+        assert pop[key].tolist() == values, key
+    assert (pop["service"] != before["service"]).any()
+    assert (pop["base"] != before["base"]).any()
+    assert (pop["subsidy_left"] != before["subsidy_left"]).any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_firm_service_kernels_match_references(seed):
+    rng = np.random.default_rng(seed)
+    n_firms = 200
+    left = np.where(rng.random((n_firms, 3)) < 0.4, rng.integers(1, 4, (n_firms, 3)), 0)
+    provider = np.where(left > 0, rng.integers(0, 5, (n_firms, 3)), -1)
+    payer = np.where(left > 0, rng.integers(0, 3, (n_firms, 3)), -1)
+    alive = rng.random(n_firms) < 0.8
+    muni = rng.integers(0, 4, n_firms).astype(np.int32)
+    counts = served_firms_by_area(left, alive, muni, 4)
+    assert counts.tolist() == naive.served_firms_by_area(left, alive, muni, 4)
+    want = naive.firm_services_month(left, provider, payer)
+    before = left.copy()
+    firm_services_month(left, provider, payer)
+    assert [left.tolist(), provider.tolist(), payer.tolist()] == list(want)
+    assert counts.sum() > 0 and ((before == 1) & (provider == -1)).any()

@@ -1,0 +1,42 @@
+"""Job search in a service (sim.services.search) against the reference in tests/naive.py.
+"""
+
+from __future__ import annotations
+
+import naive
+import numpy as np
+import pytest
+from service_cases import served_population
+
+from sim.services.search import seeker_modifiers
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_seeker_modifiers_match_reference(seed):
+    rng = np.random.default_rng(seed)
+    pop = served_population(rng, 300)
+    seekers = np.flatnonzero(rng.random(300) < 0.6)
+    u = rng.random(int((pop["service"] >= 0).sum()))
+    quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])
+    extra, lock, score = rng.random(8) * 6, rng.random(8) * 0.5, rng.random(8) * 0.4
+    args = (pop["service"], pop["provider"], pop["effort"], seekers, u, quality, extra, lock,
+            score, 4)
+    apps, boost = seeker_modifiers(*args)
+    want_apps, want_boost = naive.seeker_modifiers(*args)
+    assert apps.tolist() == want_apps
+    assert boost.tolist() == want_boost
+    assert len(set(want_apps)) > 2
+
+
+def test_seeker_modifiers_check_their_inputs():
+    rng = np.random.default_rng(0)
+    pop = served_population(rng, 50)
+    quality = np.ones(5)
+    k = int((pop["service"] >= 0).sum())
+    common = (quality, np.ones(8), np.zeros(8), np.zeros(8), 4)
+    with pytest.raises(ValueError, match="one uniform"):
+        seeker_modifiers(pop["service"], pop["provider"], pop["effort"], np.arange(5),
+                         np.zeros(k - 1), *common)
+    with pytest.raises(ValueError, match="ascending"):
+        seeker_modifiers(pop["service"], pop["provider"], pop["effort"],
+                         np.array([3, 1]), np.zeros(k), *common)
