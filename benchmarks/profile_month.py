@@ -31,17 +31,23 @@ from sim import load_scenario  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
 
 STAGES = (
-    "demand_shocks",
-    "firm_deaths",
-    "separations",
-    "firm_births",
-    "post_vacancies",
-    "job_matching",
-    "unemployment_ageing",
-    "measure",
-    "record",
+    ("labour", "demand_shocks"),
+    ("labour", "firm_deaths"),
+    ("labour", "separations"),
+    ("labour", "firm_births"),
+    ("labour", "post_vacancies"),
+    ("model", "match"),
+    ("labour", "age"),
+    ("model", "measure"),
+    ("model", "record"),
 )
-"""Core stages of the month, timed one by one (the rest is the growth services)."""
+"""Core stages of the month, timed one by one: (owner, method), the owner being the model
+or its labour market (``model.labour``); the rest is the growth services."""
+
+
+def stage_owner(model: GrowthServicesModel, owner: str):
+    """The object whose method a stage is: the model or its labour market."""
+    return model if owner == "model" else getattr(model, owner)
 
 SERVICE_STAGES = ("plan_and_start", "pay_and_book", "progress", "govern")
 """Growth-services stages (methods of ``model.services``)."""
@@ -52,8 +58,9 @@ class StageTimers:
 
     def __init__(self, model: GrowthServicesModel) -> None:
         self.seconds: dict[str, list[float]] = {}
-        for name in STAGES:
-            setattr(model, name, self._timed(name, getattr(model, name)))
+        for owner, name in STAGES:
+            obj = stage_owner(model, owner)
+            setattr(obj, name, self._timed(name, getattr(obj, name)))
         for name in SERVICE_STAGES:
             setattr(model.services, name, self._timed(name, getattr(model.services, name)))
 

@@ -54,7 +54,7 @@ import mesa  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
-from profile_month import STAGES, profile  # noqa: E402
+from profile_month import STAGES, profile, stage_owner  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
 from sweep_bench import bench as sweep_bench  # noqa: E402
 
@@ -67,7 +67,7 @@ FULL_REGION = "pirkanmaa-alliance"
 COUNTRY = "finland"
 """The country of targets 2 and 4: 19 regional alliances with every lever on."""
 
-CORE_STAGES = tuple(stage for stage in STAGES if stage != "record")
+CORE_STAGES = tuple(stage for stage in STAGES if stage[1] != "record")
 """Stages of the fast model's month that the naive model also has."""
 
 START = time.perf_counter()
@@ -103,10 +103,9 @@ class StageClock:
 
     def __init__(self, model: GrowthServicesModel) -> None:
         self.total = 0.0
-        for name in CORE_STAGES:
-            method = getattr(model, name, None)
-            if method is not None:
-                setattr(model, name, self._timed(method))
+        for owner, name in CORE_STAGES:
+            obj = stage_owner(model, owner)
+            setattr(obj, name, self._timed(getattr(obj, name)))
 
     def _timed(self, method):
         def wrapper(*args, **kwargs):

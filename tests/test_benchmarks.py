@@ -47,7 +47,7 @@ def test_quick_measurements_render_the_six_targets():
     assert all("smoke run" in t for t in targets)  # a quick run never claims a target
     assert "B/person" in targets[3] and "×" in targets[0]
     assert "| tiny | 4,051 |" in text
-    assert "| job_matching (core) |" in text and "| plan_and_start (growth services) |" in text
+    assert "| match (core) |" in text and "| plan_and_start (growth services) |" in text
     assert run.country_match.calls == 2 and run.country_match.applications > 0
     assert run.country_draws > 0
     assert "## Where the limit stands at national scale" in text

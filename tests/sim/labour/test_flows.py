@@ -242,12 +242,12 @@ def test_founders_count_as_jobseekers_of_the_month(tiny):
     """Every hire of a month was a jobseeker of that month, founders of firms included."""
     model = GrowthServicesModel(tiny, seed=1, months=1)
     p = model.persons
-    for counts in model.flows.values():
-        counts[:] = 0
+    model.labour.start_month(1)
     unemployed = np.flatnonzero(p.status == UNEMPLOYED)
     jobseekers = np.bincount(p.home[unemployed], minlength=model.geo.size)
     model.start_firms_for(unemployed[::10])
-    model.post_vacancies()
-    model.job_matching()
-    np.testing.assert_array_equal(model.flows["seekers"], jobseekers)
-    assert (model.flows["hires"] <= model.flows["seekers"]).all()
+    model.labour.post_vacancies()
+    model.match()
+    flows = model.labour.flows
+    np.testing.assert_array_equal(flows["seekers"], jobseekers)
+    assert (flows["hires"] <= flows["seekers"]).all()

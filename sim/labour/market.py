@@ -1,0 +1,203 @@
+"""The labour market's month (työmarkkinoiden kuukausi): demand, firms, separations, ageing.
+
+:class:`LabourMarket` owns the region's geography, persons and firms (struct-of-arrays) and
+the month's flow counts by area, and runs each stage of the market's month over them with
+the kernels of :mod:`.firms` and :mod:`.flows`. Job matching itself, where the market meets
+the growth services, is scheduled by the model (:meth:`sim.model.GrowthServicesModel.match`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ..scenario import Scenario
+from . import firms as firm_kernels
+from . import flows
+from .population import (
+    EMPLOYED,
+    build_firms,
+    build_geography,
+    build_persons,
+    fit_weights,
+    reach_weights,
+    zipf_sizes,
+)
+from .stocks import STOCK_COLUMNS, stocks
+from .workspace import Workspace
+
+FLOWS = ("hires", "separations", "seekers", "firm_births", "firm_deaths")
+"""Flows counted by home (persons) or firm municipality each month."""
+
+
+class LabourMarket:
+    """Persons, firms and their geography, and the market's monthly stages.
+
+    Args:
+        scenario: the validated scenario.
+        rng: the generator that draws the initial populations.
+    """
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
+        """Build the geography, the labour force and the firms."""
+        self.scenario = scenario
+        self.geo = build_geography(scenario)
+        m = scenario.matching
+        self.reach_w = reach_weights(self.geo.distance_km, m.commuting_reach_km,
+                                     m.distance_decay_km)
+        self.fit_w = fit_weights(scenario.skill_groups, m.skill_mismatch_penalty)
+        self.persons = build_persons(scenario, self.geo, rng)
+        self.firms = build_firms(scenario, self.geo, self.persons, self.reach_w, rng)
+        fp = scenario.firms
+        self.birth_rate = fp.monthly_birth_rate
+        if self.birth_rate is None:  # births match the initial stock's expected deaths
+            self.birth_rate = float(np.mean(
+                fp.monthly_death_rate
+                * np.maximum(self.firms.employment, 1) ** fp.death_size_exponent))
+        self.organic_demand = float(self.firms.baseline[self.firms.alive].sum())
+        self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in FLOWS}
+        self.month = -scenario.simulation.burn_in_months
+        self.workspace = Workspace()  # scratch reused every month
+        self.size_power = np.empty(0)  # max(employment, 1) ** death_size_exponent by size
+        self.on_new_firms: Callable[[np.ndarray, np.random.Generator], None] = \
+            lambda slots, rng: None  # the growth services' hook, set by the model
+
+    def start_month(self, month: int) -> None:
+        """Month ``month`` begins: its flow counts start at zero."""
+        self.month = month
+        for counts in self.flows.values():
+            counts[:] = 0
+
+    def demand_shocks(self, index: float, rng: np.random.Generator) -> None:
+        """Firms' desired size moves: a Laplace shock and a pull back to the baseline.
+
+        The shock's spread falls with size (σ ∝ size^volatility_exponent). Aggregate demand
+        ``index`` is the economy's: births and deaths reallocate the region's organic demand
+        between firms (its total follows the index), while the baseline that growth funding
+        added (``policy_gain``) adds to it as long as the funded firm lives.
+        """
+        f, fp = self.firms, self.scenario.firms
+        alive = np.flatnonzero(f.alive)
+        demand = np.maximum(f.demand[alive], 1e-3)
+        sigma = fp.demand_shock_sd * np.maximum(demand, 1.0) ** fp.volatility_exponent
+        shock = rng.laplace(0.0, sigma / math.sqrt(2.0))  # sd = scale·√2
+        log_d = np.log(demand)
+        gain = f.policy_gain[alive]
+        organic = f.baseline[alive] - gain
+        scale = self.organic_demand / max(organic.sum(), 1e-9)
+        target = np.log(np.maximum((organic * scale + gain) * index, 1e-3))
+        log_d += fp.mean_reversion * (target - log_d) + shock
+        f.demand[alive] = np.exp(log_d)
+
+    def firm_deaths(self, survival: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Firms die with a probability that falls with size; returns the dead mask.
+
+        ``survival`` multiplies each firm's death rate (the firm services').
+        """
+        f, fp = self.firms, self.scenario.firms
+        u = rng.random(f.capacity)
+        largest = int(f.employment.max(initial=0))
+        if self.size_power.shape[0] <= largest:  # grown with headroom, rarely recomputed
+            self.size_power = firm_kernels.size_power_table(2 * largest + 64,
+                                                            fp.death_size_exponent)
+        dead = np.empty(f.capacity, dtype=bool)
+        firm_kernels.firm_deaths(u, f.employment, self.size_power, fp.monthly_death_rate,
+                                 survival, f.alive, f.vacancies, f.muni, dead,
+                                 self.flows["firm_deaths"])
+        return dead
+
+    def separations(self, dead: np.ndarray, rng: np.random.Generator) -> None:
+        """Workers leave: all of a dead firm's, a shrinking firm's surplus, other quits."""
+        p, f = self.persons, self.firms
+        need = self.workspace.get("layoff_need", f.capacity)[: f.capacity]
+        n_uniforms = firm_kernels.layoff_need(f.demand, f.alive, f.employment, dead, need)
+        quitters = flows.bernoulli_indices(rng, p.size,
+                                           self.scenario.labour.monthly_separation_rate)
+        u_layoff = rng.random(n_uniforms)
+        flows.separate(p.employer, p.status, p.home, p.unemployment_months, dead, need,
+                       quitters, u_layoff, f.employment, self.flows["separations"],
+                       workspace=self.workspace)
+
+    def firm_births(self, rng: np.random.Generator) -> None:
+        """New firms in each municipality, in proportion to its initial firm count."""
+        f, fp = self.firms, self.scenario.firms
+        births = rng.poisson(self.birth_rate * f.initial_count)
+        total = int(births.sum())
+        if total == 0:
+            return
+        shares = np.asarray(fp.skill_demand_shares or self.scenario.labour.skill_shares)
+        muni = np.repeat(np.arange(self.geo.size, dtype=np.int64), births)
+        skill = rng.choice(len(shares), size=total, p=shares)
+        self.new_firms(muni, skill, float(fp.startup_size), 0, rng)
+        self.flows["firm_births"] += births
+
+    def new_firms(self, muni: np.ndarray, skill: np.ndarray, demand: float, employment: int,
+                  rng: np.random.Generator) -> np.ndarray:
+        """Open firms in free slots (growing the table if needed); return their slots.
+
+        A new firm draws its baseline scale from the Zipf law and its productivity from the
+        log-normal, starts at ``demand`` and ``employment``, with no services.
+        """
+        f, fp = self.firms, self.scenario.firms
+        n = muni.size
+        free = np.flatnonzero(~f.alive & (f.employment == 0))
+        if free.size < n:
+            f.grow(max(n - free.size, f.capacity // 2))
+            free = np.flatnonzero(~f.alive & (f.employment == 0))
+        slots = free[:n]
+        f.muni[slots] = muni
+        f.skill[slots] = skill
+        f.baseline[slots] = (
+            zipf_sizes(rng, n, fp.size_zipf_exponent, fp.max_size) * f.size_scale
+        )
+        f.demand[slots] = demand
+        f.productivity[slots] = np.exp(
+            fp.productivity_sd * rng.standard_normal(n) - fp.productivity_sd**2 / 2
+        )
+        f.employment[slots] = employment
+        f.vacancies[slots] = 0
+        f.alive[slots] = True
+        f.born[slots] = self.month
+        f.policy_gain[slots] = 0.0
+        self.on_new_firms(slots, rng)
+        return slots
+
+    def start_firms_for(self, founders: np.ndarray, rng: np.random.Generator) -> None:
+        """Each founder (start-up grant) starts a one-person firm at home and works in it."""
+        p = self.persons
+        slots = self.new_firms(p.home[founders], p.skill[founders], 1.0, 1, rng)
+        p.employer[founders] = slots
+        p.status[founders] = EMPLOYED
+        p.unemployment_months[founders] = 0
+        np.add.at(self.flows["firm_births"], p.home[founders], 1)
+        np.add.at(self.flows["hires"], p.home[founders], 1)
+        np.add.at(self.flows["seekers"], p.home[founders], 1)  # they were seeking this month
+
+    def post_vacancies(self) -> None:
+        """Every firm below its desired size posts the gap as open vacancies."""
+        f = self.firms
+        firm_kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
+
+    def age(self, months_not_employed: np.ndarray | None) -> None:
+        """Spells lengthen and scar employability; work restores it.
+
+        ``months_not_employed``, when given, counts every person's months out of work
+        (the services' observation from month 1 on).
+        """
+        lab, p = self.scenario.labour, self.persons
+        flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
+                  lab.scarring_rate, lab.recovery_rate, lab.employability_floor,
+                  months_not_employed)
+
+    def stock_columns(self) -> dict[str, np.ndarray]:
+        """Stocks and flows per area, the region appended: the market's time-series columns."""
+        p, f = self.persons, self.firms
+        st = stocks(p.home, p.status, p.unemployment_months,
+                    self.scenario.labour.long_term_months, f.muni, f.alive, f.employment,
+                    f.vacancies, self.geo.size)
+        columns = dict(zip(STOCK_COLUMNS, st.T, strict=True))
+        for name, counts in self.flows.items():
+            columns[name] = np.append(counts, counts.sum()).astype(np.float64)
+        return columns
