@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import mesa  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
+from compare_versions import SECTION as CHANGES  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
 from profile_month import STAGES, profile, stage_owner  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
@@ -507,6 +508,11 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
+        # The record of changes measured side by side (benchmarks/compare_versions.py)
+        # stays: it belongs to the history, not to this run.
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if CHANGES in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(CHANGES):]
         args.out.write_text(text, encoding="utf-8")
         log(f"wrote {args.out}")
     else:

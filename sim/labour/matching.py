@@ -1,25 +1,169 @@
 """Job matching (kohtaanto): apply, rank, offer, accept, one month at a time.
 
 The numba kernel of the hot loop and its wrapper :func:`match`, with the screening of
-vacancies around it. Plain functions over arrays, scratch from a
-:class:`~sim.labour.workspace.Workspace`, no random numbers of their own; tested match for
-match against ``tests/naive.py``.
+vacancies around it. Plain functions over arrays, no random numbers of their own; tested
+match for match against ``tests/naive.py``. The kernel is a loop over rounds of four
+phases, each a small ``@njit`` function: open the firms' vacancies (:func:`_open_firms`),
+send the round's applications (:func:`_apply`), let firms offer (:func:`_offer`) and
+seekers accept (:func:`_accept`). Its scratch arrays come as one :class:`Scratch`, built
+in one place (:func:`scratch`) from a :class:`~sim.labour.workspace.Workspace`.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numba as nb
 import numpy as np
 
+from .heaps import _keep
 from .workspace import Workspace
 
 SQRT3 = math.sqrt(3.0)
 
 
-# --------------------------------------------------------------------------- matching
-@nb.njit(cache=True)
+class Seekers(NamedTuple):
+    """The month's jobseekers, one entry each."""
+
+    home: np.ndarray  # destination-area index of the home (int64)
+    skill: np.ndarray  # skill group
+    score: np.ndarray  # employability, what firms rank by (float64)
+    apps: np.ndarray  # applications this month (int64)
+
+
+class Firms(NamedTuple):
+    """The firms matching sees, one entry each; ``vac`` and ``emp`` change as they hire."""
+
+    area: np.ndarray  # destination area
+    skill: np.ndarray  # skill group demanded
+    value: np.ndarray  # pay offered (relative to the mean)
+    vac: np.ndarray  # open vacancies (updated)
+    emp: np.ndarray  # employment (updated)
+
+
+class Offers(NamedTuple):
+    """Per seeker: where its uniforms start, its log score, the round's offers."""
+
+    u_start: np.ndarray  # its first row of uniforms
+    log_score: np.ndarray  # log of its score (see _log0)
+    best_firm: np.ndarray  # best offer of the round, -1 none
+    best_value: np.ndarray  # its value (pay minus commuting cost)
+    offered_by: np.ndarray  # last firm that offered it a job this round, -1 none
+    offered: np.ndarray  # seekers offered a job this round, in order
+
+
+class Rows(NamedTuple):
+    """Per (home, skill) row: cumulative weights over the buckets and a guide table."""
+
+    log_fit: np.ndarray  # (skill groups × skill groups) log of the fit
+    reach_start: np.ndarray  # per home: start of its reachable areas in reach_list
+    reach_list: np.ndarray
+    off: np.ndarray  # per row: where its entries go
+    cum: np.ndarray  # entries: cumulative weight (buckets that raise it only)
+    bv: np.ndarray  # entries: the bucket's vacancies
+    vstart: np.ndarray  # entries: where the bucket's vacancies start in vac_owner
+    lfit: np.ndarray  # entries: log fit of the bucket's skill
+    length: np.ndarray  # per row: entries stored
+    total: np.ndarray  # per row: total weight
+    stamp: np.ndarray  # per row: round in which it was built (-1: not yet)
+    guide_off: np.ndarray  # per row: its guide table (Chen & Asau's index table)
+    guide_size: np.ndarray
+    guide: np.ndarray
+
+
+class Heaps(NamedTuple):
+    """Open firms, their vacancies by bucket, and each open firm's heap of applicants."""
+
+    open_firm: np.ndarray  # firms with open vacancies this round, in index order
+    bucket_vac: np.ndarray  # per (area × skill) bucket: open vacancies
+    bucket_vstart: np.ndarray  # per bucket: its first entry in vac_owner
+    bucket_fill: np.ndarray
+    vac_owner: np.ndarray  # per open vacancy: the heap of its firm
+    start: np.ndarray  # per open firm: its heap's first entry
+    fill: np.ndarray  # per heap (at its first entry): entries kept
+    cap: np.ndarray  # per heap: capacity (the firm's vacancies)
+    seeker: np.ndarray  # heap entries: seeker, score, application number
+    score: np.ndarray
+    order: np.ndarray
+    kept: np.ndarray  # heaps holding the current seeker's applications of the round
+
+
+class Scratch(NamedTuple):
+    """Every scratch array of the matching kernel, built in one place (:func:`scratch`).
+
+    Holds no state between calls: each phase initialises what it reads. Each phase takes
+    only the groups it uses (numba passes a tuple's arrays as arguments one by one).
+    """
+
+    offers: Offers
+    rows: Rows
+    heaps: Heaps
+
+
+def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups: int,
+            open_vacancies: int, row_cells: int, kept: int) -> Scratch:
+    """The kernel's scratch arrays, from ``ws`` (kept and grown between months).
+
+    Performance: indices into the month's small tables are int32 (half the cache
+    footprint); they count vacancies, applications of a round, cells of the rows and
+    seekers, all far below 2**31.
+    """
+    n_buckets = n_areas * n_groups
+    i32, f64 = np.int32, np.float64
+    offers = Offers(
+        u_start=ws.get("u_start", n_seekers),
+        log_score=ws.get("log_score", n_seekers, f64),
+        best_firm=ws.get("best_firm", n_seekers),
+        best_value=ws.get("best_value", n_seekers, f64),
+        offered_by=ws.get("offered_by", n_seekers),
+        offered=ws.get("offered", n_seekers),
+    )
+    rows = Rows(
+        log_fit=ws.get("log_fit", n_groups * n_groups, f64)[: n_groups * n_groups].reshape(
+            n_groups, n_groups),
+        reach_start=ws.get("reach_start", n_areas + 1),
+        reach_list=ws.get("reach_list", n_areas * n_areas, i32),
+        off=ws.get("row_off", n_buckets),
+        cum=ws.get("row_cum", row_cells, f64),
+        bv=ws.get("row_bv", row_cells, i32),
+        vstart=ws.get("row_vstart", row_cells, i32),
+        lfit=ws.get("row_lfit", row_cells, f64),
+        length=ws.get("row_len", n_buckets),
+        total=ws.get("row_total", n_buckets, f64),
+        stamp=ws.get("row_stamp", n_buckets),
+        guide_off=ws.get("guide_off", n_buckets),
+        guide_size=ws.get("guide_size", n_buckets),
+        guide=ws.get("guide", 2 * row_cells + n_buckets, i32),
+    )
+    heaps = Heaps(
+        open_firm=ws.get("open_firm", n_firms, i32),
+        bucket_vac=ws.get("bucket_vac", n_buckets),
+        bucket_vstart=ws.get("bucket_vstart", n_buckets + 1, i32),
+        bucket_fill=ws.get("bucket_fill", n_buckets, i32),
+        vac_owner=ws.get("vac_owner", open_vacancies, i32),
+        start=ws.get("top_start", n_firms + 1, i32),
+        fill=ws.get("top_fill", open_vacancies, i32),
+        cap=ws.get("top_cap", open_vacancies, i32),
+        seeker=ws.get("top_seeker", open_vacancies, i32),
+        score=ws.get("top_score", open_vacancies, f64),
+        order=ws.get("top_order", open_vacancies, i32),
+        kept=ws.get("kept", kept, i32),
+    )
+    return Scratch(offers, rows, heaps)
+
+
+# Performance: the phases and helpers are called only from the kernel, so numba builds no
+# CPython wrapper for them (``no_cpython_wrapper``). The phases are inlined into the kernel
+# by numba itself (``inline="always"``): as separate compiled functions, each with its
+# arrays passed one by one, they made the kernel's compilation a quarter slower; inlined,
+# the kernel compiles as fast as it did in one piece. _build_row and the heap helpers stay
+# separate functions: they run rarely, or are small enough for LLVM to inline.
+_helper = nb.njit(cache=True, no_cpython_wrapper=True)
+_phase = nb.njit(cache=True, no_cpython_wrapper=True, inline="always")
+
+
+@_helper
 def _log0(x: float) -> float:
     """Natural log with log(0) = -inf, the same libm ``log`` with or without the JIT.
 
@@ -32,115 +176,119 @@ def _log0(x: float) -> float:
     return math.log(x)
 
 
-@nb.njit(cache=True)
-def _worse(score, order, a, b) -> bool:
-    """Whether entry a ranks below entry b: lower score, or equal score and sent later."""
-    return score[a] < score[b] or (score[a] == score[b] and order[a] > order[b])
+@_phase
+def _prepare_seekers(seekers, u_stride, hired, offers):
+    """Per call: each seeker's first row of uniforms and log score; no offers yet."""
+    packed = 0
+    for i in range(seekers.home.shape[0]):
+        if u_stride > 0:
+            offers.u_start[i] = i * u_stride
+        else:
+            offers.u_start[i] = packed
+            if seekers.apps[i] > 0:
+                packed += seekers.apps[i]
+        offers.log_score[i] = _log0(seekers.score[i])
+        hired[i] = -1
+        offers.best_firm[i] = -1
+        offers.best_value[i] = -np.inf
+        offers.offered_by[i] = -1
 
 
-@nb.njit(cache=True)
-def _swap(seeker, score, order, a, b):
-    seeker[a], seeker[b] = seeker[b], seeker[a]
-    score[a], score[b] = score[b], score[a]
-    order[a], order[b] = order[b], order[a]
+@_phase
+def _prepare_rows(reach_w, fit_w, rows):
+    """Per call: the areas within reach of each home, and where each row and guide go."""
+    n_groups = fit_w.shape[0]
+    n_areas = reach_w.shape[0]
+    for s in range(n_groups):
+        for g in range(n_groups):
+            rows.log_fit[s, g] = _log0(fit_w[s, g])
+    k = 0
+    for h in range(n_areas):
+        rows.reach_start[h] = k
+        for m in range(n_areas):
+            if reach_w[h, m] > 0.0:
+                rows.reach_list[k] = m
+                k += 1
+    rows.reach_start[n_areas] = k
+    cells = 0
+    for h in range(n_areas):
+        width = (rows.reach_start[h + 1] - rows.reach_start[h]) * n_groups
+        g_size = 1
+        while g_size < width:
+            g_size *= 2
+        for s in range(n_groups):
+            row = h * n_groups + s
+            rows.off[row] = rows.reach_start[h] * n_groups * n_groups + s * width
+            rows.stamp[row] = -1
+            rows.guide_off[row] = cells
+            rows.guide_size[row] = g_size
+            cells += g_size
 
 
-@nb.njit(cache=True)
-def _sift_up(seeker, score, order, lo, pos):
-    """Move entry ``pos`` of the heap starting at ``lo`` up while it ranks below its parent."""
-    while pos > lo:
-        parent = lo + (pos - lo - 1) // 2
-        if not _worse(score, order, pos, parent):
-            break
-        _swap(seeker, score, order, pos, parent)
-        pos = parent
+@_phase
+def _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps):
+    """Phase 1: open firms, in index order, and their vacancies by bucket.
 
-
-@nb.njit(cache=True)
-def _sift_down(seeker, score, order, lo, n, pos):
-    """Move entry ``pos`` of the n-entry heap at ``lo`` down while a child ranks below it."""
-    while True:
-        child = lo + 2 * (pos - lo) + 1
-        if child >= lo + n:
-            break
-        right = child + 1
-        if right < lo + n and _worse(score, order, right, child):
-            child = right
-        if not _worse(score, order, child, pos):
-            break
-        _swap(seeker, score, order, pos, child)
-        pos = child
-
-
-@nb.njit(cache=True)
-def _keep(lo, i, score, order, top_fill, top_cap, top_seeker, top_score, top_order, kept, n_kept):
-    """Put application ``order`` (seeker i, ``score``) in the firm heap starting at ``lo``.
-
-    The caller has checked that the heap has room or that the application beats its worst
-    entry. ``kept[:n_kept]`` lists the heaps that hold seeker i from its earlier
-    applications of this round; only those can hold it (no other seeker's application
-    arrives in between to evict it). Returns the new ``n_kept``.
+    A bucket is a destination area × skill group. Vacancies only close during the month,
+    so after round 0 the previous round's open list is filtered instead of all firm slots.
+    Returns the number of open firms.
     """
-    n = top_fill[lo]
-    for r in range(n_kept):
-        if kept[r] == lo:
-            # A second application to the same firm in the round: the seeker's entry
-            # keeps the better one (the earlier on a tie).
-            for q in range(lo, lo + n):
-                if top_seeker[q] == i:
-                    if score > top_score[q]:
-                        top_score[q] = score
-                        top_order[q] = order
-                        _sift_down(top_seeker, top_score, top_order, lo, n, q)
-                    break
-            return n_kept
-    if n < top_cap[lo]:
-        q = lo + n
-        top_seeker[q] = i
-        top_score[q] = score
-        top_order[q] = order
-        top_fill[lo] = n + 1
-        _sift_up(top_seeker, top_score, top_order, lo, q)
+    open_firm, start, fill, cap = heaps.open_firm, heaps.start, heaps.fill, heaps.cap
+    bucket_vac, bucket_vstart, bucket_fill = heaps.bucket_vac, heaps.bucket_vstart, \
+        heaps.bucket_fill
+    firm_vac = firms.vac
+    if rd == 0:
+        for f in range(firm_vac.shape[0]):
+            if firm_vac[f] > 0:
+                open_firm[n_open] = f
+                n_open += 1
     else:
-        # Better than the worst kept (a later application never wins a tie): it takes
-        # the worst one's place.
-        top_seeker[lo] = i
-        top_score[lo] = score
-        top_order[lo] = order
-        # The position as int64, as in the other call: one compiled _sift_down.
-        _sift_down(top_seeker, top_score, top_order, lo, n, np.int64(lo))
-    kept[n_kept] = lo
-    return n_kept + 1
+        still_open = 0
+        for o in range(n_open):
+            f = open_firm[o]
+            if firm_vac[f] > 0:
+                open_firm[still_open] = f
+                still_open += 1
+        n_open = still_open
+    for b in range(n_buckets):
+        bucket_vac[b] = 0
+    n_vac = 0
+    for o in range(n_open):
+        f = open_firm[o]
+        bucket_vac[firms.area[f] * n_groups + firms.skill[f]] += firm_vac[f]
+        # The firm's heap of best applicants, one entry per vacancy, at n_vac; its
+        # fill and capacity are kept at the heap's first entry.
+        start[o] = n_vac
+        fill[n_vac] = 0
+        cap[n_vac] = firm_vac[f]
+        n_vac += firm_vac[f]
+    start[n_open] = n_vac
+    bucket_vstart[0] = 0
+    for b in range(n_buckets):
+        bucket_vstart[b + 1] = bucket_vstart[b] + bucket_vac[b]
+        bucket_fill[b] = bucket_vstart[b]
+    # Performance: one entry per open vacancy, naming its firm's heap, bucket by bucket in
+    # firm order. The reference walks a bucket's firms until their running vacancy count
+    # exceeds u·V; with integer counts that is the owner of vacancy floor(u·V), so a search
+    # over firms becomes one lookup.
+    for o in range(n_open):
+        f = open_firm[o]
+        b = firms.area[f] * n_groups + firms.skill[f]
+        k = bucket_fill[b]
+        for _ in range(firm_vac[f]):
+            heaps.vac_owner[k] = start[o]
+            k += 1
+        bucket_fill[b] = k
+    return n_open
 
 
-@nb.njit(cache=True)
-def _build_row(
-    row,
-    h,
-    s,
-    reach_w,
-    fit_w,
-    log_fit,
-    reach_start,
-    reach_list,
-    bucket_vac,
-    bucket_vstart,
-    row_off,
-    row_cum,
-    row_bv,
-    row_vstart,
-    row_lfit,
-    row_len,
-    row_total,
-    guide_off,
-    guide_size,
-    guide,
-):
+@_helper
+def _build_row(row, h, s, reach_w, fit_w, bucket_vac, bucket_vstart, rows):
     """Cumulative weights of one (home, skill) row over the buckets, kept compressed.
 
-    A bucket's weight is reach(home → municipality) × fit(skill → job skill) × its open
+    A bucket's weight is reach(home → area) × fit(skill → job skill) × its open
     vacancies, summed in bucket order with the same operations as the reference, so the
-    same floating-point totals. Performance: only municipalities within reach are visited
+    same floating-point totals. Performance: only areas within reach are visited
     (``reach_list``; most of a 309-municipality country is out of reach), and only buckets
     that raise the running total are stored. Inverse-CDF sampling returns the first bucket
     whose cumulative weight exceeds the target, and such a bucket always raises the total,
@@ -155,11 +303,12 @@ def _build_row(
     mispredicted steps (a binary search cost ~40 ns an application here).
     """
     n_groups = fit_w.shape[0]
-    off = row_off[row]
+    cum = rows.cum
+    off = rows.off[row]
     n = 0
     running = 0.0
-    for r in range(reach_start[h], reach_start[h + 1]):
-        m = reach_list[r]
+    for r in range(rows.reach_start[h], rows.reach_start[h + 1]):
+        m = rows.reach_list[r]
         rw = reach_w[h, m]
         for g in range(n_groups):
             b = m * n_groups + g
@@ -167,308 +316,173 @@ def _build_row(
             if bv > 0:
                 new = running + rw * fit_w[s, g] * bv
                 if new > running:
-                    row_cum[off + n] = new
+                    cum[off + n] = new
                     # Performance: the bucket's vacancies and where they start in
                     # vac_owner come with the entry (one dependent load fewer).
-                    row_bv[off + n] = bv
-                    row_vstart[off + n] = bucket_vstart[b]
-                    row_lfit[off + n] = log_fit[s, g]  # every firm of bucket b has skill g
+                    rows.bv[off + n] = bv
+                    rows.vstart[off + n] = bucket_vstart[b]
+                    rows.lfit[off + n] = rows.log_fit[s, g]  # every firm of b has skill g
                     n += 1
                 running = new
-    row_len[row] = n
-    row_total[row] = running
-    g_off = guide_off[row]
-    g_size = guide_size[row]
+    rows.length[row] = n
+    rows.total[row] = running
+    g_off = rows.guide_off[row]
+    g_size = rows.guide_size[row]
     k = 0
     for c in range(g_size):
         tc = (c / g_size) * running  # c / g_size is exact: g_size is a power of two
-        while k < n - 1 and row_cum[off + k] <= tc:
+        while k < n - 1 and cum[off + k] <= tc:
             k += 1
-        guide[g_off + c] = off + k
+        rows.guide[g_off + c] = off + k
+
+
+@_phase
+def _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers, rows,
+           heaps):
+    """Phase 2: the round's applications, in seeker order, then application order.
+
+    Each lands in its firm's heap or is dropped. A row of cumulative bucket weights is
+    built the first time a seeker of that (home, skill) needs it in the round.
+    """
+    n_groups = fit_w.shape[0]
+    s_home, s_skill, s_apps = seekers.home, seekers.skill, seekers.apps
+    u_start, log_score = offers.u_start, offers.log_score
+    stamp, total_w, off, length = rows.stamp, rows.total, rows.off, rows.length
+    guide_off, guide_size, guide = rows.guide_off, rows.guide_size, rows.guide
+    cum, row_bv, row_vstart, row_lfit = rows.cum, rows.bv, rows.vstart, rows.lfit
+    vac_owner, fill, cap, top_seeker, top_score, top_order, kept = (
+        heaps.vac_owner, heaps.fill, heaps.cap, heaps.seeker, heaps.score, heaps.order,
+        heaps.kept)
+    # The application's number in the round: the ranking's tie-break. Typed int64 from
+    # the start (not a literal 0), so that _keep compiles once, not twice.
+    n_app = np.int64(0)
+    for i in range(s_home.shape[0]):
+        if hired[i] >= 0 or s_apps[i] <= rd:
+            continue
+        row = s_home[i] * n_groups + s_skill[i]
+        if stamp[row] != rd:
+            _build_row(row, s_home[i], s_skill[i], reach_w, fit_w, heaps.bucket_vac,
+                       heaps.bucket_vstart, rows)
+            stamp[row] = rd
+        total = total_w[row]
+        if total <= 0.0:
+            continue
+        last = off[row] + length[row] - 1
+        g_off = guide_off[row]
+        g_size = guide_size[row]
+        # A seeker's month of applications is spread over the rounds: round rd sends
+        # applications rd, rd + n_rounds, ... of the seeker's list. (A while loop: range()
+        # with a run-time step costs an integer division per seeker.)
+        n_kept = np.int64(0)  # int64 from the start: _keep compiles once
+        ui = u_start[i]
+        a = rd
+        while a < s_apps[i]:
+            # First stored bucket with cumulative weight > u·total: from the guide table's
+            # cell, scan forward (see _build_row). The last bucket is taken if none
+            # exceeds it, which u < 1 never reaches.
+            ua = u[ui + a, 0]
+            t = ua * total
+            c = int(ua * g_size)
+            k = guide[g_off + (c if c < g_size else g_size - 1)]
+            while k < last and cum[k] <= t:
+                k += 1
+            bv = row_bv[k]
+            j = int(u[ui + a, 1] * bv)
+            if j >= bv:
+                j = bv - 1  # unreachable for u < 1
+            lo = vac_owner[row_vstart[k] + j]
+            # Ranked in logs: log(employability · fit · exp(noise)) needs no exp() here. The
+            # fit's log comes with the bucket (no lookups through the firm).
+            score = log_score[i] + row_lfit[k] + noise_scale * (2.0 * u[ui + a, 2] - 1.0)
+            a += n_rounds
+            # The common case, an application that loses to the worst applicant the firm
+            # keeps, is decided here in a few loads; about one in five applications goes
+            # on to _keep.
+            if fill[lo] < cap[lo] or score > top_score[lo]:
+                n_kept = _keep(lo, i, score, n_app, fill, cap, top_seeker, top_score,
+                               top_order, kept, n_kept)
+            n_app += 1
+
+
+@_phase
+def _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps):
+    """Phase 3: each firm, in index order, offers its vacancies to the applicants it kept.
+
+    Each seeker keeps the best offer (pay minus commuting cost; the first on ties).
+    Returns the number of seekers offered a job.
+    """
+    n_offered = 0
+    for o in range(n_open):
+        f = heaps.open_firm[o]
+        lo = heaps.start[o]
+        for q in range(lo, lo + heaps.fill[lo]):
+            i = heaps.seeker[q]
+            if offers.offered_by[i] < 0:
+                offers.offered[n_offered] = i
+                n_offered += 1
+            offers.offered_by[i] = f
+            value = firms.value[f] - commute_cost * dist[seekers.home[i], firms.area[f]]
+            if value > offers.best_value[i]:
+                offers.best_value[i] = value
+                offers.best_firm[i] = f
+    return n_offered
+
+
+@_phase
+def _accept(n_offered, firms, hired, offers):
+    """Phase 4: seekers accept their best offers; the per-seeker scratch is reset.
+
+    Returns the number hired.
+    """
+    hires = 0
+    for k in range(n_offered):
+        i = offers.offered[k]
+        f = offers.best_firm[i]
+        if f >= 0:
+            hired[i] = f
+            firms.vac[f] -= 1
+            firms.emp[f] += 1
+            hires += 1
+        offers.best_firm[i] = -1
+        offers.best_value[i] = -np.inf
+        offers.offered_by[i] = -1
+    return hires
 
 
 @nb.njit(cache=True)
-def _match_kernel(
-    s_home,
-    s_skill,
-    s_score,
-    s_apps,
-    u,
-    u_stride,
-    n_rounds,
-    reach_w,
-    fit_w,
-    dist,
-    commute_cost,
-    noise,
-    firm_muni,
-    firm_skill,
-    firm_value,
-    firm_vac,
-    firm_emp,
-    u_start,
-    log_score,
-    log_fit,
-    reach_start,
-    reach_list,
-    row_off,
-    row_cum,
-    row_bv,
-    row_vstart,
-    row_lfit,
-    row_len,
-    row_total,
-    row_stamp,
-    guide_off,
-    guide_size,
-    guide,
-    bucket_vac,
-    bucket_vstart,
-    bucket_fill,
-    open_firm,
-    vac_owner,
-    top_start,
-    top_fill,
-    top_cap,
-    top_seeker,
-    top_score,
-    top_order,
-    kept,
-    best_firm,
-    best_value,
-    offered_by,
-    offered,
-    hired_firm,
-):
-    """Rounds of apply → rank → offer → accept; writes ``hired_firm`` and updates firms.
+def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute_cost,
+                  noise, sc, hired):
+    """Rounds of apply → rank → offer → accept; writes ``hired`` and updates firms.
 
-    See :func:`match` for the rules. Every workspace is (re)initialised here before it is
-    read, so the arrays can be reused between calls without carrying anything over.
-    Returns the number of hires.
+    See :func:`match` for the rules. Returns the number of hires.
 
     Performance, the main one: applications are not stored, grouped by firm and ranked.
     A firm with v open vacancies offers them to the v distinct applicants whose best
     application ranks highest, so each firm keeps, as the applications stream in, only
     its current best v distinct applicants in a small heap with the worst on top (the
-    streaming top-v: an applicant dropped from it can never come back without a better
-    application). Most applications lose to the firm's worst kept one in a single
-    comparison. The heaps hold one entry per vacancy, a few kilobytes in all, so the
-    month's few hundred thousand applications cost no scatter into firm order and no sort.
-    A seeker's applications of a round arrive one after another, so a second application
-    to the same firm can only meet the seeker in the firm's heap if an application of
-    the same seeker was kept there earlier in this round (``kept``); only then is the heap
-    searched for the seeker.
+    streaming top-v, :mod:`sim.labour.heaps`: an applicant dropped from it can never come
+    back without a better application). Most applications lose to the firm's worst kept
+    one in a single comparison. The heaps hold one entry per vacancy, a few kilobytes in
+    all, so the month's few hundred thousand applications cost no scatter into firm order
+    and no sort. A seeker's applications of a round arrive one after another, so a second
+    application to the same firm can only meet the seeker in the firm's heap if an
+    application of the same seeker was kept there earlier in this round (``kept``); only
+    then is the heap searched for the seeker.
     """
-    n_s = s_home.shape[0]
-    n_firms = firm_muni.shape[0]
     n_groups = fit_w.shape[0]
-    n_munis = reach_w.shape[0]
-    n_buckets = n_munis * n_groups
+    n_buckets = reach_w.shape[0] * n_groups
     noise_scale = noise * SQRT3
+    offers, rows, heaps = sc
+    _prepare_seekers(seekers, u_stride, hired, offers)
+    _prepare_rows(reach_w, fit_w, rows)
     hires = 0
-
-    # Per call: each seeker's first row of uniforms (a fixed stride, or packed one after
-    # another), logs of the scores (see _log0), the municipalities within reach of each
-    # home (in municipality order), and where each (home, skill) row and its guide go.
-    packed = 0
-    for i in range(n_s):
-        if u_stride > 0:
-            u_start[i] = i * u_stride
-        else:
-            u_start[i] = packed
-            if s_apps[i] > 0:
-                packed += s_apps[i]
-        log_score[i] = _log0(s_score[i])
-        hired_firm[i] = -1
-        best_firm[i] = -1
-        best_value[i] = -np.inf
-        offered_by[i] = -1
-    for s in range(n_groups):
-        for g in range(n_groups):
-            log_fit[s, g] = _log0(fit_w[s, g])
-    k = 0
-    for h in range(n_munis):
-        reach_start[h] = k
-        for m in range(n_munis):
-            if reach_w[h, m] > 0.0:
-                reach_list[k] = m
-                k += 1
-    reach_start[n_munis] = k
-    cells = 0
-    for h in range(n_munis):
-        width = (reach_start[h + 1] - reach_start[h]) * n_groups
-        g_size = 1
-        while g_size < width:
-            g_size *= 2
-        for s in range(n_groups):
-            row = h * n_groups + s
-            row_off[row] = reach_start[h] * n_groups * n_groups + s * width
-            row_stamp[row] = -1
-            guide_off[row] = cells
-            guide_size[row] = g_size
-            cells += g_size
-
-    n_open = 0
+    n_open = np.int64(0)  # int64 from the start: _open_firms compiles once
     for rd in range(n_rounds):
-        # 1. Open firms, in index order, and their vacancies by bucket (destination
-        #    municipality × skill group). Vacancies only close during the month, so after
-        #    round 0 the previous round's open list is filtered instead of all firm slots.
-        if rd == 0:
-            for f in range(n_firms):
-                if firm_vac[f] > 0:
-                    open_firm[n_open] = f
-                    n_open += 1
-        else:
-            still_open = 0
-            for o in range(n_open):
-                f = open_firm[o]
-                if firm_vac[f] > 0:
-                    open_firm[still_open] = f
-                    still_open += 1
-            n_open = still_open
-        for b in range(n_buckets):
-            bucket_vac[b] = 0
-        n_vac = 0
-        for o in range(n_open):
-            f = open_firm[o]
-            bucket_vac[firm_muni[f] * n_groups + firm_skill[f]] += firm_vac[f]
-            # The firm's heap of best applicants, one entry per vacancy, at n_vac; its
-            # fill and capacity are kept at the heap's first entry.
-            top_start[o] = n_vac
-            top_fill[n_vac] = 0
-            top_cap[n_vac] = firm_vac[f]
-            n_vac += firm_vac[f]
-        top_start[n_open] = n_vac
-        bucket_vstart[0] = 0
-        for b in range(n_buckets):
-            bucket_vstart[b + 1] = bucket_vstart[b] + bucket_vac[b]
-            bucket_fill[b] = bucket_vstart[b]
-        # Performance: one entry per open vacancy, naming its firm's heap, bucket by
-        # bucket in firm order. The reference walks a bucket's firms until their running
-        # vacancy count exceeds u·V; with integer counts that is the owner of vacancy
-        # floor(u·V), so a search over firms becomes one lookup.
-        for o in range(n_open):
-            f = open_firm[o]
-            b = firm_muni[f] * n_groups + firm_skill[f]
-            k = bucket_fill[b]
-            for _ in range(firm_vac[f]):
-                vac_owner[k] = top_start[o]
-                k += 1
-            bucket_fill[b] = k
-
-        # 2. Applications, in seeker order, then application order; each lands in its
-        #    firm's heap or is dropped. A row of cumulative bucket weights is built the
-        #    first time a seeker of that (home, skill) needs it in the round.
-        # The application's number in the round: the ranking's tie-break. Typed int64
-        # from the start (not a literal 0), so that _keep compiles once, not twice.
-        n_app = np.int64(0)
-        for i in range(n_s):
-            if hired_firm[i] >= 0 or s_apps[i] <= rd:
-                continue
-            row = s_home[i] * n_groups + s_skill[i]
-            if row_stamp[row] != rd:
-                _build_row(
-                    row,
-                    s_home[i],
-                    s_skill[i],
-                    reach_w,
-                    fit_w,
-                    log_fit,
-                    reach_start,
-                    reach_list,
-                    bucket_vac,
-                    bucket_vstart,
-                    row_off,
-                    row_cum,
-                    row_bv,
-                    row_vstart,
-                    row_lfit,
-                    row_len,
-                    row_total,
-                    guide_off,
-                    guide_size,
-                    guide,
-                )
-                row_stamp[row] = rd
-            total = row_total[row]
-            if total <= 0.0:
-                continue
-            last = row_off[row] + row_len[row] - 1
-            g_off = guide_off[row]
-            g_size = guide_size[row]
-            # A seeker's month of applications is spread over the rounds: round rd sends
-            # applications rd, rd + n_rounds, ... of the seeker's list. (A while loop:
-            # range() with a run-time step costs an integer division per seeker.)
-            n_kept = np.int64(0)  # int64 from the start: _keep compiles once
-            ui = u_start[i]
-            a = rd
-            while a < s_apps[i]:
-                # First stored bucket with cumulative weight > u·total: from the guide
-                # table's cell, scan forward (see _build_row). The last bucket is taken if
-                # none exceeds it, which u < 1 never reaches.
-                ua = u[ui + a, 0]
-                t = ua * total
-                c = int(ua * g_size)
-                k = guide[g_off + (c if c < g_size else g_size - 1)]
-                while k < last and row_cum[k] <= t:
-                    k += 1
-                bv = row_bv[k]
-                j = int(u[ui + a, 1] * bv)
-                if j >= bv:
-                    j = bv - 1  # unreachable for u < 1
-                lo = vac_owner[row_vstart[k] + j]
-                # Ranked in logs: log(employability · fit · exp(noise)) needs no exp() here.
-                # The fit's log comes with the bucket (no lookups through the firm).
-                score = log_score[i] + row_lfit[k] + noise_scale * (2.0 * u[ui + a, 2] - 1.0)
-                a += n_rounds
-                # The common case, an application that loses to the worst applicant the
-                # firm keeps, is decided here in a few loads; about one in five
-                # applications goes on to _keep.
-                if top_fill[lo] < top_cap[lo] or score > top_score[lo]:
-                    n_kept = _keep(
-                        lo,
-                        i,
-                        score,
-                        n_app,
-                        top_fill,
-                        top_cap,
-                        top_seeker,
-                        top_score,
-                        top_order,
-                        kept,
-                        n_kept,
-                    )
-                n_app += 1
-
-        # 3. Each firm, in index order, offers its vacancies to the applicants it kept;
-        #    each seeker keeps the best offer (pay minus commuting cost; the first on ties).
-        n_offered = 0
-        for o in range(n_open):
-            f = open_firm[o]
-            lo = top_start[o]
-            for q in range(lo, lo + top_fill[lo]):
-                i = top_seeker[q]
-                if offered_by[i] < 0:
-                    offered[n_offered] = i
-                    n_offered += 1
-                offered_by[i] = f
-                value = firm_value[f] - commute_cost * dist[s_home[i], firm_muni[f]]
-                if value > best_value[i]:
-                    best_value[i] = value
-                    best_firm[i] = f
-
-        # 4. Acceptance, then the per-seeker scratch is reset for the seekers touched.
-        for k in range(n_offered):
-            i = offered[k]
-            f = best_firm[i]
-            if f >= 0:
-                hired_firm[i] = f
-                firm_vac[f] -= 1
-                firm_emp[f] += 1
-                hires += 1
-            best_firm[i] = -1
-            best_value[i] = -np.inf
-            offered_by[i] = -1
+        n_open = _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps)
+        _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers, rows,
+               heaps)
+        n_offered = _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps)
+        hires += _accept(n_offered, firms, hired, offers)
     return hires
 
 
@@ -540,7 +554,7 @@ def match(
     """
     n_s = s_home.shape[0]
     n_firms = firm_muni.shape[0]
-    n_munis, n_groups = reach_w.shape[0], fit_w.shape[0]
+    n_areas, n_groups = reach_w.shape[0], fit_w.shape[0]
     if n_rounds < 1:
         raise ValueError("n_rounds must be at least 1")
     max_apps = int(s_apps.max(initial=0)) if n_s else 0
@@ -568,70 +582,19 @@ def match(
         if arr.shape[0] != n_firms:
             raise ValueError(f"{name} has {arr.shape[0]} entries, firm_muni has {n_firms}")
     ws = Workspace() if workspace is None else workspace
-    # Performance: indices into the month's small tables are int32 (half the cache
-    # footprint); they count vacancies, applications of a round, cells of the rows and
-    # seekers, all far below 2**31.
-    n_buckets = n_munis * n_groups
     open_vacancies = int(np.maximum(firm_vac, 0).sum())
     row_cells = int(np.count_nonzero(reach_w > 0)) * n_groups * n_groups
+    sc = scratch(ws, n_s, n_firms, n_areas, n_groups, open_vacancies, row_cells,
+                 -(-max_apps // n_rounds))
     hired = np.empty(n_s, dtype=np.int64)
-    _match_kernel(
-        s_home,
-        s_skill,
-        s_score,
-        s_apps,
-        u_rows,
-        int(u_stride),
-        int(n_rounds),
-        reach_w,
-        fit_w,
-        dist,
-        float(commute_cost),
-        float(noise),
-        firm_muni,
-        firm_skill,
-        firm_value,
-        firm_vac,
-        firm_emp,
-        ws.get("u_start", n_s),
-        ws.get("log_score", n_s, np.float64),
-        ws.get("log_fit", n_groups * n_groups, np.float64)[: n_groups * n_groups].reshape(
-            n_groups, n_groups
-        ),
-        ws.get("reach_start", n_munis + 1),
-        ws.get("reach_list", n_munis * n_munis, np.int32),
-        ws.get("row_off", n_buckets),
-        ws.get("row_cum", row_cells, np.float64),
-        ws.get("row_bv", row_cells, np.int32),
-        ws.get("row_vstart", row_cells, np.int32),
-        ws.get("row_lfit", row_cells, np.float64),
-        ws.get("row_len", n_buckets),
-        ws.get("row_total", n_buckets, np.float64),
-        ws.get("row_stamp", n_buckets),
-        ws.get("guide_off", n_buckets),
-        ws.get("guide_size", n_buckets),
-        ws.get("guide", 2 * row_cells + n_buckets, np.int32),
-        ws.get("bucket_vac", n_buckets),
-        ws.get("bucket_vstart", n_buckets + 1, np.int32),
-        ws.get("bucket_fill", n_buckets, np.int32),
-        ws.get("open_firm", n_firms, np.int32),
-        ws.get("vac_owner", open_vacancies, np.int32),
-        ws.get("top_start", n_firms + 1, np.int32),
-        ws.get("top_fill", open_vacancies, np.int32),
-        ws.get("top_cap", open_vacancies, np.int32),
-        ws.get("top_seeker", open_vacancies, np.int32),
-        ws.get("top_score", open_vacancies, np.float64),
-        ws.get("top_order", open_vacancies, np.int32),
-        ws.get("kept", -(-max_apps // n_rounds), np.int32),
-        ws.get("best_firm", n_s),
-        ws.get("best_value", n_s, np.float64),
-        ws.get("offered_by", n_s),
-        ws.get("offered", n_s),
-        hired,
-    )
+    _match_kernel(Seekers(s_home, s_skill, s_score, s_apps),
+                  Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp), u_rows,
+                  int(u_stride), int(n_rounds), reach_w, fit_w, dist, float(commute_cost),
+                  float(noise), sc, hired)
     return hired
 
 
+# ------------------------------------------------------------- screening vacancies
 # ------------------------------------------------------------- screening vacancies
 # ------------------------------------------------------------------- around matching
 @nb.njit(cache=True)
