@@ -1,5 +1,5 @@
 """Analysis on top of the model: runs, comparisons, sweeps, figures and the kasvu CLI."""
 
-from .store import load
+from .experiments import load
 
 __all__ = ["load"]

@@ -40,7 +40,7 @@ from .calib_moments import (
     overrides,
     simulate_moments,
 )
-from .executors import LocalExecutor, SerialExecutor
+from .experiments.executors import LocalExecutor, SerialExecutor
 
 FINAL_SEED_OFFSET = 10_000
 """Seeds of the final replications start here above the search seed (fresh numbers)."""

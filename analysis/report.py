@@ -8,10 +8,8 @@ with a plain-language summary computed from the tables (:mod:`analysis.summary`)
 
 from __future__ import annotations
 
-import argparse
 import base64
 import html
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +30,7 @@ from .figures_impact import (
     sensitivity_figure,
     waterfall_figure,
 )
-from .i18n import LANGUAGES, capitalise, text
+from .i18n import capitalise, text
 from .results import Comparison, NoResults, Results, Run, read_results
 from .summary import (
     comparison_numbers,
@@ -43,7 +41,6 @@ from .summary import (
 )
 
 FORMATS = ("png", "svg", "pdf")
-EXIT_BAD_INPUT = 2
 IMPACT_METRICS = ("employed", "long_term_unemployed")
 """Metrics of compare.csv drawn as impact-by-municipality figures."""
 
@@ -296,19 +293,3 @@ def write_report(
     path = out / f"report-{lang}.html"
     path.write_text(page, encoding="utf-8")
     return path, notes
-
-
-def main_report(args: argparse.Namespace) -> int:
-    """``kasvu report``: print the HTML's path; notes on stderr; exit 2 on bad input."""
-    try:
-        if args.lang not in LANGUAGES:
-            raise ReportError(f"--lang: unknown language {args.lang!r}; use fi or en")
-        path, notes = write_report(args.dir, args.lang, parse_formats(args.format), args.out)
-    except ReportError as exc:
-        print(f"kasvu: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    for note in notes:
-        print(f"kasvu: {note}", file=sys.stderr)
-    print(path)
-    return 0
-

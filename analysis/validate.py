@@ -23,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from sim import Scenario, ScenarioError, load_scenario, run
 from sim.collect import REGION_AREA
 from sim.model import GrowthServicesModel
 
 from . import validate_facts as facts
-from .runs import atomic_directory
+from .experiments.runs import atomic_directory
 
 TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
 """Services tested by a trial each (``--quick``: the first two)."""
@@ -59,6 +58,11 @@ class Plan:
     months: int
     trial_months: int
     quick: bool
+
+    @property
+    def total_months(self) -> int:
+        """Months the plan simulates after month 0, over all its runs (progress)."""
+        return self.months + len(self.trials) * self.trial_months
 
 
 def _budget_overrides(scenario: Scenario) -> list[str]:
@@ -236,21 +240,20 @@ def write_report(out: Path, plan: Plan, found: list[facts.Fact], cycle: CycleRun
         trials.to_parquet(tmp / "experiment.parquet", index=False)
 
 
-def validate(plan: Plan, out: Path, quiet: bool = False) -> list[facts.Fact]:
+def validate(plan: Plan, out: Path | None = None,
+             on_month: Callable[[], None] | None = None) -> list[facts.Fact]:
     """Run everything the plan needs, check every fact and write the report to ``out``.
 
     Raises:
         ScenarioError: the region is too small for an estimate (nothing is written).
     """
-    total = plan.months + len(plan.trials) * plan.trial_months
-    with tqdm(total=total, desc=f"validate {plan.name}", unit="month",
-              disable=quiet or None, leave=False) as bar:
-        cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=bar.update)
-        trials = run_trials(plan, on_month=bar.update)
+    cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
+    trials = run_trials(plan, on_month=on_month)
     try:
         found = check_all(plan, cycle, trials)
     except ValueError as exc:  # too few firms, months or observations for an estimate
         raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: {exc}"
                             ) from exc
-    write_report(out, plan, found, cycle, trials)
+    if out is not None:
+        write_report(out, plan, found, cycle, trials)
     return found

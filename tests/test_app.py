@@ -334,8 +334,8 @@ def test_app_subcommand_checks_its_options_before_starting(capsys):
 
 
 def test_app_environment():
-    from analysis.app_cli import app_environment
     from analysis.cli import build_parser
+    from analysis.cli.app import app_environment
 
     args = build_parser().parse_args(["app", "--scenario", "tiny", "--months", "6",
                                       "--language", "en"])

@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import scenarios as builtin
-from analysis import runs
-from analysis.cli import EXIT_BAD_INPUT, main
+from analysis.cli import main
+from analysis.cli.options import EXIT_BAD_INPUT
+from analysis.experiments import runs
 from sim import load_scenario, run
 from sim.collect import METRICS, REGION_AREA
 
@@ -347,7 +348,7 @@ def test_failed_run_leaves_an_existing_output_intact(tmp_path, capsys, monkeypat
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("analysis.cli.replicate", interrupted)
+    monkeypatch.setattr("analysis.cli.run.replicate", interrupted)
     assert main(["run", "tiny", "--seed", "4", "--out", str(out), *QUICK]) == 130
     assert "nothing was written" in capsys.readouterr().err
     assert tree(out) == before

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.compare import attribute, coalitions, compare_tables, decompose, mean_ci
+from analysis.experiments.decomposition import attribute, coalitions, decompose
+from analysis.experiments.paired import compare_tables, mean_ci
 from sim import load_scenario
 
 FAST = ["simulation.burn_in_months=3"]
@@ -92,7 +93,7 @@ def test_compare_cli_writes_both_runs_and_the_table(tmp_path, capsys):
 
 
 def test_results_do_not_depend_on_the_number_of_workers():
-    from analysis.runs import run_jobs
+    from analysis.experiments.runs import run_jobs
 
     sc = load_scenario("tiny-alliance", FAST)
     jobs = [("b", sc, rep, 7 + rep, 4) for rep in range(3)]

@@ -11,8 +11,8 @@ from SALib.test_functions import Ishigami
 
 import analysis
 from analysis.cli import main
-from analysis.design import design_matrix
-from analysis.sensitivity import (
+from analysis.experiments.design import design_matrix
+from analysis.experiments.indices import (
     analyse,
     format_table,
     morris_indices,
@@ -20,7 +20,7 @@ from analysis.sensitivity import (
     point_means,
     sobol_indices,
 )
-from analysis.spec import SweepSpec
+from analysis.experiments.spec import SweepSpec
 
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
 ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import sweep as sweep_module
 from analysis.cli import main
-from analysis.design import RUN_KEY, derive_seed, from_unit, levels_of
-from analysis.executors import DaskExecutor, LocalExecutor, SerialExecutor, WorkerLost
-from analysis.spec import ParameterSpec, SpecError, load_spec
-from analysis.store import StoreError, SweepStore
-from analysis.sweep import run_sweep, status
+from analysis.experiments import sweep as sweep_module
+from analysis.experiments.design import RUN_KEY, derive_seed, from_unit, levels_of
+from analysis.experiments.executors import DaskExecutor, LocalExecutor, SerialExecutor, WorkerLost
+from analysis.experiments.spec import ParameterSpec, SpecError, load_spec
+from analysis.experiments.store import StoreError, SweepStore
+from analysis.experiments.sweep import run_sweep, status
 from sim.collect import REGION_AREA
 
 REPO = Path(__file__).resolve().parents[1]

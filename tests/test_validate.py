@@ -299,7 +299,6 @@ def test_kasvu_validate_quick_writes_every_fact_and_figure(tmp_path, capsys):
         (["tiny", "--months", "10"], "too short"),
         (["tiny", "--set", "economy.no_such_key=1"], "no_such_key"),
         (["tiny", "--set", "economy.cycle_amplitude=0.9"], "cycle_amplitude"),
-        (["tiny", "--seed", "-1"], "--seed"),
         (["tiny", "--quick", "--set", "municipalities.Keskikylä.population=300",
           "--set", "municipalities.Rantala.population=200",
           "--set", "municipalities.Metsälä.population=100"], "too small"),
@@ -311,6 +310,15 @@ def test_kasvu_validate_bad_input_exits_2_and_writes_nothing(args, message, tmp_
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_kasvu_validate_negative_seed_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "tiny", "--seed", "-1", "--quiet", "--out", str(tmp_path / "v")])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--seed: must be at least 0, got -1" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
 
 
 def test_plan_uses_the_scenarios_own_cycle_and_zero_budgets_for_trials():

@@ -1,7 +1,8 @@
 """Replicated runs and their outputs: time series, summary and the resolved scenario.
 
-Small functions over :func:`sim.run`: replicate a scenario over seeds, summarise the region,
-and write a run directory atomically (all files or none).
+Small functions over :func:`sim.run`: replicate a scenario over seeds (:func:`replicate`),
+run labelled jobs in worker processes (:func:`run_jobs`), summarise the region, and write
+a run directory atomically (all files or none).
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sim import Scenario, run
+from sim import Scenario, load_scenario, run
 from sim.collect import METRICS, REGION_AREA
 from sim.run import TABLES
 from sim.scenario import scenario_to_toml
+from sim.scenario.loading import Overrides
 
-HEADLINE = (
+SUMMARY_METRICS = (
     "employed",
     "unemployed",
     "unemployment_rate",
@@ -35,24 +38,71 @@ HEADLINE = (
 """Region metrics shown in the printed summary table."""
 
 
+@dataclass(frozen=True)
+class Replications:
+    """Replications of one scenario: the scenario as run, its stacked tables and summary.
+
+    Attributes:
+        scenario: the scenario as run (overrides applied).
+        tables: each table of :data:`sim.run.TABLES`, the replications stacked with
+            leading columns scenario, rep, seed.
+        summary: :func:`summarise` of the time series (written as ``summary.json``).
+    """
+
+    scenario: Scenario
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """The stacked time series (scenario, rep, seed, month, area, then the metrics)."""
+        return self.tables["timeseries"]
+
+    def write(self, out: str | Path) -> Path:
+        """Write the run directory ``out`` atomically (see :func:`write_run`)."""
+        write_run(Path(out), self.scenario, self.tables, self.summary)
+        return Path(out)
+
+
 def replicate(
-    scenario: Scenario,
-    seed: int,
-    reps: int,
+    scenario: Scenario | str | Path,
+    reps: int = 1,
+    *,
+    seed: int | None = None,
     months: int | None = None,
+    overrides: Overrides = (),
     on_month: Callable[[int], None] | None = None,
-) -> dict[str, pd.DataFrame]:
+    out: str | Path | None = None,
+) -> Replications:
     """Run ``reps`` replications with seeds ``seed, seed + 1, ...`` and stack their tables.
 
-    Returns each table of :data:`sim.run.TABLES` with leading columns scenario, rep, seed
-    (the time series: scenario, rep, seed, month, area, then the metrics). Replication 0 is
-    exactly ``kasvu run --seed SEED``.
+    Replication 0 is exactly ``kasvu run --seed SEED``; ``kasvu run`` is this function
+    with a progress bar.
+
+    Args:
+        scenario: a scenario, a path to a TOML file or a built-in name.
+        reps: number of replications.
+        seed: seed of replication 0; defaults to the scenario's ``simulation.seed``.
+        months: months after month 0; defaults to the scenario's ``simulation.months``.
+        overrides: values to change (see :func:`sim.load_scenario`).
+        on_month: called with the month number after each simulated month.
+        out: write the run directory here (every table as NAME.parquet, summary.json,
+            scenario.toml); nothing is written without it.
+
+    Raises:
+        ScenarioError: a scenario or override that cannot be used (nothing has run).
     """
+    scenario = load_scenario(scenario, overrides)
+    seed = scenario.simulation.seed if seed is None else seed
     stacked: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     for rep in range(reps):
         for name, frame in _labelled(scenario, rep, seed + rep, months, on_month).items():
             stacked[name].append(frame)
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+    result = Replications(scenario, tables, summarise(tables["timeseries"]))
+    if out is not None:
+        result.write(out)
+    return result
 
 
 def _labelled(scenario: Scenario, rep: int, seed: int, months: int | None,
@@ -132,13 +182,14 @@ def summarise(timeseries: pd.DataFrame) -> dict[str, Any]:
 
 
 def summary_table(summary: dict[str, Any]) -> str:
-    """A short fixed-width table of :data:`HEADLINE` metrics for the terminal."""
+    """A short fixed-width table of :data:`SUMMARY_METRICS` for the terminal."""
     reps = len(summary["seeds"])
-    head = f"{'region (ALL)':<24}{'month 0':>12}{'month ' + str(summary['months']):>12}"
+    region = f"region ({REGION_AREA})"
+    head = f"{region:<24}{'month 0':>12}{'month ' + str(summary['months']):>12}"
     if reps > 1:
         head += f"{'min':>12}{'max':>12}"
     lines = [f"{summary['scenario']}: {reps} replication(s)", head]
-    for metric in HEADLINE:
+    for metric in SUMMARY_METRICS:
         row = summary["region"][metric]
         fmt = (lambda v: f"{v:12.3f}") if metric.endswith("_rate") else (lambda v: f"{v:12,.0f}")
         line = f"{metric:<24}{fmt(row['month_0_mean'])}{fmt(row['final_mean'])}"

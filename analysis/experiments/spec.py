@@ -20,8 +20,8 @@ A sweep spec is a TOML file next to the scenarios::
 
 Everything is checked before anything runs or is written; every error names the file, the
 key and the problem (:class:`SpecError`, exit status 2 in the CLI). Parameter key paths
-are checked against the scenario schema by :func:`sim.scenario.apply_override`, so any
-path the schema accepts (``alliance.levers.pooled_budget``, ``municipalities.Tampere.
+are checked against the scenario schema by :func:`sim.scenario.overrides.set_value`, so
+any path the schema accepts (``alliance.levers.pooled_budget``, ``municipalities.Tampere.
 population``) can be swept.
 """
 
@@ -32,8 +32,6 @@ import hashlib
 import json
 import math
 import sys
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -52,6 +50,7 @@ from sim.scenario.loading import (
     resolve_source,
     validate,
 )
+from sim.scenario.overrides import inner_model, set_value
 
 STATISTICS = {
     "final": "value at the last month",
@@ -330,28 +329,13 @@ def names_a_table(key: str) -> bool:
         field = model.model_fields.get(parts[position])
         if field is None:
             return False
-        model, is_list = _inner_model(field.annotation)
+        model, is_list = inner_model(field.annotation)
         if is_list:
             position += 1  # the element's index or name
             if position >= len(parts):
                 return False  # the whole list is one value
         position += 1
     return model is not None and position == len(parts)
-
-
-def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The table type inside ``X``, ``X | None`` or ``list[X]``, and whether a list."""
-    pending, is_list = [annotation], False
-    while pending:
-        ann = pending.pop()
-        if typing.get_origin(ann) in (typing.Union, types.UnionType):
-            pending.extend(a for a in typing.get_args(ann) if a is not type(None))
-        elif typing.get_origin(ann) is list:
-            is_list = True
-            pending.extend(typing.get_args(ann))
-        elif isinstance(ann, type) and issubclass(ann, BaseModel):
-            return ann, is_list
-    return None, is_list
 
 
 def _resolve_base(base: str, spec_path: Path) -> Path:
@@ -385,7 +369,7 @@ def _corner_warnings(spec: SweepSpec, base_data: dict[str, Any], path: Path) -> 
         for value in param.corners():
             data = copy.deepcopy(base_data)
             try:
-                apply_override(data, f"{param.key}={toml_value(value)}", str(path))
+                set_value(data, param.key, value, str(path))
                 validate(data, f"{path}: {param.key}={toml_value(value)}")
             except ScenarioError as exc:
                 warnings.append(f"runs will fail: {exc}")
@@ -393,10 +377,8 @@ def _corner_warnings(spec: SweepSpec, base_data: dict[str, Any], path: Path) -> 
 
 
 def toml_value(value: Any) -> str:
-    """A Python value as TOML text, exactly (floats round-trip through ``repr``)."""
+    """A Python value as TOML text, for messages (floats round-trip through ``repr``)."""
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
-
-
 
 
 def _msg(err: dict[str, Any]) -> str:

@@ -1,9 +1,10 @@
 """``kasvu app``: start the what-if dashboard (:mod:`analysis.app`) on this machine.
 
-The dashboard is a Solara server; this command checks the options, tells the app what to
-open through environment variables and runs ``solara run`` in this process (so stopping
-this process stops the server). Nothing is fetched from the internet: the version check and
-usage statistics of Solara are switched off, and solara-assets serves the front-end files.
+The dashboard is a Solara server; this command checks the options, tells the dashboard
+what to open through environment variables and runs ``solara run`` in this process (so
+stopping this process stops the server). Nothing is fetched from the internet: the version
+check and usage statistics of Solara are switched off, and solara-assets serves the
+front-end files.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ import sys
 
 from sim import ScenarioError
 
+from .options import EXIT_BAD_INPUT
+
 APP = "analysis.app"
 """The module Solara serves (a module name, so that its imports are the package's)."""
 DEFAULT_PORT = 8765
-EXIT_BAD_INPUT = 2
 INSTALL_HINT = ('the dashboard needs the app extra: .venv/bin/pip install -e ".[app]" '
                 "(or make setup)")
 
 
-def add_subcommand(sub) -> dict:
-    """Register ``kasvu app``; returns ``{"app": handler}`` for the CLI's command table."""
+def add_subcommand(sub: argparse._SubParsersAction) -> None:
+    """Register ``kasvu app`` on ``sub``."""
     p_app = sub.add_parser("app", help="start the interactive what-if dashboard")
     p_app.add_argument("--port", type=_port, default=DEFAULT_PORT,
                        help=f"port on localhost (default {DEFAULT_PORT})")
@@ -35,7 +37,7 @@ def add_subcommand(sub) -> dict:
                        help="months to simulate at first (default 24)")
     p_app.add_argument("--language", choices=("fi", "en"), default="fi",
                        help="language of the labels at first (default fi)")
-    return {"app": cmd_app}
+    p_app.set_defaults(handler=cmd_app)
 
 
 def _port(text: str) -> int:
@@ -58,7 +60,7 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     Raises:
         ScenarioError: the scenario is not a built-in one or does not validate.
     """
-    from .app_state import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
+    from ..app_state import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
 
     scenario = args.scenario or DEFAULT_SCENARIO
     months = args.months or DEFAULT_MONTHS
@@ -80,7 +82,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     try:
         from solara.__main__ import cli as solara_cli
 
-        from . import app  # noqa: F401 - SolaraViz and the rest of the dashboard's needs
+        from .. import app  # noqa: F401 - SolaraViz and the rest of the dashboard's needs
     except ImportError as exc:
         print(f"kasvu: error: {INSTALL_HINT} ({exc})", file=sys.stderr)
         return EXIT_BAD_INPUT

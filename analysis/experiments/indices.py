@@ -1,9 +1,12 @@
 """Global sensitivity analysis (herkkyysanalyysi) of sweep outcomes with SALib.
 
 Small pure functions in SALib's style: a sample's outcomes in, a table of indices with
-confidence intervals out. Samples live in the unit hypercube (:mod:`analysis.design`), so
-Morris elementary effects are per whole range of each parameter, comparable across
-parameters; Sobol' indices do not depend on the scaling at all.
+confidence intervals out. Samples live in the unit hypercube (:mod:`.design`), so Morris
+elementary effects are per whole range of each parameter, comparable across parameters;
+Sobol' indices do not depend on the scaling at all. :func:`sensitivity` is ``kasvu
+sensitivity`` without the terminal: the spec's sweep with the method's sampler
+(:func:`sensitivity_sweep`), run or reused, then its indices written into the sweep
+directory (:func:`write_indices`).
 
 The table is long: ``outcome, parameter, index, value, conf`` where ``conf`` is the
 half-width of the confidence interval (SALib's ``*_conf``), NaN where SALib gives none.
@@ -11,14 +14,19 @@ half-width of the confidence interval (SALib's ``*_conf``), NaN where SALib give
 
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .design import salib_problem
+from .design import ANALYSIS_KEY, derive_seed, salib_problem
+from .spec import Sweep, load_spec
+from .store import SweepStore
+from .sweep import run_sweep
 
 METHODS = ("sobol", "morris")
 COLUMNS = ["outcome", "parameter", "index", "value", "conf"]
@@ -131,7 +139,7 @@ def analyse(
     Args:
         method: ``sobol`` or ``morris``; must match the sweep's design.
         manifest: the sweep's manifest (design, parameters, outcomes).
-        outcomes: the sweep's outcome table (:func:`analysis.load` ``table="outcomes"``).
+        outcomes: the sweep's outcome table (:func:`.store.load` ``table="outcomes"``).
         seed: seed of the bootstrap.
     """
     if method not in METHODS:
@@ -205,3 +213,95 @@ def plot_indices(table: pd.DataFrame, path: str | Path, title: str = "") -> Path
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     return Path(path)
+
+
+def sensitivity_sweep(spec: str | Path, method: str, *, samples: int | None = None,
+                      levels: int | None = None) -> Sweep:
+    """The spec's sweep with ``method``'s SALib sampler as its design.
+
+    The spec's parameters, replications, months and outcomes are kept; ``samples``
+    defaults to the spec's ``design.samples``, ``levels`` (Morris) to the spec's when its
+    design is already Morris.
+
+    Raises:
+        SpecError: the spec, or the design it gets, cannot be used.
+    """
+    given = load_spec(spec).spec.design
+    same = given.kind == method
+    return load_spec(spec, design={
+        "kind": method,
+        "samples": samples or given.samples,
+        "levels": levels or (given.levels if same else None),
+        "second_order": given.second_order,
+    })
+
+
+def write_indices(directory: str | Path, method: str) -> pd.DataFrame:
+    """The indices of a finished sweep, written as sensitivity.csv, .parquet and .png.
+
+    Each file is written under a temporary name and moved into place.
+
+    Raises:
+        ValueError: some run failed or is pending, or the sweep's design is not
+            ``method``'s.
+        StoreError: ``directory`` is not a sweep.
+    """
+    directory = Path(directory)
+    store = SweepStore(directory)
+    manifest = store.read_manifest()
+    failed = len(store.failures())
+    pending = len(manifest["runs"]) - len(store.finished()) - failed
+    if pending or failed:
+        raise ValueError(
+            f"{directory}: {failed} failed and {pending} pending runs; "
+            "the indices need every run (see kasvu sweep --status)"
+        )
+    table = analyse(method, manifest, store.read_outcomes(),
+                    seed=derive_seed(manifest["entropy"], ANALYSIS_KEY))
+    _write(directory / "sensitivity.csv", lambda tmp: table.to_csv(tmp, index=False))
+    _write(directory / "sensitivity.parquet", lambda tmp: table.to_parquet(tmp, index=False))
+    _write(directory / "sensitivity.png",
+           lambda tmp: plot_indices(table, tmp, title=f"{manifest['name']}: {method}"))
+    return table
+
+
+def _write(path: Path, writer: Callable[[Path], Any]) -> None:
+    """Call ``writer`` on a temporary name with ``path``'s suffix, then move it into place."""
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def sensitivity(spec: str | Path, method: str, directory: str | Path, *,
+                samples: int | None = None, levels: int | None = None,
+                executor: Any = "local", workers: int | None = None,
+                scheduler: str | None = None, progress: bool = True) -> pd.DataFrame:
+    """Sobol' or Morris indices of a spec's outcomes: sample, run (or reuse), analyse, write.
+
+    Args:
+        spec: the sweep spec file; its design is replaced by ``method``'s sampler.
+        method: ``sobol`` or ``morris``.
+        directory: the sweep directory; finished runs in it are reused.
+        samples: sobol: base sample N (a power of 2); morris: trajectories.
+        levels: morris grid levels (default 4).
+        executor: ``local``, ``dask``, ``serial`` or an executor (see
+            :func:`.sweep.run_sweep`).
+        workers: workers of a named executor.
+        scheduler: a Dask scheduler's address.
+        progress: show a progress bar.
+
+    Returns:
+        The indices (columns outcome, parameter, index, value, conf), also written into
+        ``directory`` as sensitivity.csv, sensitivity.parquet and sensitivity.png.
+
+    Raises:
+        SpecError, StoreError: a bad spec or directory (nothing run).
+        ValueError: runs failed, so that the indices cannot be computed.
+    """
+    sweep = sensitivity_sweep(spec, method, samples=samples, levels=levels)
+    run_sweep(sweep, directory, executor, workers=workers, scheduler=scheduler,
+              progress=progress)
+    return write_indices(directory, method)

@@ -1,22 +1,22 @@
-"""The ``kasvu validate`` subcommand's arguments.
+"""``kasvu validate [SCENARIO]``: check a scenario against stylised facts, write a report.
 
-The work is done by :mod:`analysis.validate`, imported only when the command runs, so that
-other ``kasvu`` commands do not load scipy and matplotlib.
+The work is :func:`analysis.validation.validate`, imported only when the command runs, so
+that other ``kasvu`` commands do not load the figures; this module parses, shows progress
+and prints.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from .options import add_quiet_option, add_set_option, non_negative, progress_bar
+
 DEFAULT_SCENARIO = "pirkanmaa-separate"
 
 
-def add_subcommand(sub: argparse._SubParsersAction) -> dict[str, Callable[..., int]]:
-    """Register ``kasvu validate`` on ``sub``; return its entry for the command table."""
+def add_subcommand(sub: argparse._SubParsersAction) -> None:
+    """Register ``kasvu validate`` on ``sub``."""
     parser = sub.add_parser(
         "validate",
         help="check a scenario against stylised facts; write a report with figures",
@@ -27,28 +27,25 @@ def add_subcommand(sub: argparse._SubParsersAction) -> dict[str, Callable[..., i
     )
     parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                         help=f"scenario file or built-in name (default {DEFAULT_SCENARIO})")
-    parser.add_argument("--seed", type=int, help="seed (default: the scenario's)")
+    parser.add_argument("--seed", type=non_negative, help="seed (default: the scenario's)")
     parser.add_argument("--months", type=int,
                         help="months of the cycle run (default 120; --quick: two cycles)")
     parser.add_argument("--out", type=Path, help="output directory (default out/validate-NAME)")
     parser.add_argument("--quick", action="store_true",
                         help="12-month burn-in, shorter runs, two trials (for CI)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        metavar="KEY.PATH=VALUE", help="override a scenario value (repeatable)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    return {"validate": cmd_validate}
+    add_set_option(parser, "override a scenario value (repeatable)")
+    add_quiet_option(parser)
+    parser.set_defaults(handler=cmd_validate)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``kasvu validate``: plan (all input checked), run, check, write, print the table."""
-    if args.seed is not None and args.seed < 0:
-        print(f"kasvu: error: --seed must be at least 0, got {args.seed}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    from .validate import make_plan, terminal_table, validate
+    from ..validate import make_plan, terminal_table, validate
 
     plan = make_plan(args.scenario, args.seed, args.months, args.quick, args.overrides)
     out = args.out or Path("out") / f"validate-{plan.name}"
-    found = validate(plan, out, quiet=args.quiet)
+    with progress_bar(args, plan.total_months, f"validate {plan.name}", "month") as bar:
+        found = validate(plan, out=out, on_month=bar.update)
     print(terminal_table(found))
     print(f"wrote {out}/: validation.md, validation.json, "
           + ", ".join(f"{f.key}.png" for f in found))

@@ -100,7 +100,7 @@ class LocalExecutor:
         warm_up()  # compile once here so that workers only load numba's cache
         context = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":
-            context.set_forkserver_preload(["analysis.sweep"])
+            context.set_forkserver_preload(["analysis.experiments.sweep"])
         self._pool = cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=context, initializer=_worker_init
         )

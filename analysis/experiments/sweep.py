@@ -1,11 +1,10 @@
 """Parameter sweeps (parametrikartoitus): many runs of one scenario, stored run by run.
 
-A sweep is a spec (:mod:`analysis.spec`), a plan of runs with their seeds
-(:mod:`analysis.design`), an executor (:mod:`analysis.executors`) and a store
-(:mod:`analysis.store`). :func:`run_sweep` starts a sweep directory or resumes one: runs
-already stored are skipped, so a killed sweep rerun with the same command ends with the
-same results as one that was never interrupted. A spec changed since the directory was
-started is refused.
+A sweep is a spec (:mod:`.spec`), a plan of runs with their seeds (:mod:`.design`), an
+executor (:mod:`.executors`) and a store (:mod:`.store`). :func:`run_sweep` starts a sweep
+directory or resumes one: runs already stored are skipped, so a killed sweep rerun with
+the same command ends with the same results as one that was never interrupted. A spec
+changed since the directory was started is refused.
 
 Each run goes through the model's one boundary, :func:`sim.run`, in :func:`execute`, which
 never raises: a run that fails is returned with its error and recorded.
@@ -32,10 +31,12 @@ from tqdm import tqdm
 
 from sim import run
 from sim.collect import REGION_AREA
-from sim.scenario.loading import apply_override, validate
+from sim.scenario.loading import validate
+from sim.scenario.overrides import set_value
 
 from .design import design_matrix, new_entropy, plan_runs
-from .spec import SpecError, Sweep, parse_outcome, toml_value
+from .executors import make_executor
+from .spec import SpecError, Sweep, load_spec, parse_outcome
 from .store import SweepStore
 
 MANIFEST_FORMAT = 1
@@ -85,7 +86,7 @@ def execute(task: RunTask) -> RunResult:
     try:
         data = copy.deepcopy(task.base)
         for key, value in task.parameters.items():
-            apply_override(data, f"{key}={toml_value(value)}", task.origin)
+            set_value(data, key, value, task.origin)
         scenario = validate(data, f"{task.origin} [{task.run_id}]")
         months = None if "simulation.months" in task.parameters else task.months
         timeseries = run(scenario, task.seed, months=months).timeseries
@@ -260,28 +261,41 @@ def open_sweep(sweep: Sweep, store: SweepStore) -> dict[str, Any] | None:
 
 
 def run_sweep(
-    sweep: Sweep,
+    sweep: Sweep | str | Path,
     directory: str | Path,
-    executor: Any,
+    executor: Any = "local",
     *,
+    workers: int | None = None,
+    scheduler: str | None = None,
     max_runs: int | None = None,
     retry_failed: bool = False,
     progress: bool = True,
 ) -> SweepReport:
     """Start or resume a sweep in ``directory`` and run what is left.
 
+    ``kasvu sweep`` is this function with the spec's warnings and a summary printed.
+
     Args:
-        sweep: a checked spec (:func:`analysis.spec.load_spec`).
+        sweep: a checked spec (:func:`.spec.load_spec`) or the path of a spec file.
         directory: the sweep directory (created if new).
-        executor: an executor of :mod:`analysis.executors` (not yet entered).
+        executor: ``local``, ``dask`` or ``serial`` (:func:`.executors.make_executor`),
+            or an executor of :mod:`.executors` (not yet entered).
+        workers: local (or Dask LocalCluster) workers of a named executor; default one
+            per core.
+        scheduler: a Dask scheduler's address for the ``dask`` executor; default a
+            LocalCluster.
         max_runs: run at most this many now (the rest stays for the next call).
         retry_failed: rerun runs recorded as failed.
         progress: show a progress bar.
 
     Raises:
-        SpecError: a changed spec. StoreError: a foreign or busy directory.
+        SpecError: a bad or changed spec. StoreError: a foreign or busy directory.
         WorkerLost: a local worker died; finished runs are kept.
     """
+    if not isinstance(sweep, Sweep):
+        sweep = load_spec(sweep)
+    if isinstance(executor, str):
+        executor = make_executor(executor, workers, scheduler)
     store = SweepStore(directory)
     manifest = open_sweep(sweep, store)
     report = SweepReport(store.root, total=0)
