@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import validate_facts as vf
 from analysis.cli import main
-from analysis.validate import make_plan
+from analysis.validation import facts as vf
+from analysis.validation import make_plan
 from sim import ScenarioError, load_scenario
 from sim.model import GrowthServicesModel
 

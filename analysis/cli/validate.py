@@ -1,8 +1,7 @@
 """``kasvu validate [SCENARIO]``: check a scenario against stylised facts, write a report.
 
-The work is :func:`analysis.validation.validate`, imported only when the command runs, so
-that other ``kasvu`` commands do not load the figures; this module parses, shows progress
-and prints.
+The work is :func:`analysis.validation.validate`; this module parses, shows progress and
+prints.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..validation.checks import DEFAULT_SCENARIO, make_plan, terminal_table, validate
 from .options import add_quiet_option, add_set_option, non_negative, progress_bar
-
-DEFAULT_SCENARIO = "pirkanmaa-separate"
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +38,6 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``kasvu validate``: plan (all input checked), run, check, write, print the table."""
-    from ..validate import make_plan, terminal_table, validate
-
     plan = make_plan(args.scenario, args.seed, args.months, args.quick, args.overrides)
     out = args.out or Path("out") / f"validate-{plan.name}"
     with progress_bar(args, plan.total_months, f"validate {plan.name}", "month") as bar:

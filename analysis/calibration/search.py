@@ -7,15 +7,15 @@ with the same seeds (common random numbers), so that differences between points 
 noise. The chosen values, rounded to three significant digits, are then run with fresh
 seeds and their moments reported with the spread over replications.
 
-Run it as ``make calibrate`` or ``python -m analysis.calibrate`` (full: Pirkanmaa, the
-result in ``calibration/result.json`` and ``calibration/result.md``), or with ``--quick``
-(the tiny region, a few points, well under a minute: what the tests run).
+Run it as ``make calibrate`` or ``python -m analysis.calibration`` (full: Pirkanmaa, the
+result in ``calibration/result.json`` and ``calibration/result.md``, written by
+:mod:`.result`), or with ``--quick`` (the tiny region, a few points, well under a minute:
+what the tests run).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -28,19 +28,19 @@ from scipy import optimize
 from scipy.stats import qmc
 from tqdm import tqdm
 
-from sim.scenario import ScenarioError, load_scenario
+from sim import Scenario, ScenarioError, load_scenario
 
-from .calib_moments import (
+from ..experiments.executors import LocalExecutor, SerialExecutor
+from .moments import distance, simulate_moments
+from .result import moment_row, result_markdown, write_result
+from .targets import (
     DEFAULT_TARGETS,
     MOMENTS,
-    Settings,
+    SearchSettings,
     Targets,
-    distance,
     load_targets,
-    overrides,
-    simulate_moments,
+    values_by_key,
 )
-from .experiments.executors import LocalExecutor, SerialExecutor
 
 FINAL_SEED_OFFSET = 10_000
 """Seeds of the final replications start here above the search seed (fresh numbers)."""
@@ -64,9 +64,11 @@ class Search:
         progress: a tqdm bar counting model runs.
     """
 
-    def __init__(self, targets: Targets, settings: Settings, executor: Any, progress: Any):
-        """Keep the pieces; nothing runs yet."""
+    def __init__(self, targets: Targets, settings: SearchSettings, executor: Any,
+                 progress: Any):
+        """Load the mode's scenario with its fixed overrides; nothing runs yet."""
         self.targets, self.settings = targets, settings
+        self.base = load_scenario(settings.scenario, settings.fixed)
         self.executor, self.progress = executor, progress
         self.low = np.array([p.low for p in targets.parameters])
         self.high = np.array([p.high for p in targets.parameters])
@@ -75,9 +77,9 @@ class Search:
     def run_points(self, points: np.ndarray, seeds: list[int], stage: str) -> list[dict]:
         """Run every point with every seed; return per point its moments and distance."""
         s = self.settings
-        tasks = [(s.scenario, (*s.fixed, *overrides(self.targets.parameters, x)), seed,
-                  s.spell_window_months, i, r)
-                 for i, x in enumerate(points) for r, seed in enumerate(seeds)]
+        scenarios = [self.scenario_at(x) for x in points]
+        tasks = [(scenarios[i], seed, s.spell_window_months, i, r)
+                 for i in range(len(points)) for r, seed in enumerate(seeds)]
         per_point: list[list[dict[str, float]]] = [[{}] * len(seeds) for _ in points]
         for task, result in self.executor.map_unordered(_run_task, tasks):
             if isinstance(result, BaseException):
@@ -97,6 +99,10 @@ class Search:
             rows.append(row)
             self.history.append(row)
         return rows
+
+    def scenario_at(self, values: np.ndarray) -> Scenario:
+        """The mode's scenario with the free parameters at ``values``."""
+        return self.base.with_overrides(values_by_key(self.targets.parameters, values))
 
     def to_values(self, unit: np.ndarray) -> np.ndarray:
         """Parameter values of a point of the unit cube (clipped to the bounds)."""
@@ -143,8 +149,9 @@ class Search:
 
 
 def _run_task(task: tuple) -> dict[str, float]:
-    """A search task is a moment task with the point's and the seed's index at the end."""
-    return simulate_moments(task[:4])
+    """A search task: scenario, seed and spell window, then the point's and seed's index."""
+    scenario, seed, window, _point, _rep = task
+    return simulate_moments(scenario, seed, window)
 
 
 def calibrate(targets: Targets, mode: str, *, workers: int = 1, quiet: bool = False,
@@ -178,7 +185,7 @@ def calibrate(targets: Targets, mode: str, *, workers: int = 1, quiet: bool = Fa
             {"key": p.key, "min": p.low, "max": p.high, "value": float(v), "why": p.why}
             for p, v in zip(targets.parameters, chosen, strict=True)
         ],
-        "moments": [_moment_row(m, final) for m in targets.moments],
+        "moments": [moment_row(m, final) for m in targets.moments],
         "distance": final["distance"],
         "search": {
             "lhs_points": s.points,
@@ -202,103 +209,10 @@ def calibrate(targets: Targets, mode: str, *, workers: int = 1, quiet: bool = Fa
     }
 
 
-def _moment_row(m: Any, final: dict[str, Any]) -> dict[str, Any]:
-    values = [float(r[m.name]) for r in final["replications"]]
-    mean = float(np.mean(values))
-    return {
-        "name": m.name,
-        "target": m.target,
-        "tolerance": m.tolerance,
-        "weight": m.weight,
-        "mean": mean,
-        "sd": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0,
-        "min": min(values),
-        "max": max(values),
-        "values": values,
-        "within_tolerance": bool(abs(mean - m.target) <= m.tolerance),
-        "definition": m.definition,
-        "source": m.source,
-    }
-
-
-def result_markdown(result: dict[str, Any]) -> str:
-    """A readable page of the result: chosen values, moments, search and how to rerun."""
-    lines = [
-        f"# Calibration result ({result['mode']})",
-        "",
-        f"Scenario `{result['scenario']}`, fixed overrides {result['fixed'] or 'none'}; "
-        f"run on {result['date']} by `{result['command']}` in {result['elapsed_seconds']} s.",
-        "",
-        "## Chosen values",
-        "",
-        "| parameter | value | search range | why free |",
-        "|---|---|---|---|",
-    ]
-    for p in result["parameters"]:
-        lines.append(f"| `{p['key']}` | {p['value']:.3g} | {p['min']:g}–{p['max']:g} | "
-                     f"{p['why']} |")
-    n = len(result["final_seeds"])
-    lines += [
-        "",
-        f"## Moments at the chosen values ({n} replications, seeds "
-        f"{result['final_seeds'][0]}–{result['final_seeds'][-1]}, not used in the search)",
-        "",
-        "| moment | target | tolerance | model mean | sd | min–max | within |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for m in result["moments"]:
-        lines.append(
-            f"| {m['name']} | {m['target']:.3f} | ±{m['tolerance']:.3f} | {m['mean']:.3f} | "
-            f"{m['sd']:.3f} | {m['min']:.3f}–{m['max']:.3f} | "
-            f"{'yes' if m['within_tolerance'] else 'no'} |")
-    s = result["search"]
-    refine_best = s["refine_best_distance"]
-    lines += [
-        "",
-        f"Weighted distance {result['distance']:.3g} (sum of weight · ((model − target) / "
-        "tolerance)²).",
-        "",
-        "## Search",
-        "",
-        f"- Latin hypercube: {s['lhs_points']} points × {s['replications']} replications "
-        f"(seeds {s['seeds']}); distance best {s['lhs_best_distance']:.3g}, worst "
-        f"{s['lhs_worst_distance']:.3g}.",
-        f"- Nelder-Mead from the best point: {s['refine_evaluations']} evaluations "
-        f"({s['refine_message']}); best "
-        + (f"{refine_best:.3g}." if refine_best is not None else "none."),
-        f"- Best of the search {s['search_best_distance']:.3g}; its values rounded to three "
-        "significant digits are the chosen ones.",
-        "",
-        "## Moments: definitions and sources",
-        "",
-    ]
-    for m in result["moments"]:
-        lines.append(f"- **{m['name']}**: {m['definition']}. Source: {m['source']}.")
-    lines += ["", "## Scenario lines", "", "```toml"]
-    tables: dict[str, list[str]] = {}
-    for p in result["parameters"]:
-        table, _, key = p["key"].rpartition(".")
-        tables.setdefault(table, []).append(f"{key} = {p['value']:.3g}")
-    for table, rows in tables.items():
-        lines += [f"[{table}]", *rows, ""]
-    lines[-1:] = ["```", ""]
-    return "\n".join(lines)
-
-
-def write_result(result: dict[str, Any], out: Path) -> None:
-    """Write result.json and result.md into ``out``, each under a temporary name first."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in (("result.json", json.dumps(result, indent=1, ensure_ascii=False) + "\n"),
-                       ("result.md", result_markdown(result))):
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.calibrate [--quick] [--out DIR] ...``; exit 2 on bad input."""
+    """``python -m analysis.calibration [--quick] [--out DIR] ...``; exit 2 on bad input."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.calibrate",
+        prog="python -m analysis.calibration",
         description="Calibrate the default region to public figures (calibration/targets.toml).")
     parser.add_argument("--quick", action="store_true",
                         help="the tiny region and a few points (CI); default: full Pirkanmaa")
@@ -325,12 +239,13 @@ def main(argv: list[str] | None = None) -> int:
         if changes:
             if min(changes.values()) < 0 or changes.get("points", 1) < 1:
                 raise ScenarioError("--points must be >= 1 and --refine >= 0")
-            targets.modes[mode] = Settings(**{**s.__dict__, **changes})
+            targets.modes[mode] = SearchSettings(**{**s.__dict__, **changes})
+        base = load_scenario(s.scenario, s.fixed)
         for bound in ("low", "high"):  # bad key paths or values fail here, not in a worker
-            load_scenario(s.scenario, [*s.fixed, *overrides(
-                targets.parameters, np.array([getattr(p, bound) for p in targets.parameters]))])
+            base.with_overrides(values_by_key(
+                targets.parameters, [getattr(p, bound) for p in targets.parameters]))
         workers = args.workers if args.workers is not None else (1 if args.quick else 2)
-        command = "python -m analysis.calibrate " + " ".join(
+        command = "python -m analysis.calibration " + " ".join(
             sys.argv[1:] if argv is None else argv)
         result = calibrate(targets, mode, workers=workers, quiet=args.quiet,
                            command=command.strip())
@@ -343,7 +258,3 @@ def main(argv: list[str] | None = None) -> int:
         print(result_markdown(result))
         print(f"written: {out / 'result.json'}, {out / 'result.md'}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

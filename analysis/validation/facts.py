@@ -3,8 +3,8 @@
 Each function takes plain arrays or tables from a run, estimates the fact's statistic with
 a 95 % confidence interval, and returns a :class:`Fact`: the statistics, the reference from
 the literature (with its citation), the verdict rule stated in words, and the verdict
-(``pass``, ``warn`` or ``fail``). The figures are in :mod:`analysis.validate_figures`, the
-runs and the report in :mod:`analysis.validate`.
+(``pass``, ``warn`` or ``fail``). The figures are in :mod:`.figures`, the runs and the
+report in :mod:`.checks`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One slide figure per stylised fact of :mod:`analysis.validate_facts` (English labels).
+"""One slide figure per stylised fact of :mod:`.facts` (English labels).
 
 Each function takes the fact (its ``data`` holds the series) and the scenario's name and
 returns a house-style :class:`~matplotlib.figure.Figure`; :data:`FIGURES` maps a fact's key
@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
-from .figstyle import (
+from ..figstyle import (
     NEUTRAL,
     OKABE_ITO,
     SEQUENTIAL_CMAP,
@@ -26,7 +26,7 @@ from .figstyle import (
     slide,
     tidy,
 )
-from .validate_facts import CKW_AVERAGE, Fact
+from .facts import CKW_AVERAGE, Fact
 
 LANG = "en"
 

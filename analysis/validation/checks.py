@@ -1,6 +1,6 @@
-"""``kasvu validate``: check a scenario against the stylised facts of labour markets and firms.
+"""Validation of a scenario against the stylised facts of labour markets and firms.
 
-Two kinds of run feed the checks (:mod:`analysis.validate_facts`):
+Two kinds of run feed the checks (:mod:`.facts`):
 
 - a **cycle run**: the scenario with a sine business cycle in demand (``[economy]
   cycle_amplitude``, default ±4 % over 48 months unless the scenario sets its own), giving
@@ -9,9 +9,10 @@ Two kinds of run feed the checks (:mod:`analysis.validate_facts`):
 - one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
   assigned to the service at month 0 (``[experiment]``), giving the service effects.
 
-The report (``validation.md``, ``validation.json`` and one PNG figure per fact) is written
-into a temporary directory that replaces ``--out`` only when everything has succeeded. The
-command line is in :mod:`analysis.validate_cli`.
+:func:`validate` is ``kasvu validate`` without the terminal: plan (every scenario checked
+before anything runs), run, check, and write the report (``validation.md``,
+``validation.json`` and one PNG figure per fact, :mod:`.figures`) into a temporary
+directory that replaces the output directory only when everything has succeeded.
 """
 
 from __future__ import annotations
@@ -24,22 +25,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim import Scenario, ScenarioError, load_scenario, run
+from sim import Scenario, ScenarioError, load_scenario, run, simulate
 from sim.collect import REGION_AREA
-from sim.model import GrowthServicesModel
+from sim.scenario.loading import Overrides
 
-from . import validate_facts as facts
-from .experiments.runs import atomic_directory
+from ..experiments.runs import atomic_directory
+from . import facts
 
+DEFAULT_SCENARIO = "pirkanmaa-separate"
+"""The scenario validated when none is given: the calibrated default region."""
 TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
 """Services tested by a trial each (``--quick``: the first two)."""
 GROWTH_MONTHS = 12
 """Months between the two firm-size snapshots of the growth-rate check (annual growth)."""
+QUICK_BURN_IN_MONTHS = 12
+"""The burn-in of the quick version (CI)."""
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What ``kasvu validate`` runs: the scenarios, seed and lengths, fixed before any run.
+class ValidationPlan:
+    """What a validation runs: the scenarios, seed and lengths, fixed before any run.
 
     Attributes:
         name: the scenario's name.
@@ -65,46 +70,52 @@ class Plan:
         return self.months + len(self.trials) * self.trial_months
 
 
-def _budget_overrides(scenario: Scenario) -> list[str]:
-    """``--set`` overrides putting every organiser's service budget at 0 (a clean trial)."""
+def zero_budgets(scenario: Scenario) -> dict[str, float]:
+    """Overrides putting every organiser's service budget at 0 (a clean trial)."""
     org = scenario.organisers
-    out = ["organisers.region_budget_eur_per_resident=0.0",
-           "organisers.municipal_budget_eur_per_resident=0.0"]
+    out = {"organisers.region_budget_eur_per_resident": 0.0,
+           "organisers.municipal_budget_eur_per_resident": 0.0}
     if org.region_budget_eur_per_year is not None:
-        out.append("organisers.region_budget_eur_per_year=0.0")
-    out += [f"organisers.municipal_budgets.{name}=0.0" for name in org.municipal_budgets]
+        out["organisers.region_budget_eur_per_year"] = 0.0
+    out |= {f"organisers.municipal_budgets.{name}": 0.0 for name in org.municipal_budgets}
     return out
 
 
-def make_plan(scenario: str, seed: int | None, months: int | None, quick: bool,
-              overrides: list[str] | None = None) -> Plan:
+def make_plan(scenario: Scenario | str | Path = DEFAULT_SCENARIO, seed: int | None = None,
+              months: int | None = None, quick: bool = False,
+              overrides: Overrides = ()) -> ValidationPlan:
     """Load and validate every scenario the checks need, before anything runs.
+
+    Args:
+        scenario: a scenario, a path to a TOML file or a built-in name.
+        seed: seed of every run; defaults to the scenario's ``simulation.seed``.
+        months: months of the cycle run (default 120; quick: two demand cycles).
+        quick: a 12-month burn-in, shorter runs and two trials (CI).
+        overrides: values to change in the scenario (see :func:`sim.load_scenario`).
 
     Raises:
         ScenarioError: a bad scenario, override or length (file, key and problem named).
     """
-    base = list(overrides or [])
+    first = load_scenario(scenario, overrides)
     if quick:
-        base.append("simulation.burn_in_months=12")
-    first = load_scenario(scenario, base)
+        first = first.with_overrides({"simulation.burn_in_months": QUICK_BURN_IN_MONTHS})
     eco = first.economy
-    cycle_set = list(base)
-    period = eco.cycle_period_months
+    cycle, period = first, eco.cycle_period_months
     if eco.cycle_amplitude == 0.0:
         period = 24 if quick else 48
-        cycle_set += ["economy.cycle_amplitude=0.04", f"economy.cycle_period_months={period}"]
-    cycle = load_scenario(scenario, cycle_set)
+        cycle = first.with_overrides({"economy.cycle_amplitude": 0.04,
+                                      "economy.cycle_period_months": period})
     months = (2 * period if quick else 120) if months is None else months
     if months < period + GROWTH_MONTHS:
-        raise ScenarioError(f"{scenario}: --months {months} is too short: the checks need "
+        where = first.name if isinstance(scenario, Scenario) else scenario
+        raise ScenarioError(f"{where}: --months {months} is too short: the checks need "
                             f"at least one demand cycle ({period} months) and "
                             f"{GROWTH_MONTHS} months of firm growth")
     services = TRIAL_SERVICES[:2] if quick else TRIAL_SERVICES
-    trials = {s: load_scenario(scenario, [*base, *_budget_overrides(first),
-                                          f'experiment.service="{s}"'])
+    trials = {s: first.with_overrides({**zero_budgets(first), "experiment.service": s})
               for s in services}
     seed = first.simulation.seed if seed is None else seed
-    return Plan(first.name, cycle, trials, seed, months, 24 if quick else 36, quick)
+    return ValidationPlan(first.name, cycle, trials, seed, months, 24 if quick else 36, quick)
 
 
 # ------------------------------------------------------------------------- the runs
@@ -123,28 +134,26 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
               on_month: Callable[[], None] | None = None) -> CycleRun:
     """Run the cycle scenario, reading the firms' sizes at month 0 and ``GROWTH_MONTHS``.
 
-    The model is driven directly (read-only) because :func:`sim.run` returns only area
-    totals. A firm slot holds the same firm at both dates when it was alive at both and its
-    birth month did not change (slots of dead firms are reused by births).
+    The model is stepped through :func:`sim.simulate` and read between months (read
+    only), because the tables of :func:`sim.run` hold only area totals. A firm slot holds
+    the same firm at both dates when it was alive at both and its birth month did not
+    change (slots of dead firms are reused by births).
     """
-    model = GrowthServicesModel(scenario, seed=seed, months=months)
-    f = model.firms
-    alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
-    try:
-        for _ in range(months):
-            model.step()
+    with simulate(scenario, seed, months=months) as months_left:
+        f = months_left.model.firms
+        alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
+        for model in months_left:
             if model.month == GROWTH_MONTHS:
                 n = alive0.size  # slots added later are births after month 0
                 same = alive0 & f.alive[:n] & (f.born[:n] == born0)
                 snap = (f.employment[f.alive].copy(), size0[same], f.employment[:n][same].copy())
             if on_month is not None:
                 on_month()
-    finally:
-        model.release()
-    return CycleRun(model.collector.to_frame(), size0[alive0], *snap)
+        timeseries = months_left.results().timeseries
+    return CycleRun(timeseries, size0[alive0], *snap)
 
 
-def run_trials(plan: Plan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
+def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
     """Run every service's trial; their experiment tables stacked with a ``service`` column."""
     frames = []
     for service, scenario in plan.trials.items():
@@ -155,7 +164,7 @@ def run_trials(plan: Plan, on_month: Callable[[], None] | None = None) -> pd.Dat
 
 
 # ------------------------------------------------------------------------ the checks
-def check_all(plan: Plan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.Fact]:
+def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.Fact]:
     """Every stylised-fact check on the runs' outputs."""
     ts = cycle.timeseries
     region = ts[ts["area"] == REGION_AREA].sort_values("month")
@@ -195,7 +204,7 @@ def terminal_table(found: list[facts.Fact]) -> str:
     return "\n".join(lines)
 
 
-def markdown(plan: Plan, found: list[facts.Fact]) -> str:
+def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
     """The report: a summary table, then each fact with its statistics, rule and figure."""
     eco = plan.cycle.economy
     lines = [
@@ -219,11 +228,11 @@ def markdown(plan: Plan, found: list[facts.Fact]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(out: Path, plan: Plan, found: list[facts.Fact], cycle: CycleRun,
-                 trials: pd.DataFrame) -> None:
+def write_validation(out: Path, plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
+                     trials: pd.DataFrame) -> None:
     """Write the report, the figures and the runs' tables into ``out``, atomically."""
-    from .figstyle import save_figure
-    from .validate_figures import FIGURES
+    from ..figstyle import save_figure
+    from .figures import FIGURES
 
     meta = {"scenario": plan.name, "seed": plan.seed, "months": plan.months,
             "trial_months": plan.trial_months, "quick": plan.quick,
@@ -240,13 +249,32 @@ def write_report(out: Path, plan: Plan, found: list[facts.Fact], cycle: CycleRun
         trials.to_parquet(tmp / "experiment.parquet", index=False)
 
 
-def validate(plan: Plan, out: Path | None = None,
+def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO, *,
+             seed: int | None = None, months: int | None = None, quick: bool = False,
+             overrides: Overrides = (), out: str | Path | None = None,
              on_month: Callable[[], None] | None = None) -> list[facts.Fact]:
-    """Run everything the plan needs, check every fact and write the report to ``out``.
+    """Check a scenario against every stylised fact; write the report when ``out`` is given.
+
+    Args:
+        scenario: a plan (:func:`make_plan`), or a scenario, a path to a TOML file or a
+            built-in name to plan with the other arguments.
+        seed: seed of every run; defaults to the scenario's ``simulation.seed``.
+        months: months of the cycle run (default 120; quick: two demand cycles).
+        quick: a 12-month burn-in, shorter runs and two trials (CI).
+        overrides: values to change in the scenario (see :func:`sim.load_scenario`).
+        out: write validation.md, validation.json, one figure per fact and the runs'
+            tables here; nothing is written without it.
+        on_month: called after each simulated month of every run (progress).
+
+    Returns:
+        The facts, in the report's order.
 
     Raises:
-        ScenarioError: the region is too small for an estimate (nothing is written).
+        ScenarioError: a bad scenario, or a region too small for an estimate (nothing
+            is written).
     """
+    plan = (scenario if isinstance(scenario, ValidationPlan)
+            else make_plan(scenario, seed, months, quick, overrides))
     cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
     trials = run_trials(plan, on_month=on_month)
     try:
@@ -255,5 +283,5 @@ def validate(plan: Plan, out: Path | None = None,
         raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: {exc}"
                             ) from exc
     if out is not None:
-        write_report(out, plan, found, cycle, trials)
+        write_validation(Path(out), plan, found, cycle, trials)
     return found
