@@ -12,30 +12,31 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import app_labels
-from analysis.app_charts import line_chart, map_chart, money_chart, money_rows, summary_html
-from analysis.app_state import (
-    LEVERS,
-    SERIES_METRICS,
+from analysis.app import labels as app_labels
+from analysis.app.charts import line_chart, map_chart, money_chart, money_rows, summary_html
+from analysis.app.settings import (
     Settings,
-    Snapshot,
-    WhatIfModel,
-    area_difference,
     base_scenario,
     build_scenarios,
     defaults_for,
-    money_per_organiser,
     organiser_choices,
-    run_to_end,
     scenario_choices,
     settings_problem,
+    widget_overrides,
+)
+from analysis.app.state import (
+    SERIES_METRICS,
+    Snapshot,
+    WhatIfModel,
+    area_difference,
+    money_per_organiser,
+    run_to_end,
     side_by_side,
     summary_rows,
-    toml_literal,
-    widget_overrides,
 )
 from analysis.cli import main
 from sim import ScenarioError, load_scenario
+from sim.scenario import LEVERS
 
 TINY = ("region", "Keskikylä", "Rantala", "Metsälä")
 
@@ -98,21 +99,6 @@ def test_replace_keeps_levers_and_members_in_canonical_order():
     assert hash(s) == hash(s.replace())  # settings are hashable: memoised checks
 
 
-@pytest.mark.parametrize(("value", "literal"), [
-    (True, "true"), (False, "false"), (3, "3"), (0.25, "0.25"),
-    ("Mänttä-Vilppula", '"Mänttä-Vilppula"'), ('say "hi"', '"say \\"hi\\""'),
-    (["region", "Akaa"], '["region", "Akaa"]'), ((), "[]"),
-])
-def test_toml_literal(value, literal):
-    assert toml_literal(value) == literal
-
-
-@pytest.mark.parametrize("value", [None, {"a": 1}, float("nan"), object()])
-def test_toml_literal_refuses_what_overrides_cannot_carry(value):
-    with pytest.raises(TypeError):
-        toml_literal(value)
-
-
 # ------------------------------------------------------------------ overrides
 def test_overrides_from_widget_values():
     base = base_scenario("tiny-alliance")
@@ -121,15 +107,15 @@ def test_overrides_from_widget_values():
         region_budget=150.0, municipal_budget=45.0, differential_prices=True,
         gain_share=0.3, exit_quarters=2, months=12)
     out = widget_overrides(s, base)
-    assert "organisers.region_budget_eur_per_resident=150.0" in out
-    assert "organisers.municipal_budget_eur_per_resident=45.0" in out
-    assert "market.differential_prices=true" in out
-    assert 'alliance.members=["region", "Rantala"]' in out
-    assert "alliance.levers.pooled_budget=false" in out
-    assert "alliance.levers.shared_vacancies=true" in out
-    assert "alliance.provider_gain_share=0.3" in out
-    assert "alliance.exit_after_failing_quarters=2" in out
-    assert "simulation.months=12" in out
+    assert out["organisers.region_budget_eur_per_resident"] == 150.0
+    assert out["organisers.municipal_budget_eur_per_resident"] == 45.0
+    assert out["market.differential_prices"] is True
+    assert out["alliance.members"] == ["region", "Rantala"]
+    assert out["alliance.levers.pooled_budget"] is False
+    assert out["alliance.levers.shared_vacancies"] is True
+    assert out["alliance.provider_gain_share"] == 0.3
+    assert out["alliance.exit_after_failing_quarters"] == 2
+    assert out["simulation.months"] == 12
     # ... and the loader reads them back as set.
     sc = load_scenario("tiny-alliance", out)
     assert sc.alliance.members == ["region", "Rantala"]
@@ -142,23 +128,23 @@ def test_overrides_from_widget_values():
 
 def test_separate_action_sets_no_alliance_keys():
     s = defaults_for("tiny-alliance", cooperation="separate")
-    assert not [o for o in widget_overrides(s, base_scenario("tiny-alliance"))
-                if o.startswith("alliance")]
+    assert not [key for key in widget_overrides(s, base_scenario("tiny-alliance"))
+                if key.startswith("alliance")]
 
 
 def test_quick_mode_shortens_only_a_longer_burn_in():
     s = defaults_for("pirkanmaa-separate")
-    assert "simulation.burn_in_months=12" in widget_overrides(s, base_scenario(s.scenario))
+    assert widget_overrides(s, base_scenario(s.scenario))["simulation.burn_in_months"] == 12
     slow = s.replace(quick=False)
-    assert not [o for o in widget_overrides(slow, base_scenario(s.scenario)) if "burn_in" in o]
+    assert "simulation.burn_in_months" not in widget_overrides(slow, base_scenario(s.scenario))
     tiny = defaults_for("tiny")  # burn-in 12 already
-    assert not [o for o in widget_overrides(tiny, base_scenario("tiny")) if "burn_in" in o]
+    assert "simulation.burn_in_months" not in widget_overrides(tiny, base_scenario("tiny"))
 
 
 def test_an_alliance_added_to_a_separate_scenario_gets_the_external_providers():
     out = widget_overrides(defaults_for("pirkanmaa-separate"), base_scenario("pirkanmaa-separate"))
-    providers = [o for o in out if o.startswith("alliance.providers=")]
-    assert providers and "Valmennus Oy" in providers[0] and "own unit" not in providers[0]
+    providers = out["alliance.providers"]
+    assert "Valmennus Oy" in providers and not [p for p in providers if "own unit" in p]
     separate, alliance = build_scenarios(defaults_for("pirkanmaa-separate"))
     assert len(alliance.alliance.members) == 24 and "Valmennus Oy" in alliance.alliance.providers
 
@@ -352,7 +338,7 @@ def test_page_runs_and_redraws_in_process():
     import ipyvuetify as v
     import ipywidgets
 
-    from analysis import app
+    from analysis.app import dashboard as app
 
     app.chosen_settings.set(defaults_for("tiny-alliance", months=12))  # levers act from 7
     app.language.set("en")

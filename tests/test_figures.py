@@ -17,10 +17,17 @@ from report_fixtures import (
     make_sensitivity_dir,
 )
 
-from analysis import figures as time_figures
-from analysis import figures_impact as impact_figures
-from analysis.figstyle import SLIDE_PX, LocalFormatter, MissingData, Source, png_bytes, save_figure
-from analysis.i18n import LABELS, euros, number, percent
+from analysis.report import figures as time_figures
+from analysis.report import impact as impact_figures
+from analysis.report.i18n import LABELS, euros, number, percent
+from analysis.report.style import (
+    SLIDE_PX,
+    LocalFormatter,
+    MissingData,
+    Source,
+    png_bytes,
+    save_figure,
+)
 
 NAMES = {A_NAME: "Erillinen toiminta", B_NAME: "Kasvupalveluallianssi"}
 

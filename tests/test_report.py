@@ -15,10 +15,10 @@ import pytest
 from report_fixtures import A_NAME, B_NAME, make_compare_dir, make_run_dir, make_sensitivity_dir
 
 from analysis.cli import main
-from analysis.i18n import euros, number, text
-from analysis.report import summary_of
-from analysis.results import read_results
-from analysis.summary import Estimate, comparison_numbers, cost_status, run_numbers
+from analysis.report.directories import read_result_directory
+from analysis.report.i18n import euros, number, text
+from analysis.report.page import summary_of
+from analysis.report.summary import Estimate, comparison_numbers, cost_status, run_numbers
 
 SEEDS = [100, 101, 102]
 
@@ -44,7 +44,7 @@ def _person_years(run_dir):
 
 
 def test_comparison_numbers_equal_the_tables(compare_dir):
-    numbers = comparison_numbers(read_results(compare_dir).comparison)
+    numbers = comparison_numbers(read_result_directory(compare_dir).comparison)
     compare = pd.read_csv(compare_dir / "compare.csv")
     row = compare.query("metric == 'employed' and area == 'ALL' and statistic == 'final'").iloc[0]
     assert numbers.employed.mean == pytest.approx(row["diff_mean"])
@@ -84,7 +84,7 @@ def test_summary_sentences_show_the_tables_numbers(compare_dir, reports, lang):
     html_path = out / f"report-{lang}.html"
     assert code == 0 and stdout.strip() == str(html_path) and stderr == ""
     page = html_path.read_text(encoding="utf-8")
-    numbers = comparison_numbers(read_results(compare_dir).comparison)
+    numbers = comparison_numbers(read_result_directory(compare_dir).comparison)
     summary = " ".join(re.findall(r"<p>(.*?)</p>", page))
     assert number(abs(numbers.employed.mean), lang) in summary
     assert number(numbers.employed.low, lang) in summary
@@ -130,7 +130,7 @@ def test_report_default_output_is_dir_report(tmp_path, capsys):
 
 def test_run_summary_numbers_equal_the_tables(tmp_path):
     run = make_run_dir(tmp_path / "run", B_NAME, True, SEEDS[:2], 12)
-    numbers = run_numbers(read_results(run).run)
+    numbers = run_numbers(read_result_directory(run).run)
     ts = pd.read_parquet(run / "timeseries.parquet")
     region = ts[ts["area"] == "ALL"]
     assert numbers.employed_start == pytest.approx(region.query("month == 0")["employed"].mean())
@@ -159,10 +159,10 @@ def test_cost_is_not_meaningful_when_the_ci_includes_zero(tmp_path):
     region = (compare["metric"] == "employed") & (compare["area"] == "ALL")
     compare.loc[region, "diff_ci_low"] = -5.0
     compare.to_csv(root / "compare.csv", index=False)
-    numbers = comparison_numbers(read_results(root).comparison)
+    numbers = comparison_numbers(read_result_directory(root).comparison)
     assert numbers.cost_status == "not_meaningful"
     assert numbers.cost_per_person_year_eur is None
-    sentences = summary_of(read_results(root), "en")
+    sentences = summary_of(read_result_directory(root), "en")
     assert text("sum_cost_nm", "en") in sentences
     assert text("sum_unclear", "en") in sentences
 
@@ -211,7 +211,7 @@ def test_two_run_directories_without_compare_json(tmp_path, compare_dir):
     root = tmp_path / "pair"
     for name in (A_NAME, B_NAME):
         shutil.copytree(compare_dir / name, root / name)
-    results = read_results(root)
+    results = read_result_directory(root)
     assert results.comparison is not None and results.comparison.table is None
     assert (results.comparison.a.name, results.comparison.b.name) == (A_NAME, B_NAME)
 
@@ -220,4 +220,4 @@ def test_sensitivity_ci_column_may_be_called_conf(tmp_path):
     root = make_sensitivity_dir(tmp_path / "sweep")
     table = pd.read_csv(root / "sensitivity.csv").rename(columns={"ci": "conf"})
     table.to_csv(root / "sensitivity.csv", index=False)
-    assert "ci" in read_results(root).sensitivity.columns
+    assert "ci" in read_result_directory(root).sensitivity.columns

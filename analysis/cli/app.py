@@ -1,4 +1,4 @@
-"""``kasvu app``: start the what-if dashboard (:mod:`analysis.app`) on this machine.
+"""``kasvu app``: start the what-if dashboard (:mod:`analysis.app.dashboard`) on this machine.
 
 The dashboard is a Solara server; this command checks the options, tells the dashboard
 what to open through environment variables and runs ``solara run`` in this process (so
@@ -17,7 +17,7 @@ from sim import ScenarioError
 
 from .options import EXIT_BAD_INPUT
 
-APP = "analysis.app"
+APP = "analysis.app.dashboard"
 """The module Solara serves (a module name, so that its imports are the package's)."""
 DEFAULT_PORT = 8765
 INSTALL_HINT = ('the dashboard needs the app extra: .venv/bin/pip install -e ".[app]" '
@@ -60,7 +60,7 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     Raises:
         ScenarioError: the scenario is not a built-in one or does not validate.
     """
-    from ..app_state import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
+    from ..app.settings import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
 
     scenario = args.scenario or DEFAULT_SCENARIO
     months = args.months or DEFAULT_MONTHS
@@ -82,7 +82,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     try:
         from solara.__main__ import cli as solara_cli
 
-        from .. import app  # noqa: F401 - SolaraViz and the rest of the dashboard's needs
+        from ..app import dashboard  # noqa: F401 - SolaraViz and the dashboard's other needs
     except ImportError as exc:
         print(f"kasvu: error: {INSTALL_HINT} ({exc})", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -231,7 +231,7 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
 def write_validation(out: Path, plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
                      trials: pd.DataFrame) -> None:
     """Write the report, the figures and the runs' tables into ``out``, atomically."""
-    from ..figstyle import save_figure
+    from ..report.style import save_figure
     from .figures import FIGURES
 
     meta = {"scenario": plan.name, "seed": plan.seed, "months": plan.months,

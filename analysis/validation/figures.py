@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
-from ..figstyle import (
+from ..report.style import (
     NEUTRAL,
     OKABE_ITO,
     SEQUENTIAL_CMAP,

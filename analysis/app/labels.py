@@ -2,13 +2,14 @@
 
 The dashboard's own words live in :data:`LABELS`, one dictionary per language with the same
 keys; templates use :meth:`str.format` fields. Names of metrics and levers are not repeated
-here: :func:`name` takes them from :mod:`analysis.i18n`, so the dashboard and the slide
-figures call things the same. Numbers are formatted by :mod:`analysis.i18n` too.
+here: :func:`name` takes them from :mod:`analysis.report.i18n`, so the dashboard and the
+slide figures call things the same. Numbers are formatted by that module too.
 """
 
 from __future__ import annotations
 
-from . import i18n
+from ..report import i18n
+from .settings import REGION_ORGANISER
 
 LANGUAGES = i18n.LANGUAGES
 
@@ -158,6 +159,6 @@ def t(key: str, lang: str, **fields: object) -> str:
 
 def name(key: str, lang: str) -> str:
     """The name of a metric, lever or organiser (``region`` or a municipality) in ``lang``."""
-    if key == "region":
+    if key == REGION_ORGANISER:
         return t("region_member", lang)
     return i18n.label(key, lang)

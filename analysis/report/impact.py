@@ -1,6 +1,6 @@
 """Slide figures of impacts: by municipality, by lever, on the map, and sensitivity indices.
 
-Like :mod:`analysis.figures`, each function takes result tables and a language and returns a
+Like :mod:`.figures`, each function takes result tables and a language and returns a
 :class:`~matplotlib.figure.Figure` in the house style. Impacts are differences B − A of a
 comparison (compare.csv, decomposition.csv); ``scenarios`` names A and B for the source line
 and titles, ``names`` maps scenario names to display labels.
@@ -19,7 +19,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from .figstyle import (
+from sim.collect import REGION_AREA
+
+from .i18n import capitalise, label, number, text, with_unit
+from .style import (
     BASE_SIZE,
     DIVERGING_CMAP,
     GAIN,
@@ -40,9 +43,7 @@ from .figstyle import (
     tidy,
     value_axis,
 )
-from .i18n import capitalise, label, number, text, with_unit
 
-REGION = "ALL"
 LOWER_IS_BETTER = frozenset(
     {"unemployed", "long_term_unemployed", "unemployment_rate", "firm_deaths", "separations"}
 )
@@ -110,7 +111,7 @@ def municipal_impact_figure(
         names: Display labels of scenarios.
     """
     rows = compare_rows(compare, metric, statistic)
-    areas = rows[rows["area"] != REGION].sort_values("diff_mean")
+    areas = rows[rows["area"] != REGION_AREA].sort_values("diff_mean")
     if areas.empty:
         raise MissingData(f"compare.csv: no municipality rows for {metric}")
     unit, scale, decimals = metric_unit(metric)
@@ -135,7 +136,7 @@ def municipal_impact_figure(
     ax.axvline(0, color="#444444", lw=1)
     ax.set_xlabel(with_unit(metric, unit, lang) + f" ({b} − {a})")
     value_axis(ax, lang, "x")
-    region = rows[rows["area"] == REGION]
+    region = rows[rows["area"] == REGION_AREA]
     if not region.empty:
         r = region.iloc[0]
         ax.set_title(text("region_total", lang,
@@ -169,7 +170,7 @@ def waterfall_steps(
     )
     try:
         region = compare_rows(compare, metric, "final")
-        region = region[region["area"] == REGION].iloc[0]
+        region = region[region["area"] == REGION_AREA].iloc[0]
         start, end = float(region["a_mean"]), float(region["b_mean"])
     except (MissingData, IndexError, KeyError):
         start, end = 0.0, float(levers["value"].sum())

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .i18n import NBSP, capitalise, euros, label, number, percent, text
-from .results import Comparison, Run
+from sim.collect import REGION_AREA
 
-REGION = "ALL"
+from .directories import ComparisonDirectory, RunDirectory
+from .i18n import NBSP, capitalise, euros, label, number, percent, text
+
 OTHER_METRICS = ("long_term_unemployed", "unemployment_rate")
 """Metrics of compare.csv reported after employment, when present."""
 
@@ -58,7 +59,7 @@ class ComparisonNumbers:
 
 
 def compare_estimate(
-    table: pd.DataFrame | None, metric: str, area: str = REGION, statistic: str = "final"
+    table: pd.DataFrame | None, metric: str, area: str = REGION_AREA, statistic: str = "final"
 ) -> Estimate | None:
     """The row of compare.csv for ``metric``, ``area`` and ``statistic`` as an Estimate."""
     if table is None:
@@ -79,7 +80,7 @@ def best_municipality(table: pd.DataFrame | None) -> tuple[str, float] | None:
     rows = table[
         (table["metric"] == "employed")
         & (table["statistic"] == "final")
-        & (table["area"] != REGION)
+        & (table["area"] != REGION_AREA)
     ]
     if rows.empty:
         return None
@@ -96,7 +97,7 @@ def organiser_spending(organisers: pd.DataFrame) -> float:
 
 def employed_person_years(timeseries: pd.DataFrame) -> float:
     """Employed persons in the region summed over months 1..M / 12, mean over replications."""
-    rows = timeseries[(timeseries["area"] == REGION) & (timeseries["month"] >= 1)]
+    rows = timeseries[(timeseries["area"] == REGION_AREA) & (timeseries["month"] >= 1)]
     return float(rows.groupby("rep")["employed"].sum().mean() / 12.0)
 
 
@@ -109,7 +110,7 @@ def cost_status(employed: Estimate | None, spend: float | None, years: float | N
     return "saving" if spend < 0 else "ok"
 
 
-def _difference(comparison: Comparison, table: str, measure) -> float | None:
+def _difference(comparison: ComparisonDirectory, table: str, measure) -> float | None:
     a = comparison.a.table(table) if comparison.a else None
     b = comparison.b.table(table) if comparison.b else None
     if a is None or b is None:
@@ -117,7 +118,7 @@ def _difference(comparison: Comparison, table: str, measure) -> float | None:
     return measure(b) - measure(a)
 
 
-def comparison_numbers(comparison: Comparison) -> ComparisonNumbers:
+def comparison_numbers(comparison: ComparisonDirectory) -> ComparisonNumbers:
     """Every number of a comparison's summary, from its tables."""
     a, b = comparison.names
     months = int(comparison.meta.get("months") or _months(comparison))
@@ -147,7 +148,7 @@ def comparison_numbers(comparison: Comparison) -> ComparisonNumbers:
     )
 
 
-def _months(comparison: Comparison) -> int:
+def _months(comparison: ComparisonDirectory) -> int:
     for run in (comparison.a, comparison.b):
         if run is not None and run.table("timeseries") is not None:
             return int(run.table("timeseries")["month"].max())
@@ -240,7 +241,7 @@ class RunNumbers:
     worst_rate: float | None
 
 
-def run_numbers(run: Run) -> RunNumbers | None:
+def run_numbers(run: RunDirectory) -> RunNumbers | None:
     """The region's employment and unemployment at month 0 and the last month."""
     ts = run.table("timeseries")
     if ts is None:
@@ -248,8 +249,8 @@ def run_numbers(run: Run) -> RunNumbers | None:
     months = int(ts["month"].max())
     first = ts[ts["month"] == ts["month"].min()]
     last = ts[ts["month"] == months]
-    region0, region1 = first[first["area"] == REGION], last[last["area"] == REGION]
-    areas = last[last["area"] != REGION].groupby("area")["unemployment_rate"].mean()
+    region0, region1 = first[first["area"] == REGION_AREA], last[last["area"] == REGION_AREA]
+    areas = last[last["area"] != REGION_AREA].groupby("area")["unemployment_rate"].mean()
     return RunNumbers(
         scenario=run.name,
         reps=int(ts["rep"].nunique()),

@@ -1,11 +1,10 @@
 """Slide figures of a run or a comparison over time and by group.
 
 Each figure is a small function taking result tables (see the data contract in
-:mod:`analysis.results`) and a language, returning a :class:`~matplotlib.figure.Figure` in
-the house style of :mod:`analysis.figstyle`. A table that lacks what a figure needs raises
-:class:`~analysis.figstyle.MissingData`. ``names`` maps scenario names to display labels.
-Figures of impacts, sensitivity, the lever waterfall and the map are in
-:mod:`analysis.figures_impact`.
+:mod:`.directories`) and a language, returning a :class:`~matplotlib.figure.Figure` in the
+house style of :mod:`.style`. A table that lacks what a figure needs raises
+:class:`~.style.MissingData`. ``names`` maps scenario names to display labels. Figures of
+impacts, sensitivity, the lever waterfall and the map are in :mod:`.impact`.
 """
 
 from __future__ import annotations
@@ -18,8 +17,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .figstats import band, mean_ci
-from .figstyle import (
+from sim.collect import REGION_AREA
+
+from .i18n import capitalise, label, text
+from .stats import band, replication_means
+from .style import (
     ALLIANCE_COLOURS,
     BASE_SIZE,
     NEUTRAL,
@@ -39,9 +41,7 @@ from .figstyle import (
     tidy,
     value_axis,
 )
-from .i18n import capitalise, label, text
 
-REGION = "ALL"
 LABOUR_METRICS = ("employed", "unemployed", "long_term_unemployed")
 BUSINESS_COLUMNS = ("firm_employment", "firm_births", "firm_deaths", "firms")
 QUINTILE_PANELS = (
@@ -56,11 +56,13 @@ SMOOTHING_MONTHS = 3
 """Months in the moving average of the Beveridge curve."""
 MAX_ORGANISERS = 10
 """Organisers shown one by one in the money figure; the rest are summed as "others"."""
+Names = Mapping[str, str]
+"""Display labels of scenarios, by scenario name."""
 
 
 def area_label(area: str, lang: str) -> str:
     """``maakunta``/``region`` for the whole region, else the municipality's name."""
-    return label(area, lang) if area == REGION else area
+    return label(area, lang) if area == REGION_AREA else area
 
 
 def _area_rows(timeseries: pd.DataFrame, area: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -91,7 +93,7 @@ def _time_panel(ax: Axes, title: str, unit: str, months: int, lang: str) -> None
 
 @house_style
 def labour_market_figure(
-    timeseries: pd.DataFrame, lang: str, area: str = REGION, names: Mapping[str, str] | None = None
+    timeseries: pd.DataFrame, lang: str, area: str = REGION_AREA, names: Names | None = None
 ) -> Figure:
     """Employed, unemployed and long-term unemployed over months, with 95 % bands.
 
@@ -136,7 +138,7 @@ def business_measures(area_rows: pd.DataFrame) -> pd.DataFrame:
 
 @house_style
 def business_figure(
-    timeseries: pd.DataFrame, lang: str, area: str = REGION, names: Mapping[str, str] | None = None
+    timeseries: pd.DataFrame, lang: str, area: str = REGION_AREA, names: Names | None = None
 ) -> Figure:
     """Jobs in firms, cumulative firm births and firm survival over months, with 95 % bands."""
     data = business_measures(_area_rows(timeseries, area, BUSINESS_COLUMNS))
@@ -158,7 +160,7 @@ def business_figure(
 
 @house_style
 def beveridge_figure(
-    timeseries: pd.DataFrame, lang: str, area: str = REGION, names: Mapping[str, str] | None = None
+    timeseries: pd.DataFrame, lang: str, area: str = REGION_AREA, names: Names | None = None
 ) -> Figure:
     """The Beveridge curve: vacancy rate against unemployment rate, month by month.
 
@@ -246,7 +248,7 @@ def quintile_figure(
     source = source_of(data, text("ci_mean", lang))
     fig, axes = slide(lang, text("title_quintiles", lang), source, nrows=2, ncols=2, sharex=True)
     for ax, (column, unit, scale) in zip(axes, QUINTILE_PANELS, strict=True):
-        stats = mean_ci(data, column, ["scenario", "quintile"])
+        stats = replication_means(data, column, ["scenario", "quintile"])
         _grouped_bars(ax, stats, scenarios, names, scale)
         panel_title(ax, capitalise(label(column, lang)), 2)
         ax.set_ylabel(text(unit, lang))

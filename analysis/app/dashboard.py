@@ -1,15 +1,16 @@
 """The what-if dashboard for strategy workshops (kasvu app): Mesa's SolaraViz around Kasvu.
 
-Start it with ``kasvu app`` (or ``solara run analysis.app``) and open the address it
-prints. In the sidebar the user picks a region scenario and the cooperation model, sets the
-budgets, the alliance's members and levers, the payment regime, the gain/pain split and the
-exit rule, and presses *Run*: separate action and the alliance are stepped side by side,
-month by month, with the same seed, and the charts grow as the months pass. Labels are in
-Finnish or English (the toggle in the top bar; strings in :mod:`analysis.app_labels`).
+Start it with ``kasvu app`` (or ``solara run analysis.app.dashboard``) and open the
+address it prints. In the sidebar the user picks a region scenario and the cooperation
+model, sets the budgets, the alliance's members and levers, the payment regime, the
+gain/pain split and the exit rule, and presses *Run*: separate action and the alliance are
+stepped side by side, month by month, with the same seed, and the charts grow as the
+months pass. Labels are in Finnish or English (the toggle in the top bar; strings in
+:mod:`.labels`).
 
-As in Mesa's examples, this module is only the user interface: the state, the paired model
-and the data the charts draw are in :mod:`analysis.app_state`, the charts in
-:mod:`analysis.app_charts`. Mesa's own controls (Reset, Play, Step) work too: Reset builds
+As in Mesa's examples, this module is only the user interface: the settings and scenarios
+are in :mod:`.settings`, the paired model and the data the charts draw in :mod:`.state`,
+the charts in :mod:`.charts`. Mesa's own controls (Reset, Play, Step) work too: Reset builds
 the model from the current settings. Everything is served from this machine; no internet is
 needed (solara-assets carries the front-end files).
 
@@ -33,23 +34,23 @@ with warnings.catch_warnings():  # Mesa 3.3's own hook order, harmless; not ours
     from mesa.visualization.utils import force_update, update_counter
 
 from sim import ScenarioError
+from sim.scenario import LEVERS
 
-from . import i18n
-from .app_charts import line_chart, map_chart, money_chart, summary_html
-from .app_labels import LANGUAGES, name, t
-from .app_state import (
+from ..report import i18n
+from .charts import line_chart, map_chart, money_chart, summary_html
+from .labels import LANGUAGES, name, t
+from .settings import (
     COOPERATION,
     DEFAULT_MONTHS,
     DEFAULT_SCENARIO,
-    LEVERS,
     Settings,
-    WhatIfModel,
     base_scenario,
     defaults_for,
     organiser_choices,
     scenario_choices,
     settings_problem,
 )
+from .state import WhatIfModel
 
 RENDER_SECONDS = 0.5
 """While running, redraw the charts at most this often (see :func:`redraw`)."""
@@ -352,6 +353,6 @@ def Page():
 
 
 page = Page
-"""What ``solara run analysis.app`` serves."""
+"""What ``solara run analysis.app.dashboard`` serves."""
 
 __all__ = ["COMPONENTS", "DashboardModel", "Page", "page", "run_months"]

@@ -1,6 +1,6 @@
 """Reading result directories: a run, a comparison of two runs, or a sensitivity sweep.
 
-The data contract (what the model and ``kasvu compare`` write):
+The data contract (what ``kasvu run``, ``kasvu compare`` and ``kasvu sensitivity`` write):
 
 - a run directory: ``timeseries.parquet`` (scenario, rep, seed, month, area, then the
   metrics; area ``ALL`` is the region), optionally ``organisers.parquet``,
@@ -11,8 +11,8 @@ The data contract (what the model and ``kasvu compare`` write):
   share_b_better, reps), ``compare.json`` ({"a", "b", "reps", "months", "seeds"}) and
   optionally ``decomposition.csv`` (lever, metric, contribution_mean, ci_low, ci_high,
   method);
-- a sweep directory: ``sensitivity.csv`` (outcome, parameter, index, value, ci; the CI
-  column may also be called ``conf``).
+- a sweep directory: ``sensitivity.csv`` (outcome, parameter, index, value, conf; the CI
+  column may also be called ``ci``).
 
 Every table is optional here; figures and summaries skip what is missing.
 """
@@ -36,8 +36,8 @@ class NoResults(ValueError):
 
 
 @dataclass
-class Run:
-    """One run directory: its tables (those present), scenario and summary."""
+class RunDirectory:
+    """One run directory: its tables (those present) and its scenario."""
 
     path: Path
     name: str
@@ -78,12 +78,12 @@ class Run:
 
 
 @dataclass
-class Comparison:
+class ComparisonDirectory:
     """A comparison directory: runs A and B (when present) and the comparison tables."""
 
     path: Path
-    a: Run | None
-    b: Run | None
+    a: RunDirectory | None
+    b: RunDirectory | None
     table: pd.DataFrame | None
     meta: dict[str, Any]
     decomposition: pd.DataFrame | None
@@ -120,12 +120,12 @@ class Comparison:
 
 
 @dataclass
-class Results:
+class ResultDirectory:
     """Everything a report can use from one directory."""
 
     path: Path
-    run: Run | None = None
-    comparison: Comparison | None = None
+    run: RunDirectory | None = None
+    comparison: ComparisonDirectory | None = None
     sensitivity: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -145,7 +145,7 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.is_file() else None
 
 
-def read_run(path: Path) -> Run | None:
+def read_run_directory(path: Path) -> RunDirectory | None:
     """The run in ``path``, or None if it has none of the run tables."""
     tables = {
         stem: pd.read_parquet(path / f"{stem}.parquet")
@@ -159,14 +159,14 @@ def read_run(path: Path) -> Run | None:
     if not name:
         first = next(iter(tables.values()))
         name = str(first["scenario"].iloc[0]) if "scenario" in first and len(first) else path.name
-    return Run(path, str(name), tables, scenario)
+    return RunDirectory(path, str(name), tables, scenario)
 
 
 def _run_dirs(path: Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.is_dir() and (p / "timeseries.parquet").is_file())
 
 
-def read_comparison(path: Path) -> Comparison | None:
+def read_comparison_directory(path: Path) -> ComparisonDirectory | None:
     """The comparison in ``path``, or None if it has neither compare files nor two runs.
 
     Without compare.json, two run directories are A and B, separate action first.
@@ -177,12 +177,12 @@ def read_comparison(path: Path) -> Comparison | None:
     if not meta and table is None and len(runs) != 2:
         return None
     if meta.get("a") and meta.get("b"):
-        a, b = read_run(path / str(meta["a"])), read_run(path / str(meta["b"]))
+        a, b = read_run_directory(path / str(meta["a"])), read_run_directory(path / str(meta["b"]))
     elif len(runs) == 2:
-        a, b = sorted((read_run(r) for r in runs), key=lambda run: run.kind == "alliance")
+        a, b = sorted((read_run_directory(r) for r in runs), key=lambda run: run.kind == "alliance")
     else:
         a = b = None
-    return Comparison(path, a, b, table, meta, _read_csv(path / "decomposition.csv"))
+    return ComparisonDirectory(path, a, b, table, meta, _read_csv(path / "decomposition.csv"))
 
 
 def sensitivity_table(table: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -192,7 +192,7 @@ def sensitivity_table(table: pd.DataFrame | None) -> pd.DataFrame | None:
     return table
 
 
-def read_results(path: Path) -> Results:
+def read_result_directory(path: str | Path) -> ResultDirectory:
     """Everything usable in ``path``: a run, a comparison and/or sensitivity indices.
 
     Raises:
@@ -201,10 +201,10 @@ def read_results(path: Path) -> Results:
     path = Path(path)
     if not path.is_dir():
         raise NoResults(f"{path}: no such directory")
-    results = Results(
+    results = ResultDirectory(
         path,
-        run=read_run(path),
-        comparison=read_comparison(path),
+        run=read_run_directory(path),
+        comparison=read_comparison_directory(path),
         sensitivity=sensitivity_table(_read_csv(path / "sensitivity.csv")),
     )
     if results.run is None and results.comparison is None and results.sensitivity is None:

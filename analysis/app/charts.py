@@ -18,10 +18,11 @@ from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import i18n
-from .app_labels import name, t
-from .app_state import SIDES, Snapshot, summary_rows
-from .figstyle import DIVERGING_CMAP, GAIN, LOSS, NEUTRAL, SCENARIO_COLOURS, TEXT_GREY
+from ..report import i18n
+from ..report.style import DIVERGING_CMAP, GAIN, LOSS, NEUTRAL, SCENARIO_COLOURS, TEXT_GREY
+from .labels import name, t
+from .settings import SIDES
+from .state import Snapshot, summary_rows
 
 SIDE_COLOURS = dict(zip(SIDES, SCENARIO_COLOURS, strict=False))
 """Separate action blue, the alliance orange (as A and B in the slide figures)."""
