@@ -48,7 +48,7 @@ calibrate: setup
 	$(BIN)/python -m analysis.calibration $(CALIBRATE_ARGS)
 	$(BIN)/python -m analysis.paramdoc
 
-# docs/parameters.md from the scenario schema (tests/test_paramdoc.py keeps it fresh).
+# docs/parameters.md from the scenario schema (tests/analysis/test_paramdoc.py keeps it fresh).
 docs: setup
 	$(BIN)/python -m analysis.paramdoc
 

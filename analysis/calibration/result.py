@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..experiments.store import atomic_write
 from .targets import Moment
 
 
@@ -96,10 +97,8 @@ def result_markdown(result: dict[str, Any]) -> str:
 
 
 def write_result(result: dict[str, Any], out: Path) -> None:
-    """Write result.json and result.md into ``out``, each under a temporary name first."""
+    """Write result.json and result.md into ``out``, each whole or not at all."""
     out.mkdir(parents=True, exist_ok=True)
     for name, text in (("result.json", json.dumps(result, indent=1, ensure_ascii=False) + "\n"),
                        ("result.md", result_markdown(result))):
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
+        atomic_write(out / name, text.encode("utf-8"))

@@ -7,13 +7,21 @@ prints.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sim import load_scenario
 
 from ..experiments.comparison import compare
 from ..experiments.decomposition import decomposition_text, runs_needed
-from .options import add_quiet_option, add_set_option, non_negative, positive, progress_bar
+from .options import (
+    EXIT_BAD_INPUT,
+    add_quiet_option,
+    add_set_option,
+    non_negative,
+    positive,
+    progress_bar,
+)
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +52,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / f"compare-{a.name}-{b.name}"
     total = 2 * args.reps
     if args.decompose:
-        total += runs_needed(b, args.method) * args.reps
+        try:
+            total += runs_needed(b, args.method) * args.reps
+        except ValueError as exc:  # nothing to decompose
+            print(f"kasvu: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     with progress_bar(args, total, "compare", "run") as bar:
         result = compare(args.a, args.b, reps=args.reps, seed=args.seed, months=args.months,
                          overrides=args.overrides, decompose=args.decompose,

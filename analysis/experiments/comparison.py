@@ -117,6 +117,8 @@ def compare(
         ValueError: ``decompose`` for a B without levers, or an unknown method.
     """
     sa, sb = load_scenario(a, overrides), load_scenario(b, overrides)
+    if decompose:
+        decomposition.runs_needed(sb, method)  # no lever or an unknown method: fail now
     seed = sa.simulation.seed if seed is None else seed
     months = sa.simulation.months if months is None else months
     names = (sa.name, sb.name) if sa.name != sb.name else (f"{sa.name}-a", f"{sb.name}-b")

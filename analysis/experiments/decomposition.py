@@ -95,10 +95,7 @@ def decompose(scenario: Scenario, seed: int, reps: int, months: int | None,
     (which is separate action, by the placebo property). Returns columns lever, metric,
     contribution_mean, ci_low, ci_high, method.
     """
-    levers = scenario_levers(scenario)
-    if not levers:
-        raise ValueError(f"{scenario.name}: no alliance lever is on; nothing to decompose")
-    sets = coalitions(levers, method)
+    levers, sets = _coalitions_of(scenario, method)
     jobs = [("+".join(sorted(c)) or "none", with_levers(scenario, sorted(c)), rep, seed + rep,
              months) for c in sets for rep in range(reps)]
     results = run_jobs(jobs, workers, on_run)
@@ -118,8 +115,20 @@ def decompose(scenario: Scenario, seed: int, reps: int, months: int | None,
 
 
 def runs_needed(scenario: Scenario, method: str) -> int:
-    """Model runs per replication that :func:`decompose` needs."""
-    return len(coalitions(scenario_levers(scenario), method))
+    """Model runs per replication that :func:`decompose` needs.
+
+    Raises:
+        ValueError: no lever is on in the scenario's alliances, or an unknown method.
+    """
+    return len(_coalitions_of(scenario, method)[1])
+
+
+def _coalitions_of(scenario: Scenario, method: str) -> tuple[list[str], list[frozenset[str]]]:
+    """The scenario's levers and the lever sets ``method`` runs."""
+    levers = scenario_levers(scenario)
+    if not levers:
+        raise ValueError(f"{scenario.name}: no alliance lever is on; nothing to decompose")
+    return levers, coalitions(levers, method)
 
 
 def decomposition_text(parts: pd.DataFrame) -> str:

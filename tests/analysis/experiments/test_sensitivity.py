@@ -1,4 +1,4 @@
-"""Sensitivity analysis: known indices recovered, and `kasvu sensitivity` end to end."""
+"""Sensitivity analysis: known indices recovered, and sensitivity() on a small sweep."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from SALib.test_functions import Ishigami
+from sweep_fixtures import SENSITIVITY_SPEC
 
 import analysis
-from analysis.cli import main
 from analysis.experiments.design import design_matrix
 from analysis.experiments.indices import (
     analyse,
@@ -18,9 +18,13 @@ from analysis.experiments.indices import (
     morris_indices,
     plot_indices,
     point_means,
+    sensitivity_sweep,
     sobol_indices,
+    write_indices,
 )
 from analysis.experiments.spec import SweepSpec
+from analysis.experiments.store import SweepStore
+from analysis.experiments.sweep import run_sweep
 
 ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
 ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]
@@ -95,88 +99,32 @@ def test_plot_and_table(tmp_path):
     assert "0.5 ±0.05" in text and text.splitlines()[0].split()[-2:] == ["S1", "ST"]
 
 
-SPEC = """
-base = "tiny"
-set = ["simulation.burn_in_months=2"]
-months = 3
-entropy = 5
-outcomes = ["final_unemployment_rate", "mean_employed"]
-
-[design]
-kind = "lhs"
-samples = 4
-
-[[parameters]]
-key = "labour.monthly_separation_rate"
-min = 0.004
-max = 0.02
-
-[[parameters]]
-key = "matching.applications_per_month"
-min = 1
-max = 8
-integer = true
-"""
-
-
-@pytest.mark.parametrize(
-    ("method", "runs", "indices"),
-    [("morris", 3 * 3, {"mu_star", "mu", "sigma"}), ("sobol", 4 * 4, {"S1", "ST"})],
-)
-def test_sensitivity_command(tmp_path, capsys, method, runs, indices):
+def test_sensitivity_runs_the_sweep_and_writes_the_indices(tmp_path):
     spec = tmp_path / "spec.toml"
-    spec.write_text(
-        SPEC.replace("samples = 4", "samples = 3" if method == "morris" else "samples = 4")
-    )
+    spec.write_text(SENSITIVITY_SPEC.replace("samples = 4", "samples = 3"))
     out = tmp_path / "out"
-    argv = [
-        "sensitivity",
-        str(spec),
-        "--method",
-        method,
-        "--out",
-        str(out),
-        "--executor",
-        "serial",
-        "--quiet",
-    ]
-    assert main(argv) == 0
-    printed = capsys.readouterr().out
-    assert f"{runs} done, 0 failed" in printed and "final_unemployment_rate" in printed
-    table = pd.read_csv(out / "sensitivity.csv")
-    assert set(table["index"]) == indices
-    assert set(table["outcome"]) == {"final_unemployment_rate", "mean_employed"}
-    assert set(table["parameter"]) == {
-        "labour.monthly_separation_rate",
-        "matching.applications_per_month",
-    }
+    table = analysis.sensitivity(spec, "morris", out, executor="serial", progress=False)
+    assert set(table["index"]) == {"mu_star", "mu", "sigma"}
+    assert len(table) == 2 * 2 * 3  # outcomes × parameters × indices
     pd.testing.assert_frame_equal(pd.read_parquet(out / "sensitivity.parquet"), table)
     assert (out / "sensitivity.png").stat().st_size > 1000
-    assert len(analysis.load(out, "outcomes")) == runs
-    # A second call reuses the stored sweep and gives the same indices.
-    assert main(argv) == 0
-    assert "(0 run now" in capsys.readouterr().out
-    pd.testing.assert_frame_equal(pd.read_csv(out / "sensitivity.csv"), table)
+    manifest = SweepStore(out).read_manifest()
+    assert manifest["design_kind"] == "morris" and len(manifest["runs"]) == 3 * 3
+    # A finished sweep is reused: the same indices, no run.
+    again = analysis.sensitivity(spec, "morris", out, executor="serial", progress=False)
+    pd.testing.assert_frame_equal(again, table)
 
 
-def test_analysis_needs_a_matching_design(tmp_path):
+def test_indices_need_every_run(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text(SENSITIVITY_SPEC.replace("samples = 4", "samples = 3"))
+    out = tmp_path / "out"
+    run_sweep(sensitivity_sweep(spec, "morris"), out, "serial", max_runs=4, progress=False)
+    with pytest.raises(ValueError, match="0 failed and 5 pending runs"):
+        write_indices(out, "morris")
+    assert not (out / "sensitivity.csv").exists()
+
+
+def test_analysis_needs_a_matching_design():
     with pytest.raises(ValueError, match="design is 'lhs', not 'sobol'"):
         analyse("sobol", {"design_kind": "lhs"}, pd.DataFrame())
-    spec = tmp_path / "spec.toml"
-    spec.write_text(SPEC.replace("samples = 4", "samples = 3"))
-    assert (
-        main(
-            [
-                "sensitivity",
-                str(spec),
-                "--method",
-                "sobol",
-                "--out",
-                str(tmp_path / "o"),
-                "--executor",
-                "serial",
-            ]
-        )
-        == 2
-    )
-    assert not (tmp_path / "o").exists()

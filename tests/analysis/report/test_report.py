@@ -1,20 +1,18 @@
-"""``kasvu report``: figures and HTML from run, comparison and sweep directories.
+"""Reports: figures and HTML from run, comparison and sweep directories.
 
 The summary's numbers are recomputed here straight from the fixture's tables.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 import pytest
 from report_fixtures import A_NAME, B_NAME, make_compare_dir, make_run_dir, make_sensitivity_dir
 
-from analysis.cli import main
+from analysis.report import ReportError, parse_formats, write_report
 from analysis.report.directories import read_result_directory
 from analysis.report.i18n import euros, number, text
 from analysis.report.page import summary_of
@@ -66,23 +64,19 @@ def test_comparison_numbers_equal_the_tables(compare_dir):
 
 @pytest.fixture(scope="module")
 def reports(compare_dir, tmp_path_factory):
-    """``kasvu report`` of the comparison in both languages: {lang: (exit, stdout, out dir)}."""
+    """The comparison's report in both languages: {lang: (page, notes, out dir)}."""
     made = {}
-    for lang, formats in (("fi", "png,svg"), ("en", "png")):
+    for lang, formats in (("fi", ("png", "svg")), ("en", ("png",))):
         out = tmp_path_factory.mktemp(f"report-{lang}")
-        stdout, stderr = io.StringIO(), io.StringIO()
-        with redirect_stdout(stdout), redirect_stderr(stderr):
-            code = main(["report", str(compare_dir), "--lang", lang, "--format", formats,
-                         "--out", str(out)])
-        made[lang] = (code, stdout.getvalue(), stderr.getvalue(), out)
+        page, notes = write_report(compare_dir, lang, formats, out)
+        made[lang] = (page, notes, out)
     return made
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
 def test_summary_sentences_show_the_tables_numbers(compare_dir, reports, lang):
-    code, stdout, stderr, out = reports[lang]
-    html_path = out / f"report-{lang}.html"
-    assert code == 0 and stdout.strip() == str(html_path) and stderr == ""
+    html_path, notes, out = reports[lang]
+    assert html_path == out / f"report-{lang}.html" and notes == []
     page = html_path.read_text(encoding="utf-8")
     numbers = comparison_numbers(read_result_directory(compare_dir).comparison)
     summary = " ".join(re.findall(r"<p>(.*?)</p>", page))
@@ -102,7 +96,7 @@ def test_summary_sentences_show_the_tables_numbers(compare_dir, reports, lang):
 
 
 def test_report_of_a_comparison_writes_every_figure_and_format(reports):
-    _, _, _, out = reports["fi"]
+    _, _, out = reports["fi"]
     written = {p.name for p in out.iterdir()}
     for slug in ("labour", "business", "beveridge", "impact-employed", "waterfall", "money",
                  "quintiles", "map"):
@@ -111,21 +105,6 @@ def test_report_of_a_comparison_writes_every_figure_and_format(reports):
     assert page.count("data:image/png;base64,") == len([n for n in written if n.endswith(".png")])
     assert "http" not in re.sub(r"data:image/png;base64,[^\"]+", "", page), "self-contained"
     assert '<html lang="fi">' in page
-
-
-def test_report_default_output_is_dir_report(tmp_path, capsys):
-    run = make_run_dir(tmp_path / "run", A_NAME, False, SEEDS[:2], 12)
-    for stem in ("providers", "quintiles", "organisers"):
-        (run / f"{stem}.parquet").unlink()
-    assert main(["report", str(run), "--lang", "en"]) == 0
-    out = capsys.readouterr()
-    assert out.out.strip() == str(run / "report" / "report-en.html")
-    assert "money by organiser" in out.err and "organisers.parquet" in out.err
-    written = {p.name for p in (run / "report").iterdir()}
-    assert {"labour-en.png", "business-en.png", "beveridge-en.png", "map-en.png"} <= written
-    assert "money-en.png" not in written and "quintiles-en.png" not in written
-    page = (run / "report" / "report-en.html").read_text(encoding="utf-8")
-    assert "was skipped" in page
 
 
 def test_run_summary_numbers_equal_the_tables(tmp_path):
@@ -139,16 +118,17 @@ def test_run_summary_numbers_equal_the_tables(tmp_path):
     assert numbers.worst_area == last.idxmax()
 
 
-def test_missing_tables_of_a_comparison_are_skipped_with_notes(tmp_path, capsys):
+def test_missing_tables_of_a_comparison_are_skipped_with_notes(tmp_path):
     root = make_compare_dir(tmp_path / "cmp", reps=2, months=12, decomposition=False)
     (root / A_NAME / "organisers.parquet").unlink()
     (root / B_NAME / "quintiles.parquet").unlink()
-    assert main(["report", str(root), "--lang", "fi"]) == 0
-    err = capsys.readouterr().err
-    assert "vipujen osuudet" in err and "decomposition.csv" in err
-    assert f"{A_NAME}/organisers.parquet" in err
-    assert f"{B_NAME}/quintiles.parquet" in err
-    page = (root / "report" / "report-fi.html").read_text(encoding="utf-8")
+    path, notes = write_report(root, "fi")
+    assert path == root / "report" / "report-fi.html"
+    noted = "\n".join(notes)
+    assert "vipujen osuudet" in noted and "decomposition.csv" in noted
+    assert f"{A_NAME}/organisers.parquet" in noted
+    assert f"{B_NAME}/quintiles.parquet" in noted
+    page = path.read_text(encoding="utf-8")
     assert "Lisätyöllisen henkilötyövuoden hinta" not in page, "no cost without organisers"
     assert "ohitettiin" in page
 
@@ -178,9 +158,9 @@ def test_cost_status_rules():
     assert cost_status(up, None, 50.0) == "missing"
 
 
-def test_sensitivity_directory(tmp_path, capsys):
+def test_sensitivity_directory(tmp_path):
     root = make_sensitivity_dir(tmp_path / "sweep")
-    assert main(["report", str(root), "--lang", "en", "--format", "pdf"]) == 0
+    write_report(root, "en", ("pdf",))
     assert (root / "report" / "sensitivity-en.pdf").is_file()
     table = pd.read_csv(root / "sensitivity.csv")
     page = (root / "report" / "report-en.html").read_text(encoding="utf-8")
@@ -188,23 +168,6 @@ def test_sensitivity_directory(tmp_path, capsys):
         top = rows.loc[rows["value"].idxmax()]
         assert f"most sensitive to {top['parameter']}" in page
         assert number(top["value"], "en", 2) in page
-
-
-def test_empty_directory_is_a_clear_error(tmp_path, capsys):
-    assert main(["report", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert "no results" in err and "timeseries.parquet" in err
-    assert not (tmp_path / "report").exists()
-
-
-def test_missing_directory_and_bad_format_are_errors(tmp_path, compare_dir, capsys):
-    assert main(["report", str(tmp_path / "nowhere")]) == 2
-    assert "no such directory" in capsys.readouterr().err
-    assert main(["report", str(compare_dir), "--format", "png,gif"]) == 2
-    assert "gif" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        main(["report", str(compare_dir), "--lang", "sv"])
-    assert exc.value.code == 2
 
 
 def test_two_run_directories_without_compare_json(tmp_path, compare_dir):
@@ -221,3 +184,14 @@ def test_sensitivity_ci_column_may_be_called_conf(tmp_path):
     table = pd.read_csv(root / "sensitivity.csv").rename(columns={"ci": "conf"})
     table.to_csv(root / "sensitivity.csv", index=False)
     assert "ci" in read_result_directory(root).sensitivity.columns
+
+
+def test_no_results_and_unknown_formats_are_report_errors(tmp_path):
+    with pytest.raises(ReportError, match="no results here"):
+        write_report(tmp_path)
+    with pytest.raises(ReportError, match="no such directory"):
+        write_report(tmp_path / "nowhere")
+    assert parse_formats("PNG, svg,png") == ("png", "svg")
+    with pytest.raises(ReportError, match="gif"):
+        parse_formats("png,gif")
+    assert list(tmp_path.iterdir()) == []

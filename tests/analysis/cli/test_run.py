@@ -1,4 +1,4 @@
-"""The ``kasvu`` command line: run outputs, replications, listing, and bad input."""
+"""``kasvu run``: run outputs, replications, bad input and a safe output directory."""
 
 from __future__ import annotations
 
@@ -165,24 +165,6 @@ def test_default_output_directory_is_out_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", "tiny", *QUICK]) == 0
     assert (tmp_path / "out" / "tiny" / "timeseries.parquet").is_file()
-
-
-# --------------------------------------------------------------------- kasvu scenarios
-def test_scenarios_lists_every_builtin_with_its_description(capsys):
-    assert main(["scenarios"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(builtin.names()) >= 3
-    for name, line in zip(builtin.names(), lines, strict=True):
-        description = load_scenario(name).description
-        assert description
-        assert line.split()[0] == name
-        assert line.rstrip().endswith(description)
-
-
-def test_scenarios_schema_is_json(capsys):
-    assert main(["scenarios", "--schema"]) == 0
-    schema = json.loads(capsys.readouterr().out)
-    assert "municipalities" in schema["properties"]
 
 
 # --------------------------------------------------------------------------- bad input

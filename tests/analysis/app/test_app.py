@@ -1,5 +1,5 @@
 """Fast tests of the what-if dashboard without a browser: settings, overrides, the paired
-model, the charts' data, the labels, ``kasvu app``'s options, and the page rendered in-process.
+model, the charts' data, the labels, and the page rendered in-process.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from analysis.app.state import (
     side_by_side,
     summary_rows,
 )
-from analysis.cli import main
 from sim import ScenarioError, load_scenario
 from sim.scenario import LEVERS
 
@@ -306,29 +305,6 @@ def test_summary_html(tiny_run):
     empty = summary_html(WhatIfModel(defaults_for("tiny", cooperation="separate")).snapshot,
                          "en")
     assert "At the end of month 0" in empty and "<td" in empty and "nan" not in empty.lower()
-
-
-# ------------------------------------------------------------------ kasvu app
-def test_app_subcommand_checks_its_options_before_starting(capsys):
-    assert main(["app", "--scenario", "atlantis"]) == 2
-    assert "atlantis" in capsys.readouterr().err
-    assert main(["app", "--scenario", "finland-synthetic"]) == 2  # 2.8 million persons
-    assert "listed municipalities" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        main(["app", "--port", "70000"])
-    assert exc.value.code == 2
-
-
-def test_app_environment():
-    from analysis.cli import build_parser
-    from analysis.cli.app import app_environment
-
-    args = build_parser().parse_args(["app", "--scenario", "tiny", "--months", "6",
-                                      "--language", "en"])
-    env = app_environment(args)
-    assert env["KASVU_APP_SCENARIO"] == "tiny" and env["KASVU_APP_MONTHS"] == "6"
-    assert env["KASVU_APP_LANGUAGE"] == "en"
-    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
 
 
 # ------------------------------------------------------------------ the page, in-process

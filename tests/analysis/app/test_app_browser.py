@@ -80,7 +80,7 @@ def server(tmp_path):
             [sys.executable, "-m", "analysis.cli", "app", "--port", str(port),
              "--scenario", "tiny-alliance", "--months", str(MONTHS), "--language", "en"],
             stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            cwd=Path(__file__).resolve().parents[1],
+            cwd=Path(__file__).resolve().parents[3],
         )
     try:
         url = f"http://127.0.0.1:{port}/"
