@@ -23,7 +23,7 @@ from sim.scenario.loading import Overrides
 from . import decomposition
 from .executors import default_workers
 from .paired import compare_tables, headline_table
-from .runs import Replications, atomic_directory, run_jobs, summarise, write_tables
+from .runs import Job, Replications, atomic_directory, run_jobs, summarise, write_tables
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def compare(
     months = sa.simulation.months if months is None else months
     names = (sa.name, sb.name) if sa.name != sb.name else (f"{sa.name}-a", f"{sb.name}-b")
     workers = workers or default_workers()
-    jobs = [(label, sc, rep, seed + rep, months)
+    jobs = [Job(label, sc, rep, seed + rep, months)
             for label, sc in (("a", sa), ("b", sb)) for rep in range(reps)]
     done = run_jobs(jobs, workers, on_run=on_run)
     ta, tb = done["a"], done["b"]

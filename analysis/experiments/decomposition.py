@@ -20,7 +20,7 @@ from sim.collect import REGION_AREA
 from sim.scenario import LEVERS
 
 from .paired import mean_ci, per_rep
-from .runs import run_jobs
+from .runs import Job, run_jobs
 
 
 def scenario_levers(scenario: Scenario) -> list[str]:
@@ -96,8 +96,8 @@ def decompose(scenario: Scenario, seed: int, reps: int, months: int | None,
     contribution_mean, ci_low, ci_high, method.
     """
     levers, sets = _coalitions_of(scenario, method)
-    jobs = [("+".join(sorted(c)) or "none", with_levers(scenario, sorted(c)), rep, seed + rep,
-             months) for c in sets for rep in range(reps)]
+    jobs = [Job("+".join(sorted(c)) or "none", with_levers(scenario, sorted(c)), rep,
+                seed + rep, months) for c in sets for rep in range(reps)]
     results = run_jobs(jobs, workers, on_run)
     values: dict[frozenset[str], dict[str, np.ndarray]] = {}
     for coalition in sets:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -24,6 +24,8 @@ from sim.collect import METRICS, REGION_AREA
 from sim.run import TABLES
 from sim.scenario import scenario_to_toml
 from sim.scenario.loading import Overrides
+
+from .executors import make_executor
 
 SUMMARY_METRICS = (
     "employed",
@@ -119,24 +121,37 @@ def _labelled(scenario: Scenario, rep: int, seed: int, months: int | None,
     return out
 
 
-def _run_job(job: tuple) -> dict[str, pd.DataFrame]:
-    """Worker entry point: ``job`` is (label, scenario, rep, seed, months)."""
+class Job(NamedTuple):
+    """One model run of :func:`run_jobs`: its label, scenario, replication, seed and months."""
+
+    label: str
+    scenario: Scenario
+    rep: int
+    seed: int
+    months: int | None
+
+    @property
+    def run_id(self) -> str:
+        """The run as messages name it: ``LABEL rep N``."""
+        return f"{self.label} rep {self.rep}"
+
+
+def _run_job(job: Job) -> dict[str, pd.DataFrame]:
+    """Worker entry point: one job's tables with leading columns scenario, rep, seed."""
     _label, scenario, rep, seed, months = job
     return _labelled(scenario, rep, seed, months)
 
 
 def run_jobs(
-    jobs: list[tuple[str, Scenario, int, int, int | None]],
+    jobs: list[Job],
     workers: int = 1,
     on_run: Callable[[], None] | None = None,
 ) -> dict[str, dict[str, pd.DataFrame]]:
-    """Run (label, scenario, rep, seed, months) jobs, in parallel when ``workers`` > 1.
+    """Run jobs, in parallel when ``workers`` > 1.
 
     Returns each label's tables stacked in replication order, whatever order the workers
     finished in, so the result does not depend on the number of workers.
     """
-    from .executors import make_executor
-
     executor = make_executor("serial") if workers <= 1 else make_executor("local", workers)
     done: dict[str, list[tuple[int, dict[str, pd.DataFrame]]]] = {}
     with executor as pool:

@@ -35,6 +35,7 @@ from analysis.app.state import (
     summary_rows,
 )
 from sim import ScenarioError, load_scenario
+from sim.collect import REGION_AREA
 from sim.scenario import LEVERS
 
 TINY = ("region", "Keskikylä", "Rantala", "Metsälä")
@@ -182,7 +183,7 @@ def test_settings_that_cannot_run_say_why():
 def _series(employed: list[float]) -> pd.DataFrame:
     rows = []
     for month, value in enumerate(employed):
-        for area, share in (("A", 0.75), ("B", 0.25), ("ALL", 1.0)):
+        for area, share in (("A", 0.75), ("B", 0.25), (REGION_AREA, 1.0)):
             rows.append({"month": month, "area": area, "employed": value * share,
                          "labour_force": 1000.0 * share, "long_term_unemployed": 10.0,
                          "firm_employment": value * share, "unemployment_rate": 0.1})

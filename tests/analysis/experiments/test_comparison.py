@@ -28,18 +28,18 @@ def test_compare_tables_pairs_replications():
     rows = []
     for rep in range(3):
         for month in (0, 1, 2):
-            rows.append({"rep": rep, "month": month, "area": "ALL",
+            rows.append({"rep": rep, "month": month, "area": REGION_AREA,
                          **{m: float(rep + month) for m in _metrics()}})
     a = pd.DataFrame(rows)
     b = a.copy()
     b["employed"] += 5.0
     b["unemployed"] -= 5.0
     table = compare_tables(a, b).set_index(["metric", "area", "statistic"])
-    row = table.loc[("employed", "ALL", "final")]
+    row = table.loc[("employed", REGION_AREA, "final")]
     assert row["diff_mean"] == 5.0 and row["diff_ci_low"] == 5.0
     assert row["share_b_better"] == 1.0
-    assert table.loc[("unemployed", "ALL", "mean")]["share_b_better"] == 1.0
-    assert np.isnan(table.loc[("vacancies", "ALL", "final")]["share_b_better"])
+    assert table.loc[("unemployed", REGION_AREA, "mean")]["share_b_better"] == 1.0
+    assert np.isnan(table.loc[("vacancies", REGION_AREA, "final")]["share_b_better"])
 
 
 def _metrics():
@@ -73,10 +73,10 @@ def test_decompose_adds_up_to_the_alliance_effect():
 
 
 def test_results_do_not_depend_on_the_number_of_workers():
-    from analysis.experiments.runs import run_jobs
+    from analysis.experiments.runs import Job, run_jobs
 
     sc = load_scenario("tiny-alliance", FAST)
-    jobs = [("b", sc, rep, 7 + rep, 4) for rep in range(3)]
+    jobs = [Job("b", sc, rep, 7 + rep, 4) for rep in range(3)]
     serial = run_jobs(jobs, workers=1)["b"]
     parallel = run_jobs(jobs, workers=2)["b"]
     for name, frame in serial.items():

@@ -17,6 +17,8 @@ import pandas as pd
 import tomli_w
 from scipy import stats
 
+from sim.collect import REGION_AREA
+
 MUNICIPALITIES = (
     {"name": "Tampere", "sub_region": "Tampere sub-region", "population": 260646,
      "lat": 61.498, "lon": 23.761},
@@ -67,7 +69,7 @@ def make_timeseries(name: str, seeds: list[int], months: int, alliance: bool) ->
     for rep, seed in enumerate(seeds):
         rng = np.random.default_rng(seed)
         munis = pd.concat([_municipality_rows(m, rng, months, alliance) for m in MUNICIPALITIES])
-        region = munis.groupby("month", as_index=False)[list(COUNTS)].sum().assign(area="ALL")
+        region = munis.groupby("month", as_index=False)[list(COUNTS)].sum().assign(area=REGION_AREA)
         frame = pd.concat([munis, region], ignore_index=True)
         frame[list(COUNTS)] = frame[list(COUNTS)].astype(np.int64)
         frame["unemployment_rate"] = frame["unemployed"] / frame["labour_force"]
@@ -93,7 +95,7 @@ def make_organisers(timeseries: pd.DataFrame, alliance: bool) -> pd.DataFrame:
         by_area = group.set_index("area")
         for organiser in (REGION_ORGANISER, *(m["name"] for m in MUNICIPALITIES)):
             is_region = organiser == REGION_ORGANISER
-            area = by_area.loc["ALL" if is_region else organiser]
+            area = by_area.loc[REGION_AREA if is_region else organiser]
             spend = float(area["service_spend_eur"]) * (0.6 if is_region else 0.4)
             member = alliance and organiser in MEMBERS
             overhead = spend * (0.07 if member else 0.12)
@@ -115,7 +117,7 @@ def make_organisers(timeseries: pd.DataFrame, alliance: bool) -> pd.DataFrame:
 
 def make_providers(timeseries: pd.DataFrame, alliance: bool) -> pd.DataFrame:
     """Three providers, their clients and money, per month."""
-    region = timeseries[timeseries["area"] == "ALL"]
+    region = timeseries[timeseries["area"] == REGION_AREA]
     rows = []
     kinds = {"Valmennus Oy": "external", "Polku ry": "third_sector", "Kaupungin TYP": "own"}
     for _, r in region.iterrows():
@@ -224,7 +226,8 @@ LEVER_WEIGHTS = {"pooled_budget": 0.20, "shared_vacancies": 0.25, "unified_refer
 
 def make_decomposition(compare: pd.DataFrame) -> pd.DataFrame:
     """Lever contributions to the region's final employment difference (sum 88 % of it)."""
-    total = compare.query("metric == 'employed' and area == 'ALL' and statistic == 'final'")
+    total = compare.query("metric == 'employed' and statistic == 'final'")
+    total = total[total["area"] == REGION_AREA]
     diff = float(total["diff_mean"].iloc[0])
     return pd.DataFrame([
         {"lever": lever, "metric": "employed", "contribution_mean": w * diff,

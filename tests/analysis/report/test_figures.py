@@ -28,6 +28,7 @@ from analysis.report.style import (
     png_bytes,
     save_figure,
 )
+from sim.collect import REGION_AREA
 
 NAMES = {A_NAME: "Erillinen toiminta", B_NAME: "Kasvupalveluallianssi"}
 
@@ -176,7 +177,7 @@ def test_missing_columns_raise_missing_data(tables):
 def test_waterfall_steps_add_up_from_a_to_b(tables):
     steps = impact_figures.waterfall_steps(tables["decomposition"], tables["compare"], "employed")
     region = tables["compare"].query(
-        "metric == 'employed' and area == 'ALL' and statistic == 'final'"
+        f"metric == 'employed' and area == '{REGION_AREA}' and statistic == 'final'"
     )
     a, b = float(region["a_mean"].iloc[0]), float(region["b_mean"].iloc[0])
     assert steps["step"].iloc[0] == "A" and steps["step"].iloc[-1] == "B"

@@ -17,6 +17,7 @@ from analysis.report.directories import read_result_directory
 from analysis.report.i18n import euros, number, text
 from analysis.report.page import summary_of
 from analysis.report.summary import Estimate, comparison_numbers, cost_status, run_numbers
+from sim.collect import REGION_AREA
 
 SEEDS = [100, 101, 102]
 
@@ -37,18 +38,20 @@ def _spending(run_dir):
 
 def _person_years(run_dir):
     ts = pd.read_parquet(run_dir / "timeseries.parquet")
-    rows = ts[(ts["area"] == "ALL") & (ts["month"].between(1, ts["month"].max()))]
+    rows = ts[(ts["area"] == REGION_AREA) & (ts["month"].between(1, ts["month"].max()))]
     return rows.groupby("rep")["employed"].sum().mean() / 12
 
 
 def test_comparison_numbers_equal_the_tables(compare_dir):
     numbers = comparison_numbers(read_result_directory(compare_dir).comparison)
     compare = pd.read_csv(compare_dir / "compare.csv")
-    row = compare.query("metric == 'employed' and area == 'ALL' and statistic == 'final'").iloc[0]
+    row = compare.query(
+        f"metric == 'employed' and area == '{REGION_AREA}' and statistic == 'final'").iloc[0]
     assert numbers.employed.mean == pytest.approx(row["diff_mean"])
     assert numbers.employed.low == pytest.approx(row["diff_ci_low"])
     assert numbers.employed.high == pytest.approx(row["diff_ci_high"])
-    munis = compare.query("metric == 'employed' and statistic == 'final' and area != 'ALL'")
+    munis = compare.query("metric == 'employed' and statistic == 'final'")
+    munis = munis[munis["area"] != REGION_AREA]
     best = munis.loc[munis["diff_mean"].idxmax()]
     assert numbers.best_area == best["area"]
     assert numbers.best_diff == pytest.approx(best["diff_mean"])
@@ -111,10 +114,11 @@ def test_run_summary_numbers_equal_the_tables(tmp_path):
     run = make_run_dir(tmp_path / "run", B_NAME, True, SEEDS[:2], 12)
     numbers = run_numbers(read_result_directory(run).run)
     ts = pd.read_parquet(run / "timeseries.parquet")
-    region = ts[ts["area"] == "ALL"]
+    region = ts[ts["area"] == REGION_AREA]
     assert numbers.employed_start == pytest.approx(region.query("month == 0")["employed"].mean())
     assert numbers.employed_end == pytest.approx(region.query("month == 12")["employed"].mean())
-    last = ts.query("month == 12 and area != 'ALL'").groupby("area")["unemployment_rate"].mean()
+    last = ts.query(f"month == 12 and area != '{REGION_AREA}'").groupby("area")[
+        "unemployment_rate"].mean()
     assert numbers.worst_area == last.idxmax()
 
 
@@ -136,7 +140,7 @@ def test_missing_tables_of_a_comparison_are_skipped_with_notes(tmp_path):
 def test_cost_is_not_meaningful_when_the_ci_includes_zero(tmp_path):
     root = make_compare_dir(tmp_path / "cmp", reps=2, months=12, decomposition=False)
     compare = pd.read_csv(root / "compare.csv")
-    region = (compare["metric"] == "employed") & (compare["area"] == "ALL")
+    region = (compare["metric"] == "employed") & (compare["area"] == REGION_AREA)
     compare.loc[region, "diff_ci_low"] = -5.0
     compare.to_csv(root / "compare.csv", index=False)
     numbers = comparison_numbers(read_result_directory(root).comparison)
