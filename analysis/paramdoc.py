@@ -197,7 +197,7 @@ def unit_of(path: str, field: Any, description: str) -> str:
     return ""
 
 
-def source_of(path: str, description: str) -> str:
+def source_class(path: str, description: str) -> str:
     """Source class of a field (:data:`SOURCES`), or "" when its description gives none."""
     if "calibration/result.json" in description:
         return "calibration result"
@@ -253,7 +253,7 @@ def fields(model: type[BaseModel] = Scenario, default: Any = None,
             continue
         description = " ".join((field.description or "").split())
         out.append(FieldDoc(path, description, unit_of(path, field, description), _show(value),
-                            valid_range(field), source_of(path, description)))
+                            valid_range(field), source_class(path, description)))
     return out
 
 

@@ -27,8 +27,8 @@ from .state import Snapshot, summary_rows
 SIDE_COLOURS = dict(zip(SIDES, SCENARIO_COLOURS, strict=False))
 """Separate action blue, the alliance orange (as A and B in the slide figures)."""
 SIZE = (6.4, 3.4)
-"""Figure size in inches; at :data:`DPI` it fills half of a laptop screen's width."""
-DPI = 100
+"""Figure size in inches; at :data:`CHART_DPI` it fills half of a laptop screen's width."""
+CHART_DPI = 100
 MONEY_ROWS = 8
 """Organisers shown by name in the money chart (the region and the largest municipalities);
 the rest are summed into one row."""
@@ -51,7 +51,7 @@ MARGINS = {"left": 0.15, "right": 0.97, "bottom": 0.15, "top": 0.88}
 
 
 def _figure(**margins: float) -> Figure:
-    fig = Figure(figsize=SIZE, dpi=DPI)
+    fig = Figure(figsize=SIZE, dpi=CHART_DPI)
     fig.subplots_adjust(**{**MARGINS, **margins})
     fig.add_subplot()
     return fig
@@ -154,7 +154,7 @@ def money_chart(snapshot: Snapshot, lang: str) -> Figure:
     municipal share of benefits included.
     """
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=SIZE, dpi=DPI)
+        fig = Figure(figsize=SIZE, dpi=CHART_DPI)
         fig.subplots_adjust(left=0.17, right=0.97, bottom=0.1, top=0.82, wspace=0.08)
         cost_ax, net_ax = fig.subplots(1, 2, sharey=True, width_ratios=(3, 2))
         fig.suptitle(t("chart_money", lang, month=snapshot.month), x=0.01, ha="left",

@@ -98,7 +98,7 @@ def replicate(
     seed = scenario.simulation.seed if seed is None else seed
     stacked: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     for rep in range(reps):
-        for name, frame in _labelled(scenario, rep, seed + rep, months, on_month).items():
+        for name, frame in _labelled_tables(scenario, rep, seed + rep, months, on_month).items():
             stacked[name].append(frame)
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
     result = Replications(scenario, tables, summarise(tables["timeseries"]))
@@ -107,7 +107,7 @@ def replicate(
     return result
 
 
-def _labelled(scenario: Scenario, rep: int, seed: int, months: int | None,
+def _labelled_tables(scenario: Scenario, rep: int, seed: int, months: int | None,
               on_month: Callable[[int], None] | None = None) -> dict[str, pd.DataFrame]:
     """One run's tables with leading columns scenario, rep, seed."""
     result = run(scenario, seed, months=months, on_month=on_month)
@@ -139,7 +139,7 @@ class Job(NamedTuple):
 def _run_job(job: Job) -> dict[str, pd.DataFrame]:
     """Worker entry point: one job's tables with leading columns scenario, rep, seed."""
     _label, scenario, rep, seed, months = job
-    return _labelled(scenario, rep, seed, months)
+    return _labelled_tables(scenario, rep, seed, months)
 
 
 def run_jobs(

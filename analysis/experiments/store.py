@@ -174,7 +174,7 @@ class SweepStore:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = _read_json(self.root / LOCK) or {}
+                holder = _json_or_none(self.root / LOCK) or {}
                 raise StoreError(
                     f"{self.root}: another kasvu sweep is writing here "
                     f"(pid {holder.get('pid', '?')} on {holder.get('host', '?')})"
@@ -201,7 +201,7 @@ class SweepStore:
             try:
                 fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:
-                return _read_json(path) or {}
+                return _json_or_none(path) or {}
             fcntl.flock(handle, fcntl.LOCK_UN)
         return None
 
@@ -230,7 +230,7 @@ class SweepStore:
         """One row per failed run: ids, seed, parameters, error type and message."""
         rows = []
         for run_id in sorted(self.failures()):
-            record = _read_json(self.failure_path(run_id)) or {"run_id": run_id}
+            record = _json_or_none(self.failure_path(run_id)) or {"run_id": run_id}
             rows.append(
                 {
                     **_ids(record),
@@ -259,7 +259,7 @@ def _stems(directory: Path, suffix: str) -> set[str]:
     return {p.name[: -len(suffix)] for p in directory.glob(f"r*{suffix}")}
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def _json_or_none(path: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):

@@ -137,7 +137,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _json_or_empty(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
@@ -155,7 +155,7 @@ def read_run_directory(path: Path) -> RunDirectory | None:
     if not tables:
         return None
     scenario = _read_toml(path / "scenario.toml")
-    name = scenario.get("name") or _read_json(path / "summary.json").get("scenario")
+    name = scenario.get("name") or _json_or_empty(path / "summary.json").get("scenario")
     if not name:
         first = next(iter(tables.values()))
         name = str(first["scenario"].iloc[0]) if "scenario" in first and len(first) else path.name
@@ -171,7 +171,7 @@ def read_comparison_directory(path: Path) -> ComparisonDirectory | None:
 
     Without compare.json, two run directories are A and B, separate action first.
     """
-    meta = _read_json(path / "compare.json")
+    meta = _json_or_empty(path / "compare.json")
     table = _read_csv(path / "compare.csv")
     runs = _run_dirs(path)
     if not meta and table is None and len(runs) != 2:

@@ -392,7 +392,7 @@ def municipality_map_figure(
     value_axis(ax, lang, "x")
     value_axis(ax, lang, "y")
     _size_legend(ax, places["population"], lang)
-    _place_labels(fig, ax, places, _labelled(places, shown))
+    _place_labels(fig, ax, places, _names_to_label(places, shown))
     return fig
 
 
@@ -438,7 +438,7 @@ def _place_labels(fig: Figure, ax: Axes, places: pd.DataFrame, names: list[str])
                 placed.append(box)
 
 
-def _labelled(places: pd.DataFrame, values: pd.Series, most: int = 10) -> list[str]:
+def _names_to_label(places: pd.DataFrame, values: pd.Series, most: int = 10) -> list[str]:
     """Names worth a label, most important first: the extreme values, then the largest."""
     largest = list(places["population"].sort_values(ascending=False).index[:most])
     finite = values.dropna()

@@ -121,7 +121,7 @@ def _difference(comparison: ComparisonDirectory, table: str, measure) -> float |
 def comparison_numbers(comparison: ComparisonDirectory) -> ComparisonNumbers:
     """Every number of a comparison's summary, from its tables."""
     a, b = comparison.names
-    months = int(comparison.meta.get("months") or _months(comparison))
+    months = int(comparison.meta.get("months") or _last_month(comparison))
     employed = compare_estimate(comparison.table, "employed")
     best = best_municipality(comparison.table)
     spend = _difference(comparison, "organisers", organiser_spending)
@@ -148,7 +148,7 @@ def comparison_numbers(comparison: ComparisonDirectory) -> ComparisonNumbers:
     )
 
 
-def _months(comparison: ComparisonDirectory) -> int:
+def _last_month(comparison: ComparisonDirectory) -> int:
     for run in (comparison.a, comparison.b):
         if run is not None and run.table("timeseries") is not None:
             return int(run.table("timeseries")["month"].max())

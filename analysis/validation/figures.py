@@ -36,7 +36,7 @@ def _source(fact: Fact, scenario: str) -> Source:
 
 
 @house_style
-def beveridge_figure(fact: Fact, scenario: str) -> Figure:
+def beveridge_loop_figure(fact: Fact, scenario: str) -> Figure:
     """The (u, v) path coloured by month, and both rates over time."""
     u, v = 100 * fact.data["u"], 100 * fact.data["v"]
     corr = fact.statistic("correlation")
@@ -197,7 +197,7 @@ def service_effects_figure(fact: Fact, scenario: str) -> Figure:
 
 
 FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
-    "beveridge": beveridge_figure,
+    "beveridge": beveridge_loop_figure,
     "matching": matching_figure,
     "flows": flows_figure,
     "firm_sizes": firm_sizes_figure,

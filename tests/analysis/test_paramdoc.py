@@ -32,13 +32,13 @@ def test_defaults_come_from_the_enclosing_table():
 
 
 def test_source_rules_are_explicit_and_ordered():
-    assert paramdoc.source_of("x.y", "Share. Source: Statistics Finland 2024.") == \
+    assert paramdoc.source_class("x.y", "Share. Source: Statistics Finland 2024.") == \
         "public figure"
-    assert paramdoc.source_of("x.y", "Rate, per month (calibration (calibration/result.json); "
+    assert paramdoc.source_class("x.y", "Rate, per month (calibration (calibration/result.json); "
                                      "was an assumption).") == "calibration result"
-    assert paramdoc.source_of("x.y", "Weight (assumption).") == "assumption"
-    assert paramdoc.source_of("simulation.months", "Months simulated.") == "scenario input"
-    assert paramdoc.source_of("labour.x", "A number.") == ""
+    assert paramdoc.source_class("x.y", "Weight (assumption).") == "assumption"
+    assert paramdoc.source_class("simulation.months", "Months simulated.") == "scenario input"
+    assert paramdoc.source_class("labour.x", "A number.") == ""
 
 
 def test_a_field_without_a_source_is_reported():

@@ -142,7 +142,7 @@ def test_dashboard_runs_in_a_browser(browser, server, tmp_path):
             # The language toggle turns every label Finnish, and back.
             page.get_by_role("button", name="FI", exact=True).click()
             page.get_by_text("Valitse asetukset ja paina Aja.").wait_for()
-            assert "Allianssin vivut" in page.inner_text("body")
+            page.get_by_text("Allianssin vivut", exact=True).first.wait_for()  # card by card
             page.get_by_role("button", name="EN", exact=True).click()
             page.get_by_text("Choose the settings and press Run.").wait_for()
 
