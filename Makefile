@@ -45,10 +45,10 @@ bench: setup
 # About half an hour on two cores. CALIBRATE_ARGS="--points 20 --refine 10" for less.
 CALIBRATE_ARGS ?=
 calibrate: setup
-	$(BIN)/python -m analysis.calibrate $(CALIBRATE_ARGS)
+	$(BIN)/python -m analysis.calibration $(CALIBRATE_ARGS)
 	$(BIN)/python -m analysis.paramdoc
 
-# docs/parameters.md from the scenario schema (tests/test_paramdoc.py keeps it fresh).
+# docs/parameters.md from the scenario schema (tests/analysis/test_paramdoc.py keeps it fresh).
 docs: setup
 	$(BIN)/python -m analysis.paramdoc
 

@@ -1,5 +1,68 @@
-"""Analysis on top of the model: runs, comparisons, sweeps, figures and the kasvu CLI."""
+"""Kasvu's analysis: experiments with the model, their reports, and the ``kasvu`` command.
 
-from .store import load
+Everything here stands on the model's boundary, :func:`sim.run` and :func:`sim.simulate`.
+What a researcher calls from Python:
 
-__all__ = ["load"]
+- :func:`replicate`: a scenario over seeds ``seed, seed + 1, ...``, its tables stacked
+  (``kasvu run``);
+- :func:`compare`: two scenarios with common random numbers, B − A with confidence
+  intervals, optionally by lever (``kasvu compare``);
+- :func:`run_sweep`: start or resume a parameter sweep in a crash-safe directory
+  (``kasvu sweep``); :func:`load`: read a sweep directory back as one table;
+- :func:`sensitivity`: Sobol' or Morris indices of a sweep's outcomes
+  (``kasvu sensitivity``);
+- :func:`validate`: check a scenario against stylised facts (``kasvu validate``);
+- :func:`write_report`: figures and an HTML report of a result directory
+  (``kasvu report``).
+
+The packages, by role:
+
+- :mod:`analysis.experiments`: replications, comparisons and the levers' shares, sweep
+  specs, designs, stores and executors, sensitivity indices;
+- :mod:`analysis.report`: reading result directories, slide figures, the HTML report and
+  its plain-language summary, labels in Finnish and English;
+- :mod:`analysis.validation`: the stylised facts, their figures and the validation runs;
+- :mod:`analysis.calibration`: the calibration targets, moments and search
+  (``python -m analysis.calibration``);
+- :mod:`analysis.app`: the what-if dashboard (``kasvu app``);
+- :mod:`analysis.cli`: the ``kasvu`` command, one module per subcommand.
+
+:mod:`analysis.paramdoc` writes the parameter reference ``docs/parameters.md`` from the
+scenario schema; it reads no results, so it belongs to none of the packages.
+
+The functions above are imported on first use, so that ``import analysis`` (and every
+``kasvu`` command) loads matplotlib and the figures only when they are needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "replicate": "experiments",
+    "compare": "experiments",
+    "run_sweep": "experiments",
+    "sensitivity": "experiments",
+    "load": "experiments",
+    "validate": "validation",
+    "write_report": "report",
+}
+"""Each exported function's package."""
+
+__all__ = ["compare", "load", "replicate", "run_sweep", "sensitivity", "validate",
+           "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported function from its package on first use (PEP 562)."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the exported functions among them before their first use."""
+    return sorted({*globals(), *__all__})

@@ -1,6 +1,6 @@
 """The parameter reference (parametrit), ``docs/parameters.md``, generated from the schema.
 
-Every field of the scenario schema (:class:`sim.params.Scenario` and its nested tables) is
+Every field of the scenario schema (:class:`sim.Scenario` and its nested tables) is
 listed with its key path, meaning, unit, default, valid range and source. The unit and the
 source are read from the field's description by explicit rules (below); a field whose
 description gives neither fails :func:`check_fields`, so that the reference, and the schema,
@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.overrides import inner_model
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 DEFAULT_REGION = "pirkanmaa-separate"
@@ -116,16 +117,6 @@ class FieldDoc:
     source: str
 
 
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def _literal_choices(annotation: Any) -> list[Any] | None:
     if typing.get_origin(annotation) is Literal:
         return list(typing.get_args(annotation))
@@ -206,7 +197,7 @@ def unit_of(path: str, field: Any, description: str) -> str:
     return ""
 
 
-def source_of(path: str, description: str) -> str:
+def source_class(path: str, description: str) -> str:
     """Source class of a field (:data:`SOURCES`), or "" when its description gives none."""
     if "calibration/result.json" in description:
         return "calibration result"
@@ -252,7 +243,7 @@ def fields(model: type[BaseModel] = Scenario, default: Any = None,
     out = []
     for name, field in model.model_fields.items():
         path = prefix + name
-        sub = _inner_model(field.annotation)
+        sub, _is_list = inner_model(field.annotation)
         value = getattr(default, name) if default is not None else field.default
         if value is PydanticUndefined and field.default_factory is not None:
             value = field.default_factory()
@@ -262,7 +253,7 @@ def fields(model: type[BaseModel] = Scenario, default: Any = None,
             continue
         description = " ".join((field.description or "").split())
         out.append(FieldDoc(path, description, unit_of(path, field, description), _show(value),
-                            valid_range(field), source_of(path, description)))
+                            valid_range(field), source_class(path, description)))
     return out
 
 
@@ -313,9 +304,9 @@ def render() -> str:
     lines = [
         "# Scenario parameters",
         "",
-        "Generated from the scenario schema (`sim/params.py`, `sim/params_services.py`) by "
+        "Generated from the scenario schema (`sim/scenario/`) by "
         "`make docs` (`python -m analysis.paramdoc`); do not edit by hand. "
-        "`tests/test_paramdoc.py` fails when this page and the schema disagree.",
+        "`tests/analysis/test_paramdoc.py` fails when this page and the schema disagree.",
         "",
         "**Source** classes: *public figure* (the description cites a published number, "
         "\"Source: ...\"), *calibration result* (chosen by `make calibrate` to match public "

@@ -24,9 +24,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.executors import LocalExecutor, worker_pid  # noqa: E402
-from analysis.spec import load_spec  # noqa: E402
-from analysis.sweep import run_sweep  # noqa: E402
+from analysis.experiments.executors import LocalExecutor, worker_pid  # noqa: E402
+from analysis.experiments.spec import load_spec  # noqa: E402
+from analysis.experiments.sweep import run_sweep  # noqa: E402
 
 HEADER = ["| case | measured | result |", "|---|---|---|"]
 

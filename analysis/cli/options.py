@@ -1,0 +1,90 @@
+"""What the ``kasvu`` subcommands share: the parser, exit statuses, argument types, options.
+
+Usage errors (an unknown option, a count below its minimum) end with the usage line, a
+one-line message and exit status :data:`EXIT_BAD_INPUT`, as bad scenario input does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import AbstractContextManager
+
+from tqdm import tqdm
+
+from analysis.experiments.executors import EXECUTORS
+
+EXIT_FAILED = 1
+"""Some runs failed (a sweep with failed runs)."""
+EXIT_BAD_INPUT = 2
+"""Bad input: usage errors, scenarios, overrides or specs that cannot be used."""
+EXIT_INTERRUPTED = 130
+"""Interrupted with Ctrl-C."""
+
+
+class KasvuParser(argparse.ArgumentParser):
+    """argparse with kasvu's exit status for usage errors."""
+
+    def error(self, message: str) -> None:  # noqa: D102 - argparse's contract
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"kasvu: error: {message}\n")
+
+
+def positive(text: str) -> int:
+    """An argument type: a whole number of at least 1."""
+    return _at_least(text, 1)
+
+
+def non_negative(text: str) -> int:
+    """An argument type: a whole number of at least 0."""
+    return _at_least(text, 0)
+
+
+def _at_least(text: str, low: int) -> int:
+    value = int(text)
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+    return value
+
+
+def add_set_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--set KEY.PATH=VALUE`` (repeatable), collected in ``args.overrides``."""
+    parser.add_argument("--set", dest="overrides", action="append", default=[],
+                        metavar="KEY.PATH=VALUE", help=help)
+
+
+def add_quiet_option(parser: argparse.ArgumentParser) -> None:
+    """``--quiet``: no progress bar."""
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_executor_options(parser: argparse.ArgumentParser) -> None:
+    """Where a sweep's runs execute, how many at most now, and ``--quiet``."""
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="where runs execute: local processes (default), a Dask cluster, "
+        "or serially in this process",
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive,
+        help="local (or Dask LocalCluster) workers; default one per core",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://head:8786 (default: start a LocalCluster)",
+    )
+    parser.add_argument(
+        "--max-runs", type=positive, metavar="N", help="run at most N runs now; rerun to continue"
+    )
+    parser.add_argument("--retry-failed", action="store_true", help="rerun runs recorded as failed")
+    add_quiet_option(parser)
+
+
+def progress_bar(args: argparse.Namespace, total: int, desc: str,
+                 unit: str) -> AbstractContextManager[tqdm]:
+    """A transient progress bar on stderr, off with ``--quiet``."""
+    return tqdm(total=total, desc=desc, unit=unit, disable=args.quiet or None, leave=False)

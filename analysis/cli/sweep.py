@@ -1,0 +1,135 @@
+"""``kasvu sweep`` (and ``--status``) and ``kasvu sensitivity``.
+
+The work is :func:`analysis.experiments.run_sweep` and, for sensitivity, the spec's sweep
+with SALib's sampler (:func:`~analysis.experiments.indices.sensitivity_sweep`) and its
+indices (:func:`~analysis.experiments.indices.write_indices`); this module parses and
+prints. Bad input (a spec that cannot be used, a directory started with another spec, a
+directory that is not a sweep) ends with a message naming the file, key and problem, exit
+status 2 and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..experiments.executors import WorkerLost
+from ..experiments.indices import format_table, sensitivity_sweep, write_indices
+from ..experiments.spec import SpecError, Sweep, load_spec, print_warnings
+from ..experiments.store import StoreError
+from ..experiments.sweep import SweepReport, describe, print_report, run_sweep, status
+from .options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, add_executor_options, positive
+
+RESUME_HINT = "finished runs are stored, rerun the same command to resume"
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    """Register ``kasvu sweep`` and ``kasvu sensitivity`` on ``sub``."""
+    p_sweep = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep into a resumable result directory",
+        description="Run every run of a sweep spec, or resume an interrupted sweep: finished "
+        "runs in --out are skipped. `kasvu sweep --status DIR` shows a sweep's progress.",
+    )
+    p_sweep.add_argument("spec", nargs="?", type=Path, help="sweep spec TOML file")
+    p_sweep.add_argument("--out", type=Path, help="sweep directory (default out/sweeps/NAME)")
+    p_sweep.add_argument(
+        "--status",
+        type=Path,
+        metavar="DIR",
+        help="print the progress of the sweep in DIR (running or not) and exit",
+    )
+    add_executor_options(p_sweep)
+    p_sweep.set_defaults(handler=cmd_sweep)
+
+    p_sens = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity indices of a sweep's outcomes",
+        description="Run (or reuse) the spec's sweep with the method's SALib sampler, then "
+        "write sensitivity.csv/.parquet and sensitivity.png into the sweep directory.",
+    )
+    p_sens.add_argument(
+        "spec",
+        type=Path,
+        help="sweep spec TOML file (its parameters, replications, months and outcomes are used)",
+    )
+    p_sens.add_argument("--method", choices=("sobol", "morris"), required=True)
+    p_sens.add_argument(
+        "--samples",
+        type=positive,
+        help="sobol: base sample N (power of 2); morris: trajectories "
+        "(default: the spec's design.samples)",
+    )
+    p_sens.add_argument("--levels", type=positive, help="morris grid levels (default 4)")
+    p_sens.add_argument(
+        "--out", type=Path, help="sweep directory (default out/sensitivity/NAME-METHOD)"
+    )
+    add_executor_options(p_sens)
+    p_sens.set_defaults(handler=cmd_sensitivity)
+
+
+def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn bad input into exit 2, a dead worker into exit 1, Ctrl-C into exit 130."""
+
+    @functools.wraps(command)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except (SpecError, StoreError, ValueError) as exc:
+            print(f"kasvu: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except WorkerLost as exc:
+            print(f"kasvu: error: {exc}; {RESUME_HINT}", file=sys.stderr)
+            return EXIT_FAILED
+        except KeyboardInterrupt:
+            print(f"kasvu: interrupted; {RESUME_HINT}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+
+    return wrapper
+
+
+def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
+    """Run or resume ``sweep`` in ``out`` with the executor options, printing as it goes."""
+    if args.scheduler and args.executor != "dask":
+        raise SpecError("--scheduler needs --executor dask")
+    print_warnings(sweep)
+    if not args.quiet:
+        print(describe(sweep), file=sys.stderr)
+    report = run_sweep(sweep, out, args.executor, workers=args.workers,
+                       scheduler=args.scheduler, max_runs=args.max_runs,
+                       retry_failed=args.retry_failed, progress=not args.quiet)
+    for warning in report.warnings:
+        print(f"kasvu: warning: {warning}", file=sys.stderr)
+    print_report(report)
+    return report
+
+
+@_guarded
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """``kasvu sweep``: run or resume a sweep, or print a sweep's status."""
+    if args.status is not None:
+        if args.spec is not None:
+            raise SpecError("give either a spec or --status DIR, not both")
+        print(status(args.status))
+        return 0
+    if args.spec is None:
+        raise SpecError("kasvu sweep: give a spec file (or --status DIR)")
+    sweep = load_spec(args.spec)
+    out = args.out or Path("out") / "sweeps" / sweep.spec.name
+    report = _run(sweep, out, args)
+    return EXIT_FAILED if report.failed_now else 0
+
+
+@_guarded
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """``kasvu sensitivity``: sample, run (or reuse), analyse, write table and figure."""
+    sweep = sensitivity_sweep(args.spec, args.method, samples=args.samples, levels=args.levels)
+    out = args.out or Path("out") / "sensitivity" / f"{sweep.spec.name}-{args.method}"
+    _run(sweep, out, args)
+    table = write_indices(out, args.method)
+    print(format_table(table))
+    print(f"wrote {out}/sensitivity.csv, sensitivity.parquet, sensitivity.png")
+    return 0

@@ -1,0 +1,143 @@
+"""Comparing two scenarios (vertailu): paired replications, the difference table, the levers.
+
+:func:`compare` is ``kasvu compare`` without the terminal: it runs both scenarios with the
+same seeds (common random numbers) in worker processes, tabulates B − A with confidence
+intervals (:mod:`.paired`), optionally splits B's alliance effect by lever
+(:mod:`.decomposition`), and returns a :class:`Comparison`, which writes the comparison
+directory only when asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import Scenario, load_scenario
+from sim.scenario.loading import Overrides
+
+from . import decomposition
+from .executors import default_workers
+from .paired import compare_tables, headline_table
+from .runs import Job, Replications, atomic_directory, run_jobs, summarise, write_tables
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two scenarios run with the same seeds, and how B differs from A.
+
+    Attributes:
+        a: the baseline's replications (scenario as run and stacked tables).
+        b: the compared scenario's replications, with the same seeds.
+        names: names of A and B in the tables and the directory (``NAME-a``/``NAME-b``
+            when both scenarios have the same name).
+        table: every metric, area and statistic: B − A with its 95 % CI (compare.csv).
+        decomposition: B's alliance effect by lever (decomposition.csv), or None.
+        seeds: the seeds of the replications, in order.
+        months: months after month 0.
+        overrides: the overrides applied to both scenarios, as given.
+    """
+
+    a: Replications
+    b: Replications
+    names: tuple[str, str]
+    table: pd.DataFrame
+    decomposition: pd.DataFrame | None
+    seeds: list[int]
+    months: int
+    overrides: Overrides = ()
+
+    def headline(self) -> str:
+        """The region's final-month differences as a short text table."""
+        return headline_table(self.table, *self.names)
+
+    def meta(self) -> dict[str, Any]:
+        """What compare.json records: names, replications, months, seeds and overrides."""
+        overrides = (dict(self.overrides) if isinstance(self.overrides, Mapping)
+                     else list(self.overrides))
+        return {"a": self.names[0], "b": self.names[1], "reps": len(self.seeds),
+                "months": self.months, "seeds": list(self.seeds), "overrides": overrides}
+
+    def write(self, out: str | Path) -> Path:
+        """Write the comparison directory ``out`` atomically (all files or none).
+
+        It holds both run directories (named by :attr:`names`), compare.csv,
+        compare.json and, with a decomposition, decomposition.csv.
+        """
+        out = Path(out)
+        with atomic_directory(out) as tmp:
+            for name, side in zip(self.names, (self.a, self.b), strict=True):
+                (tmp / name).mkdir()
+                write_tables(tmp / name, side.scenario, side.tables, side.summary)
+            self.table.to_csv(tmp / "compare.csv", index=False)
+            (tmp / "compare.json").write_text(
+                json.dumps(self.meta(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            if self.decomposition is not None:
+                self.decomposition.to_csv(tmp / "decomposition.csv", index=False)
+        return out
+
+
+def compare(
+    a: Scenario | str | Path,
+    b: Scenario | str | Path,
+    *,
+    reps: int = 10,
+    seed: int | None = None,
+    months: int | None = None,
+    overrides: Overrides = (),
+    decompose: bool = False,
+    method: str = "oat",
+    workers: int | None = None,
+    out: str | Path | None = None,
+    on_run: Callable[[], None] | None = None,
+) -> Comparison:
+    """Run A and B with the same seeds and compare them, replication by replication.
+
+    Args:
+        a: the baseline: a scenario, a path to a TOML file or a built-in name.
+        b: the scenario compared with it.
+        reps: replications, with seeds ``seed, seed + 1, ...``.
+        seed: the first seed; defaults to A's ``simulation.seed``.
+        months: months after month 0; defaults to A's ``simulation.months``.
+        overrides: values to change in both scenarios (see :func:`sim.load_scenario`).
+        decompose: also split B's alliance effect by lever (needs a lever switched on).
+        method: the decomposition: ``oat`` (2n + 2 runs per replication) or exact
+            ``shapley`` (2^n runs).
+        workers: local worker processes (default one per core); results do not depend
+            on it.
+        out: write the comparison directory here; nothing is written without it.
+        on_run: called after each model run (progress).
+
+    Raises:
+        ScenarioError: a scenario or override that cannot be used (nothing has run).
+        ValueError: ``decompose`` for a B without levers, or an unknown method.
+    """
+    sa, sb = load_scenario(a, overrides), load_scenario(b, overrides)
+    if decompose:
+        decomposition.runs_needed(sb, method)  # no lever or an unknown method: fail now
+    seed = sa.simulation.seed if seed is None else seed
+    months = sa.simulation.months if months is None else months
+    names = (sa.name, sb.name) if sa.name != sb.name else (f"{sa.name}-a", f"{sb.name}-b")
+    workers = workers or default_workers()
+    jobs = [Job(label, sc, rep, seed + rep, months)
+            for label, sc in (("a", sa), ("b", sb)) for rep in range(reps)]
+    done = run_jobs(jobs, workers, on_run=on_run)
+    ta, tb = done["a"], done["b"]
+    table = compare_tables(ta["timeseries"], tb["timeseries"])
+    parts = None
+    if decompose:
+        parts = decomposition.decompose(sb, seed, reps, months, method, on_run=on_run,
+                                        workers=workers)
+    result = Comparison(
+        a=Replications(sa, ta, summarise(ta["timeseries"])),
+        b=Replications(sb, tb, summarise(tb["timeseries"])),
+        names=names, table=table, decomposition=parts,
+        seeds=list(range(seed, seed + reps)), months=months, overrides=overrides,
+    )
+    if out is not None:
+        result.write(out)
+    return result

@@ -1,0 +1,258 @@
+"""Where a sweep's runs execute (suorittimet): in this process, local processes, or Dask.
+
+Every executor offers the same small surface, a context manager with
+``map_unordered(fn, tasks)`` yielding ``(task, result)`` as runs finish, where ``result`` is
+``fn(task)`` or the exception that lost the task (a Dask worker that died). Results do not
+depend on the executor or the number of workers: each run is a pure function of its task
+(scenario data and seed).
+
+- :class:`SerialExecutor`: one run after another in this process (debugging, tiny sweeps).
+- :class:`LocalExecutor`: a :class:`~concurrent.futures.ProcessPoolExecutor`, one worker
+  per core by default; numba kernels are compiled (or loaded from the cache) once in the
+  parent, then once per worker by :func:`warm_up` in the initializer.
+- :class:`DaskExecutor`: a Dask distributed cluster given by its scheduler address, or a
+  :class:`~distributed.LocalCluster`; tasks are submitted with ``pure=False``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+EXECUTORS = ("local", "dask", "serial")
+
+
+class WorkerLost(RuntimeError):
+    """A local worker process died (killed, out of memory, crashed); the pool is unusable."""
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel a month of the model uses."""
+    from sim import load_scenario, run
+
+    run(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=0, months=1)
+
+
+def _worker_init() -> None:
+    """Local worker initializer: leave Ctrl-C to the parent, then warm up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+
+
+def worker_pid(delay: float = 0.0) -> int:
+    """The process id of the worker running this, after ``delay`` seconds.
+
+    Mapping it over a pool shows that every worker has started (and warmed up).
+    """
+    time.sleep(delay)
+    return os.getpid()
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class SerialExecutor:
+    """Runs tasks one after another in this process."""
+
+    name = "serial"
+    workers = 1
+
+    def __enter__(self) -> SerialExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``(task, fn(task))`` in order."""
+        for task in tasks:
+            yield task, fn(task)
+
+
+class LocalExecutor:
+    """A pool of local worker processes, each warmed up once by its initializer."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, start_method: str = "forkserver") -> None:
+        """Use ``workers`` processes (default: one per core).
+
+        Args:
+            workers: number of worker processes.
+            start_method: ``forkserver`` (default: workers fork from a clean server that
+                has imported the model once) or ``spawn``.
+        """
+        self.workers = workers or default_workers()
+        self.start_method = start_method
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        warm_up()  # compile once here so that workers only load numba's cache
+        context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            context.set_forkserver_preload(["analysis.experiments.sweep"])
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_worker_init
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``(task, result)`` as workers finish, keeping each worker busy.
+
+        Raises:
+            WorkerLost: a worker process died; the message names the runs in flight.
+        """
+        assert self._pool is not None, "use LocalExecutor as a context manager"
+        pending = iter(tasks)
+        running: dict[cf.Future, Any] = {}
+        window = 2 * self.workers
+        while True:
+            for task in pending:
+                running[self._pool.submit(fn, task)] = task
+                if len(running) >= window:
+                    break
+            if not running:
+                return
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                task = running.pop(future)
+                try:
+                    result = future.result()
+                except cf.process.BrokenProcessPool:
+                    lost = [task, *running.values()]
+                    raise WorkerLost(
+                        "a worker process died while running "
+                        + ", ".join(str(getattr(t, "run_id", t)) for t in lost)
+                    ) from None
+                yield task, result
+
+
+class DaskExecutor:
+    """Runs tasks on a Dask distributed cluster."""
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        processes: bool = True,
+        window: int = 512,
+    ) -> None:
+        """Connect to ``scheduler`` (``tcp://host:8786``) or start a LocalCluster.
+
+        Args:
+            scheduler: address of a running scheduler; None starts a LocalCluster.
+            workers: LocalCluster workers (default: one per core), one thread each.
+            processes: LocalCluster workers as processes (False: threads of this one).
+            window: most tasks submitted and not yet finished at once.
+        """
+        self.scheduler = scheduler
+        self.workers = workers or default_workers()
+        self.processes = processes
+        self.window = window
+        self._client = None
+        self._cluster = None
+
+    def __enter__(self) -> DaskExecutor:
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            self._client = Client(self.scheduler)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=self.processes,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        self._client.register_plugin(_warm_up_plugin(), name="kasvu-warm-up")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    @property
+    def dashboard_link(self) -> str | None:
+        """The scheduler's dashboard address, when it serves one."""
+        return getattr(self._client, "dashboard_link", None) if self.scheduler else None
+
+    def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
+        """Yield ``(task, result)`` as tasks finish.
+
+        A task lost with its worker yields ``(task, exception)`` after Dask's own retries.
+        """
+        from distributed import as_completed
+
+        pending = iter(tasks)
+        running: dict[Any, Any] = {}
+
+        def submit(count: int) -> list[Any]:
+            futures = []
+            for task in pending:
+                future = self._client.submit(fn, task, pure=False)
+                running[future] = task
+                futures.append(future)
+                if len(futures) >= count:
+                    break
+            return futures
+
+        finished = as_completed(submit(self.window))
+        for future in finished:
+            task = running.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost task is reported, not fatal
+                result = exc
+            future.release()
+            yield task, result
+            for new in submit(1):
+                finished.add(new)
+
+
+def _warm_up_plugin() -> Any:
+    """A Dask worker plugin running :func:`warm_up` on every worker, also on later ones.
+
+    Workers joining an adaptive cluster warm up too. The class is built here so that
+    importing this module does not import ``distributed``.
+    """
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WarmUp(WorkerPlugin):
+        def setup(self, worker: Any) -> None:
+            warm_up()
+
+    return WarmUp()
+
+
+def make_executor(
+    kind: str = "local", workers: int | None = None, scheduler: str | None = None
+) -> SerialExecutor | LocalExecutor | DaskExecutor:
+    """The executor named ``kind`` (``local``, ``dask`` or ``serial``)."""
+    if kind == "local":
+        return LocalExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(scheduler, workers)
+    if kind == "serial":
+        return SerialExecutor()
+    raise ValueError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")

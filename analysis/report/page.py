@@ -1,0 +1,151 @@
+"""``kasvu report DIR``: every figure a result directory supports, and one HTML report.
+
+:func:`write_report` reads a run, a comparison or a sweep directory (see
+:mod:`.directories`), makes each figure whose tables are present (:mod:`.plans`; the ones
+it skips are noted), writes them as PNG/SVG/PDF files, and writes one self-contained HTML
+page (figures embedded as base64 PNG) with a plain-language summary computed from the
+tables (:mod:`.summary`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from .directories import ComparisonDirectory, NoResults, ResultDirectory, read_result_directory
+from .i18n import text
+from .plans import make_figures, plans_of, scenario_label
+from .style import png_bytes, save_figure
+from .summary import (
+    comparison_numbers,
+    comparison_sentences,
+    run_numbers,
+    run_sentences,
+    sensitivity_sentences,
+)
+
+FORMATS = ("png", "svg", "pdf")
+"""Figure formats ``kasvu report --format`` accepts."""
+
+
+class ReportError(ValueError):
+    """The report cannot be made: no results, or bad options."""
+
+
+def parse_formats(spec: str) -> tuple[str, ...]:
+    """``png,svg`` → ``("png", "svg")``; ReportError on an unknown format."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in spec.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReportError(
+            f"--format: unknown format {', '.join(unknown) or spec!r}; use {','.join(FORMATS)}"
+        )
+    return formats
+
+
+def _subjects(comparison: ComparisonDirectory, lang: str) -> tuple[str, str]:
+    a, b = comparison.names
+    if comparison.a and comparison.b and comparison.a.kind != comparison.b.kind:
+        return tuple(text("subject_" + run.kind, lang) for run in (comparison.a, comparison.b))
+    return a, b
+
+
+def summary_of(results: ResultDirectory, lang: str) -> list[str]:
+    """The plain-language summary of whatever the directory holds."""
+    sentences: list[str] = []
+    comparison = results.comparison
+    if comparison is not None:
+        a, b = comparison.names
+        labels = (scenario_label(comparison.a, a, lang), scenario_label(comparison.b, b, lang))
+        numbers = comparison_numbers(comparison)
+        sentences += comparison_sentences(numbers, lang, _subjects(comparison, lang), labels)
+    elif results.run is not None and (numbers := run_numbers(results.run)) is not None:
+        sentences += run_sentences(numbers, lang)
+    if results.sensitivity is not None and not results.sensitivity.empty:
+        sentences += sensitivity_sentences(results.sensitivity, lang)
+    return sentences
+
+
+def render_html(
+    title: str, summary: list[str], images: list[tuple[str, str, bytes]], notes: list[str],
+    lang: str, source_dir: Path,
+) -> str:
+    """A self-contained HTML page: summary, figures as base64 PNG, notes.
+
+    Args:
+        title: The page's title.
+        summary: Sentences of the plain-language summary.
+        images: Per figure its title, the name of its file and its PNG bytes.
+        notes: Figures skipped and why.
+        lang: ``fi`` or ``en``.
+        source_dir: The result directory, named on the page.
+    """
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">{esc(text("report_generated", lang, path=source_dir))}</p>',
+        f'<h2>{esc(text("report_summary", lang))}</h2><div class="summary">',
+        *(f"<p>{esc(sentence)}</p>" for sentence in summary),
+        "</div>",
+    ]
+    if images:
+        parts.append(f'<h2>{esc(text("report_figures", lang))}</h2>')
+    for caption, filename, png in images:
+        data = base64.b64encode(png).decode("ascii")
+        parts.append(f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{data}">'
+                     f"<figcaption>{esc(filename)}</figcaption></figure>")
+    if notes:
+        parts.append(f'<h2>{esc(text("report_notes", lang))}</h2><ul class="notes">')
+        parts += [f"<li>{esc(note)}</li>" for note in notes]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+_CSS = (
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;"
+    "padding:0 1em;color:#222;line-height:1.5}"
+    "h1{font-size:1.8em}.meta{color:#666}.summary p{font-size:1.2em;margin:.5em 0}"
+    "figure{margin:2em 0}img{width:100%;height:auto;border:1px solid #ddd}"
+    "figcaption{color:#555;margin-top:.3em}.notes{color:#555}"
+)
+
+
+def write_report(
+    directory: Path, lang: str = "fi", formats: tuple[str, ...] = ("png",), out: Path | None = None
+) -> tuple[Path, list[str]]:
+    """Make the figures and the HTML report of ``directory``.
+
+    Figures go to ``out`` (default ``directory/report``) as ``SLUG-LANG.FORMAT``; the page is
+    ``report-LANG.html`` there.
+
+    Returns:
+        The HTML page's path and the notes on skipped figures.
+
+    Raises:
+        ReportError: ``directory`` holds no results.
+    """
+    try:
+        results = read_result_directory(directory)
+    except NoResults as exc:
+        raise ReportError(str(exc)) from exc
+    out = Path(out) if out is not None else Path(directory) / "report"
+    figures, notes = make_figures(plans_of(results, lang), lang)
+    images = []
+    out.mkdir(parents=True, exist_ok=True)
+    for slug, fig in figures:
+        png = png_bytes(fig)
+        for fmt in formats:
+            path = out / f"{slug}-{lang}.{fmt}"
+            path.write_bytes(png) if fmt == "png" else save_figure(fig, path)
+        images.append((fig.kasvu_title, f"{slug}-{lang}.{formats[0]}", png))
+    page = render_html(text("report_title", lang), summary_of(results, lang), images,
+                       notes, lang, Path(directory))
+    path = out / f"report-{lang}.html"
+    path.write_text(page, encoding="utf-8")
+    return path, notes

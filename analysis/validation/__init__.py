@@ -1,0 +1,16 @@
+"""Validation (validointi): does the model behave like real labour markets and firms?
+
+``kasvu validate`` runs a scenario over a demand cycle and one randomised trial per service
+and checks six stylised facts from the literature. Where to look:
+
+- :mod:`.checks`: the plan (:func:`make_plan`, :class:`ValidationPlan`), the runs, the
+  checks and the report (:func:`validate`);
+- :mod:`.facts`: each stylised fact as a small pure function returning a :class:`Fact`
+  (statistics with confidence intervals, the reference, the rule and the verdict);
+- :mod:`.figures`: one slide figure per fact.
+"""
+
+from .checks import ValidationPlan, make_plan, validate
+from .facts import Fact
+
+__all__ = ["Fact", "ValidationPlan", "make_plan", "validate"]

@@ -1,0 +1,287 @@
+"""Validation of a scenario against the stylised facts of labour markets and firms.
+
+Two kinds of run feed the checks (:mod:`.facts`):
+
+- a **cycle run**: the scenario with a sine business cycle in demand (``[economy]
+  cycle_amplitude``, default ±4 % over 48 months unless the scenario sets its own), giving
+  the Beveridge curve, the matching function, the inflow/outflow decomposition, and the
+  firm sizes at month 0 and month 12 (firm sizes and growth rates);
+- one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
+  assigned to the service at month 0 (``[experiment]``), giving the service effects.
+
+:func:`validate` is ``kasvu validate`` without the terminal: plan (every scenario checked
+before anything runs), run, check, and write the report (``validation.md``,
+``validation.json`` and one PNG figure per fact, :mod:`.figures`) into a temporary
+directory that replaces the output directory only when everything has succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim import Scenario, ScenarioError, load_scenario, run, simulate
+from sim.collect import REGION_AREA
+from sim.scenario.loading import Overrides
+
+from ..experiments.runs import atomic_directory
+from . import facts
+
+DEFAULT_SCENARIO = "pirkanmaa-separate"
+"""The scenario validated when none is given: the calibrated default region."""
+TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
+"""Services tested by a trial each (``--quick``: the first two)."""
+GROWTH_MONTHS = 12
+"""Months between the two firm-size snapshots of the growth-rate check (annual growth)."""
+QUICK_BURN_IN_MONTHS = 12
+"""The burn-in of the quick version (CI)."""
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    """What a validation runs: the scenarios, seed and lengths, fixed before any run.
+
+    Attributes:
+        name: the scenario's name.
+        cycle: the scenario with its demand cycle.
+        trials: one scenario per tested service (budgets 0, ``[experiment]`` set).
+        seed: seed of every run.
+        months: months of the cycle run after month 0.
+        trial_months: months of each trial after month 0.
+        quick: the short version (CI).
+    """
+
+    name: str
+    cycle: Scenario
+    trials: dict[str, Scenario]
+    seed: int
+    months: int
+    trial_months: int
+    quick: bool
+
+    @property
+    def total_months(self) -> int:
+        """Months the plan simulates after month 0, over all its runs (progress)."""
+        return self.months + len(self.trials) * self.trial_months
+
+
+def zero_budgets(scenario: Scenario) -> dict[str, float]:
+    """Overrides putting every organiser's service budget at 0 (a clean trial)."""
+    org = scenario.organisers
+    out = {"organisers.region_budget_eur_per_resident": 0.0,
+           "organisers.municipal_budget_eur_per_resident": 0.0}
+    if org.region_budget_eur_per_year is not None:
+        out["organisers.region_budget_eur_per_year"] = 0.0
+    out |= {f"organisers.municipal_budgets.{name}": 0.0 for name in org.municipal_budgets}
+    return out
+
+
+def make_plan(scenario: Scenario | str | Path = DEFAULT_SCENARIO, seed: int | None = None,
+              months: int | None = None, quick: bool = False,
+              overrides: Overrides = ()) -> ValidationPlan:
+    """Load and validate every scenario the checks need, before anything runs.
+
+    Args:
+        scenario: a scenario, a path to a TOML file or a built-in name.
+        seed: seed of every run; defaults to the scenario's ``simulation.seed``.
+        months: months of the cycle run (default 120; quick: two demand cycles).
+        quick: a 12-month burn-in, shorter runs and two trials (CI).
+        overrides: values to change in the scenario (see :func:`sim.load_scenario`).
+
+    Raises:
+        ScenarioError: a bad scenario, override or length (file, key and problem named).
+    """
+    first = load_scenario(scenario, overrides)
+    if quick:
+        first = first.with_overrides({"simulation.burn_in_months": QUICK_BURN_IN_MONTHS})
+    eco = first.economy
+    cycle, period = first, eco.cycle_period_months
+    if eco.cycle_amplitude == 0.0:
+        period = 24 if quick else 48
+        cycle = first.with_overrides({"economy.cycle_amplitude": 0.04,
+                                      "economy.cycle_period_months": period})
+    months = (2 * period if quick else 120) if months is None else months
+    if months < period + GROWTH_MONTHS:
+        where = first.name if isinstance(scenario, Scenario) else scenario
+        raise ScenarioError(f"{where}: --months {months} is too short: the checks need "
+                            f"at least one demand cycle ({period} months) and "
+                            f"{GROWTH_MONTHS} months of firm growth")
+    services = TRIAL_SERVICES[:2] if quick else TRIAL_SERVICES
+    trials = {s: first.with_overrides({**zero_budgets(first), "experiment.service": s})
+              for s in services}
+    seed = first.simulation.seed if seed is None else seed
+    return ValidationPlan(first.name, cycle, trials, seed, months, 24 if quick else 36, quick)
+
+
+# ------------------------------------------------------------------------- the runs
+@dataclass(frozen=True)
+class CycleRun:
+    """What the cycle run gives the checks."""
+
+    timeseries: pd.DataFrame
+    sizes0: np.ndarray  # employees of living firms at month 0
+    sizes1: np.ndarray  # ... at month GROWTH_MONTHS
+    same0: np.ndarray  # employees at month 0 of the firms alive at both dates
+    same1: np.ndarray  # ... and the same firms' at month GROWTH_MONTHS
+
+
+def run_cycle(scenario: Scenario, seed: int, months: int,
+              on_month: Callable[[], None] | None = None) -> CycleRun:
+    """Run the cycle scenario, reading the firms' sizes at month 0 and ``GROWTH_MONTHS``.
+
+    The model is stepped through :func:`sim.simulate` and read between months (read
+    only), because the tables of :func:`sim.run` hold only area totals. A firm slot holds
+    the same firm at both dates when it was alive at both and its birth month did not
+    change (slots of dead firms are reused by births).
+    """
+    with simulate(scenario, seed, months=months) as months_left:
+        f = months_left.model.firms
+        alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
+        for model in months_left:
+            if model.month == GROWTH_MONTHS:
+                n = alive0.size  # slots added later are births after month 0
+                same = alive0 & f.alive[:n] & (f.born[:n] == born0)
+                snap = (f.employment[f.alive].copy(), size0[same], f.employment[:n][same].copy())
+            if on_month is not None:
+                on_month()
+        timeseries = months_left.results().timeseries
+    return CycleRun(timeseries, size0[alive0], *snap)
+
+
+def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
+    """Run every service's trial; their experiment tables stacked with a ``service`` column."""
+    frames = []
+    for service, scenario in plan.trials.items():
+        table = run(scenario, plan.seed, months=plan.trial_months,
+                    on_month=None if on_month is None else lambda _m: on_month()).experiment
+        frames.append(table.assign(service=service))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------ the checks
+def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.Fact]:
+    """Every stylised-fact check on the runs' outputs."""
+    ts = cycle.timeseries
+    region = ts[ts["area"] == REGION_AREA].sort_values("month")
+    u = region["unemployment_rate"].to_numpy()
+    v = (region["vacancies"] / region["labour_force"]).to_numpy()
+    out = [facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months)]
+
+    munis = ts[ts["area"] != REGION_AREA].sort_values(["area", "month"])
+    lagged = munis.groupby("area", sort=False)[["unemployed", "vacancies"]].shift(1)
+    ok = lagged["unemployed"].notna()
+    out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "unemployed"],
+                                       lagged.loc[ok, "vacancies"], munis.loc[ok, "area"],
+                                       region=(region["hires"].to_numpy()[1:],
+                                               region["unemployed"].to_numpy()[:-1],
+                                               region["vacancies"].to_numpy()[:-1])))
+
+    s, f = facts.flow_rates(*(region[c].to_numpy() for c in
+                              ("separations", "hires", "employed", "unemployed")))
+    out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
+    out.append(facts.firm_sizes(cycle.sizes0))
+    out.append(facts.growth_rates(cycle.same0, cycle.same1))
+    out.append(facts.service_effects(trials))
+    return out
+
+
+# ------------------------------------------------------------------------ the report
+def headline(fact: facts.Fact) -> str:
+    """The fact's first statistic as ``name = value [CI]``."""
+    first = fact.statistics[0]
+    return f"{first.name} = {first.text(3)}"
+
+
+def terminal_table(found: list[facts.Fact]) -> str:
+    """One line per fact: key, headline statistic, verdict."""
+    lines = [f"{'fact':<17}{'statistic [95% CI]':<64}verdict"]
+    lines += [f"{f.key:<17}{headline(f):<64}{f.verdict}" for f in found]
+    return "\n".join(lines)
+
+
+def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
+    """The report: a summary table, then each fact with its statistics, rule and figure."""
+    eco = plan.cycle.economy
+    lines = [
+        f"# Validation of `{plan.name}` against stylised facts",
+        "",
+        f"Seed {plan.seed}. Cycle run: {plan.months} months after month 0, demand "
+        f"±{eco.cycle_amplitude:.0%} in a {eco.cycle_period_months}-month sine cycle. "
+        f"Trials: {plan.trial_months} months, services {', '.join(plan.trials)}."
+        + (" Quick mode (burn-in 12 months, shorter runs)." if plan.quick else ""),
+        "",
+        "| fact | statistic [95 % CI] | reference | verdict |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {f.title} | {headline(f)} | {f.reference} | **{f.verdict}** |" for f in found]
+    for f in found:
+        lines += ["", f"## {f.title}", "", f"![{f.title}]({f.key}.png)", "",
+                  f"**Verdict: {f.verdict}.** Rule: {f.rule}.", "", f"Reference: {f.reference}.",
+                  "", "| statistic | value [95 % CI] |", "|---|---|"]
+        lines += [f"| {s.name} | {s.text(3)} |" for s in f.statistics]
+        lines += [""] + [f"- {note}" for note in f.notes]
+    return "\n".join(lines) + "\n"
+
+
+def write_validation(out: Path, plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
+                     trials: pd.DataFrame) -> None:
+    """Write the report, the figures and the runs' tables into ``out``, atomically."""
+    from ..report.style import save_figure
+    from .figures import FIGURES
+
+    meta = {"scenario": plan.name, "seed": plan.seed, "months": plan.months,
+            "trial_months": plan.trial_months, "quick": plan.quick,
+            "cycle_amplitude": plan.cycle.economy.cycle_amplitude,
+            "cycle_period_months": plan.cycle.economy.cycle_period_months,
+            "facts": [f.to_dict() for f in found]}
+    with atomic_directory(out) as tmp:
+        for f in found:
+            save_figure(FIGURES[f.key](f, plan.name), tmp / f"{f.key}.png")
+        (tmp / "validation.md").write_text(markdown(plan, found), encoding="utf-8")
+        (tmp / "validation.json").write_text(
+            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        cycle.timeseries.to_parquet(tmp / "cycle_timeseries.parquet", index=False)
+        trials.to_parquet(tmp / "experiment.parquet", index=False)
+
+
+def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO, *,
+             seed: int | None = None, months: int | None = None, quick: bool = False,
+             overrides: Overrides = (), out: str | Path | None = None,
+             on_month: Callable[[], None] | None = None) -> list[facts.Fact]:
+    """Check a scenario against every stylised fact; write the report when ``out`` is given.
+
+    Args:
+        scenario: a plan (:func:`make_plan`), or a scenario, a path to a TOML file or a
+            built-in name to plan with the other arguments.
+        seed: seed of every run; defaults to the scenario's ``simulation.seed``.
+        months: months of the cycle run (default 120; quick: two demand cycles).
+        quick: a 12-month burn-in, shorter runs and two trials (CI).
+        overrides: values to change in the scenario (see :func:`sim.load_scenario`).
+        out: write validation.md, validation.json, one figure per fact and the runs'
+            tables here; nothing is written without it.
+        on_month: called after each simulated month of every run (progress).
+
+    Returns:
+        The facts, in the report's order.
+
+    Raises:
+        ScenarioError: a bad scenario, or a region too small for an estimate (nothing
+            is written).
+    """
+    plan = (scenario if isinstance(scenario, ValidationPlan)
+            else make_plan(scenario, seed, months, quick, overrides))
+    cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
+    trials = run_trials(plan, on_month=on_month)
+    try:
+        found = check_all(plan, cycle, trials)
+    except ValueError as exc:  # too few firms, months or observations for an estimate
+        raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: {exc}"
+                            ) from exc
+    if out is not None:
+        write_validation(Path(out), plan, found, cycle, trials)
+    return found

@@ -1,0 +1,127 @@
+"""``kasvu sweep`` and ``--status``: bad specs, failed runs, refusals, and kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sweep_fixtures import REPO, SPEC, assert_same_results, sweep_serial, write_spec
+
+import analysis
+from analysis.cli import main
+from analysis.experiments.sweep import status
+
+BAD_SPECS = [
+    ('key = "labour.no_such_rate"', "parameters[0].key: labour.no_such_rate: no such key"),
+    ('key = "municipalities.Atlantis.population"', "parameters[0].key"),
+    ("min = 0.02", "min must be below max"),
+    ('key = "labour"', "parameters[0].key: labour is a table, not a value"),
+]
+
+
+@pytest.mark.parametrize(("replace", "expected"), BAD_SPECS)
+def test_bad_parameter_is_named_and_nothing_written(tmp_path, capsys, replace, expected):
+    text = SPEC.format(months=4, samples=3, extra="")
+    old = 'key = "labour.monthly_separation_rate"' if "key" in replace else "min = 0.005"
+    path = write_spec(tmp_path, text=text.replace(old, replace, 1))
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and expected in err
+    assert not out.exists()
+
+def test_invalid_parameter_value_is_recorded_not_fatal(tmp_path, capsys):
+    text = (
+        SPEC.format(months=3, samples=3, extra="")
+        .replace("min = 0.005\nmax = 0.015", "values = [0.01, 1.5]")
+        .replace('kind = "lhs"\nsamples = 3', 'kind = "factorial"')
+    )
+    spec, out = write_spec(tmp_path, text=text), tmp_path / "out"
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert "warning: runs will fail" in captured.err
+    assert "6 done, 6 failed, 0 pending of 12" in captured.out
+    failed = analysis.load(out, "failed")
+    assert (failed["labour.monthly_separation_rate"] == 1.5).all()
+    assert set(failed["error_type"]) == {"ScenarioError"}
+    assert "labour.monthly_separation_rate" in failed["error"].iloc[0]
+    record = json.loads((out / "failed" / f"{failed['run_id'].iloc[0]}.json").read_text())
+    assert "Traceback" in record["traceback"] and record["seed"] == failed["seed"].iloc[0]
+    assert len(analysis.load(out, "outcomes")) == 6
+    assert "6 failed" in status(out) and "ScenarioError" in status(out)
+
+def test_changed_spec_is_refused(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out, max_runs=1)
+    before = sorted(p.name for p in out.rglob("*"))
+    spec.write_text(spec.read_text().replace("max = 0.015", "max = 0.02"))
+    assert main(["sweep", str(spec), "--out", str(out), "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert "changed since" in err and str(out) in err and str(spec) in err
+    assert sorted(p.name for p in out.rglob("*")) == before
+    # Only result-shaping parts count: a new description is fine.
+    spec.write_text(
+        'description = "same sweep"\n' + spec.read_text().replace("max = 0.02", "max = 0.015")
+    )
+    assert sweep_serial(spec, out).ran == 5
+
+def test_status_command(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out, max_runs=4)
+    assert main(["sweep", "--status", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "4 done, 0 failed, 2 pending of 6; not running" in text
+    assert "4/6" in text and "failed=0" in text
+    assert main(["sweep", "--status", str(tmp_path)]) == 2
+
+def test_sweep_killed_with_sigkill_resumes_to_identical_results(tmp_path):
+    spec, out = write_spec(tmp_path, months=6, samples=10), tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # The writer is the sweep's own process whatever the executor; serial starts fastest.
+    command = [
+        sys.executable,
+        "-m",
+        "analysis.cli",
+        "sweep",
+        str(spec),
+        "--out",
+        str(out),
+        "--executor",
+        "serial",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(list((out / "runs").glob("r*.parquet"))) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "no runs stored within a minute"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    stored = len(list((out / "runs").glob("r*.parquet")))
+    assert 2 <= stored < 20
+    report = sweep_serial(spec, out)
+    assert report.ran == 20 - stored and (report.done, report.failed) == (20, 0)
+    assert not list(out.rglob("*.tmp"))
+    sweep_serial(spec, tmp_path / "whole")
+    assert_same_results(out, tmp_path / "whole")
+
+def test_scheduler_needs_the_dask_executor(tmp_path, capsys):
+    spec = write_spec(tmp_path)
+    argv = ["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler", "tcp://x:1"]
+    assert main(argv) == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err

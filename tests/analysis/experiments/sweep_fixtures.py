@@ -1,0 +1,87 @@
+"""Small sweeps of the tiny region (two parameters) and their helpers.
+
+Shared by the sweep tests of the library (``tests/analysis/experiments``) and of the
+command line (``tests/analysis/cli``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import analysis
+from analysis.experiments.executors import SerialExecutor
+from analysis.experiments.spec import load_spec
+from analysis.experiments.sweep import SweepReport, run_sweep
+
+REPO = Path(__file__).resolve().parents[3]
+"""The repository's root."""
+
+SPEC = """
+base = "tiny"
+set = ["simulation.burn_in_months=2"]
+months = {months}
+replications = 2
+entropy = 7
+{extra}
+
+[design]
+kind = "lhs"
+samples = {samples}
+
+[[parameters]]
+key = "labour.monthly_separation_rate"
+min = 0.005
+max = 0.015
+
+[[parameters]]
+key = "matching.applications_per_month"
+min = 2
+max = 6
+integer = true
+"""
+
+
+def write_spec(directory: Path, name="spec.toml", months=4, samples=3, extra="",
+               text=None) -> Path:
+    """Write the spec (or ``text``) into ``directory``; returns its path."""
+    path = directory / name
+    path.write_text(text or SPEC.format(months=months, samples=samples, extra=extra))
+    return path
+
+
+def sweep_serial(spec: Path, out: Path, **kwargs) -> SweepReport:
+    """Run (or resume) the spec's sweep in this process, without a progress bar."""
+    return run_sweep(load_spec(spec), out, SerialExecutor(), progress=False, **kwargs)
+
+
+def assert_same_results(a: Path, b: Path) -> None:
+    """The two sweep directories hold the same time series, outcomes and design."""
+    for table in ("timeseries", "outcomes", "design"):
+        pd.testing.assert_frame_equal(analysis.load(a, table), analysis.load(b, table))
+
+
+SENSITIVITY_SPEC = """
+base = "tiny"
+set = ["simulation.burn_in_months=2"]
+months = 3
+entropy = 5
+outcomes = ["final_unemployment_rate", "mean_employed"]
+
+[design]
+kind = "lhs"
+samples = 4
+
+[[parameters]]
+key = "labour.monthly_separation_rate"
+min = 0.004
+max = 0.02
+
+[[parameters]]
+key = "matching.applications_per_month"
+min = 1
+max = 8
+integer = true
+"""
+"""A sweep for sensitivity indices: two outcomes of two parameters, one replication."""

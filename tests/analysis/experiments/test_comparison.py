@@ -1,0 +1,156 @@
+"""Comparisons: paired differences with CIs, the decomposition by lever, and compare()."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.cli import main
+from analysis.experiments.decomposition import attribute, coalitions, decompose
+from analysis.experiments.paired import compare_tables, mean_ci
+from sim import load_scenario
+from sim.collect import REGION_AREA
+from sim.scenario import scenario_to_toml
+
+FAST = ["simulation.burn_in_months=3"]
+
+
+def test_mean_ci_matches_t_interval():
+    mean, lo, hi = mean_ci(np.array([1.0, 2.0, 3.0, 4.0]))
+    assert mean == 2.5
+    assert hi - mean == pytest.approx(3.182446 * np.std([1, 2, 3, 4], ddof=1) / 2, rel=1e-5)
+    assert np.isnan(mean_ci(np.array([1.0]))[1])
+
+
+def test_compare_tables_pairs_replications():
+    rows = []
+    for rep in range(3):
+        for month in (0, 1, 2):
+            rows.append({"rep": rep, "month": month, "area": REGION_AREA,
+                         **{m: float(rep + month) for m in _metrics()}})
+    a = pd.DataFrame(rows)
+    b = a.copy()
+    b["employed"] += 5.0
+    b["unemployed"] -= 5.0
+    table = compare_tables(a, b).set_index(["metric", "area", "statistic"])
+    row = table.loc[("employed", REGION_AREA, "final")]
+    assert row["diff_mean"] == 5.0 and row["diff_ci_low"] == 5.0
+    assert row["share_b_better"] == 1.0
+    assert table.loc[("unemployed", REGION_AREA, "mean")]["share_b_better"] == 1.0
+    assert np.isnan(table.loc[("vacancies", REGION_AREA, "final")]["share_b_better"])
+
+
+def _metrics():
+    from sim.collect import METRICS
+    return METRICS
+
+
+def test_oat_and_shapley_attribution():
+    levers = ["x", "y"]
+    v = {frozenset(): np.array([0.0]), frozenset("x"): np.array([1.0]),
+         frozenset("y"): np.array([2.0]), frozenset("xy"): np.array([5.0])}
+    shap = attribute(v, levers, "shapley")
+    assert shap["x"][0] == pytest.approx(0.5 * (1 + 3)) and shap["y"][0] == pytest.approx(3.0)
+    assert shap["x"][0] + shap["y"][0] == pytest.approx(5.0)
+    oat = attribute(v, levers, "oat")
+    total = sum(oat[k][0] for k in oat)
+    assert total == pytest.approx(5.0)
+    assert len(coalitions(["a", "b", "c"], "oat")) == 8
+    assert len(coalitions(["a", "b", "c"], "shapley")) == 8
+
+
+def test_decompose_adds_up_to_the_alliance_effect():
+    sc = load_scenario("tiny-alliance", [*FAST, *[
+        f"alliance.levers.{lv}=false" for lv in (
+            "pooled_budget", "joint_office", "outcome_payment", "gain_pain_share",
+            "joint_learning", "joint_decisions")]])
+    parts = decompose(sc, seed=2, reps=2, months=9, method="shapley")
+    assert set(parts["lever"]) == {"shared_vacancies", "unified_referrals"}
+    assert (parts["method"] == "shapley").all()
+    assert parts["contribution_mean"].notna().all()
+
+
+def test_results_do_not_depend_on_the_number_of_workers():
+    from analysis.experiments.runs import Job, run_jobs
+
+    sc = load_scenario("tiny-alliance", FAST)
+    jobs = [Job("b", sc, rep, 7 + rep, 4) for rep in range(3)]
+    serial = run_jobs(jobs, workers=1)["b"]
+    parallel = run_jobs(jobs, workers=2)["b"]
+    for name, frame in serial.items():
+        pd.testing.assert_frame_equal(frame, parallel[name])
+    assert sorted(serial["timeseries"]["rep"].unique()) == [0, 1, 2]
+
+
+# -- analysis.compare: the library function behind kasvu compare -----------------------------
+TWO_LEVERS = [*FAST, *[f"alliance.levers.{lv}=false" for lv in (
+    "pooled_budget", "joint_office", "outcome_payment", "gain_pain_share", "joint_learning",
+    "joint_decisions")]]
+
+
+def test_compare_without_out_returns_the_tables_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = analysis.compare("tiny", "tiny-alliance", reps=2, months=8, overrides=FAST,
+                              workers=1)
+    assert list(tmp_path.iterdir()) == [], "nothing is written without out"
+    assert result.names == ("tiny", "tiny-alliance")
+    assert result.seeds == [1, 2] and result.months == 8 and result.decomposition is None
+    a, b = result.a.timeseries, result.b.timeseries
+    assert sorted(a["seed"].unique()) == sorted(b["seed"].unique()) == [1, 2]
+    assert set(a["scenario"]) == {"tiny"} and set(b["scenario"]) == {"tiny-alliance"}
+    assert a["month"].max() == 8 and set(result.a.tables) == set(result.b.tables)
+    pd.testing.assert_frame_equal(result.table, compare_tables(a, b))
+    # The region's final difference is the mean over replications of B − A, seed by seed.
+    final = [frame[(frame["area"] == REGION_AREA) & (frame["month"] == 8)]
+             .set_index("seed")["employed"] for frame in (a, b)]
+    row = result.table.set_index(["metric", "area", "statistic"]).loc[
+        ("employed", REGION_AREA, "final")]
+    assert row["diff_mean"] == pytest.approx((final[1] - final[0]).mean())
+    assert row["reps"] == 2 and row["a_mean"] == pytest.approx(final[0].mean())
+    # Common random numbers: before the alliance acts, both sides are the same.
+    early = [frame[frame["month"] == 0].drop(columns="scenario").reset_index(drop=True)
+             for frame in (a, b)]
+    pd.testing.assert_frame_equal(*early)
+    assert "tiny-alliance − tiny" in result.headline()
+
+
+def test_compare_with_out_writes_what_kasvu_compare_writes(tmp_path):
+    out, cli = tmp_path / "lib", tmp_path / "cli"
+    a, b = load_scenario("tiny", FAST), load_scenario("tiny-alliance", TWO_LEVERS)
+    result = analysis.compare(a, b, reps=2, months=6, decompose=True, workers=1, out=out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "compare.csv", "compare.json", "decomposition.csv", "tiny", "tiny-alliance"]
+    assert json.loads((out / "compare.json").read_text()) == {
+        "a": "tiny", "b": "tiny-alliance", "reps": 2, "months": 6, "seeds": [1, 2],
+        "overrides": []}
+    pd.testing.assert_frame_equal(pd.read_csv(out / "compare.csv"), result.table,
+                                  check_dtype=False)
+    parts = pd.read_csv(out / "decomposition.csv")
+    assert set(parts["lever"]) == {"shared_vacancies", "unified_referrals", "interactions"}
+    pd.testing.assert_frame_equal(parts, result.decomposition, check_dtype=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "tiny-alliance" / "timeseries.parquet"),
+                                  result.b.timeseries)
+    # kasvu compare is a thin layer over it: the same files, number for number.
+    paths = []
+    for scenario in (a, b):
+        paths.append(tmp_path / f"{scenario.name}.toml")
+        paths[-1].write_text(scenario_to_toml(scenario))
+    assert main(["compare", *map(str, paths), "--reps", "2", "--months", "6", "--decompose",
+                 "--workers", "1", "--quiet", "--out", str(cli)]) == 0
+    ours = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert ours == sorted(p.relative_to(cli) for p in cli.rglob("*") if p.is_file())
+    for path in ours:
+        if path.suffix == ".parquet":
+            pd.testing.assert_frame_equal(pd.read_parquet(out / path),
+                                          pd.read_parquet(cli / path))
+        else:
+            assert (out / path).read_text() == (cli / path).read_text(), path
+
+
+def test_compare_refuses_a_decomposition_without_levers(tmp_path):
+    with pytest.raises(ValueError, match="no alliance lever is on"):
+        analysis.compare("tiny", "tiny", reps=1, months=1, overrides=FAST, decompose=True,
+                         workers=1, out=tmp_path / "out")
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,70 @@
+"""The analysis packages: what each exports imports, and the layout stays small."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import analysis
+
+PACKAGES = ["analysis", "analysis.app", "analysis.calibration", "analysis.cli",
+            "analysis.experiments", "analysis.report", "analysis.validation"]
+ROOT = Path(analysis.__file__).parent
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_every_exported_name_imports(name):
+    package = importlib.import_module(name)
+    assert package.__doc__ and package.__all__
+    for attr in package.__all__:
+        value = getattr(package, attr)
+        assert value.__module__.startswith("analysis."), (attr, value.__module__)
+    star: dict[str, object] = {}
+    exec(f"from {name} import *", star)  # noqa: S102 - the test of __all__ itself
+    assert set(package.__all__) <= set(star)
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_exported_names_are_not_also_module_names(name):
+    package = importlib.import_module(name)
+    modules = {info.name for info in pkgutil.iter_modules(package.__path__)}
+    assert not modules & set(package.__all__)
+
+
+def test_the_researchers_functions_are_the_packages_own():
+    from analysis import experiments, report, validation
+
+    assert analysis.compare is experiments.compare
+    assert analysis.replicate is experiments.replicate
+    assert analysis.run_sweep is experiments.run_sweep
+    assert analysis.sensitivity is experiments.sensitivity
+    assert analysis.load is experiments.load
+    assert analysis.validate is validation.validate
+    assert analysis.write_report is report.write_report
+    assert set(analysis.__all__) <= set(dir(analysis))
+    with pytest.raises(AttributeError, match="no attribute 'no_such_function'"):
+        analysis.no_such_function  # noqa: B018 - the lookup is what is tested
+
+
+def test_top_level_holds_only_packages_and_the_parameter_reference():
+    modules = {p.name for p in ROOT.glob("*.py")}
+    assert modules == {"__init__.py", "paramdoc.py"}
+
+
+@pytest.mark.parametrize("package", [p for p in ROOT.iterdir() if (p / "__init__.py").is_file()],
+                         ids=lambda p: p.name)
+def test_packages_modules_classes_and_functions_stay_small(package):
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) <= 12, [m.name for m in modules]
+    for module in modules:
+        text = module.read_text(encoding="utf-8")
+        assert text.count("\n") <= 600, module.name
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                size = node.end_lineno - node.lineno + 1
+                limit = 250 if isinstance(node, ast.ClassDef) else 120
+                assert size <= limit, (module.name, node.name, size)

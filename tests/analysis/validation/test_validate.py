@@ -1,0 +1,269 @@
+"""The stylised-fact checks on synthetic data with known answers, and the validation plan."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.validation import facts as vf
+from analysis.validation import make_plan
+from sim import ScenarioError
+
+
+# ----------------------------------------------------------------- Beveridge curve
+def test_signed_area_of_a_counter_clockwise_ellipse_is_its_area():
+    theta = np.linspace(0, 2 * np.pi, 2001)[:-1]
+    x, y = 3 * np.cos(theta), 2 * np.sin(theta)
+    assert vf.signed_area(x, y) == pytest.approx(6 * np.pi, rel=1e-4)
+    assert vf.signed_area(x[::-1], y[::-1]) == pytest.approx(-6 * np.pi, rel=1e-4)
+
+
+def _loop(clockwise: bool, cycles: int = 3, period: int = 48):
+    """Noisy u and v over ``cycles`` demand cycles; vacancies lead (counter-clockwise)."""
+    t = np.arange(cycles * period + 1)
+    theta = 2 * np.pi * t / period
+    lag = -0.6 if clockwise else 0.6
+    rng = np.random.default_rng(3)
+    u = 0.10 - 0.02 * np.sin(theta) + 0.003 * rng.standard_normal(t.size)
+    v = 0.010 + 0.003 * np.sin(theta + lag) + 0.0005 * rng.standard_normal(t.size)
+    return u, v, period
+
+
+def test_beveridge_counter_clockwise_loops_pass():
+    fact = vf.beveridge_curve(*_loop(clockwise=False))
+    assert fact.statistic("correlation").value < -0.7
+    assert fact.statistic("correlation").high < 0
+    assert fact.statistic("loop_area_normalised").value > 0
+    assert fact.statistic("cycles_counter_clockwise").value == 3
+    assert 3 <= fact.statistic("vacancy_lead_months").value <= 6  # 0.6 rad of 48 months
+    assert fact.verdict == "pass"
+
+
+def test_beveridge_clockwise_loops_only_warn():
+    fact = vf.beveridge_curve(*_loop(clockwise=True))
+    assert fact.statistic("correlation").value < -0.7
+    assert fact.statistic("loop_area_normalised").value < 0
+    assert fact.statistic("cycles_counter_clockwise").value == 0
+    assert -6 <= fact.statistic("vacancy_lead_months").value <= -3
+    assert fact.verdict == "warn"
+
+
+def test_beveridge_positive_correlation_fails():
+    u, v, period = _loop(clockwise=False)
+    assert vf.beveridge_curve(u, 0.02 - v, period).verdict == "fail"
+
+
+def test_correlation_interval_widens_for_autocorrelated_series():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(200)
+    y = -0.5 * x + rng.standard_normal(200)
+    white = vf.correlation_ci(x, y)
+    smooth = vf.correlation_ci(np.cumsum(x), np.cumsum(y))
+    assert white.low < white.value < white.high
+    assert smooth.high - smooth.low > 2 * (white.high - white.low)
+
+
+# --------------------------------------------------------------- matching function
+def _cobb_douglas(alpha, beta, n=600, seed=1):
+    rng = np.random.default_rng(seed)
+    u = np.exp(rng.uniform(np.log(100), np.log(20000), n))
+    v = u * np.exp(rng.normal(-2.5, 0.7, n))
+    h = np.exp(0.3 + alpha * np.log(u) + beta * np.log(v) + rng.normal(0, 0.1, n))
+    return h, u, v
+
+
+def test_matching_function_recovers_cobb_douglas_elasticities():
+    fact = vf.matching_function(*_cobb_douglas(0.6, 0.4))
+    a, b = fact.statistic("alpha_unemployment"), fact.statistic("beta_vacancies")
+    rts = fact.statistic("returns_to_scale")
+    assert a.low < 0.6 < a.high and a.high - a.low < 0.1
+    assert b.low < 0.4 < b.high
+    assert rts.low < 1.0 < rts.high
+    assert abs(fact.statistic("t_constant_returns").value) < 3
+    assert fact.statistic("r_squared").value > 0.95
+    assert fact.verdict == "pass"
+
+
+def test_matching_function_within_areas_ignores_area_level_differences():
+    h, u, v = _cobb_douglas(0.6, 0.4, n=600)
+    areas = np.repeat(np.arange(20), 30)
+    h = h * np.exp(np.repeat(np.random.default_rng(4).normal(0, 1.0, 20), 30))
+    fact = vf.matching_function(h, u, v, areas)
+    a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
+    assert a.low < 0.6 < a.high and a.high - a.low < 0.1
+    assert b.low < 0.4 < b.high
+
+
+def test_matching_function_region_time_series():
+    h, u, v = _cobb_douglas(0.6, 0.4, n=600)
+    rh, ru, rv = _cobb_douglas(0.0, 0.8, n=120, seed=6)
+    fact = vf.matching_function(h, u, v, region=(rh, ru, rv))
+    assert fact.statistic("alpha_unemployment").value == pytest.approx(0.6, abs=0.05)
+    a, b = fact.statistic("alpha_region_months"), fact.statistic("beta_region_months")
+    assert a.low < 0.0 < a.high
+    assert b.low < 0.8 < b.high
+
+
+def test_matching_function_flags_decreasing_returns():
+    fact = vf.matching_function(*_cobb_douglas(0.2, 0.2))
+    assert fact.statistic("returns_to_scale").high < 0.5
+    assert fact.verdict == "fail"
+
+
+def test_matching_function_drops_zero_counts():
+    h, u, v = _cobb_douglas(0.6, 0.4, n=100)
+    h[:10] = 0
+    assert vf.matching_function(h, u, v).statistic("observations").value == 90
+
+
+def test_ols_robust_covariance_equals_the_sandwich_formula():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((50, 2))
+    y = 1 + x @ [2.0, -1.0] + rng.standard_normal(50) * (1 + np.abs(x[:, 0]))
+    coef, cov = vf.ols(y, x)
+    design = np.column_stack([np.ones(50), x])
+    assert coef == pytest.approx(np.linalg.solve(design.T @ design, design.T @ y))
+    resid = y - design @ coef
+    meat = sum(np.outer(row, row) * e**2 for row, e in zip(design, resid, strict=True))
+    bread = np.linalg.inv(design.T @ design)
+    assert cov == pytest.approx(bread @ meat @ bread * 50 / 47)
+
+
+# ---------------------------------------------------- inflow/outflow decomposition
+def test_flow_rates_divide_by_last_months_stocks():
+    s, f = vf.flow_rates(np.array([0, 10, 20]), np.array([0, 30, 40]),
+                         np.array([1000, 500, 0]), np.array([100, 200, 0]))
+    assert s == pytest.approx([0.01, 0.04])
+    assert f == pytest.approx([0.3, 0.2])
+
+
+def _flows(amp_s, amp_f, months=240):
+    t = np.arange(months)
+    s = 0.015 * np.exp(amp_s * np.sin(2 * np.pi * t / 48))
+    f = 0.15 * np.exp(amp_f * np.cos(2 * np.pi * t / 48))
+    return s, f
+
+
+def test_decomposition_of_inflow_only_variation():
+    fact = vf.flow_decomposition(*_flows(0.2, 0.0), draws=50)
+    assert fact.statistic("inflow_share").value == pytest.approx(1.0)
+    assert fact.verdict == "fail"
+
+
+def test_decomposition_of_outflow_only_variation():
+    fact = vf.flow_decomposition(*_flows(0.0, 0.2), draws=50)
+    assert fact.statistic("inflow_share").value == pytest.approx(0.0)
+
+
+def test_decomposition_of_equal_independent_variation_is_half_and_half():
+    s, f = _flows(0.1, 0.1)
+    fact = vf.flow_decomposition(s, f, u=s / (s + f), draws=200)
+    share = fact.statistic("inflow_share")
+    assert share.value == pytest.approx(0.5, abs=0.03)
+    assert share.low < 0.5 < share.high
+    assert fact.statistic("beta_sum").value == pytest.approx(1.0, abs=0.05)
+    assert fact.statistic("corr_u_ustar").value == pytest.approx(1.0)
+    assert fact.verdict == "pass"
+
+
+def test_decomposition_bootstrap_is_reproducible_from_its_seed():
+    s, f = _flows(0.1, 0.15)
+    s = s * np.exp(np.random.default_rng(0).normal(0, 0.05, s.size))
+    one = vf.flow_decomposition(s, f, seed=4, draws=100).statistic("inflow_share")
+    two = vf.flow_decomposition(s, f, seed=4, draws=100).statistic("inflow_share")
+    assert (one.low, one.high) == (two.low, two.high)
+
+
+# ------------------------------------------------------------- firm size and growth
+def test_zipf_exponent_of_a_discrete_pareto_sample():
+    rng = np.random.default_rng(7)
+    sizes = np.floor(rng.pareto(1.0, 200_000) + 1)  # P(S >= s) = 1/s for whole s
+    est = vf.zipf_exponent(sizes, s_min=10)
+    assert est.low < 1.0 < est.high
+    steeper = vf.zipf_exponent(np.floor(rng.pareto(1.5, 200_000) + 1), s_min=10)
+    assert steeper.low < 1.5 < steeper.high
+
+
+def test_firm_sizes_counts_firms_without_employees_apart():
+    rng = np.random.default_rng(8)
+    sizes = np.concatenate([np.zeros(500), np.floor(rng.pareto(1.0, 20_000) + 1)])
+    fact = vf.firm_sizes(sizes)
+    assert fact.statistic("firms_living").value == 20_500
+    assert fact.statistic("firms_with_employees").value == 20_000
+    assert fact.verdict == "pass"
+    assert fact.data["ccdf"][0] == 1.0 and np.all(np.diff(fact.data["ccdf"]) < 0)
+
+
+def _growth(laplace: bool, exponent: float, n=20_000, seed=9):
+    rng = np.random.default_rng(seed)
+    s0 = np.floor(5 * (rng.pareto(1.0, n) + 1))
+    sd = 0.3 * s0**exponent
+    g = rng.laplace(0, sd / np.sqrt(2), n) if laplace else rng.normal(0, sd, n)
+    return s0, s0 * np.exp(g)
+
+
+def test_growth_rates_recover_laplace_shape_and_size_slope():
+    fact = vf.growth_rates(*_growth(laplace=True, exponent=-0.2))
+    slope = fact.statistic("volatility_size_slope")
+    assert slope.low < -0.2 < slope.high
+    assert fact.statistic("excess_kurtosis").value == pytest.approx(3.0, abs=1.0)
+    assert fact.statistic("loglik_laplace_minus_gauss").value > 0
+    assert fact.verdict == "pass"
+
+
+def test_gaussian_growth_without_size_dependence_fails():
+    fact = vf.growth_rates(*_growth(laplace=False, exponent=0.0))
+    slope = fact.statistic("volatility_size_slope")
+    assert slope.low < 0.0 < slope.high
+    assert abs(fact.statistic("excess_kurtosis").value) < 0.3
+    assert fact.statistic("loglik_laplace_minus_gauss").value < 0
+    assert fact.verdict == "fail"
+
+
+# --------------------------------------------------------------------- service effects
+def _trials(effects: dict[str, list[float]], persons: int = 4000) -> pd.DataFrame:
+    rows = []
+    for service, path in effects.items():
+        for month, pp in zip((0, 6, 12, 24, 36), path, strict=True):
+            rows.append((service, month, "control", persons, 0.3))
+            rows.append((service, month, "treated", persons, 0.3 + pp / 100))
+    return pd.DataFrame(rows, columns=["service", "month", "group", "persons", "employed_share"])
+
+
+def test_service_effects_in_the_meta_analysis_pattern_pass():
+    fact = vf.service_effects(_trials({"coaching": [0, 6, 5, 4, 3],
+                                       "training": [0, -3, 2, 8, 11]}))
+    assert fact.statistic("average_36m_pp").value == pytest.approx(7.0)
+    assert fact.statistic("average_6m_pp").value == pytest.approx(1.5)
+    ci = fact.statistic("coaching_6m_pp")
+    se = 100 * math.sqrt(0.3 * 0.7 / 4000 + 0.36 * 0.64 / 4000)
+    assert (ci.low, ci.high) == pytest.approx((6 - 1.96 * se, 6 + 1.96 * se), abs=1e-3)
+    assert fact.verdict == "pass"
+
+
+def test_service_effects_against_the_pattern_fail():
+    fact = vf.service_effects(_trials({"coaching": [0, 0, 0, 0, 0],
+                                       "training": [0, 9, 6, 3, 1]}))
+    assert fact.verdict == "fail"
+
+
+def test_facts_serialise_to_json_with_null_for_missing_intervals():
+    fact = vf.service_effects(_trials({"coaching": [0, 6, 5, 4, 3]}))
+    data = json.loads(json.dumps(fact.to_dict()))
+    assert data["statistics"][0]["ci_low"] is None
+    assert data["verdict"] in ("pass", "warn", "fail")
+
+
+def test_plan_uses_the_scenarios_own_cycle_and_zero_budgets_for_trials():
+    plan = make_plan("tiny", None, None, quick=False,
+                     overrides=["economy.cycle_amplitude=0.02", "economy.cycle_period_months=36"])
+    assert plan.cycle.economy.cycle_period_months == 36
+    assert plan.months == 120 and plan.trial_months == 36
+    for service, sc in plan.trials.items():
+        assert sc.experiment.service == service
+        assert sc.organisers.region_budget_eur_per_resident == 0.0
+        assert sc.organisers.municipal_budget_eur_per_resident == 0.0
+    with pytest.raises(ScenarioError):
+        make_plan("tiny", None, 40, quick=False)
