@@ -3,7 +3,7 @@
 One ``mesa.Agent`` per person and per firm; every rule runs as plain Python in the agents'
 methods, one agent and one random number at a time, all drawn from the model's generator
 (``self.rng``). It starts from the same initial populations as the fast model (the
-:mod:`sim.populations` builders, from the same scenario and seed) and follows the same
+:mod:`sim.labour.population` builders, from the same scenario and seed) and follows the same
 monthly rules as :meth:`sim.model.GrowthServicesModel.simulate_month`'s labour-market core:
 
 1. demand shocks: log demand takes a Laplace shock whose spread falls with size and is

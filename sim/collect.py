@@ -29,7 +29,7 @@ METRICS = (
     "clients_in_services",
     "municipal_benefit_cost_eur",
 )
-"""Columns of the time series, in order (DESIGN §5)."""
+"""Columns of the time series, in order (the README's table of ``timeseries.parquet``)."""
 
 REGION_AREA = "ALL"
 

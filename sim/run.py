@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .collect import REGION_AREA
 from .model import GrowthServicesModel
 from .scenario import Scenario
 from .scenario.loading import Overrides
@@ -65,7 +66,7 @@ class Results:
     def region(self) -> pd.DataFrame:
         """The region's (``ALL``) rows, indexed by month."""
         frame = self.timeseries
-        return frame[frame["area"] == "ALL"].set_index("month")
+        return frame[frame["area"] == REGION_AREA].set_index("month")
 
 
 class Simulation:

@@ -1,4 +1,4 @@
-"""Slow, obvious pure-Python references of the numba kernels in :mod:`sim.kernels`.
+"""Slow, obvious pure-Python references of the numba kernels in :mod:`sim.labour` and :mod:`sim.services`.
 
 Each reference is written from the rules stated in the kernel's docstring (and the design
 brief, §4), with plain loops, lists, dicts and ``sorted``; none of the kernels' workspaces,
@@ -45,7 +45,7 @@ def match(
     commute_cost=0.0,
     noise=0.0,
 ):
-    """Reference of :func:`sim.kernels.match`.
+    """Reference of :func:`sim.labour.matching.match`.
 
     Returns:
         (hired, vacancies, employment): each seeker's hiring firm or -1, and the firms'
@@ -154,7 +154,7 @@ def separate(
     firm_emp,
     n_areas,
 ):
-    """Reference of :func:`sim.kernels.separate`.
+    """Reference of :func:`sim.labour.flows.separate`.
 
     Workers of dead firms go. A firm that must shed ``need`` of its ``n`` workers picks them
     by selection sampling (Knuth's Algorithm S): its workers are visited in person order;
@@ -216,7 +216,7 @@ def separate(
 
 
 def age(status, unemployment_months, employability, base, scarring, recovery, floor):
-    """Reference of :func:`sim.kernels.age`: returns (unemployment_months, employability).
+    """Reference of :func:`sim.labour.flows.age`: returns (unemployment_months, employability).
 
     An unemployed person's spell grows by a month and loses ``scarring`` of employability
     (never below ``floor``); an employed person recovers ``recovery`` of the gap to base.
@@ -246,7 +246,7 @@ STOCK_COLUMNS = (
 def stocks(
     home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, n_areas
 ):
-    """Reference of :func:`sim.kernels.stocks`: a list of rows, areas then the region.
+    """Reference of :func:`sim.labour.stocks.stocks`: a list of rows, areas then the region.
 
     Persons count in their home municipality; living firms, their employment and their
     vacancies in the firm's municipality. The last row sums the areas.
@@ -273,7 +273,7 @@ def stocks(
 
 # ----------------------------------------------------------------- growth services kernels
 def group_by_area(idx, area, n_areas):
-    """Reference of :func:`sim.kernels_services.group_by_area`: lists per area, in order.
+    """Reference of :func:`sim.services.eligibility.group_by_area`: lists per area, in order.
 
     Returns:
         (grouped indices, bounds) as lists.
@@ -290,7 +290,7 @@ def group_by_area(idx, area, n_areas):
 
 def eligible_by_home(status, service, referral_wait, months, employability, home, rules,
                      n_areas):
-    """Reference of :func:`sim.kernels_services.eligible_by_home`: per service, a list of
+    """Reference of :func:`sim.services.eligibility.eligible_by_home`: per service, a list of
     eligible persons per home, joined home after home, with the bounds.
     """
     min_months, below, above = rules
@@ -305,7 +305,7 @@ def eligible_by_home(status, service, referral_wait, months, employability, home
 
 def progress_month(status, base, employability, service, months_left, provider, payer, effort,
                    subsidy_left, quality, recovery, gain, wage_subsidy):
-    """Reference of :func:`sim.kernels_services.progress_month`, on copies.
+    """Reference of :func:`sim.services.progress.progress_month`, on copies.
 
     Returns:
         dict of the updated per-person lists (base, employability, service, months_left,
@@ -346,7 +346,7 @@ def progress_month(status, base, employability, service, months_left, provider, 
 
 def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock, score,
                      base_apps):
-    """Reference of :func:`sim.kernels_services.seeker_modifiers`: lists per seeker."""
+    """Reference of :func:`sim.services.search.seeker_modifiers`: lists per seeker."""
     clients = [p for p in range(len(service)) if service[p] >= 0]
     uniform = {p: float(u[k]) for k, p in enumerate(clients)}
     apps, boost = [], []
@@ -365,7 +365,7 @@ def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock
 
 
 def provider_load(provider, service, need, n_providers):
-    """Reference of :func:`sim.kernels_services.provider_load`."""
+    """Reference of :func:`sim.services.counts.provider_load`."""
     out = [0.0] * n_providers
     for q, s in zip(provider, service, strict=True):
         if q >= 0:
@@ -374,12 +374,12 @@ def provider_load(provider, service, need, n_providers):
 
 
 def served_by_providers(service, provider):
-    """Reference of :func:`sim.kernels_services.served_by_providers`."""
+    """Reference of :func:`sim.services.counts.served_by_providers`."""
     return [p for p in range(len(service)) if service[p] >= 0 and provider[p] >= 0]
 
 
 def clients_by_area(service, home, n_areas):
-    """Reference of :func:`sim.kernels_services.clients_by_area`."""
+    """Reference of :func:`sim.services.counts.clients_by_area`."""
     out = [0] * n_areas
     for s, h in zip(service, home, strict=True):
         if s >= 0:
@@ -388,7 +388,7 @@ def clients_by_area(service, home, n_areas):
 
 
 def firm_services_month(left, provider, payer):
-    """Reference of :func:`sim.kernels_services.firm_services_month`: new nested lists."""
+    """Reference of :func:`sim.services.progress.firm_services_month`: new nested lists."""
     left = [[int(x) for x in row] for row in left]
     provider = [[int(x) for x in row] for row in provider]
     payer = [[int(x) for x in row] for row in payer]
@@ -403,7 +403,7 @@ def firm_services_month(left, provider, payer):
 
 
 def served_firms_by_area(left, alive, muni, n_areas):
-    """Reference of :func:`sim.kernels_services.served_firms_by_area`."""
+    """Reference of :func:`sim.services.counts.served_firms_by_area`."""
     out = [0] * n_areas
     for f in range(len(alive)):
         if alive[f] and any(x > 0 for x in left[f]):

@@ -93,8 +93,8 @@ def layoff_need(
 ) -> int:
     """Layoffs due per firm, written into ``need``: employment above rint(demand), alive only.
 
-    Returns :func:`layoff_uniforms_needed` for that ``need`` (one pass instead of a dozen
-    numpy temporaries over all firm slots).
+    Returns :func:`sim.labour.flows.layoff_uniforms_needed` for that ``need`` (one pass
+    instead of a dozen numpy temporaries over all firm slots).
     """
     return _layoff_need_kernel(demand, alive, employment, dead, need)
 

@@ -12,7 +12,7 @@ Levers read here (the others are read where they act, see :mod:`sim.organising`)
 the quarter's gain/pain and bonus), ``joint_learning`` and the cost cutting of open books
 (:meth:`~AllianceAgent.learning`, :meth:`~AllianceAgent.cut_cost`), ``joint_decisions``
 (:meth:`~AllianceAgent.adjust_mix`), ``joint_office`` (its cost and the integration
-slowdown, :func:`application_factor`).
+slowdown, :func:`application_factor`; its cost is in :mod:`sim.organising.overheads`).
 """
 
 from __future__ import annotations
@@ -129,12 +129,6 @@ class AllianceAgent(mesa.Agent):
             mix = mix * self.mix_adjust
         return mix / mix.sum() if mix.sum() > 0 else mix
 
-    def joint_office_month(self) -> float:
-        """Fixed monthly cost of its joint office (a share of the members' own offices)."""
-        org = self.model.scenario.organisers
-        separate = org.overhead_eur_per_year / 12.0 * len(self.members)
-        return self.spec.joint_office_fixed_share * separate
-
     # ------------------------------------------------------------ providers' learning
     def learning(self, providers: list[ServiceProvider], p: ServiceProvider
                  ) -> tuple[float, float]:
@@ -207,7 +201,7 @@ class AllianceAgent(mesa.Agent):
                     self.adjust_mix()
         elif phase == "development" and month + QUARTER > f + d:
             event = self.end_development(observed)
-        return self._rows(month, phase, target, self.acc[1], values, event)
+        return quarter_rows(self, month, phase, target, values, event)
 
     def kra_values(self, members: list[int], observed: Observed) -> dict[str, float]:
         """This quarter's value of each of its KRAs over the areas of ``members``."""
@@ -286,18 +280,6 @@ class AllianceAgent(mesa.Agent):
                 events.append(f"exit:{self.orgs.names[m]}")
         return ";".join(events)
 
-    def _rows(self, month, phase, target, actual, values, event) -> list[tuple]:
-        """Its rows of the quarter: one per KRA, or one without a KRA."""
-        levels = self.levels or {}
-        rows = [(k.name, values.get(k.name, np.nan), *levels.get(k.name, (np.nan, np.nan)))
-                for k in self.spec.kras] if values else [("", np.nan, np.nan, np.nan)]
-        out = []
-        for i, (kra, value, lo, hi) in enumerate(rows):
-            score = kra_score(value, lo, hi) if kra and np.isfinite(lo) else np.nan
-            out.append((month, self.name, phase, len(self.members), float(target),
-                        float(actual), kra, value, lo, hi, score, event if i == 0 else ""))
-        return out
-
     def end_quarter(self) -> None:
         """A new quarter's record starts."""
         self.acc = np.zeros(3)
@@ -307,6 +289,24 @@ ALLIANCE_COLUMNS = ("month", "alliance", "phase", "members", "target_cost_eur",
                     "actual_cost_eur", "kra", "kra_value", "kra_minimum", "kra_exceptional",
                     "kra_score", "event")
 """Columns of ``alliance.parquet``: quarter-end rows of every alliance."""
+
+
+def quarter_rows(a: AllianceAgent, month: int, phase: str, target: float,
+                 values: dict[str, float], event: str) -> list[tuple]:
+    """An alliance's rows of the quarter (:data:`ALLIANCE_COLUMNS`).
+
+    One row per KRA in implementation (value, levels, score), one without a KRA otherwise;
+    the event (exits) goes on the first.
+    """
+    levels = a.levels or {}
+    rows = [(k.name, values.get(k.name, np.nan), *levels.get(k.name, (np.nan, np.nan)))
+            for k in a.spec.kras] if values else [("", np.nan, np.nan, np.nan)]
+    out = []
+    for i, (kra, value, lo, hi) in enumerate(rows):
+        score = kra_score(value, lo, hi) if kra and np.isfinite(lo) else np.nan
+        out.append((month, a.name, phase, len(a.members), float(target), float(a.acc[1]),
+                    kra, value, lo, hi, score, event if i == 0 else ""))
+    return out
 
 
 def application_factor(alliances: list[AllianceAgent], orgs: Organisers,

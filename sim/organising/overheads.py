@@ -27,6 +27,12 @@ def separate_fixed_overhead(unit: Unit, scenario: Scenario) -> float:
     return scenario.organisers.overhead_eur_per_year / 12.0 * n
 
 
+def joint_office_month(a: AllianceAgent, scenario: Scenario) -> float:
+    """Fixed monthly cost of an alliance's joint office: a share of its members' offices."""
+    separate = scenario.organisers.overhead_eur_per_year / 12.0 * len(a.members)
+    return a.spec.joint_office_fixed_share * separate
+
+
 def joint_office_of(unit: Unit, alliances: list[AllianceAgent], month: int
                     ) -> AllianceAgent | None:
     """The alliance whose joint office serves ``unit`` this month, if any."""
@@ -47,7 +53,8 @@ def planned_overhead(unit: Unit, alliances: list[AllianceAgent], orgs: Organiser
     a = joint_office_of(unit, alliances, month)
     if a is not None:
         share = unit.budget / max(orgs.budget[a.members].sum(), 1e-9)
-        return a.joint_office_month() * min(share, 1.0), a.spec.joint_office_share_of_spend
+        return (joint_office_month(a, scenario) * min(share, 1.0),
+                a.spec.joint_office_share_of_spend)
     return separate_fixed_overhead(unit, scenario), scenario.organisers.overhead_share_of_spend
 
 
@@ -91,7 +98,7 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
                       a.spec.formation_cost_eur / a.spec.formation_months)
         elif phase == "implementation":
             books.add("overhead_eur", a.members, shares,
-                      a.joint_office_month()
+                      joint_office_month(a, scenario)
                       + a.spec.joint_office_share_of_spend * spend[a.members].sum())
     jobseekers = float((persons.status != EMPLOYED).sum())
     books.add("overhead_eur", [REGION_INDEX], np.ones(1),

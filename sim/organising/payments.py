@@ -196,7 +196,11 @@ def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def spread_by_weight(totals: np.ndarray, weights: np.ndarray, starts: np.ndarray,
                      ends: np.ndarray) -> np.ndarray:
-    """Each run's total over its entries in proportion to their weights (as :func:`charge`)."""
+    """Each run's total over its entries in proportion to their weights.
+
+    The area shares of a charge, as :meth:`~sim.organising.ledger.Ledger.charge_groups`
+    books them.
+    """
     out = np.empty(weights.size)
     for total, a, b in zip(totals.tolist(), starts.tolist(), ends.tolist(), strict=True):
         w = weights[a:b]

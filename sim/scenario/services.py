@@ -23,7 +23,7 @@ SERVICES = (
     "recruitment",
     "start_up_grant",
 )
-"""The eight services (DESIGN §3), in a fixed order used as array index."""
+"""The eight services (see docs/model.md), in a fixed order used as array index."""
 
 PERSON_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation", "start_up_grant")
 

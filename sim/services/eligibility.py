@@ -42,7 +42,7 @@ def eligibility_rules(tg: Targeting, long_term_months: int
         (min_months int64, below float64, above float64) in ``PERSON_SERVICES`` order: a
         free jobseeker is eligible for service ``s`` when unemployed at least
         ``min_months[s]`` months with ``above[s] < employability < below[s]``. The
-        kernel :func:`sim.kernels_services.eligible_by_home` applies them in one pass.
+        kernel :func:`eligible_by_home` applies them in one pass.
     """
     never = np.iinfo(np.int64).min  # no duration condition
     rules = {
@@ -151,7 +151,7 @@ def eligible_by_home(status: np.ndarray, service: np.ndarray, referral_wait: np.
 
     A person is eligible for service ``s`` when unemployed, in no service and waiting for
     no referral, with ``months >= min_months[s]`` and ``above[s] < employability <
-    below[s]`` (the rules of :func:`sim.services.eligibility_rules`).
+    below[s]`` (the rules of :func:`eligibility_rules`).
 
     Args:
         status: per person, status code.

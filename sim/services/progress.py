@@ -24,7 +24,7 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
     ``employability_gain`` × strength (at most to 1). A person who found a job leaves the
     service, except that a wage subsidy follows its holder into the job for the months
     left (the subsidy is paid while they stay). One kernel pass
-    (:func:`sim.kernels_services.progress_month`).
+    (:func:`progress_month`).
     """
     specs = [catalogue.spec(s) for s in SERVICES]
     progress_month(persons.status, persons.base_employability, persons.employability,
@@ -92,7 +92,7 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
                    payer: np.ndarray, effort: np.ndarray, subsidy_left: np.ndarray,
                    quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
                    wage_subsidy: int) -> None:
-    """A month in person services, in place (the rule of :func:`sim.services.progress_persons`).
+    """A month in person services, in place (the rule of :func:`progress_persons`).
 
     Args:
         status: per person, status code.

@@ -10,7 +10,7 @@ profitability. Payment regimes:
   provider prefers clients likely to find work (creaming) and gives little effort to the
   others (parking).
 - ``open_book`` (allianssin kolmiosainen maksu): actual costs plus a fee, and a quarterly
-  gain/pain share on target vs actual cost (:mod:`sim.cooperation`).
+  gain/pain share on target vs actual cost (:meth:`sim.organising.alliance.AllianceAgent.settle`).
 """
 
 from __future__ import annotations
