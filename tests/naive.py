@@ -1,7 +1,7 @@
-"""Slow, obvious pure-Python references of the numba kernels in :mod:`sim.labour` and :mod:`sim.services`.
+"""Slow, obvious pure-Python references of the numba kernels of sim.labour and sim.services.
 
-Each reference is written from the rules stated in the kernel's docstring (and the design
-brief, §4), with plain loops, lists, dicts and ``sorted``; none of the kernels' workspaces,
+Each reference is written from the rules stated in the kernel's docstring (and
+docs/model.md), with plain loops, lists, dicts and ``sorted``; none of the kernels' workspaces,
 binary searches, counting sorts or partial selection sorts appear here.
 
 The kernels draw no random numbers of their own: every uniform they use is drawn by the

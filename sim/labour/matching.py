@@ -2,10 +2,10 @@
 
 The numba kernel of the hot loop and its wrapper :func:`match`, with the screening of
 vacancies around it. Plain functions over arrays, no random numbers of their own; tested
-match for match against ``tests/naive.py``. The kernel is a loop over rounds of four
-phases, each a small ``@njit`` function: open the firms' vacancies (:func:`_open_firms`),
-send the round's applications (:func:`_apply`), let firms offer (:func:`_offer`) and
-seekers accept (:func:`_accept`). Its scratch arrays come as one
+match for match against ``tests/naive.py``. The kernel prepares the month's tables, then
+loops over rounds of four phases, each a small ``@njit`` function: open the firms'
+vacancies (:func:`_open_firms`), send the round's applications (:func:`_apply`), let firms
+offer (:func:`_offer`) and seekers accept (:func:`_accept`). Its scratch arrays come as one
 :class:`~sim.labour.workspace.Scratch`, built in one place
 (:func:`~sim.labour.workspace.scratch`).
 """
@@ -26,9 +26,10 @@ SQRT3 = math.sqrt(3.0)
 # Performance: the phases and helpers are called only from the kernel, so numba builds no
 # CPython wrapper for them (``no_cpython_wrapper``). The phases are inlined into the kernel
 # by numba itself (``inline="always"``): as separate compiled functions, each with its
-# arrays passed one by one, they made the kernel's compilation a quarter slower; inlined,
-# the kernel compiles as fast as it did in one piece. _build_row and the heap helpers stay
-# separate functions: they run rarely, or are small enough for LLVM to inline.
+# arrays passed one by one, they made the kernel's compilation half as slow again; inlined,
+# it costs about a tenth more than the kernel in one piece (docs/benchmarks.md).
+# _build_row and the heap helpers stay separate functions: they run rarely, or are small
+# enough for LLVM to inline.
 _helper = nb.njit(cache=True, no_cpython_wrapper=True)
 _phase = nb.njit(cache=True, no_cpython_wrapper=True, inline="always")
 
@@ -44,55 +45,6 @@ def _log0(x: float) -> float:
     if x == 0.0:
         return -math.inf
     return math.log(x)
-
-
-@_phase
-def _prepare_seekers(seekers, u_stride, hired, offers):
-    """Per call: each seeker's first row of uniforms and log score; no offers yet."""
-    packed = 0
-    for i in range(seekers.home.shape[0]):
-        if u_stride > 0:
-            offers.u_start[i] = i * u_stride
-        else:
-            offers.u_start[i] = packed
-            if seekers.apps[i] > 0:
-                packed += seekers.apps[i]
-        offers.log_score[i] = _log0(seekers.score[i])
-        hired[i] = -1
-        offers.best_firm[i] = -1
-        offers.best_value[i] = -np.inf
-        offers.offered_by[i] = -1
-
-
-@_phase
-def _prepare_rows(reach_w, fit_w, rows):
-    """Per call: the areas within reach of each home, and where each row and guide go."""
-    n_groups = fit_w.shape[0]
-    n_areas = reach_w.shape[0]
-    for s in range(n_groups):
-        for g in range(n_groups):
-            rows.log_fit[s, g] = _log0(fit_w[s, g])
-    k = 0
-    for h in range(n_areas):
-        rows.reach_start[h] = k
-        for m in range(n_areas):
-            if reach_w[h, m] > 0.0:
-                rows.reach_list[k] = m
-                k += 1
-    rows.reach_start[n_areas] = k
-    cells = 0
-    for h in range(n_areas):
-        width = (rows.reach_start[h + 1] - rows.reach_start[h]) * n_groups
-        g_size = 1
-        while g_size < width:
-            g_size *= 2
-        for s in range(n_groups):
-            row = h * n_groups + s
-            rows.off[row] = rows.reach_start[h] * n_groups * n_groups + s * width
-            rows.stamp[row] = -1
-            rows.guide_off[row] = cells
-            rows.guide_size[row] = g_size
-            cells += g_size
 
 
 @_phase
@@ -343,8 +295,47 @@ def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, c
     n_buckets = reach_w.shape[0] * n_groups
     noise_scale = noise * SQRT3
     offers, rows, heaps = sc
-    _prepare_seekers(seekers, u_stride, hired, offers)
-    _prepare_rows(reach_w, fit_w, rows)
+    # Per call: each seeker's first row of uniforms (a fixed stride, or packed one after
+    # another) and log score; the areas within reach of each home (in area order); where
+    # each (home, skill) row and its guide table go.
+    packed = 0
+    for i in range(seekers.home.shape[0]):
+        if u_stride > 0:
+            offers.u_start[i] = i * u_stride
+        else:
+            offers.u_start[i] = packed
+            if seekers.apps[i] > 0:
+                packed += seekers.apps[i]
+        offers.log_score[i] = _log0(seekers.score[i])
+        hired[i] = -1
+        offers.best_firm[i] = -1
+        offers.best_value[i] = -np.inf
+        offers.offered_by[i] = -1
+    n_areas = reach_w.shape[0]
+    for s in range(n_groups):
+        for g in range(n_groups):
+            rows.log_fit[s, g] = _log0(fit_w[s, g])
+    k = 0
+    for h in range(n_areas):
+        rows.reach_start[h] = k
+        for m in range(n_areas):
+            if reach_w[h, m] > 0.0:
+                rows.reach_list[k] = m
+                k += 1
+    rows.reach_start[n_areas] = k
+    cells = 0
+    for h in range(n_areas):
+        width = (rows.reach_start[h + 1] - rows.reach_start[h]) * n_groups
+        g_size = 1
+        while g_size < width:
+            g_size *= 2
+        for s in range(n_groups):
+            row = h * n_groups + s
+            rows.off[row] = rows.reach_start[h] * n_groups * n_groups + s * width
+            rows.stamp[row] = -1
+            rows.guide_off[row] = cells
+            rows.guide_size[row] = g_size
+            cells += g_size
     hires = 0
     n_open = np.int64(0)  # int64 from the start: _open_firms compiles once
     for rd in range(n_rounds):

@@ -1,0 +1,27 @@
+"""The house stays small: packages of about 12 modules, modules under 600 lines, classes
+under 250 and functions under 120 (the limits of the project's style)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = [p for top in ("sim", "analysis") for p in sorted((ROOT / top).rglob("__init__.py"))]
+
+
+@pytest.mark.parametrize("package", [p.parent for p in PACKAGES],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_packages_modules_classes_and_functions_stay_small(package):
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) <= 13, [m.name for m in modules]  # 12 modules and __init__
+    for module in modules:
+        text = module.read_text(encoding="utf-8")
+        assert text.count("\n") <= 600, module.name
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                size = node.end_lineno - node.lineno + 1
+                limit = 250 if isinstance(node, ast.ClassDef) else 120
+                assert size <= limit, (module.name, node.name, size)
