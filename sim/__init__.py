@@ -12,7 +12,7 @@ class, the scenario type with its loader and error. Inside, packages by concept:
 
 from .model import GrowthServicesModel
 from .run import Results, Simulation, run, simulate
-from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario import MAX_SEED, InputError, Scenario, ScenarioError, SeedError, load_scenario
 
-__all__ = ["GrowthServicesModel", "Results", "Scenario", "ScenarioError", "Simulation",
-           "load_scenario", "run", "simulate"]
+__all__ = ["MAX_SEED", "GrowthServicesModel", "InputError", "Results", "Scenario", "ScenarioError",
+           "SeedError", "Simulation", "load_scenario", "run", "simulate"]

@@ -19,7 +19,7 @@ from .labour import flows, matching
 from .labour.market import LabourMarket
 from .organising.growth_services import GrowthServices
 from .organising.organisers import Municipality, Region
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, check_seed, load_scenario
 from .scenario.loading import Overrides
 
 
@@ -51,7 +51,9 @@ class GrowthServicesModel(mesa.Model):
     ) -> None:
         """Build the region and run the burn-in."""
         scenario = load_scenario(scenario, overrides or ())
-        seed = scenario.simulation.seed if seed is None else int(seed)
+        seed = scenario.simulation.seed if seed is None else seed
+        check_seed(seed)
+        seed = int(seed)
         super().__init__(rng=seed)
         self.seed = seed
         self.scenario = scenario

@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim import ScenarioError
+from sim import InputError
 
 from . import app, compare, report, run, scenarios, sweep, validate
 from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED, KasvuParser
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except ScenarioError as exc:
+    except InputError as exc:  # scenarios, overrides, seeds: bad input
         print(f"kasvu: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

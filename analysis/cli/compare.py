@@ -21,6 +21,7 @@ from .options import (
     non_negative,
     positive,
     progress_bar,
+    seed_value,
 )
 
 
@@ -29,7 +30,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("compare", help="compare two scenarios with common random numbers")
     parser.add_argument("a", help="baseline scenario (file or built-in name)")
     parser.add_argument("b", help="scenario compared with it")
-    parser.add_argument("--seed", type=non_negative, help="first seed (default: A's)")
+    parser.add_argument("--seed", type=seed_value, help="first seed (default: A's)")
     parser.add_argument("--months", type=non_negative, help="months after month 0")
     parser.add_argument("--reps", type=positive, default=10, help="replications (default 10)")
     parser.add_argument("--out", type=Path, help="output directory (default out/compare-A-B)")

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from tqdm import tqdm
 
 from analysis.experiments.executors import EXECUTORS
+from sim import MAX_SEED
 
 EXIT_FAILED = 1
 """Some runs failed (a sweep with failed runs)."""
@@ -38,6 +39,14 @@ def positive(text: str) -> int:
 def non_negative(text: str) -> int:
     """An argument type: a whole number of at least 0."""
     return _at_least(text, 0)
+
+
+def seed_value(text: str) -> int:
+    """An argument type: a seed, a whole number in 0 .. :data:`sim.MAX_SEED`."""
+    value = _at_least(text, 0)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seeds lie in 0..{MAX_SEED}, got {value}")
+    return value
 
 
 def _at_least(text: str, low: int) -> int:

@@ -12,14 +12,21 @@ from pathlib import Path
 from sim import load_scenario
 
 from ..experiments.runs import replicate, summary_table
-from .options import add_quiet_option, add_set_option, non_negative, positive, progress_bar
+from .options import (
+    add_quiet_option,
+    add_set_option,
+    non_negative,
+    positive,
+    progress_bar,
+    seed_value,
+)
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
     """Register ``kasvu run`` on ``sub``."""
     parser = sub.add_parser("run", help="run a scenario and write its results")
     parser.add_argument("scenario", help="a scenario file or a built-in name (kasvu scenarios)")
-    parser.add_argument("--seed", type=non_negative, help="seed (default: the scenario's)")
+    parser.add_argument("--seed", type=seed_value, help="seed (default: the scenario's)")
     parser.add_argument("--months", type=non_negative, help="months after month 0")
     parser.add_argument(
         "--reps",

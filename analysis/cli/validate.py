@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..validation.checks import DEFAULT_SCENARIO, make_plan, terminal_table, validate
-from .options import add_quiet_option, add_set_option, non_negative, progress_bar
+from .options import add_quiet_option, add_set_option, progress_bar, seed_value
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                         help=f"scenario file or built-in name (default {DEFAULT_SCENARIO})")
-    parser.add_argument("--seed", type=non_negative, help="seed (default: the scenario's)")
+    parser.add_argument("--seed", type=seed_value, help="seed (default: the scenario's)")
     parser.add_argument("--months", type=int,
                         help="months of the cycle run (default 120; --quick: two cycles)")
     parser.add_argument("--out", type=Path, help="output directory (default out/validate-NAME)")

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from sim import Scenario, load_scenario
+from sim.scenario import check_seed
 from sim.scenario.loading import Overrides
 
 from . import decomposition
@@ -114,12 +115,14 @@ def compare(
 
     Raises:
         ScenarioError: a scenario or override that cannot be used (nothing has run).
+        SeedError: seeds outside 0 .. :data:`sim.MAX_SEED` (nothing has run).
         ValueError: ``decompose`` for a B without levers, or an unknown method.
     """
     sa, sb = load_scenario(a, overrides), load_scenario(b, overrides)
     if decompose:
         decomposition.runs_needed(sb, method)  # no lever or an unknown method: fail now
     seed = sa.simulation.seed if seed is None else seed
+    check_seed(seed, reps)
     months = sa.simulation.months if months is None else months
     names = (sa.name, sb.name) if sa.name != sb.name else (f"{sa.name}-a", f"{sb.name}-b")
     workers = workers or default_workers()

@@ -22,7 +22,7 @@ import pandas as pd
 from sim import Scenario, load_scenario, run
 from sim.collect import METRICS, REGION_AREA
 from sim.run import TABLES
-from sim.scenario import scenario_to_toml
+from sim.scenario import check_seed, scenario_to_toml
 from sim.scenario.loading import Overrides
 
 from .executors import make_executor
@@ -93,9 +93,11 @@ def replicate(
 
     Raises:
         ScenarioError: a scenario or override that cannot be used (nothing has run).
+        SeedError: seeds outside 0 .. :data:`sim.MAX_SEED` (nothing has run).
     """
     scenario = load_scenario(scenario, overrides)
     seed = scenario.simulation.seed if seed is None else seed
+    check_seed(seed, reps)
     stacked: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     for rep in range(reps):
         for name, frame in _labelled_tables(scenario, rep, seed + rep, months, on_month).items():

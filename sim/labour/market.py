@@ -21,6 +21,7 @@ from .population import (
     build_firms,
     build_geography,
     build_persons,
+    check_memory,
     fit_weights,
     reach_weights,
     zipf_sizes,
@@ -41,7 +42,8 @@ class LabourMarket:
     """
 
     def __init__(self, scenario: Scenario, rng: np.random.Generator) -> None:
-        """Build the geography, the labour force and the firms."""
+        """Build the geography, the labour force and the firms (if they fit in memory)."""
+        check_memory(scenario)
         self.scenario = scenario
         self.geo = build_geography(scenario)
         m = scenario.matching

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..scenario import Scenario
+from ..scenario.region import mean_internal_distance_km
 
 EMPLOYED = 0
 """Status code of a person in work (työssä)."""
@@ -19,6 +20,17 @@ UNEMPLOYED = 1
 """Status code of an unemployed jobseeker (työtön työnhakija)."""
 
 EARTH_RADIUS_KM = 6371.0
+
+# Memory a model takes, for the check before anything is built (check_memory). Persons:
+# the measured peak of a national run is 184 bytes a person (docs/benchmarks.md), kept with
+# headroom for the builders' temporaries; firms: ten arrays and their service state, with
+# room to grow; municipality pairs: distances, reach and visibility matrices and their
+# (municipality × vacancy class) copies; the time series: 16 metrics a month and area.
+BYTES_PER_PERSON = 250
+BYTES_PER_FIRM = 600
+BYTES_PER_AREA_PAIR = 120
+BYTES_PER_AREA_MONTH = 16 * 8
+BYTES_BASE = 300 * 2**20
 DEFAULT_LAND_AREA_KM2 = 25.0
 
 
@@ -68,9 +80,8 @@ def build_geography(scenario: Scenario) -> Geography:
         area = np.full(syn.municipalities, syn.width_km * syn.height_km / syn.municipalities)
         names = [f"M{k:03d}" for k in range(syn.municipalities)]
     distance = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    # Inside a municipality the mean distance from the centre of a disc of its area to a
-    # uniform point in it: 2/3 of the radius.
-    np.fill_diagonal(distance, (2.0 / 3.0) * np.sqrt(area / np.pi))
+    # Inside a municipality: the mean distance within a disc of its area.
+    np.fill_diagonal(distance, mean_internal_distance_km(area))
     return Geography(names, population, lat, lon, sub_region, distance)
 
 
@@ -318,3 +329,52 @@ def fit_weights(n_groups: int, penalty: float) -> np.ndarray:
     """Fit of skill s to a job of skill g: exp(-penalty · |s - g|)."""
     s = np.arange(n_groups)
     return np.exp(-penalty * np.abs(s[:, None] - s[None, :]))
+
+
+def memory_needed(scenario: Scenario) -> tuple[int, int, int]:
+    """Bytes a model of ``scenario`` needs, estimated before building it; persons; firms."""
+    if scenario.municipalities is not None:
+        population = np.array([m.population for m in scenario.municipalities], dtype=np.float64)
+    else:
+        syn = scenario.synthetic_region
+        population = np.full(syn.municipalities, syn.population / syn.municipalities)
+    persons = int(np.rint(population * scenario.labour.labour_force_share).sum())
+    firms = int(np.maximum(np.rint(population * scenario.firms.firms_per_1000_residents
+                                   / 1000.0), 1).sum())
+    areas = population.size
+    months = scenario.simulation.months + 1
+    needed = (BYTES_BASE + persons * BYTES_PER_PERSON + firms * BYTES_PER_FIRM
+              + areas * areas * BYTES_PER_AREA_PAIR
+              + months * (areas + 1) * BYTES_PER_AREA_MONTH)
+    return needed, persons, firms
+
+
+def available_memory() -> int | None:
+    """Bytes this machine can give a new model now (``MemAvailable``), None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def check_memory(scenario: Scenario, available: int | None = None) -> None:
+    """Refuse a scenario whose model would not fit in memory, before allocating anything.
+
+    Raises:
+        ScenarioError: naming the sizes, the estimate and what this machine has.
+    """
+    from ..scenario import ScenarioError
+
+    needed, persons, firms = memory_needed(scenario)
+    available = available_memory() if available is None else available
+    if available is not None and needed > available:
+        raise ScenarioError(
+            f"{scenario.name}: {persons:,} persons and {firms:,} firms need about "
+            f"{needed / 2**30:,.1f} GiB of memory, more than the {available / 2**30:,.1f} GiB "
+            "this machine has available; lower the population (municipalities[].population, "
+            "synthetic_region.population) or firms.firms_per_1000_residents, or run it on a "
+            "larger machine")

@@ -13,10 +13,12 @@ pydantic model whose every field has a unit and a source. Where to look:
 - :mod:`.loading`: reading files, ``extends``, ``--set`` overrides and error messages.
 """
 
+from .base import MAX_SEED, InputError, SeedError, check_seed
 from .loading import ScenarioError, load_scenario, scenario_to_toml
 from .organising import LEVERS
 from .schema import Scenario
 from .services import FIRM_SERVICES, PERSON_SERVICES, SERVICES
 
-__all__ = ["FIRM_SERVICES", "LEVERS", "PERSON_SERVICES", "SERVICES", "Scenario",
-           "ScenarioError", "load_scenario", "scenario_to_toml"]
+__all__ = ["FIRM_SERVICES", "LEVERS", "MAX_SEED", "PERSON_SERVICES", "SERVICES", "InputError",
+           "Scenario", "ScenarioError", "SeedError", "check_seed", "load_scenario",
+           "scenario_to_toml"]

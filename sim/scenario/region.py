@@ -6,9 +6,22 @@ Types, units, ranges and sources, no behaviour; every parameter's description is
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import MAX_SEED, Strict
+
+MAX_MONTHS = 1200
+"""The longest run or burn-in, months (a century)."""
+
+
+def mean_internal_distance_km(area_km2):
+    """Mean commuting distance inside a municipality of ``area_km2`` (scalar or array).
+
+    The mean distance from the centre of a disc of that area to a uniform point in it:
+    two thirds of the radius.
+    """
+    return (2.0 / 3.0) * np.sqrt(area_km2 / np.pi)
 
 
 class Municipality(Strict):
@@ -60,11 +73,13 @@ class SyntheticRegion(Strict):
 class Simulation(Strict):
     """Length of a run and of its burn-in."""
 
-    months: int = Field(60, ge=1, description="Months simulated after month 0.")
+    months: int = Field(60, ge=1, le=MAX_MONTHS, description="Months simulated after month 0.")
     burn_in_months: int = Field(
         36,
         ge=0,
+        le=MAX_MONTHS,
         description="Months run before month 0 and discarded, so that month 0 is the "
         "model's own steady state rather than the initial guess.",
     )
-    seed: int = Field(1, ge=0, description="Default seed when the caller gives none.")
+    seed: int = Field(1, ge=0, le=MAX_SEED,
+                      description="Default seed when the caller gives none.")

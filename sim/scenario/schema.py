@@ -13,7 +13,7 @@ from .base import Strict
 from .labour import Economy, Firms, Labour, Matching
 from .law import check_law
 from .organising import Alliance, HostArrangement, Market, Organisers, Provider, Separate
-from .region import Municipality, Simulation, SyntheticRegion
+from .region import Municipality, Simulation, SyntheticRegion, mean_internal_distance_km
 from .services import Experiment, Services, Targeting
 
 
@@ -58,8 +58,39 @@ class Scenario(Strict):
                 raise ValueError("municipality names must be unique")
             if not names:
                 raise ValueError("municipalities must not be empty")
+        self._homes_reach_their_jobs()
         check_law(self)
         return self
+
+    def _homes_reach_their_jobs(self) -> None:
+        """A municipality's residents must be able to reach its own jobs.
+
+        The commuting distance inside a municipality grows with its area; beyond the
+        commuting reach its residents could never work at home, and job finding would stop
+        without a word.
+        """
+        reach = self.matching.commuting_reach_km
+        if self.municipalities is not None:
+            for k, m in enumerate(self.municipalities):
+                if m.land_area_km2 is None:
+                    continue
+                inside = float(mean_internal_distance_km(m.land_area_km2))
+                if inside > reach:
+                    raise ValueError(
+                        f"municipalities[{k}] ({m.name}).land_area_km2: {m.land_area_km2:g} km² "
+                        f"puts its own jobs {inside:.0f} km from its residents on average, "
+                        f"beyond matching.commuting_reach_km = {reach:g} km: they could "
+                        "never work at home")
+        else:
+            syn = self.synthetic_region
+            area = syn.width_km * syn.height_km / syn.municipalities
+            inside = float(mean_internal_distance_km(area))
+            if inside > reach:
+                raise ValueError(
+                    f"synthetic_region: {syn.municipalities} municipalities on "
+                    f"{syn.width_km:g} × {syn.height_km:g} km put each one's jobs {inside:.0f} "
+                    f"km from its residents on average, beyond matching.commuting_reach_km = "
+                    f"{reach:g} km")
 
     @property
     def all_alliances(self) -> list[Alliance]:
