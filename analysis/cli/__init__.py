@@ -21,17 +21,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim import InputError
-
-from . import app, compare, report, run, scenarios, sweep, validate
-from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED, KasvuParser
+from .options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, KasvuParser
 
 __all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand; ``args.handler`` runs the chosen one."""
+    from . import app, compare, report, run, scenarios, sweep, validate
+
     parser = KasvuParser(prog="kasvu", description="Simulate a region's growth services.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of an error (for reporting a bug)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=KasvuParser)
     run.add_subcommand(sub)
     compare.add_subcommand(sub)
@@ -40,17 +41,51 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_subcommand(sub)
     app.add_subcommand(sub)
     validate.add_subcommand(sub)
+    for command in sub.choices.values():  # also after the subcommand: kasvu run --debug ...
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kasvu`` console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``kasvu`` console script: every failure is a message.
+
+    Bad input (scenarios, overrides, seeds, specs) exits 2; a failure of the machine (a
+    worker process that died, a file that cannot be written) exits 1 with its cause;
+    Ctrl-C exits 130, also while the program is still starting. ``--debug`` shows the
+    traceback instead.
+    """
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.handler(args)
-    except InputError as exc:  # scenarios, overrides, seeds: bad input
-        print(f"kasvu: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("kasvu: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - turned into a message unless --debug
+        if debug:
+            raise
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    """Print what went wrong and what to do; return the exit status."""
+    from sim import InputError
+
+    from ..experiments.executors import WorkerLost
+
+    if isinstance(exc, InputError):  # scenarios, overrides, seeds: bad input
+        print(f"kasvu: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if isinstance(exc, WorkerLost):
+        print(f"kasvu: error: {exc}. A worker process ends like this when the system "
+              "stops it, most often for lack of memory (fewer --workers use less); rerun "
+              "the command to try again", file=sys.stderr)
+        return EXIT_FAILED
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kasvu: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"kasvu: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the "
+          "traceback, and report it)", file=sys.stderr)
+    return EXIT_FAILED

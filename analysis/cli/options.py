@@ -12,9 +12,6 @@ from contextlib import AbstractContextManager
 
 from tqdm import tqdm
 
-from analysis.experiments.executors import EXECUTORS
-from sim import MAX_SEED
-
 EXIT_FAILED = 1
 """Some runs failed (a sweep with failed runs)."""
 EXIT_BAD_INPUT = 2
@@ -43,6 +40,8 @@ def non_negative(text: str) -> int:
 
 def seed_value(text: str) -> int:
     """An argument type: a seed, a whole number in 0 .. :data:`sim.MAX_SEED`."""
+    from sim import MAX_SEED  # here: the parser module stays light to import
+
     value = _at_least(text, 0)
     if value > MAX_SEED:
         raise argparse.ArgumentTypeError(f"seeds lie in 0..{MAX_SEED}, got {value}")
@@ -69,6 +68,7 @@ def add_quiet_option(parser: argparse.ArgumentParser) -> None:
 
 def add_executor_options(parser: argparse.ArgumentParser) -> None:
     """Where a sweep's runs execute, how many at most now, and ``--quiet``."""
+    from analysis.experiments.executors import EXECUTORS
     parser.add_argument(
         "--executor",
         choices=EXECUTORS,

@@ -12,14 +12,24 @@ depend on the executor or the number of workers: each run is a pure function of 
   parent, then once per worker by :func:`warm_up` in the initializer.
 - :class:`DaskExecutor`: a Dask distributed cluster given by its scheduler address, or a
   :class:`~distributed.LocalCluster`; tasks are submitted with ``pure=False``.
+
+Worker processes never outlive the process that started them: each watches it
+(:func:`die_with`) and exits when it is gone, however it ended (``kill -9`` included), so
+no pool of a killed sweep or comparison keeps its memory. Ctrl-C is the parent's alone:
+the local pool's server and workers start with the interrupt ignored, so an interrupt
+during their start-up prints no tracebacks of theirs.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import select
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -38,9 +48,63 @@ def warm_up() -> None:
     run(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=0, months=1)
 
 
-def _worker_init() -> None:
-    """Local worker initializer: leave Ctrl-C to the parent, then warm up."""
+def die_with(parent: int, then: Callable[[], None] | None = None) -> threading.Thread:
+    """Exit this process (status 1) as soon as process ``parent`` has ended.
+
+    A daemon thread waits on a pidfd of ``parent`` (Linux 5.3+; it cannot be fooled by a
+    reused process id) or, where there is none, polls ``parent``'s id once a second.
+    ``then`` runs first (a Dask worker stops its nanny with it). An ended parent cannot
+    receive results any more, so nothing is lost by exiting at once.
+    """
+    def wait() -> None:
+        try:
+            fd = os.pidfd_open(parent)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])  # readable once the process has ended
+        else:  # pragma: no cover - kernels without pidfd
+            while _alive(parent):
+                time.sleep(1.0)
+        if then is not None:
+            with contextlib.suppress(Exception):
+                then()
+        os._exit(1)
+
+    watcher = threading.Thread(target=wait, name=f"die-with-{parent}", daemon=True)
+    watcher.start()
+    return watcher
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process: alive
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while child processes start, so that they start with it ignored.
+
+    A process started with SIGINT ignored keeps it ignored through ``exec``, and Python
+    then installs no KeyboardInterrupt handler in it: an interrupt reaches the parent
+    alone, which stops the pool.
+    """
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _worker_init(parent: int) -> None:
+    """Local worker initializer: leave Ctrl-C to the parent, die with it, warm up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with(parent)
     warm_up()
 
 
@@ -99,17 +163,29 @@ class LocalExecutor:
     def __enter__(self) -> LocalExecutor:
         warm_up()  # compile once here so that workers only load numba's cache
         context = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            context.set_forkserver_preload(["analysis.experiments.sweep"])
-        self._pool = cf.ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=_worker_init
-        )
+        with interrupts_ignored():
+            if self.start_method == "forkserver":
+                context.set_forkserver_preload(["analysis.experiments.sweep"])
+                # The server starts now, with Ctrl-C ignored; workers fork from it later.
+                multiprocessing.forkserver.ensure_running()
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_worker_init,
+                initargs=(os.getpid(),))
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
+    def __exit__(self, exc_type: type | None, *exc: object) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:
+            # Interrupted or failed: the runs in flight are not wanted any more, so stop the
+            # workers now rather than wait for them to finish their runs.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool = None
 
     def map_unordered(self, fn: Callable[[Any], Any], tasks: Iterable[Any]) -> Iterator[Any]:
         """Yield ``(task, result)`` as workers finish, keeping each worker busy.
@@ -182,7 +258,10 @@ class DaskExecutor:
                 dashboard_address=None,
             )
             self._client = Client(self._cluster)
-        self._client.register_plugin(_warm_up_plugin(), name="kasvu-warm-up")
+        # Workers of a cluster started here end with this process; those of a cluster
+        # given by its address belong to it and stay.
+        local = os.getpid() if self._cluster is not None and self.processes else None
+        self._client.register_plugin(_warm_up_plugin(local), name="kasvu-warm-up")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -230,16 +309,21 @@ class DaskExecutor:
                 finished.add(new)
 
 
-def _warm_up_plugin() -> Any:
+def _warm_up_plugin(parent: int | None = None) -> Any:
     """A Dask worker plugin running :func:`warm_up` on every worker, also on later ones.
 
-    Workers joining an adaptive cluster warm up too. The class is built here so that
+    Workers joining an adaptive cluster warm up too. With ``parent`` (the process that
+    started a local cluster), each worker also ends with that process, and stops its
+    nanny first so that the nanny does not start it again. The class is built here so that
     importing this module does not import ``distributed``.
     """
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class WarmUp(WorkerPlugin):
         def setup(self, worker: Any) -> None:
+            if parent is not None:
+                nanny = os.getppid()
+                die_with(parent, then=lambda: os.kill(nanny, signal.SIGKILL))
             warm_up()
 
     return WarmUp()
