@@ -13,7 +13,11 @@ library (:mod:`analysis.experiments`, :mod:`analysis.validation`, :mod:`analysis
 
 Bad input (a missing or malformed scenario, an unknown key, a value out of range, a
 ``--set`` path that does not exist) ends with a one-line-per-problem message naming the
-file and key, exit status 2, no traceback and no output directory.
+file and key, exit status 2, no traceback and no output directory. So does an ``--out``
+that may not or cannot be written (:class:`~analysis.experiments.outputs.OutputError`),
+before anything runs; results that cannot be written (a disk that fills) end with a
+message naming the file and exit status 1, the output directory as it was; Ctrl-C with
+exit status 130 (see :class:`~analysis.experiments.outputs.Output`).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ import sys
 
 from sim import ScenarioError
 
+from ..experiments.outputs import OutputError, ResultNotWritten, command_line
 from . import app, compare, report, run, scenarios, sweep, validate
-from .options import EXIT_BAD_INPUT, EXIT_INTERRUPTED, KasvuParser
+from .options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, KasvuParser
 
 __all__ = ["build_parser", "main"]
 
@@ -45,12 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kasvu`` console script."""
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except ScenarioError as exc:
+        with command_line(argv):
+            return args.handler(args)
+    except (ScenarioError, OutputError) as exc:
         print(f"kasvu: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("kasvu: interrupted; nothing was written", file=sys.stderr)
+    except ResultNotWritten as exc:
+        print(f"kasvu: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt as exc:  # said otherwise when the results were all written
+        print(f"kasvu: interrupted; {str(exc) or 'nothing was written'}", file=sys.stderr)
         return EXIT_INTERRUPTED
