@@ -22,7 +22,7 @@ from sim.scenario.loading import Overrides
 
 from . import decomposition
 from .executors import default_workers
-from .outputs import Writer, json_writer, optional_output, write_result
+from .outputs import Writer, json_writer, optional_output, write_files
 from .paired import compare_tables, headline_table
 from .runs import Job, Replications, run_jobs, summarise
 
@@ -82,9 +82,9 @@ class Comparison:
     def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
         """Write the comparison directory ``out`` (:meth:`files`), all files or none.
 
-        See :func:`~.outputs.write_result`.
+        See :func:`~.outputs.write_files`.
         """
-        return write_result(out, "compare", self.files(), overwrite=overwrite)
+        return write_files(out, "compare", self.files(), overwrite=overwrite)
 
 
 def compare(

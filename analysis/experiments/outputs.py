@@ -9,8 +9,9 @@ their results through an :class:`Output`, used as a context manager around the w
   :data:`MARKER`), may be written; any other non-empty directory (a sweep with
   ``manifest.json``, another command's result, files kasvu did not write) is refused with
   :class:`OutputError` unless ``overwrite``. A temporary directory
-  ``.NAME.HOST-PID.RANDOM.partial`` is made next to the target and a probe file written in
-  it, so that an unwritable location (under a regular file, read-only, a full disk) fails
+  ``.NAME.HOST-PID.RANDOM.partial`` is made next to the target (inside it when it is a
+  mount point, since renames do not cross filesystems) and a probe file written in it, so
+  that an unwritable location (under a regular file, read-only, a full disk) fails
   at once; temporary directories of processes of this host that are no longer alive
   (killed runs) are removed.
 - the results are written into the temporary directory (:meth:`Output.write`); a file that
@@ -37,7 +38,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,7 +146,7 @@ class Output:
         self.overwrite = overwrite
         self.replaces = replaces or (lambda _name: True)
         self.staging: Path | None = None
-        self._path = Path(os.path.abspath(self.target))
+        self._path = Path(os.path.realpath(self.target))  # staged next to the real one
         self._created: list[Path] = []
         self._earlier: list[str] = []
         self._written: list[str] = []
@@ -198,12 +199,14 @@ class Output:
         """Check the target, remove dead processes' staging, make and probe our own."""
         if self._path.exists() and not self._path.is_dir():
             raise OutputError(f"{self.target}: is a file, not a directory; choose another "
-                              "output directory (--out)")
-        self._earlier = self._earlier_result()
+                              "--out")
         remove_stale_staging(self._path)
+        self._earlier = self._earlier_result()
         try:
             self._make_parents()
-            self.staging = self._path.parent / (
+            # Renames do not cross filesystems: a mount point is staged inside itself.
+            beside = self._path if os.path.ismount(self._path) else self._path.parent
+            self.staging = beside / (
                 f".{self._path.name}.{_HOST}-{os.getpid()}.{secrets.token_hex(4)}.partial")
             self.staging.mkdir()
             _probe(self.staging / ".probe")
@@ -314,7 +317,7 @@ class Output:
                 "complete": complete, "files": sorted(set(files))}
 
 
-def write_result(out: str | Path, kind: str, files: Mapping[str, Writer], *,
+def write_files(out: str | Path, kind: str, files: Mapping[str, Writer], *,
                  overwrite: bool = False) -> Path:
     """Write ``files`` as the result directory ``out`` of ``kind``: all of them or none.
 
@@ -335,7 +338,13 @@ def optional_output(out: str | Path | None, kind: str, *,
 
 
 def _reason(exc: OSError) -> str:
-    """An OS error's reason without its errno and path (``No space left on device``)."""
+    """An OS error's reason without its errno and path (``No space left on device``).
+
+    Arrow's errors carry the errno only in their text (``... [errno 28] ...``).
+    """
+    found = re.search(r"\[errno (\d+)\]", str(exc))
+    if found:
+        return os.strerror(int(found[1]))
     return exc.strerror or str(exc)
 
 
@@ -363,21 +372,22 @@ def _remove_file(root: Path, name: str) -> None:
 
 
 def remove_stale_staging(target: Path) -> list[Path]:
-    """Remove the temporary directories next to ``target`` of this host's dead processes.
+    """Remove the temporary directories of ``target`` of this host's dead processes.
 
-    A temporary directory of a live process (another kasvu writing there) is kept, as is
-    one of another host (its process cannot be checked from here).
+    They are next to it (or in it, for a mount point). A temporary directory of a live
+    process (another kasvu writing there) is kept, as is one of another host (its process
+    cannot be checked from here).
 
     Returns:
         The directories removed.
     """
-    target = Path(os.path.abspath(target))
+    target = Path(os.path.realpath(target))
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(?P<host>[A-Za-z0-9]*)-(?P<pid>\d+)"
                          r"\.[0-9a-f]+\.partial")
-    try:
-        entries = list(target.parent.iterdir())
-    except OSError:
-        return []
+    entries = []
+    for directory in (target.parent, target):
+        with suppress(OSError):
+            entries += directory.iterdir()
     removed = []
     for entry in entries:
         match = pattern.fullmatch(entry.name)

@@ -23,7 +23,7 @@ from sim.scenario import scenario_to_toml
 from sim.scenario.loading import Overrides
 
 from .executors import make_executor
-from .outputs import Writer, json_writer, optional_output, text_writer, write_result
+from .outputs import Writer, json_writer, optional_output, text_writer, write_files
 
 SUMMARY_METRICS = (
     "employed",
@@ -63,8 +63,8 @@ class Replications:
         return run_files(self.scenario, self.tables, self.summary, under)
 
     def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the run directory ``out``, all files or none (:func:`~.outputs.write_result`)."""
-        return write_result(out, "run", self.files(), overwrite=overwrite)
+        """Write the run directory ``out``, all files or none (:func:`~.outputs.write_files`)."""
+        return write_files(out, "run", self.files(), overwrite=overwrite)
 
 
 def replicate(

@@ -104,6 +104,18 @@ def test_replaces_limits_what_of_the_earlier_result_is_replaced(tmp_path):
     assert read_marker(out)["files"] == ["a-en.png", "a-fi.png"]
 
 
+def test_a_link_to_a_directory_is_written_through_and_staged_beside_the_real_one(tmp_path):
+    real = tmp_path / "elsewhere" / "results"
+    real.mkdir(parents=True)
+    link = tmp_path / "out"
+    link.symlink_to(real)
+    with Output(link, "run") as output:
+        assert output.staging.parent == real.parent, "renames stay on one filesystem"
+        output.write(texts({"a.txt": "A"}))
+    assert link.is_symlink() and tree(real).keys() == {"a.txt", MARKER}
+    assert sorted(p.name for p in real.parent.iterdir()) == ["results"]
+
+
 # ------------------------------------------------------------------- refused directories
 def test_a_foreign_directory_is_refused_before_any_work(tmp_path):
     out = tmp_path / "out"
@@ -223,12 +235,18 @@ def test_a_full_disk_fails_at_once_with_nothing_left_behind(tmp_path, monkeypatc
     assert ran == [] and list(tmp_path.iterdir()) == [], "made parents are removed too"
 
 
-def test_a_disk_that_fills_while_writing_leaves_the_earlier_result(tmp_path):
+def arrow_no_space(_path):
+    """Fail as pyarrow does on a full disk: the errno only in the text."""
+    raise OSError("Error writing bytes to file. Detail: [errno 28] No space left on device")
+
+
+@pytest.mark.parametrize("fill", [no_space, arrow_no_space])
+def test_a_disk_that_fills_while_writing_leaves_the_earlier_result(tmp_path, fill):
     out = tmp_path / "out"
     write(out)
     (out / "thesis.txt").write_text("mine")
     before = tree(out)
-    files = {"a.txt": text_writer("new"), "b.txt": no_space}
+    files = {"a.txt": text_writer("new"), "b.txt": fill}
     with pytest.raises(ResultNotWritten) as failed:
         write(out, files=files)
     assert str(failed.value) == (f"{out / 'b.txt'}: cannot write: No space left on device; "
