@@ -15,6 +15,11 @@ What a researcher calls from Python:
 - :func:`write_report`: figures and an HTML report of a result directory
   (``kasvu report``).
 
+Those that write a directory (``out``) check it before any work: a non-empty directory
+that is not the function's own earlier result is refused with :class:`OutputError` (a
+ValueError) unless ``overwrite=True``, and files they did not write are never deleted
+(:mod:`analysis.experiments.outputs`).
+
 The packages, by role:
 
 - :mod:`analysis.experiments`: replications, comparisons and the levers' shares, sweep
@@ -47,11 +52,12 @@ _HOMES = {
     "load": "experiments",
     "validate": "validation",
     "write_report": "report",
+    "OutputError": "experiments",
 }
-"""Each exported function's package."""
+"""Each exported function's (and the output directory error's) package."""
 
-__all__ = ["compare", "load", "replicate", "run_sweep", "sensitivity", "validate",
-           "write_report"]
+__all__ = ["OutputError", "compare", "load", "replicate", "run_sweep", "sensitivity",
+           "validate", "write_report"]
 
 
 def __getattr__(name: str) -> Any:

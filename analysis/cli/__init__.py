@@ -13,7 +13,11 @@ library (:mod:`analysis.experiments`, :mod:`analysis.validation`, :mod:`analysis
 
 Bad input (a missing or malformed scenario, an unknown key, a value out of range, a
 ``--set`` path that does not exist) ends with a one-line-per-problem message naming the
-file and key, exit status 2, no traceback and no output directory.
+file and key, exit status 2, no traceback and no output directory. So does an ``--out``
+that may not or cannot be written (:class:`~analysis.experiments.outputs.OutputError`),
+before anything runs; results that cannot be written (a disk that fills) end with a
+message naming the file and exit status 1, the output directory as it was; Ctrl-C with
+exit status 130 (see :class:`~analysis.experiments.outputs.Output`).
 """
 
 from __future__ import annotations
@@ -50,17 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kasvu`` console script: every failure is a message.
 
-    Bad input (scenarios, overrides, seeds, specs) exits 2; a failure of the machine (a
-    worker process that died, a file that cannot be written) exits 1 with its cause;
-    Ctrl-C exits 130, also while the program is still starting. ``--debug`` shows the
-    traceback instead.
+    Bad input (scenarios, overrides, seeds, specs, an output directory that is not ours)
+    exits 2; a failure of the machine (a worker process that died, a file that cannot be
+    written) exits 1 with its cause; Ctrl-C exits 130, also while the program is still
+    starting. ``--debug`` shows the traceback instead.
     """
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
     try:
+        from ..experiments.outputs import command_line
+
         args = build_parser().parse_args(argv)
-        return args.handler(args)
-    except KeyboardInterrupt:
-        print("kasvu: interrupted; nothing was written", file=sys.stderr)
+        with command_line(argv):
+            return args.handler(args)
+    except KeyboardInterrupt as exc:  # said otherwise when the results were all written
+        print(f"kasvu: interrupted; {str(exc) or 'nothing was written'}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - turned into a message unless --debug
         if debug:
@@ -73,10 +81,14 @@ def _report(exc: Exception) -> int:
     from sim import InputError
 
     from ..experiments.executors import WorkerLost
+    from ..experiments.outputs import OutputError, ResultNotWritten
 
-    if isinstance(exc, InputError):  # scenarios, overrides, seeds: bad input
+    if isinstance(exc, InputError | OutputError):  # bad input, or an --out that is not ours
         print(f"kasvu: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if isinstance(exc, ResultNotWritten):  # says which file and why
+        print(f"kasvu: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if isinstance(exc, WorkerLost):
         print(f"kasvu: error: {exc}. A worker process ends like this when the system "
               "stops it, most often for lack of memory (fewer --workers use less); rerun "

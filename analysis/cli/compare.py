@@ -16,6 +16,7 @@ from ..experiments.comparison import compare
 from ..experiments.decomposition import decomposition_text, runs_needed
 from .options import (
     EXIT_BAD_INPUT,
+    add_overwrite_option,
     add_quiet_option,
     add_set_option,
     non_negative,
@@ -34,6 +35,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--months", type=non_negative, help="months after month 0")
     parser.add_argument("--reps", type=positive, default=10, help="replications (default 10)")
     parser.add_argument("--out", type=Path, help="output directory (default out/compare-A-B)")
+    add_overwrite_option(parser, "compare")
     add_set_option(parser, "override a value in both scenarios")
     parser.add_argument("--decompose", action="store_true",
                         help="attribute B's alliance effect to its levers")
@@ -62,7 +64,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         result = compare(args.a, args.b, reps=args.reps, seed=args.seed, months=args.months,
                          overrides=args.overrides, decompose=args.decompose,
                          method=args.method, workers=args.workers, out=out,
-                         on_run=bar.update)
+                         overwrite=args.overwrite, on_run=bar.update)
     print(result.headline())
     if result.decomposition is not None:
         print()

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from tqdm import tqdm
 
 EXIT_FAILED = 1
-"""Some runs failed (a sweep with failed runs)."""
+"""Some runs failed (a sweep with failed runs), or the results could not be written."""
 EXIT_BAD_INPUT = 2
 """Bad input: usage errors, scenarios, overrides or specs that cannot be used."""
 EXIT_INTERRUPTED = 130
@@ -59,6 +59,15 @@ def add_set_option(parser: argparse.ArgumentParser, help: str) -> None:
     """``--set KEY.PATH=VALUE`` (repeatable), collected in ``args.overrides``."""
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY.PATH=VALUE", help=help)
+
+
+def add_overwrite_option(parser: argparse.ArgumentParser, kind: str) -> None:
+    """``--overwrite``: write into a non-empty ``--out`` that is not this command's result."""
+    parser.add_argument(
+        "--overwrite", action="store_true",
+        help=f"write into a non-empty --out that is not an earlier kasvu {kind} result; "
+        "its files of the same names are replaced, no other file is deleted",
+    )
 
 
 def add_quiet_option(parser: argparse.ArgumentParser) -> None:

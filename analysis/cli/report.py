@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .options import EXIT_BAD_INPUT
+from .options import EXIT_BAD_INPUT, add_overwrite_option
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +32,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
         help="comma-separated figure formats among png,svg,pdf (default png)",
     )
     parser.add_argument("--out", type=Path, help="output directory (default DIR/report)")
+    add_overwrite_option(parser, "report")
     parser.set_defaults(handler=cmd_report)
 
 
@@ -40,7 +41,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..report import ReportError, parse_formats, write_report
 
     try:
-        path, notes = write_report(args.dir, args.lang, parse_formats(args.format), args.out)
+        path, notes = write_report(args.dir, args.lang, parse_formats(args.format), args.out,
+                                   overwrite=args.overwrite)
     except ReportError as exc:
         print(f"kasvu: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

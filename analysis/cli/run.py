@@ -13,6 +13,7 @@ from sim import load_scenario
 
 from ..experiments.runs import replicate, summary_table
 from .options import (
+    add_overwrite_option,
     add_quiet_option,
     add_set_option,
     non_negative,
@@ -35,6 +36,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
         help="replications, with seeds SEED, SEED+1, ... (default 1)",
     )
     parser.add_argument("--out", type=Path, help="output directory (default out/NAME)")
+    add_overwrite_option(parser, "run")
     add_set_option(parser, "override a scenario value (repeatable)")
     add_quiet_option(parser)
     parser.set_defaults(handler=cmd_run)
@@ -47,7 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("out") / scenario.name
     with progress_bar(args, months * args.reps, scenario.name, "month") as bar:
         runs = replicate(scenario, args.reps, seed=args.seed, months=months,
-                         on_month=lambda _m: bar.update(), out=out)
+                         on_month=lambda _m: bar.update(), out=out,
+                         overwrite=args.overwrite)
     print(summary_table(runs.summary))
     names = ", ".join(f"{name}.parquet" for name in runs.tables)
     print(f"wrote {out}/: {names}, summary.json, scenario.toml")

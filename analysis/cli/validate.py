@@ -10,7 +10,13 @@ import argparse
 from pathlib import Path
 
 from ..validation.checks import DEFAULT_SCENARIO, make_plan, terminal_table, validate
-from .options import add_quiet_option, add_set_option, progress_bar, seed_value
+from .options import (
+    add_overwrite_option,
+    add_quiet_option,
+    add_set_option,
+    progress_bar,
+    seed_value,
+)
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
@@ -29,6 +35,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--months", type=int,
                         help="months of the cycle run (default 120; --quick: two cycles)")
     parser.add_argument("--out", type=Path, help="output directory (default out/validate-NAME)")
+    add_overwrite_option(parser, "validate")
     parser.add_argument("--quick", action="store_true",
                         help="12-month burn-in, shorter runs, two trials (for CI)")
     add_set_option(parser, "override a scenario value (repeatable)")
@@ -41,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     plan = make_plan(args.scenario, args.seed, args.months, args.quick, args.overrides)
     out = args.out or Path("out") / f"validate-{plan.name}"
     with progress_bar(args, plan.total_months, f"validate {plan.name}", "month") as bar:
-        found = validate(plan, out=out, on_month=bar.update)
+        found = validate(plan, out=out, overwrite=args.overwrite, on_month=bar.update)
     print(terminal_table(found))
     print(f"wrote {out}/: validation.md, validation.json, "
           + ", ".join(f"{f.key}.png" for f in found))

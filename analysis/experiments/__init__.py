@@ -3,12 +3,15 @@
 Everything here stands on :func:`sim.run`. Where to look:
 
 - :mod:`.runs`: :func:`replicate` a scenario over seeds (:class:`Replications`), run
-  labelled jobs in worker processes, summarise, write a run directory atomically;
+  labelled jobs in worker processes, summarise, a run directory's files;
 - :mod:`.paired`: B − A per replication with confidence intervals (``compare.csv``) and
   :func:`~.paired.mean_ci`;
 - :mod:`.decomposition`: the alliance effect by lever, Shapley or one at a time;
 - :mod:`.comparison`: :func:`compare` two scenarios with common random numbers
   (:class:`Comparison`);
+- :mod:`.outputs`: the output directories of runs, comparisons, validations and reports,
+  which stay the user's (:class:`~.outputs.Output`, :class:`OutputError`,
+  :class:`ResultNotWritten`);
 - :mod:`.spec`: sweep specifications (:func:`load_spec`); :mod:`.design`: designs and
   seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`);
   :mod:`.executors`: where runs execute (:func:`make_executor`);
@@ -20,10 +23,12 @@ Everything here stands on :func:`sim.run`. Where to look:
 from .comparison import Comparison, compare
 from .executors import make_executor
 from .indices import sensitivity
+from .outputs import OutputError, ResultNotWritten
 from .runs import Replications, replicate
 from .spec import load_spec
 from .store import load
 from .sweep import SweepReport, run_sweep
 
-__all__ = ["Comparison", "Replications", "SweepReport", "compare", "load", "load_spec",
-           "make_executor", "replicate", "run_sweep", "sensitivity"]
+__all__ = ["Comparison", "OutputError", "Replications", "ResultNotWritten", "SweepReport",
+           "compare", "load", "load_spec", "make_executor", "replicate", "run_sweep",
+           "sensitivity"]

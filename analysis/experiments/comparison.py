@@ -4,12 +4,12 @@
 same seeds (common random numbers) in worker processes, tabulates B − A with confidence
 intervals (:mod:`.paired`), optionally splits B's alliance effect by lever
 (:mod:`.decomposition`), and returns a :class:`Comparison`, which writes the comparison
-directory only when asked.
+directory only when asked (through an :class:`~.outputs.Output`, checked before the runs).
 """
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +23,9 @@ from sim.scenario.loading import Overrides
 
 from . import decomposition
 from .executors import default_workers
+from .outputs import Writer, json_writer, optional_output, write_files
 from .paired import compare_tables, headline_table
-from .runs import Job, Replications, atomic_directory, run_jobs, summarise, write_tables
+from .runs import Job, Replications, run_jobs, summarise
 
 
 @dataclass(frozen=True)
@@ -63,23 +64,28 @@ class Comparison:
         return {"a": self.names[0], "b": self.names[1], "reps": len(self.seeds),
                 "months": self.months, "seeds": list(self.seeds), "overrides": overrides}
 
-    def write(self, out: str | Path) -> Path:
-        """Write the comparison directory ``out`` atomically (all files or none).
+    def files(self) -> dict[str, Writer]:
+        """The comparison directory's files.
 
-        It holds both run directories (named by :attr:`names`), compare.csv,
-        compare.json and, with a decomposition, decomposition.csv.
+        Both run directories (named by :attr:`names`), compare.csv, compare.json and, with
+        a decomposition, decomposition.csv.
         """
-        out = Path(out)
-        with atomic_directory(out) as tmp:
-            for name, side in zip(self.names, (self.a, self.b), strict=True):
-                (tmp / name).mkdir()
-                write_tables(tmp / name, side.scenario, side.tables, side.summary)
-            self.table.to_csv(tmp / "compare.csv", index=False)
-            (tmp / "compare.json").write_text(
-                json.dumps(self.meta(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            if self.decomposition is not None:
-                self.decomposition.to_csv(tmp / "decomposition.csv", index=False)
-        return out
+        files: dict[str, Writer] = {}
+        for name, side in zip(self.names, (self.a, self.b), strict=True):
+            files |= side.files(under=f"{name}/")
+        files["compare.csv"] = functools.partial(self.table.to_csv, index=False)
+        files["compare.json"] = json_writer(self.meta())
+        if self.decomposition is not None:
+            files["decomposition.csv"] = functools.partial(self.decomposition.to_csv,
+                                                           index=False)
+        return files
+
+    def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the comparison directory ``out`` (:meth:`files`), all files or none.
+
+        See :func:`~.outputs.write_files`.
+        """
+        return write_files(out, "compare", self.files(), overwrite=overwrite)
 
 
 def compare(
@@ -94,6 +100,7 @@ def compare(
     method: str = "oat",
     workers: int | None = None,
     out: str | Path | None = None,
+    overwrite: bool = False,
     on_run: Callable[[], None] | None = None,
 ) -> Comparison:
     """Run A and B with the same seeds and compare them, replication by replication.
@@ -110,13 +117,18 @@ def compare(
             ``shapley`` (2^n runs).
         workers: local worker processes (default one per core); results do not depend
             on it.
-        out: write the comparison directory here; nothing is written without it.
+        out: write the comparison directory here; nothing is written without it. It is
+            checked before the runs.
+        overwrite: write into an ``out`` that is not empty and not an earlier comparison,
+            keeping the files a comparison does not write.
         on_run: called after each model run (progress).
 
     Raises:
         ScenarioError: a scenario or override that cannot be used (nothing has run).
         SeedError: seeds outside 0 .. :data:`sim.MAX_SEED` (nothing has run).
         ValueError: ``decompose`` for a B without levers, or an unknown method.
+        OutputError: ``out`` may not or cannot be written (nothing has run).
+        ResultNotWritten: a file cannot be written; ``out`` is as it was.
     """
     sa, sb = load_scenario(a, overrides), load_scenario(b, overrides)
     if decompose:
@@ -128,19 +140,20 @@ def compare(
     workers = workers or default_workers()
     jobs = [Job(label, sc, rep, seed + rep, months)
             for label, sc in (("a", sa), ("b", sb)) for rep in range(reps)]
-    done = run_jobs(jobs, workers, on_run=on_run)
-    ta, tb = done["a"], done["b"]
-    table = compare_tables(ta["timeseries"], tb["timeseries"])
-    parts = None
-    if decompose:
-        parts = decomposition.decompose(sb, seed, reps, months, method, on_run=on_run,
-                                        workers=workers)
-    result = Comparison(
-        a=Replications(sa, ta, summarise(ta["timeseries"])),
-        b=Replications(sb, tb, summarise(tb["timeseries"])),
-        names=names, table=table, decomposition=parts,
-        seeds=list(range(seed, seed + reps)), months=months, overrides=overrides,
-    )
-    if out is not None:
-        result.write(out)
+    with optional_output(out, "compare", overwrite=overwrite) as output:
+        done = run_jobs(jobs, workers, on_run=on_run)
+        ta, tb = done["a"], done["b"]
+        table = compare_tables(ta["timeseries"], tb["timeseries"])
+        parts = None
+        if decompose:
+            parts = decomposition.decompose(sb, seed, reps, months, method, on_run=on_run,
+                                            workers=workers)
+        result = Comparison(
+            a=Replications(sa, ta, summarise(ta["timeseries"])),
+            b=Replications(sb, tb, summarise(tb["timeseries"])),
+            names=names, table=table, decomposition=parts,
+            seeds=list(range(seed, seed + reps)), months=months, overrides=overrides,
+        )
+        if output is not None:
+            output.write(result.files())
     return result

@@ -2,17 +2,14 @@
 
 Small functions over :func:`sim.run`: replicate a scenario over seeds (:func:`replicate`),
 run labelled jobs in worker processes (:func:`run_jobs`), summarise the region, and write
-a run directory atomically (all files or none).
+a run directory (:func:`run_files`) through an :class:`~.outputs.Output`: checked before
+the runs, all files or none.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
+import functools
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,6 +23,7 @@ from sim.scenario import check_seed, scenario_to_toml
 from sim.scenario.loading import Overrides
 
 from .executors import make_executor
+from .outputs import Writer, json_writer, optional_output, text_writer, write_files
 
 SUMMARY_METRICS = (
     "employed",
@@ -60,10 +58,13 @@ class Replications:
         """The stacked time series (scenario, rep, seed, month, area, then the metrics)."""
         return self.tables["timeseries"]
 
-    def write(self, out: str | Path) -> Path:
-        """Write the run directory ``out`` atomically (see :func:`write_run`)."""
-        write_run(Path(out), self.scenario, self.tables, self.summary)
-        return Path(out)
+    def files(self, under: str = "") -> dict[str, Writer]:
+        """The run directory's files (see :func:`run_files`)."""
+        return run_files(self.scenario, self.tables, self.summary, under)
+
+    def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the run directory ``out``, all files or none (:func:`~.outputs.write_files`)."""
+        return write_files(out, "run", self.files(), overwrite=overwrite)
 
 
 def replicate(
@@ -75,6 +76,7 @@ def replicate(
     overrides: Overrides = (),
     on_month: Callable[[int], None] | None = None,
     out: str | Path | None = None,
+    overwrite: bool = False,
 ) -> Replications:
     """Run ``reps`` replications with seeds ``seed, seed + 1, ...`` and stack their tables.
 
@@ -89,23 +91,29 @@ def replicate(
         overrides: values to change (see :func:`sim.load_scenario`).
         on_month: called with the month number after each simulated month.
         out: write the run directory here (every table as NAME.parquet, summary.json,
-            scenario.toml); nothing is written without it.
+            scenario.toml); nothing is written without it. It is checked before the runs.
+        overwrite: write into an ``out`` that is not empty and not an earlier run,
+            keeping the files a run does not write.
 
     Raises:
         ScenarioError: a scenario or override that cannot be used (nothing has run).
         SeedError: seeds outside 0 .. :data:`sim.MAX_SEED` (nothing has run).
+        OutputError: ``out`` may not or cannot be written (nothing has run).
+        ResultNotWritten: a file cannot be written; ``out`` is as it was.
     """
     scenario = load_scenario(scenario, overrides)
     seed = scenario.simulation.seed if seed is None else seed
     check_seed(seed, reps)
     stacked: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
-    for rep in range(reps):
-        for name, frame in _labelled_tables(scenario, rep, seed + rep, months, on_month).items():
-            stacked[name].append(frame)
-    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
-    result = Replications(scenario, tables, summarise(tables["timeseries"]))
-    if out is not None:
-        result.write(out)
+    with optional_output(out, "run", overwrite=overwrite) as output:
+        for rep in range(reps):
+            for name, frame in _labelled_tables(scenario, rep, seed + rep, months,
+                                                on_month).items():
+                stacked[name].append(frame)
+        tables = {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+        result = Replications(scenario, tables, summarise(tables["timeseries"]))
+        if output is not None:
+            output.write(result.files())
     return result
 
 
@@ -216,46 +224,20 @@ def summary_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def atomic_directory(target: Path):
-    """Yield a fresh temporary directory that replaces ``target`` only on success.
+def run_files(scenario: Scenario, tables: dict[str, pd.DataFrame], summary: dict[str, Any],
+              under: str = "") -> dict[str, Writer]:
+    """A run directory's files: every table as NAME.parquet, summary.json, scenario.toml.
 
-    Nothing half-written is ever left at ``target``: on error the temporary directory is
-    removed and an existing ``target`` stays as it was.
+    Args:
+        scenario: the scenario as run (written fully resolved).
+        tables: the stacked tables, by name.
+        summary: :func:`summarise` of the time series.
+        under: a prefix of every file's path (``NAME/`` in a comparison directory).
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(target)
-
-
-def write_run(
-    out: Path, scenario: Scenario, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
-) -> None:
-    """Write every table as NAME.parquet, summary.json and scenario.toml, atomically."""
-    with atomic_directory(out) as tmp:
-        write_tables(tmp, scenario, tables, summary)
-
-
-def write_tables(
-    directory: Path, scenario: Scenario, tables: dict[str, pd.DataFrame], summary: dict[str, Any]
-) -> None:
-    """Write a run's files into an existing ``directory`` (see :func:`write_run`)."""
-    directory = Path(directory)
-    for name, frame in tables.items():
-        frame.to_parquet(directory / f"{name}.parquet", index=False)
-    (directory / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (directory / "scenario.toml").write_text(scenario_to_toml(scenario), encoding="utf-8")
+    files: dict[str, Writer] = {
+        f"{under}{name}.parquet": functools.partial(frame.to_parquet, index=False)
+        for name, frame in tables.items()
+    }
+    files[f"{under}summary.json"] = json_writer(summary)
+    files[f"{under}scenario.toml"] = text_writer(scenario_to_toml(scenario))
+    return files

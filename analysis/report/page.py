@@ -4,7 +4,9 @@
 :mod:`.directories`), makes each figure whose tables are present (:mod:`.plans`; the ones
 it skips are noted), writes them as PNG/SVG/PDF files, and writes one self-contained HTML
 page (figures embedded as base64 PNG) with a plain-language summary computed from the
-tables (:mod:`.summary`).
+tables (:mod:`.summary`). The files go through an
+:class:`~analysis.experiments.outputs.Output`: the directory is checked before any figure is
+made, and a report in one language replaces only that language's files.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..experiments.outputs import Output, Writer, text_writer
 from .directories import ComparisonDirectory, NoResults, ResultDirectory, read_result_directory
 from .i18n import text
 from .plans import make_figures, plans_of, scenario_label
@@ -24,6 +28,9 @@ from .summary import (
     run_sentences,
     sensitivity_sentences,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg", "pdf")
 """Figure formats ``kasvu report --format`` accepts."""
@@ -117,35 +124,54 @@ _CSS = (
 
 
 def write_report(
-    directory: Path, lang: str = "fi", formats: tuple[str, ...] = ("png",), out: Path | None = None
+    directory: Path, lang: str = "fi", formats: tuple[str, ...] = ("png",),
+    out: Path | None = None, *, overwrite: bool = False,
 ) -> tuple[Path, list[str]]:
     """Make the figures and the HTML report of ``directory``.
 
     Figures go to ``out`` (default ``directory/report``) as ``SLUG-LANG.FORMAT``; the page is
-    ``report-LANG.html`` there.
+    ``report-LANG.html`` there. An earlier report there is replaced in this language; its
+    files in the other language are kept.
+
+    Args:
+        directory: a run, comparison or sweep directory.
+        lang: ``fi`` or ``en``.
+        formats: figure formats (:func:`parse_formats`).
+        out: the report's directory.
+        overwrite: write into an ``out`` that is not empty and not an earlier report,
+            keeping the files the report does not write.
 
     Returns:
         The HTML page's path and the notes on skipped figures.
 
     Raises:
         ReportError: ``directory`` holds no results.
+        OutputError: ``out`` may not or cannot be written (no figure has been made).
+        ResultNotWritten: a file cannot be written; ``out`` is as it was.
     """
     try:
         results = read_result_directory(directory)
     except NoResults as exc:
         raise ReportError(str(exc)) from exc
     out = Path(out) if out is not None else Path(directory) / "report"
-    figures, notes = make_figures(plans_of(results, lang), lang)
-    images = []
-    out.mkdir(parents=True, exist_ok=True)
-    for slug, fig in figures:
-        png = png_bytes(fig)
-        for fmt in formats:
-            path = out / f"{slug}-{lang}.{fmt}"
-            path.write_bytes(png) if fmt == "png" else save_figure(fig, path)
-        images.append((fig.kasvu_title, f"{slug}-{lang}.{formats[0]}", png))
-    page = render_html(text("report_title", lang), summary_of(results, lang), images,
-                       notes, lang, Path(directory))
-    path = out / f"report-{lang}.html"
-    path.write_text(page, encoding="utf-8")
-    return path, notes
+    with Output(out, "report", overwrite=overwrite,
+                replaces=lambda name: Path(name).stem.endswith(f"-{lang}")) as output:
+        figures, notes = make_figures(plans_of(results, lang), lang)
+        images, files = [], {}
+        for slug, fig in figures:
+            png = png_bytes(fig)
+            for fmt in formats:
+                files[f"{slug}-{lang}.{fmt}"] = _figure_writer(fig, fmt, png)
+            images.append((fig.kasvu_title, f"{slug}-{lang}.{formats[0]}", png))
+        page = render_html(text("report_title", lang), summary_of(results, lang), images,
+                           notes, lang, Path(directory))
+        files[f"report-{lang}.html"] = text_writer(page)
+        output.write(files)
+    return out / f"report-{lang}.html", notes
+
+
+def _figure_writer(fig: Figure, fmt: str, png: bytes) -> Writer:
+    """Writes the figure's PNG bytes as they are, or saves it in another format."""
+    if fmt == "png":
+        return lambda path: path.write_bytes(png)
+    return lambda path: save_figure(fig, path)

@@ -10,14 +10,14 @@ Two kinds of run feed the checks (:mod:`.facts`):
   assigned to the service at month 0 (``[experiment]``), giving the service effects.
 
 :func:`validate` is ``kasvu validate`` without the terminal: plan (every scenario checked
-before anything runs), run, check, and write the report (``validation.md``,
-``validation.json`` and one PNG figure per fact, :mod:`.figures`) into a temporary
-directory that replaces the output directory only when everything has succeeded.
+before anything runs), check the output directory, run, check the facts, and write the
+report (``validation.md``, ``validation.json`` and one PNG figure per fact, :mod:`.figures`)
+through an :class:`~analysis.experiments.outputs.Output`: all files or none.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,7 @@ from sim import Scenario, ScenarioError, load_scenario, run, simulate
 from sim.collect import REGION_AREA
 from sim.scenario.loading import Overrides
 
-from ..experiments.runs import atomic_directory
+from ..experiments.outputs import Writer, json_writer, optional_output, text_writer
 from . import facts
 
 DEFAULT_SCENARIO = "pirkanmaa-separate"
@@ -228,9 +228,9 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_validation(out: Path, plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
-                     trials: pd.DataFrame) -> None:
-    """Write the report, the figures and the runs' tables into ``out``, atomically."""
+def validation_files(plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
+                     trials: pd.DataFrame) -> dict[str, Writer]:
+    """The report's files: one figure per fact, the report, its numbers and the runs' tables."""
     from ..report.style import save_figure
     from .figures import FIGURES
 
@@ -239,19 +239,22 @@ def write_validation(out: Path, plan: ValidationPlan, found: list[facts.Fact], c
             "cycle_amplitude": plan.cycle.economy.cycle_amplitude,
             "cycle_period_months": plan.cycle.economy.cycle_period_months,
             "facts": [f.to_dict() for f in found]}
-    with atomic_directory(out) as tmp:
-        for f in found:
-            save_figure(FIGURES[f.key](f, plan.name), tmp / f"{f.key}.png")
-        (tmp / "validation.md").write_text(markdown(plan, found), encoding="utf-8")
-        (tmp / "validation.json").write_text(
-            json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        cycle.timeseries.to_parquet(tmp / "cycle_timeseries.parquet", index=False)
-        trials.to_parquet(tmp / "experiment.parquet", index=False)
+    files: dict[str, Writer] = {
+        f"{f.key}.png": lambda path, f=f: save_figure(FIGURES[f.key](f, plan.name), path)
+        for f in found
+    }
+    files["validation.md"] = text_writer(markdown(plan, found))
+    files["validation.json"] = json_writer(meta)
+    files["cycle_timeseries.parquet"] = functools.partial(cycle.timeseries.to_parquet,
+                                                          index=False)
+    files["experiment.parquet"] = functools.partial(trials.to_parquet, index=False)
+    return files
 
 
 def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO, *,
              seed: int | None = None, months: int | None = None, quick: bool = False,
              overrides: Overrides = (), out: str | Path | None = None,
+             overwrite: bool = False,
              on_month: Callable[[], None] | None = None) -> list[facts.Fact]:
     """Check a scenario against every stylised fact; write the report when ``out`` is given.
 
@@ -263,7 +266,9 @@ def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO
         quick: a 12-month burn-in, shorter runs and two trials (CI).
         overrides: values to change in the scenario (see :func:`sim.load_scenario`).
         out: write validation.md, validation.json, one figure per fact and the runs'
-            tables here; nothing is written without it.
+            tables here; nothing is written without it. It is checked before the runs.
+        overwrite: write into an ``out`` that is not empty and not an earlier validation,
+            keeping the files a validation does not write.
         on_month: called after each simulated month of every run (progress).
 
     Returns:
@@ -272,16 +277,19 @@ def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO
     Raises:
         ScenarioError: a bad scenario, or a region too small for an estimate (nothing
             is written).
+        OutputError: ``out`` may not or cannot be written (nothing has run).
+        ResultNotWritten: a file cannot be written; ``out`` is as it was.
     """
     plan = (scenario if isinstance(scenario, ValidationPlan)
             else make_plan(scenario, seed, months, quick, overrides))
-    cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
-    trials = run_trials(plan, on_month=on_month)
-    try:
-        found = check_all(plan, cycle, trials)
-    except ValueError as exc:  # too few firms, months or observations for an estimate
-        raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: {exc}"
-                            ) from exc
-    if out is not None:
-        write_validation(Path(out), plan, found, cycle, trials)
+    with optional_output(out, "validate", overwrite=overwrite) as output:
+        cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
+        trials = run_trials(plan, on_month=on_month)
+        try:
+            found = check_all(plan, cycle, trials)
+        except ValueError as exc:  # too few firms, months or observations for an estimate
+            raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: "
+                                f"{exc}") from exc
+        if output is not None:
+            output.write(validation_files(plan, found, cycle, trials))
     return found

@@ -14,7 +14,6 @@ import pytest
 import scenarios as builtin
 from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
-from analysis.experiments import runs
 from sim import load_scenario, run
 from sim.collect import METRICS, REGION_AREA
 
@@ -314,7 +313,7 @@ def test_installed_script_exits_2_without_traceback(tmp_path):
     assert not out.exists()
 
 
-# -------------------------------------------------------------- output directory safety
+# -------------------------------------- output directory safety (more in test_output_directory)
 def test_failed_run_leaves_an_existing_output_intact(tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
     assert main(["run", "tiny", "--seed", "3", "--out", str(out), *QUICK]) == 0
@@ -335,29 +334,3 @@ def test_failed_run_leaves_an_existing_output_intact(tmp_path, capsys, monkeypat
     assert "nothing was written" in capsys.readouterr().err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "out"]
-
-
-def test_failure_while_writing_leaves_an_existing_output_intact(tmp_path, monkeypatch, capsys):
-    out = tmp_path / "out"
-    assert main(["run", "tiny", "--seed", "3", "--out", str(out), *QUICK]) == 0
-    before = tree(out)
-
-    def disk_full(*_args, **_kwargs):
-        raise OSError("disk full")
-
-    # The last file of the run fails, after the time series has been written.
-    monkeypatch.setattr(runs, "scenario_to_toml", disk_full)
-    assert main(["run", "tiny", "--seed", "4", "--out", str(out), *QUICK]) == 1
-    assert "disk full" in capsys.readouterr().err
-    assert tree(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"], "a partial directory was left"
-
-
-def test_a_successful_rerun_replaces_the_output(tmp_path):
-    out = tmp_path / "out"
-    assert main(["run", "tiny", "--seed", "3", "--out", str(out), *QUICK]) == 0
-    (out / "stale.txt").write_text("from an older run")
-    assert main(["run", "tiny", "--seed", "4", "--out", str(out), *QUICK]) == 0
-    assert not (out / "stale.txt").exists()
-    assert set(pd.read_parquet(out / "timeseries.parquet")["seed"]) == {4}
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]

@@ -9,6 +9,7 @@ import pytest
 import analysis
 from analysis.cli import main
 from analysis.experiments.decomposition import attribute, coalitions, decompose
+from analysis.experiments.outputs import MARKER
 from analysis.experiments.paired import compare_tables, mean_ci
 from sim import load_scenario
 from sim.collect import REGION_AREA
@@ -121,7 +122,7 @@ def test_compare_with_out_writes_what_kasvu_compare_writes(tmp_path):
     a, b = load_scenario("tiny", FAST), load_scenario("tiny-alliance", TWO_LEVERS)
     result = analysis.compare(a, b, reps=2, months=6, decompose=True, workers=1, out=out)
     assert sorted(p.name for p in out.iterdir()) == [
-        "compare.csv", "compare.json", "decomposition.csv", "tiny", "tiny-alliance"]
+        MARKER, "compare.csv", "compare.json", "decomposition.csv", "tiny", "tiny-alliance"]
     assert json.loads((out / "compare.json").read_text()) == {
         "a": "tiny", "b": "tiny-alliance", "reps": 2, "months": 6, "seeds": [1, 2],
         "overrides": []}
@@ -141,7 +142,11 @@ def test_compare_with_out_writes_what_kasvu_compare_writes(tmp_path):
                  "--workers", "1", "--quiet", "--out", str(cli)]) == 0
     ours = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     assert ours == sorted(p.relative_to(cli) for p in cli.rglob("*") if p.is_file())
-    for path in ours:
+    markers = [json.loads((root / MARKER).read_text()) for root in (out, cli)]
+    assert markers[0]["files"] == markers[1]["files"] == sorted(
+        str(p) for p in ours if p.name != MARKER)
+    assert markers[1]["command"].startswith("kasvu compare ")
+    for path in (p for p in ours if p.name != MARKER):
         if path.suffix == ".parquet":
             pd.testing.assert_frame_equal(pd.read_parquet(out / path),
                                           pd.read_parquet(cli / path))

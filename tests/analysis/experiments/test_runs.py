@@ -7,6 +7,7 @@ import json
 import pandas as pd
 
 import analysis
+from analysis.experiments.outputs import MARKER
 from analysis.experiments.runs import summarise
 from sim import run
 from sim.run import TABLES
@@ -32,8 +33,11 @@ def test_replicate_stacks_consecutive_seeds_and_writes_nothing_without_out(tmp_p
 def test_replicate_with_out_writes_the_run_directory(tmp_path):
     out = tmp_path / "tiny"
     runs = analysis.replicate("tiny", 1, months=2, overrides=FAST, out=out)
-    assert {p.name for p in out.iterdir()} == {
-        *(f"{name}.parquet" for name in TABLES), "summary.json", "scenario.toml"}
+    written = {*(f"{name}.parquet" for name in TABLES), "summary.json", "scenario.toml"}
+    assert {p.name for p in out.iterdir()} == {*written, MARKER}
+    marker = json.loads((out / MARKER).read_text())
+    assert marker["kind"] == "run" and marker["complete"] is True
+    assert set(marker["files"]) == written
     pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), runs.timeseries)
     assert json.loads((out / "summary.json").read_text()) == runs.summary
     assert analysis.replicate(out / "scenario.toml", 1, months=2).summary == runs.summary
