@@ -32,7 +32,8 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         "sweep",
         help="run a parameter sweep into a resumable result directory",
         description="Run every run of a sweep spec, or resume an interrupted sweep: finished "
-        "runs in --out are skipped. `kasvu sweep --status DIR` shows a sweep's progress.",
+        "runs in --out are verified and skipped, bad ones moved to DIR/quarantine/ and run "
+        "again. `kasvu sweep --status DIR` shows a sweep's progress.",
     )
     p_sweep.add_argument("spec", nargs="?", type=Path, help="sweep spec TOML file")
     p_sweep.add_argument("--out", type=Path, help="sweep directory (default out/sweeps/NAME)")
@@ -101,8 +102,6 @@ def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
     report = run_sweep(sweep, out, args.executor, workers=args.workers,
                        scheduler=args.scheduler, max_runs=args.max_runs,
                        retry_failed=args.retry_failed, progress=not args.quiet)
-    for warning in report.warnings:
-        print(f"kasvu: warning: {warning}", file=sys.stderr)
     print_report(report)
     return report
 

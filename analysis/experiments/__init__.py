@@ -10,8 +10,9 @@ Everything here stands on :func:`sim.run`. Where to look:
 - :mod:`.comparison`: :func:`compare` two scenarios with common random numbers
   (:class:`Comparison`);
 - :mod:`.spec`: sweep specifications (:func:`load_spec`); :mod:`.design`: designs and
-  seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`);
-  :mod:`.executors`: where runs execute (:func:`make_executor`);
+  seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`), whose every
+  file :mod:`.integrity` checks; :mod:`.executors`: where runs execute
+  (:func:`make_executor`);
 - :mod:`.sweep`: :func:`run_sweep` starts or resumes a sweep (:class:`SweepReport`);
 - :mod:`.indices`: Sobol' and Morris indices of a sweep's outcomes
   (:func:`sensitivity`).

@@ -105,14 +105,14 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(tmp_path):
     )
     try:
         deadline = time.monotonic() + 60
-        while len(list((out / "runs").glob("r*.parquet"))) < 2:
+        while len(list((out / "runs").glob("r*.json"))) < 2:  # checksum records: stored whole
             assert proc.poll() is None, "the sweep ended before it could be killed"
             assert time.monotonic() < deadline, "no runs stored within a minute"
             time.sleep(0.01)
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
-    stored = len(list((out / "runs").glob("r*.parquet")))
+    stored = len(list((out / "runs").glob("r*.json")))  # a file without one is run again
     assert 2 <= stored < 20
     report = sweep_serial(spec, out)
     assert report.ran == 20 - stored and (report.done, report.failed) == (20, 0)
@@ -125,3 +125,21 @@ def test_scheduler_needs_the_dask_executor(tmp_path, capsys):
     argv = ["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler", "tcp://x:1"]
     assert main(argv) == 2
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
+
+def test_bad_run_file_is_said_set_aside_and_run_again(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out)
+    os.truncate(out / "runs" / "r000002.parquet", 10000)
+    assert main(["sweep", "--status", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "5 done, 0 failed, 1 bad, 0 pending of 6" in text
+    assert f"bad {out}/runs/r000002.parquet: size 10000 bytes, recorded" in text
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "kasvu: r000002: not a readable Parquet file (truncated?); moved to "
+        f"{out}/quarantine/r000002.1/, running it again\n"
+    )
+    assert "6 done, 0 failed, 0 pending of 6 runs (1 run now" in captured.out
+    assert (out / "quarantine" / "r000002.1" / "r000002.parquet").stat().st_size == 10000
