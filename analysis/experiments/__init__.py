@@ -14,6 +14,7 @@ Everything here stands on :func:`sim.run`. Where to look:
   file :mod:`.integrity` checks; :mod:`.executors`: where runs execute
   (:func:`make_executor`);
 - :mod:`.sweep`: :func:`run_sweep` starts or resumes a sweep (:class:`SweepReport`);
+  :mod:`.repair` rebuilds a lost manifest;
 - :mod:`.indices`: Sobol' and Morris indices of a sweep's outcomes
   (:func:`sensitivity`).
 """

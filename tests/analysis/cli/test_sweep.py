@@ -143,3 +143,42 @@ def test_bad_run_file_is_said_set_aside_and_run_again(tmp_path, capsys):
     )
     assert "6 done, 0 failed, 0 pending of 6 runs (1 run now" in captured.out
     assert (out / "quarantine" / "r000002.1" / "r000002.parquet").stat().st_size == 10000
+
+
+def test_damaged_manifest_exits_2_and_repair_rebuilds_it(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out, max_runs=4)
+    (out / "manifest.json").write_text('{"format": 2}')
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kasvu: error: {out}/manifest.json: key 'name' is missing; the manifest is damaged: "
+        f"`kasvu sweep --repair {out}` moves it to quarantine/ and rebuilds it from spec.toml "
+        "and the run files\n"
+    )
+    assert main(["sweep", "--repair", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"moved the damaged manifest (key 'name' is missing) to {out}/quarantine/manifest.1/",
+        f"rebuilt {out}/manifest.json from {out}/spec.toml (entropy from the spec)",
+        f"{out}: 4 done, 0 failed, 2 pending of 6; resume with "
+        f"`kasvu sweep {out}/spec.toml --out {out}`",
+    ]
+    (out / "manifest.json").unlink()
+    assert main(["sweep", str(spec), "--repair", "--out", str(out)]) == 0
+    assert f"rebuilt {out}/manifest.json from {spec}" in capsys.readouterr().out
+    assert main(argv) == 0
+    sweep_serial(spec, tmp_path / "whole")
+    assert_same_results(out, tmp_path / "whole")
+
+
+def test_repair_of_what_is_not_a_sweep_exits_2(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["sweep", "--repair", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"kasvu: error: {tmp_path}: not a sweep directory (no manifest.json, spec.toml, runs/ "
+        "or failed/); nothing to repair\n"
+    )
+    assert main(["sweep", "--repair"]) == 2
+    assert "give the sweep directory (--repair DIR)" in capsys.readouterr().err
+    assert main(["sweep", "--status", str(tmp_path), "--repair", str(tmp_path)]) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
