@@ -226,7 +226,11 @@ def tasks(manifest: dict[str, Any], run_ids: set[str]) -> Iterator[RunTask]:
 # -- the sweep ---------------------------------------------------------------------------
 @dataclass
 class SweepReport:
-    """What a call of :func:`run_sweep` did."""
+    """What a call of :func:`run_sweep` did.
+
+    ``notes`` are the lines said about the directory as they were found (bad runs set
+    aside, leftovers removed, warnings); ``warnings`` the warnings among them.
+    """
 
     directory: Path
     total: int
@@ -236,7 +240,7 @@ class SweepReport:
     failed_now: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
-    quarantined: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def pending(self) -> int:
@@ -345,7 +349,9 @@ def _teller(report: SweepReport, notify: Callable[[str], None] | None) -> Callab
     """A function keeping each line in the report and passing it on to ``notify``."""
 
     def say(line: str) -> None:
-        (report.warnings if line.startswith("warning: ") else report.quarantined).append(line)
+        report.notes.append(line)
+        if line.startswith("warning: "):
+            report.warnings.append(line.removeprefix("warning: "))
         if notify is not None:
             notify(line)
         else:

@@ -153,7 +153,7 @@ def test_resume_sets_the_bad_file_aside_and_runs_it_again(damaged, finished, cas
     aside = out / "quarantine" / f"{RUN}.1"
     assert len(said) == 1 and said[0].startswith(f"{RUN}: {problem}")
     assert said[0].endswith(f"; moved to {aside}/, running it again")
-    assert report.quarantined == said and (report.ran, report.done) == (1, 6)
+    assert report.notes == said and (report.ran, report.done) == (1, 6)
     assert (aside / "problem.txt").read_text().startswith(problem)
     moved = {f"runs/{RUN}.parquet": f"quarantine/{RUN}.1/{RUN}.parquet",
              f"runs/{RUN}.json": f"quarantine/{RUN}.1/{RUN}.json"}
