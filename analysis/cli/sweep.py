@@ -1,10 +1,11 @@
-"""``kasvu sweep`` (and ``--status``) and ``kasvu sensitivity``.
+"""``kasvu sweep`` (and ``--status``, ``--repair``) and ``kasvu sensitivity``.
 
 The work is :func:`analysis.experiments.run_sweep` and, for sensitivity, the spec's sweep
 with SALib's sampler (:func:`~analysis.experiments.indices.sensitivity_sweep`) and its
 indices (:func:`~analysis.experiments.indices.write_indices`); this module parses and
-prints. Bad input (a spec that cannot be used, a directory started with another spec, a
-directory that is not a sweep) ends with a message naming the file, key and problem, exit
+prints; ``--repair`` is :func:`analysis.experiments.repair.repair_sweep`. Bad input (a
+spec that cannot be used, a directory started with another spec, a directory that is not
+a sweep, a damaged manifest) ends with a message naming the file, key and problem, exit
 status 2 and nothing written.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ..experiments.executors import WorkerLost
 from ..experiments.indices import format_table, sensitivity_sweep, write_indices
+from ..experiments.repair import repair_sweep
 from ..experiments.spec import SpecError, Sweep, load_spec, print_warnings
 from ..experiments.store import StoreError
 from ..experiments.sweep import SweepReport, describe, print_report, run_sweep, status
@@ -32,7 +34,9 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         "sweep",
         help="run a parameter sweep into a resumable result directory",
         description="Run every run of a sweep spec, or resume an interrupted sweep: finished "
-        "runs in --out are skipped. `kasvu sweep --status DIR` shows a sweep's progress.",
+        "runs in --out are verified and skipped, bad ones moved to DIR/quarantine/ and run "
+        "again. `kasvu sweep --status DIR` shows a sweep's progress; `kasvu sweep --repair "
+        "DIR` rebuilds a lost manifest.",
     )
     p_sweep.add_argument("spec", nargs="?", type=Path, help="sweep spec TOML file")
     p_sweep.add_argument("--out", type=Path, help="sweep directory (default out/sweeps/NAME)")
@@ -41,6 +45,16 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="DIR",
         help="print the progress of the sweep in DIR (running or not) and exit",
+    )
+    p_sweep.add_argument(
+        "--repair",
+        nargs="?",
+        const=True,
+        type=Path,
+        metavar="DIR",
+        help="rebuild the lost or damaged manifest of the sweep in DIR (or --out) from its "
+        "spec (DIR/spec.toml, or SPEC if given) and its run files, move bad files to "
+        "DIR/quarantine/, and exit",
     )
     add_executor_options(p_sweep)
     p_sweep.set_defaults(handler=cmd_sweep)
@@ -101,8 +115,6 @@ def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
     report = run_sweep(sweep, out, args.executor, workers=args.workers,
                        scheduler=args.scheduler, max_runs=args.max_runs,
                        retry_failed=args.retry_failed, progress=not args.quiet)
-    for warning in report.warnings:
-        print(f"kasvu: warning: {warning}", file=sys.stderr)
     print_report(report)
     return report
 
@@ -111,16 +123,33 @@ def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``kasvu sweep``: run or resume a sweep, or print a sweep's status."""
     if args.status is not None:
-        if args.spec is not None:
-            raise SpecError("give either a spec or --status DIR, not both")
+        if args.spec is not None or args.repair is not None:
+            raise SpecError("--status DIR stands alone: give no spec or --repair with it")
         print(status(args.status))
         return 0
+    if args.repair is not None:
+        return _repair(args)
     if args.spec is None:
-        raise SpecError("kasvu sweep: give a spec file (or --status DIR)")
+        raise SpecError("kasvu sweep: give a spec file (or --status DIR, or --repair DIR)")
     sweep = load_spec(args.spec)
     out = args.out or Path("out") / "sweeps" / sweep.spec.name
     report = _run(sweep, out, args)
     return EXIT_FAILED if report.failed_now else 0
+
+
+def _repair(args: argparse.Namespace) -> int:
+    """``kasvu sweep --repair DIR`` or ``kasvu sweep SPEC --repair --out DIR``."""
+    directory = args.repair if isinstance(args.repair, Path) else args.out
+    if isinstance(args.repair, Path) and args.out is not None and args.out != args.repair:
+        raise SpecError("give the directory once: --repair DIR or --repair --out DIR")
+    sweep = load_spec(args.spec) if args.spec is not None else None
+    if directory is None and sweep is not None:
+        directory = Path("out") / "sweeps" / sweep.spec.name  # as kasvu sweep SPEC
+    if directory is None:
+        raise SpecError("kasvu sweep --repair: give the sweep directory (--repair DIR)")
+    for line in repair_sweep(directory, sweep):
+        print(line)
+    return 0
 
 
 @_guarded

@@ -13,9 +13,11 @@ Everything here stands on :func:`sim.run`. Where to look:
   which stay the user's (:class:`~.outputs.Output`, :class:`OutputError`,
   :class:`ResultNotWritten`);
 - :mod:`.spec`: sweep specifications (:func:`load_spec`); :mod:`.design`: designs and
-  seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`);
-  :mod:`.executors`: where runs execute (:func:`make_executor`);
+  seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`), whose every
+  file :mod:`.integrity` checks; :mod:`.executors`: where runs execute
+  (:func:`make_executor`);
 - :mod:`.sweep`: :func:`run_sweep` starts or resumes a sweep (:class:`SweepReport`);
+  :mod:`.repair` rebuilds a lost manifest;
 - :mod:`.indices`: Sobol' and Morris indices of a sweep's outcomes
   (:func:`sensitivity`).
 """

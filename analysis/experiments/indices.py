@@ -25,7 +25,7 @@ import pandas as pd
 
 from .design import ANALYSIS_KEY, derive_seed, salib_problem
 from .spec import Sweep, load_spec
-from .store import SweepStore
+from .store import StoredRuns, SweepStore
 from .sweep import run_sweep
 
 METHODS = ("sobol", "morris")
@@ -244,19 +244,20 @@ def write_indices(directory: str | Path, method: str) -> pd.DataFrame:
     Raises:
         ValueError: some run failed or is pending, or the sweep's design is not
             ``method``'s.
-        StoreError: ``directory`` is not a sweep.
+        StoreError: ``directory`` is not a sweep, or a run file in it is bad.
     """
     directory = Path(directory)
     store = SweepStore(directory)
     manifest = store.read_manifest()
+    outcomes = StoredRuns(store, manifest).outcomes()  # every file verified
     failed = len(store.failures())
-    pending = len(manifest["runs"]) - len(store.finished()) - failed
+    pending = len(manifest["runs"]) - len(outcomes) - failed
     if pending or failed:
         raise ValueError(
             f"{directory}: {failed} failed and {pending} pending runs; "
             "the indices need every run (see kasvu sweep --status)"
         )
-    table = analyse(method, manifest, store.read_outcomes(),
+    table = analyse(method, manifest, outcomes,
                     seed=derive_seed(manifest["entropy"], ANALYSIS_KEY))
     _write(directory / "sensitivity.csv", lambda tmp: table.to_csv(tmp, index=False))
     _write(directory / "sensitivity.parquet", lambda tmp: table.to_parquet(tmp, index=False))

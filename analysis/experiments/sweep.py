@@ -3,8 +3,10 @@
 A sweep is a spec (:mod:`.spec`), a plan of runs with their seeds (:mod:`.design`), an
 executor (:mod:`.executors`) and a store (:mod:`.store`). :func:`run_sweep` starts a sweep
 directory or resumes one: runs already stored are skipped, so a killed sweep rerun with
-the same command ends with the same results as one that was never interrupted. A spec
-changed since the directory was started is refused.
+the same command ends with the same results as one that was never interrupted. Every
+stored run is verified first (:mod:`.integrity`): a file that is missing, unreadable, of
+the wrong run or changed since it was written is moved into ``DIR/quarantine/`` and run
+again, one line each saying so. A spec changed since the directory was started is refused.
 
 Each run goes through the model's one boundary, :func:`sim.run`, in :func:`execute`, which
 never raises: a run that fails is returned with its error and recorded.
@@ -19,7 +21,7 @@ import platform
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -36,11 +38,12 @@ from sim.scenario.overrides import set_value
 
 from .design import design_matrix, new_entropy, plan_runs
 from .executors import make_executor
+from .integrity import RUN_COLUMNS
 from .spec import SpecError, Sweep, load_spec, parse_outcome
-from .store import SweepStore
+from .store import StoredRuns, SweepStore, run_table
 
-MANIFEST_FORMAT = 1
-RUN_COLUMNS = ("run_id", "point", "replication", "seed")
+MANIFEST_FORMAT = 2
+"""Format of new manifests: 2 has a checksum record beside every run file."""
 
 
 # -- one run (in a worker) ---------------------------------------------------------------
@@ -140,10 +143,16 @@ def with_ids(timeseries: pd.DataFrame, task: RunTask) -> pd.DataFrame:
 
 
 # -- the manifest ------------------------------------------------------------------------
-def new_manifest(sweep: Sweep) -> dict[str, Any]:
-    """The manifest of a new sweep: spec, hash, entropy, design matrix and every seed."""
+def new_manifest(sweep: Sweep, entropy: int | None = None) -> dict[str, Any]:
+    """The manifest of a sweep: spec, hash, entropy, design matrix and every seed.
+
+    ``entropy`` is the spec's, else the given one (a rebuilt manifest's), else new.
+    """
     spec = sweep.spec
-    entropy = spec.entropy if spec.entropy is not None else new_entropy()
+    if spec.entropy is not None:
+        entropy = spec.entropy
+    elif entropy is None:
+        entropy = new_entropy()
     values, unit = design_matrix(spec, entropy)
     runs = plan_runs(len(values), spec.replications, entropy, spec.common_random_numbers)
     return {
@@ -193,12 +202,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_table(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """The manifest's runs as dicts (run_id, point, replication, seed, index)."""
-    columns = manifest["run_columns"]
-    return [dict(zip(columns, row, strict=True), run=i) for i, row in enumerate(manifest["runs"])]
-
-
 def tasks(manifest: dict[str, Any], run_ids: set[str]) -> Iterator[RunTask]:
     """Tasks for the given runs of a manifest, in run order."""
     keys = manifest["parameters"]
@@ -223,7 +226,11 @@ def tasks(manifest: dict[str, Any], run_ids: set[str]) -> Iterator[RunTask]:
 # -- the sweep ---------------------------------------------------------------------------
 @dataclass
 class SweepReport:
-    """What a call of :func:`run_sweep` did."""
+    """What a call of :func:`run_sweep` did.
+
+    ``notes`` are the lines said about the directory as they were found (bad runs set
+    aside, leftovers removed, warnings); ``warnings`` the warnings among them.
+    """
 
     directory: Path
     total: int
@@ -233,6 +240,7 @@ class SweepReport:
     failed_now: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def pending(self) -> int:
@@ -245,19 +253,28 @@ def open_sweep(sweep: Sweep, store: SweepStore) -> dict[str, Any] | None:
 
     Raises:
         SpecError: the directory was started with a different spec (hash comparison).
-        StoreError: the directory exists and is not a sweep.
+        StoreError: the directory exists and is not a sweep, or its manifest is damaged.
     """
     if not store.exists():
-        store.check_fresh()
+        store.check_fresh(sweep.path.read_text(encoding="utf-8"))
         return None
     manifest = store.read_manifest()
-    if manifest.get("spec_hash") != sweep.hash:
+    check_same_spec(sweep, store, manifest)
+    return manifest
+
+
+def check_same_spec(sweep: Sweep, store: SweepStore, manifest: dict[str, Any]) -> None:
+    """Refuse a spec whose hash differs from the one the directory was started with.
+
+    Raises:
+        SpecError: the spec or its base scenario changed.
+    """
+    if manifest["spec_hash"] != sweep.hash:
         raise SpecError(
             f"{sweep.path}: the spec (or its base scenario) changed since {store.root} was "
-            f"started from {manifest.get('spec_file')} (hash {manifest.get('spec_hash', '?')[:12]}"
+            f"started from {manifest.get('spec_file')} (hash {manifest['spec_hash'][:12]}"
             f", now {sweep.hash[:12]}); resume with the original spec or choose a new --out"
         )
-    return manifest
 
 
 def run_sweep(
@@ -270,10 +287,13 @@ def run_sweep(
     max_runs: int | None = None,
     retry_failed: bool = False,
     progress: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> SweepReport:
     """Start or resume a sweep in ``directory`` and run what is left.
 
-    ``kasvu sweep`` is this function with the spec's warnings and a summary printed.
+    On resume every stored run is verified first (:func:`set_aside_bad_runs`); bad ones
+    are moved into ``DIR/quarantine/`` and run again. ``kasvu sweep`` is this function
+    with the spec's warnings and a summary printed.
 
     Args:
         sweep: a checked spec (:func:`.spec.load_spec`) or the path of a spec file.
@@ -287,9 +307,13 @@ def run_sweep(
         max_runs: run at most this many now (the rest stays for the next call).
         retry_failed: rerun runs recorded as failed.
         progress: show a progress bar.
+        notify: called with each line about the directory as it is found (a bad run
+            set aside, leftovers removed, the model's code changed); default: printed to
+            stderr as ``kasvu: ...``. The lines are also kept in the report.
 
     Raises:
-        SpecError: a bad or changed spec. StoreError: a foreign or busy directory.
+        SpecError: a bad or changed spec. StoreError: a foreign or busy directory, or a
+            damaged manifest.
         WorkerLost: a local worker died; finished runs are kept.
     """
     if not isinstance(sweep, Sweep):
@@ -299,54 +323,118 @@ def run_sweep(
     store = SweepStore(directory)
     manifest = open_sweep(sweep, store)
     report = SweepReport(store.root, total=0)
+    say = _teller(report, notify)
     with store.lock():
         if manifest is None:
             store.create(new_manifest(sweep), sweep.path.read_text(encoding="utf-8"))
             manifest = store.read_manifest()  # as a resumed sweep will read it
         elif manifest.get("code_fingerprint") != code_fingerprint():
-            report.warnings.append(
-                "the model's code changed since this sweep started; runs stored before and "
-                "after the change may not be comparable"
-            )
-        store.remove_temporaries()
+            say("warning: the model's code changed since this sweep started; runs stored "
+                "before and after the change may not be comparable")
+        finished = set(set_aside_bad_runs(store, manifest, say, "running it again"))
+        failed = store.failures()
         ids = [row["run_id"] for row in run_table(manifest)]
         report.total = len(ids)
-        finished, failed = store.finished(), store.failures()
         skip = finished if retry_failed else finished | failed
         todo = [run_id for run_id in ids if run_id not in skip]
         if max_runs is not None:
             todo = todo[:max_runs]
         report.done = len(finished)
         report.failed = len(failed) - (len(failed & set(todo)))
-        start = time.monotonic()
-        with tqdm(
-            total=report.total,
-            initial=report.done + report.failed,
-            unit="run",
-            desc=manifest["name"],
-            disable=not progress or None,
-            smoothing=0.1,
-        ) as bar:
-            bar.set_postfix(failed=report.failed)
-            if todo:
-                with executor as ex:
-                    for task, result in ex.map_unordered(execute, tasks(manifest, set(todo))):
-                        _store(store, task, result, report)
-                        bar.update()
-                        bar.set_postfix(failed=report.failed)
-        report.seconds = time.monotonic() - start
+        _run_tasks(store, manifest, todo, executor, report, progress)
     return report
 
 
-def _store(store: SweepStore, task: RunTask, result: Any, report: SweepReport) -> None:
-    record = task.record()
+def _teller(report: SweepReport, notify: Callable[[str], None] | None) -> Callable[[str], None]:
+    """A function keeping each line in the report and passing it on to ``notify``."""
+
+    def say(line: str) -> None:
+        report.notes.append(line)
+        if line.startswith("warning: "):
+            report.warnings.append(line.removeprefix("warning: "))
+        if notify is not None:
+            notify(line)
+        else:
+            print(f"kasvu: {line}", file=sys.stderr)
+
+    return say
+
+
+def _run_tasks(store: SweepStore, manifest: dict[str, Any], todo: list[str], executor: Any,
+               report: SweepReport, progress: bool) -> None:
+    """Run the runs ``todo`` on ``executor``, storing each as it finishes, with a bar."""
+    stamp = sweep_stamp(manifest, code_fingerprint())
+    start = time.monotonic()
+    with tqdm(
+        total=report.total,
+        initial=report.done + report.failed,
+        unit="run",
+        desc=manifest["name"],
+        disable=not progress or None,
+        smoothing=0.1,
+    ) as bar:
+        bar.set_postfix(failed=report.failed)
+        if todo:
+            with executor as ex:
+                for task, result in ex.map_unordered(execute, tasks(manifest, set(todo))):
+                    _store(store, {**task.record(), **stamp}, result, report)
+                    bar.update()
+                    bar.set_postfix(failed=report.failed)
+    report.seconds = time.monotonic() - start
+
+
+def sweep_stamp(manifest: dict[str, Any], code: str) -> dict[str, Any]:
+    """The sweep's identity stored with each run: what a lost manifest is rebuilt from."""
+    return {"sweep": manifest["name"], "entropy": manifest["entropy"],
+            "spec_hash": manifest["spec_hash"], "code_fingerprint": code}
+
+
+def set_aside_bad_runs(store: SweepStore, manifest: dict[str, Any], say: Callable[[str], None],
+                       then: str) -> list[str]:
+    """Verify every stored run whole; move bad ones into quarantine, one line each.
+
+    Leftover temporary files are removed (and counted). Runs stored before checksum
+    records were kept (a format-1 manifest) that are whole and of their planned run get
+    their record, and the manifest its new format.
+
+    Args:
+        store: the sweep directory, locked by the caller.
+        manifest: its manifest.
+        say: called with each line.
+        then: what happens to a bad run next (``running it again``).
+
+    Returns:
+        The ids of the finished (verified) runs.
+    """
+    removed = store.remove_temporaries()
+    if removed:
+        say(f"removed {removed} temporary file(s) left by a killed sweep (never a stored run)")
+    verification = StoredRuns(store, manifest).verify()
+    plan = planned_ids(manifest)
+    for run_id, problem in verification.bad.items():
+        where = store.quarantine_run(run_id, problem)
+        say(f"{run_id}: {problem}; moved to {where}/, {then if run_id in plan else 'kept there'}")
+    if verification.unrecorded:
+        stamp = sweep_stamp(manifest, manifest.get("code_fingerprint", "unknown"))
+        for run_id in verification.unrecorded:
+            store.record_checksum(run_id, stamp)
+        say(f"recorded the checksums of {len(verification.unrecorded)} run(s) stored before "
+            "kasvu kept them (each read whole and found to be its planned run)")
+    if manifest["format"] < MANIFEST_FORMAT:
+        manifest["format"] = MANIFEST_FORMAT
+        store.write_manifest(manifest)
+    return verification.finished
+
+
+def _store(store: SweepStore, record: dict[str, Any], result: Any, report: SweepReport) -> None:
+    run_id = record["run_id"]
     if isinstance(result, BaseException):  # lost with its worker (Dask)
-        result = RunResult(task.run_id, error=error_record(result))
+        result = RunResult(run_id, error=error_record(result))
     if result.error is None:
-        store.write_run(task.run_id, result.frame, {**record, "outcomes": result.outcomes})
+        store.write_run(run_id, result.frame, {**record, "outcomes": result.outcomes})
         report.done += 1
     else:
-        store.write_failure(task.run_id, {**record, **result.error})
+        store.write_failure(run_id, {**record, **result.error})
         report.failed += 1
         report.failed_now += 1
     report.ran += 1
@@ -354,16 +442,21 @@ def _store(store: SweepStore, task: RunTask, result: Any, report: SweepReport) -
 
 # -- status ------------------------------------------------------------------------------
 def status(directory: str | Path, failures_shown: int = 5) -> str:
-    """A progress line (as the sweep's own bar shows it) and recent failures, from the store.
+    """A progress line (as the sweep's own bar shows it), bad files and recent failures.
 
     Works while a sweep writes to ``directory`` elsewhere: the rate and time left are
-    those of the running writer, counted from its stored files.
+    those of the running writer, counted from its stored files. Changes nothing: run files
+    are checked against their checksum records by size only (fast for thousands of runs);
+    their SHA-256 is checked when the sweep resumes and when :func:`.store.load` reads them.
     """
     store = SweepStore(directory)
     manifest = store.read_manifest()
     total = len(manifest["runs"])
-    finished, failed = store.finished(), store.failures()
     writer = store.writer()
+    runs = StoredRuns(store, manifest)
+    verification = runs.verify(deep=False, writing=writer is not None)
+    finished, failed = verification.finished, store.failures()
+    bad = {run_id for run_id in verification.bad if run_id in planned_ids(manifest)}
     count = len(finished) + len(failed)
     elapsed, initial = 0.0, count
     if writer and "started" in writer:
@@ -385,12 +478,21 @@ def status(directory: str | Path, failures_shown: int = 5) -> str:
         if writer is not None
         else "not running"
     )
+    bad_count = f"{len(bad)} bad, " if bad else ""
     lines = [
-        f"{store.root}: {len(finished)} done, {len(failed)} failed, "
-        f"{total - count} pending of {total}; {state}",
+        f"{store.root}: {len(finished)} done, {len(failed)} failed, {bad_count}"
+        f"{total - count - len(bad)} pending of {total}; {state}",
         meter,
     ]
-    table = store.read_failures()
+    for run_id, problem in list(verification.bad.items())[:failures_shown]:
+        lines.append(f"  bad {store.run_path(run_id)}: {problem}")
+    if len(verification.bad) > failures_shown:
+        lines.append(f"  ... and {len(verification.bad) - failures_shown} more bad files")
+    if verification.bad:
+        lines.append("  bad files are moved to quarantine/ and run again when the sweep resumes")
+    lines.append("  (files checked by size against their checksum records; checksums are "
+                 "verified on resume and by analysis.load)")
+    table = runs.failures()
     for _, row in table.head(failures_shown).iterrows():
         lines.append(
             f"  failed {row['run_id']}: {row['error_type']}: "
@@ -401,6 +503,11 @@ def status(directory: str | Path, failures_shown: int = 5) -> str:
             f"  ... and {len(table) - failures_shown} more (analysis.load(DIR, table='failed'))"
         )
     return "\n".join(lines)
+
+
+def planned_ids(manifest: dict[str, Any]) -> set[str]:
+    """The ids of the runs a manifest plans."""
+    return {row[0] for row in manifest["runs"]}
 
 
 def _written_since(store: SweepStore, since: float) -> int:

@@ -105,14 +105,14 @@ def test_sweep_killed_with_sigkill_resumes_to_identical_results(tmp_path):
     )
     try:
         deadline = time.monotonic() + 60
-        while len(list((out / "runs").glob("r*.parquet"))) < 2:
+        while len(list((out / "runs").glob("r*.json"))) < 2:  # checksum records: stored whole
             assert proc.poll() is None, "the sweep ended before it could be killed"
             assert time.monotonic() < deadline, "no runs stored within a minute"
             time.sleep(0.01)
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
-    stored = len(list((out / "runs").glob("r*.parquet")))
+    stored = len(list((out / "runs").glob("r*.json")))  # a file without one is run again
     assert 2 <= stored < 20
     report = sweep_serial(spec, out)
     assert report.ran == 20 - stored and (report.done, report.failed) == (20, 0)
@@ -125,3 +125,60 @@ def test_scheduler_needs_the_dask_executor(tmp_path, capsys):
     argv = ["sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler", "tcp://x:1"]
     assert main(argv) == 2
     assert "--scheduler needs --executor dask" in capsys.readouterr().err
+
+def test_bad_run_file_is_said_set_aside_and_run_again(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out)
+    os.truncate(out / "runs" / "r000002.parquet", 10000)
+    assert main(["sweep", "--status", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "5 done, 0 failed, 1 bad, 0 pending of 6" in text
+    assert f"bad {out}/runs/r000002.parquet: size 10000 bytes, recorded" in text
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "kasvu: r000002: not a readable Parquet file (truncated?); moved to "
+        f"{out}/quarantine/r000002.1/, running it again\n"
+    )
+    assert "6 done, 0 failed, 0 pending of 6 runs (1 run now" in captured.out
+    assert (out / "quarantine" / "r000002.1" / "r000002.parquet").stat().st_size == 10000
+
+
+def test_damaged_manifest_exits_2_and_repair_rebuilds_it(tmp_path, capsys):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    sweep_serial(spec, out, max_runs=4)
+    (out / "manifest.json").write_text('{"format": 2}')
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kasvu: error: {out}/manifest.json: key 'name' is missing; the manifest is damaged: "
+        f"`kasvu sweep --repair {out}` moves it to quarantine/ and rebuilds it from spec.toml "
+        "and the run files\n"
+    )
+    assert main(["sweep", "--repair", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"moved the damaged manifest (key 'name' is missing) to {out}/quarantine/manifest.1/",
+        f"rebuilt {out}/manifest.json from {out}/spec.toml (entropy from the spec)",
+        f"{out}: 4 done, 0 failed, 2 pending of 6; resume with "
+        f"`kasvu sweep {out}/spec.toml --out {out}`",
+    ]
+    (out / "manifest.json").unlink()
+    assert main(["sweep", str(spec), "--repair", "--out", str(out)]) == 0
+    assert f"rebuilt {out}/manifest.json from {spec}" in capsys.readouterr().out
+    assert main(argv) == 0
+    sweep_serial(spec, tmp_path / "whole")
+    assert_same_results(out, tmp_path / "whole")
+
+
+def test_repair_of_what_is_not_a_sweep_exits_2(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["sweep", "--repair", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"kasvu: error: {tmp_path}: not a sweep directory (no manifest.json, spec.toml, runs/ "
+        "or failed/); nothing to repair\n"
+    )
+    assert main(["sweep", "--repair"]) == 2
+    assert "give the sweep directory (--repair DIR)" in capsys.readouterr().err
+    assert main(["sweep", "--status", str(tmp_path), "--repair", str(tmp_path)]) == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

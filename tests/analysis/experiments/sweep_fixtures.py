@@ -6,11 +6,15 @@ command line (``tests/analysis/cli``).
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 import analysis
+from analysis.experiments import sweep as sweep_module
+from analysis.experiments.design import RUN_KEY, derive_seed
 from analysis.experiments.executors import SerialExecutor
 from analysis.experiments.spec import load_spec
 from analysis.experiments.sweep import SweepReport, run_sweep
@@ -60,6 +64,37 @@ def assert_same_results(a: Path, b: Path) -> None:
     """The two sweep directories hold the same time series, outcomes and design."""
     for table in ("timeseries", "outcomes", "design"):
         pd.testing.assert_frame_equal(analysis.load(a, table), analysis.load(b, table))
+
+
+def fail_run(monkeypatch, index: int, entropy: int = 7) -> None:
+    """Make run ``index`` of sweeps with root ``entropy`` raise "model blew up".
+
+    The run is known by its seed; ``monkeypatch.undo()`` lets it succeed again.
+    """
+    real_run = sweep_module.run
+    doomed = derive_seed(entropy, RUN_KEY, index)
+
+    def flaky(scenario, seed, months=None):
+        if seed == doomed:
+            raise RuntimeError("model blew up")
+        return real_run(scenario, seed, months=months)
+
+    monkeypatch.setattr(sweep_module, "run", flaky)
+
+
+def file_hashes(directory: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``directory`` by relative path (hidden ones left out)."""
+    return {
+        str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def copy_sweep(source: Path, target: Path) -> Path:
+    """A copy of a finished sweep directory, to damage in a test; returns ``target``."""
+    shutil.copytree(source, target)
+    return target
 
 
 SENSITIVITY_SPEC = """

@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 import pytest
-from sweep_fixtures import REPO, SPEC, assert_same_results, sweep_serial, write_spec
+from sweep_fixtures import REPO, SPEC, assert_same_results, fail_run, sweep_serial, write_spec
 
 import analysis
 from analysis.experiments import sweep as sweep_module
@@ -132,21 +132,14 @@ def test_factorial_design_is_every_combination(tmp_path):
 # -- the store: failures, resumption, changed specs ----------------------------------------
 def test_raising_run_is_recorded_and_retried(tmp_path, monkeypatch):
     spec, out = write_spec(tmp_path), tmp_path / "out"
-    real_run = sweep_module.run
-
-    def flaky(scenario, seed, months=None):
-        if seed == derive_seed(7, RUN_KEY, 4):
-            raise RuntimeError("model blew up")
-        return real_run(scenario, seed, months=months)
-
-    monkeypatch.setattr(sweep_module, "run", flaky)
+    fail_run(monkeypatch, 4)
     report = sweep_serial(spec, out)
     assert (report.done, report.failed, report.failed_now) == (5, 1, 1)
     failed = analysis.load(out, "failed")
     assert failed["run_id"].tolist() == ["r000004"]
     assert failed["error"].tolist() == ["model blew up"]
     assert sweep_serial(spec, out).ran == 0  # recorded failures are not retried by default
-    monkeypatch.setattr(sweep_module, "run", real_run)
+    monkeypatch.undo()
     report = sweep_serial(spec, out, retry_failed=True)
     assert (report.ran, report.done, report.failed) == (1, 6, 0)
     assert not (out / "failed" / "r000004.json").exists()
