@@ -18,7 +18,7 @@ What a researcher calls from Python:
 Those that write a directory (``out``) check it before any work: a non-empty directory
 that is not the function's own earlier result is refused with :class:`OutputError` (a
 ValueError) unless ``overwrite=True``, and files they did not write are never deleted
-(:mod:`analysis.experiments.outputs`).
+(:mod:`analysis.outputs`).
 
 The packages, by role:
 
@@ -34,6 +34,7 @@ The packages, by role:
 
 :mod:`analysis.paramdoc` writes the parameter reference ``docs/parameters.md`` from the
 scenario schema; it reads no results, so it belongs to none of the packages.
+:mod:`analysis.outputs` keeps the output directories of every package the user's.
 
 The functions above are imported on first use, so that ``import analysis`` (and every
 ``kasvu`` command) loads matplotlib and the figures only when they are needed.

@@ -14,10 +14,10 @@ library (:mod:`analysis.experiments`, :mod:`analysis.validation`, :mod:`analysis
 Bad input (a missing or malformed scenario, an unknown key, a value out of range, a
 ``--set`` path that does not exist) ends with a one-line-per-problem message naming the
 file and key, exit status 2, no traceback and no output directory. So does an ``--out``
-that may not or cannot be written (:class:`~analysis.experiments.outputs.OutputError`),
+that may not or cannot be written (:class:`~analysis.outputs.OutputError`),
 before anything runs; results that cannot be written (a disk that fills) end with a
 message naming the file and exit status 1, the output directory as it was; Ctrl-C with
-exit status 130 (see :class:`~analysis.experiments.outputs.Output`).
+exit status 130 (see :class:`~analysis.outputs.Output`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
     try:
-        from ..experiments.outputs import command_line
+        from ..outputs import command_line
 
         args = build_parser().parse_args(argv)
         with command_line(argv):
@@ -81,7 +81,7 @@ def _report(exc: Exception) -> int:
     from sim import InputError
 
     from ..experiments.executors import WorkerLost
-    from ..experiments.outputs import OutputError, ResultNotWritten
+    from ..outputs import OutputError, ResultNotWritten
 
     if isinstance(exc, InputError | OutputError):  # bad input, or an --out that is not ours
         print(f"kasvu: error: {exc}", file=sys.stderr)

@@ -9,9 +9,9 @@ Everything here stands on :func:`sim.run`. Where to look:
 - :mod:`.decomposition`: the alliance effect by lever, Shapley or one at a time;
 - :mod:`.comparison`: :func:`compare` two scenarios with common random numbers
   (:class:`Comparison`);
-- :mod:`.outputs`: the output directories of runs, comparisons, validations and reports,
-  which stay the user's (:class:`~.outputs.Output`, :class:`OutputError`,
-  :class:`ResultNotWritten`);
+- output directories that stay the user's are :mod:`analysis.outputs` (shared with the
+  validation and the report); :class:`OutputError` and :class:`ResultNotWritten` are
+  exported here too;
 - :mod:`.spec`: sweep specifications (:func:`load_spec`); :mod:`.design`: designs and
   seeds; :mod:`.store`: a sweep's crash-safe result directory (:func:`load`), whose every
   file :mod:`.integrity` checks; :mod:`.executors`: where runs execute
@@ -22,10 +22,10 @@ Everything here stands on :func:`sim.run`. Where to look:
   (:func:`sensitivity`).
 """
 
+from ..outputs import OutputError, ResultNotWritten
 from .comparison import Comparison, compare
 from .executors import make_executor
 from .indices import sensitivity
-from .outputs import OutputError, ResultNotWritten
 from .runs import Replications, replicate
 from .spec import load_spec
 from .store import load

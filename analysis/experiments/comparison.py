@@ -4,7 +4,7 @@
 same seeds (common random numbers) in worker processes, tabulates B − A with confidence
 intervals (:mod:`.paired`), optionally splits B's alliance effect by lever
 (:mod:`.decomposition`), and returns a :class:`Comparison`, which writes the comparison
-directory only when asked (through an :class:`~.outputs.Output`, checked before the runs).
+directory only when asked (through an :class:`~analysis.outputs.Output`, checked before the runs).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sim import Scenario, load_scenario
 from sim.scenario import check_seed
 from sim.scenario.loading import Overrides
 
+from ..outputs import Writer, json_writer, optional_output, write_files
 from . import decomposition
 from .executors import default_workers
-from .outputs import Writer, json_writer, optional_output, write_files
 from .paired import compare_tables, headline_table
 from .runs import Job, Replications, run_jobs, summarise
 
@@ -83,7 +83,7 @@ class Comparison:
     def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
         """Write the comparison directory ``out`` (:meth:`files`), all files or none.
 
-        See :func:`~.outputs.write_files`.
+        See :func:`~analysis.outputs.write_files`.
         """
         return write_files(out, "compare", self.files(), overwrite=overwrite)
 

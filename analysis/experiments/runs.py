@@ -2,7 +2,7 @@
 
 Small functions over :func:`sim.run`: replicate a scenario over seeds (:func:`replicate`),
 run labelled jobs in worker processes (:func:`run_jobs`), summarise the region, and write
-a run directory (:func:`run_files`) through an :class:`~.outputs.Output`: checked before
+a run directory (:func:`run_files`) through an :class:`~analysis.outputs.Output`: checked before
 the runs, all files or none.
 """
 
@@ -22,8 +22,8 @@ from sim.run import TABLES
 from sim.scenario import check_seed, scenario_to_toml
 from sim.scenario.loading import Overrides
 
+from ..outputs import Writer, json_writer, optional_output, text_writer, write_files
 from .executors import make_executor
-from .outputs import Writer, json_writer, optional_output, text_writer, write_files
 
 SUMMARY_METRICS = (
     "employed",
@@ -63,7 +63,10 @@ class Replications:
         return run_files(self.scenario, self.tables, self.summary, under)
 
     def write(self, out: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the run directory ``out``, all files or none (:func:`~.outputs.write_files`)."""
+        """Write the run directory ``out``, all files or none.
+
+        See :func:`~analysis.outputs.write_files`.
+        """
         return write_files(out, "run", self.files(), overwrite=overwrite)
 
 

@@ -5,7 +5,7 @@
 it skips are noted), writes them as PNG/SVG/PDF files, and writes one self-contained HTML
 page (figures embedded as base64 PNG) with a plain-language summary computed from the
 tables (:mod:`.summary`). The files go through an
-:class:`~analysis.experiments.outputs.Output`: the directory is checked before any figure is
+:class:`~analysis.outputs.Output`: the directory is checked before any figure is
 made, and a report in one language replaces only that language's files.
 """
 
@@ -16,7 +16,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..experiments.outputs import Output, Writer, text_writer
+from ..outputs import Output, Writer, text_writer
 from .directories import ComparisonDirectory, NoResults, ResultDirectory, read_result_directory
 from .i18n import text
 from .plans import make_figures, plans_of, scenario_label

@@ -12,7 +12,7 @@ Two kinds of run feed the checks (:mod:`.facts`):
 :func:`validate` is ``kasvu validate`` without the terminal: plan (every scenario checked
 before anything runs), check the output directory, run, check the facts, and write the
 report (``validation.md``, ``validation.json`` and one PNG figure per fact, :mod:`.figures`)
-through an :class:`~analysis.experiments.outputs.Output`: all files or none.
+through an :class:`~analysis.outputs.Output`: all files or none.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sim import Scenario, ScenarioError, load_scenario, run, simulate
 from sim.collect import REGION_AREA
 from sim.scenario.loading import Overrides
 
-from ..experiments.outputs import Writer, json_writer, optional_output, text_writer
+from ..outputs import Writer, json_writer, optional_output, text_writer
 from . import facts
 
 DEFAULT_SCENARIO = "pirkanmaa-separate"

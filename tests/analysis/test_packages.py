@@ -49,6 +49,8 @@ def test_the_researchers_functions_are_the_packages_own():
         analysis.no_such_function  # noqa: B018 - the lookup is what is tested
 
 
-def test_top_level_holds_only_packages_and_the_parameter_reference():
+def test_top_level_holds_only_packages_and_what_belongs_to_none():
+    """The parameter reference (from the schema) and the output directories (written by
+    experiments, validation and reports alike) belong to no one package."""
     modules = {p.name for p in ROOT.glob("*.py")}
-    assert modules == {"__init__.py", "paramdoc.py"}
+    assert modules == {"__init__.py", "outputs.py", "paramdoc.py"}

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import outputs
 from analysis.cli import main
-from analysis.experiments import outputs, runs
+from analysis.experiments import runs
 
 
 def pause(point: str) -> None:

@@ -25,7 +25,7 @@ import analysis
 from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED
 from analysis.experiments import runs
-from analysis.experiments.outputs import MARKER, read_marker
+from analysis.outputs import MARKER, read_marker
 
 QUICK = ["--quiet", "--months", "2", "--set", "simulation.burn_in_months=1"]
 PAUSED_KASVU = Path(__file__).with_name("paused_kasvu.py")

@@ -9,8 +9,8 @@ import pytest
 import analysis
 from analysis.cli import main
 from analysis.experiments.decomposition import attribute, coalitions, decompose
-from analysis.experiments.outputs import MARKER
 from analysis.experiments.paired import compare_tables, mean_ci
+from analysis.outputs import MARKER
 from sim import load_scenario
 from sim.collect import REGION_AREA
 from sim.scenario import scenario_to_toml

@@ -23,7 +23,7 @@ from report_fixtures import A_NAME, make_run_dir
 
 import analysis
 from analysis.experiments import comparison, runs
-from analysis.experiments.outputs import (
+from analysis.outputs import (
     MARKER,
     Output,
     OutputError,

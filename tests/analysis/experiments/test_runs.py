@@ -7,8 +7,8 @@ import json
 import pandas as pd
 
 import analysis
-from analysis.experiments.outputs import MARKER
 from analysis.experiments.runs import summarise
+from analysis.outputs import MARKER
 from sim import run
 from sim.run import TABLES
 

@@ -45,8 +45,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .store import MANIFEST
-
 MARKER = ".kasvu-output.json"
 """The marker a command writes last into its output directory: kind, command, time, files."""
 KINDS = ("run", "compare", "validate", "report")
@@ -217,6 +215,8 @@ class Output:
 
     def _earlier_result(self) -> list[str]:
         """The files of the earlier result this one replaces; OutputError when refused."""
+        from .experiments.store import MANIFEST  # here: experiments imports this module
+
         if not self._path.is_dir():
             return []
         entries = sorted(self._path.iterdir())
