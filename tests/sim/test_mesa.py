@@ -25,6 +25,7 @@ def region_rows(model: GrowthServicesModel) -> pd.DataFrame:
 
 
 def stepped(model: GrowthServicesModel, months: int) -> GrowthServicesModel:
+    """``model`` after ``months`` more steps."""
     for _ in range(months):
         model.step()
     return model

@@ -18,6 +18,7 @@ SHORT = {"simulation.burn_in_months": 1}
 
 
 def model_at(scenario: str, month: int, **overrides) -> GrowthServicesModel:
+    """A model of ``scenario`` stepped to ``month`` (a one-month burn-in, seed 3)."""
     model = GrowthServicesModel(scenario, seed=3, months=month + 3,
                                 overrides={**SHORT, **overrides})
     for _ in range(month):

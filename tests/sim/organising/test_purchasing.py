@@ -43,6 +43,7 @@ def bought(scenario: str, month: int, **overrides):
 
 @pytest.fixture(scope="module")
 def separate():
+    """What the tiny region's units bought under separate action in month 2."""
     return bought("tiny", 2)
 
 

@@ -39,6 +39,7 @@ def municipal_unit(friction: bool = True) -> Unit:
 
 
 def refer(desk, state, loss, delay, draws=(0.1, 0.5, 0.2, 0.9), friction=True):
+    """A's unit (payer 7) refers persons 1, 3, 4 and 6 to coaching with ``draws``."""
     return desk.refer(scenario(loss, delay), municipal_unit(friction), 7, COACHING, CHOSEN,
                       PROVIDERS, EFFORT, HOMES, state, FixedDraws(draws))
 

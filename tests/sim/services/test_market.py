@@ -186,10 +186,12 @@ def test_a_new_provider_gets_the_next_index():
 
 
 def rankings(m: ProviderMarket) -> Rankings:
+    """The market's rankings of this month."""
     return m.rankings(scenario())
 
 
 def names(providers) -> list[str]:
+    """The providers' names, in order."""
     return [p.name for p in providers]
 
 
