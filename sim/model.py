@@ -80,6 +80,7 @@ class GrowthServicesModel(mesa.Model):
             self.simulate_month()
         self.services.start_observation()
         self.record()
+        self.running = self.month < self.months  # a run of 0 months is over at month 0
 
     def release(self) -> None:
         """Let a finished model be freed: forget it in Mesa's class-level agent-id counter.

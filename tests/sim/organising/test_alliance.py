@@ -1,0 +1,380 @@
+"""The alliance as an agent: phases, contract, tracking, the end of development, the
+quarter's settlement, exits, joint decisions, joint learning and the joint office.
+
+Organisers and observations are those of ``organising_cases``; the alliance (region, A and
+B unless said) forms in months 1-2, develops in months 3-5 and is implemented from month 6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from organising_cases import (
+    COACHING,
+    REHABILITATION,
+    TRAINING,
+    alliance,
+    employment_kra,
+    observed,
+)
+
+from sim.organising.alliance import ALLIANCE_COLUMNS, application_factor
+from sim.organising.ledger import Ledger
+from sim.organising.units import Unit, UnitRegistry
+from sim.scenario import SERVICES
+from sim.scenario.organising import KRA
+
+
+def test_phases_follow_the_months(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs)
+    months = (-2, 0, 1, 2, 3, 5, 6, 30)
+    assert [a.phase(t) for t in months] == [
+        "strategy", "strategy", "formation", "formation", "development", "development",
+        "implementation", "implementation"]
+    assert [a.implemented(t) for t in months] == [False] * 6 + [True] * 2
+    assert a.active(6)
+    a.members.clear()
+    assert a.phase(6) == "dissolved" and not a.active(6) and not a.implemented(6)
+
+
+@pytest.mark.parametrize(("levers", "regime", "contracts"), [
+    ((), "output", False),
+    (("pooled_budget", "joint_learning"), "output", False),
+    (("outcome_payment",), "outcome", True),
+    (("gain_pain_share",), "open_book", True),
+    (("gain_pain_share", "outcome_payment"), "open_book", True),
+])
+def test_the_contract_follows_the_payment_levers(world, levers, regime, contracts):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=levers)
+    assert (a.regime, a.contracts, a.any_lever) == (regime, contracts, bool(levers))
+
+
+def test_contracted_providers_and_members_own_units_are_allowed(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, providers=["Coach Oy"])
+    # Coach Oy by contract, the region's own unit by membership; not Other Oy, not C's unit.
+    assert a.allowed_providers(provs).tolist() == [True, False, True, False]
+    assert [a.covers(p) for p in provs] == [True, False, True, False]
+    with_c = alliance(m, orgs, provs, members=("A", "C"), providers=["Other Oy"])
+    assert with_c.allowed_providers(provs).tolist() == [False, True, False, True]
+
+
+def test_unit_mix_is_moved_only_by_joint_decisions(world):
+    orgs, m, provs = world
+    plan = np.zeros(len(SERVICES))
+    plan[[COACHING, TRAINING]] = 2.0
+    for levers, coaching in (((), 0.5), (("joint_decisions",), 2 / 3)):
+        a = alliance(m, orgs, provs, levers=levers)
+        a.mix_adjust[COACHING] = 2.0
+        mix = a.unit_mix(plan)
+        assert mix[COACHING] == pytest.approx(coaching)
+        assert mix.sum() == pytest.approx(1.0)
+    assert not alliance(m, orgs, provs).unit_mix(np.zeros(len(SERVICES))).any()
+
+
+def test_learning_pulls_toward_the_best_contracted_provider(world):
+    orgs, m, provs = world
+    provs[0].quality, provs[1].quality, provs[2].quality = 1.2, 1.5, 2.9
+    a = alliance(m, orgs, provs, providers=["Coach Oy", "Other Oy"],
+                 joint_learning_multiplier=3.0)
+    # The region's own unit is covered but not contracted: the best is Other Oy's 1.5.
+    assert a.learning(provs, provs[2]) == (3.0, 1.5)
+    alone = alliance(m, orgs, provs)
+    assert alone.learning(provs, provs[0]) == (2.5, 1.2)
+
+
+def test_open_books_cut_a_providers_cost_down_to_a_floor(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, efficiency_gain_per_year=0.12)
+    p = provs[0]  # cost factor 0.9
+    a.cut_cost(p)
+    assert p.cost_factor == pytest.approx(0.9 * 0.99)
+    p.cost_factor = 0.631
+    a.cut_cost(p)  # 0.631 × 0.99 is below 0.7 × 0.9
+    assert p.cost_factor == pytest.approx(0.63)
+
+
+def unit(organisers_, alliance_index=-1):
+    """A unit of ``organisers_`` (budgets of no concern here) under an alliance or none."""
+    n = len(organisers_)
+    return Unit("u", list(organisers_), np.ones(n), np.ones(3, dtype=bool), np.ones(8) / 8,
+                alliance=alliance_index)
+
+
+def test_tracks_its_own_units_and_in_development_its_members_separate_ones(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs)
+    own, other = unit([0, 1, 2], 0), unit([3], 1)
+    member, with_stranger = unit([1]), unit([1, 3])
+    assert [a.tracks(u, 4) for u in (own, member, with_stranger, other)] == [
+        (True, True), (True, False), (False, False), (False, False)]
+    # The baseline is the development phase's: not formation, not implementation.
+    assert a.tracks(member, 1) == (False, False)
+    assert a.tracks(member, 7) == (False, False)
+    assert a.tracks(own, 7) == (True, True)
+
+
+def test_track_and_counts_add_up_over_the_quarter(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs)
+    a.track(10, 900.0, 72.0)
+    a.track(5, 450.0, 36.0)
+    assert a.acc.tolist() == [15.0, 1350.0, 108.0]
+    a.count_starts(COACHING, 4)
+    a.count_starts(COACHING, 2)
+    a.count_jobs(np.array([COACHING, COACHING, TRAINING]))
+    assert a.service_starts[COACHING] == 6.0
+    assert a.service_jobs[[COACHING, TRAINING]].tolist() == [2.0, 1.0]
+    a.end_quarter()
+    assert a.acc.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_joint_decisions_move_the_mix_toward_services_that_find_jobs(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    a.service_starts[[COACHING, TRAINING]] = 10.0
+    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
+    a.adjust_mix()
+    # Jobs per start 0.5 and 0.1 against a mean of 0.3: ±0.15 × 0.2 / 0.3 = ±0.1.
+    assert a.mix_adjust[COACHING] == pytest.approx(1.1)
+    assert a.mix_adjust[TRAINING] == pytest.approx(0.9)
+    assert a.mix_adjust[REHABILITATION] == 1.0  # unused: unchanged
+    assert not a.service_starts.any() and not a.service_jobs.any()
+
+
+def test_joint_decisions_stay_within_half_and_double_the_plan(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    a.mix_adjust[[COACHING, TRAINING]] = [1.95, 0.52]
+    a.service_starts[[COACHING, TRAINING]] = 10.0
+    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
+    a.adjust_mix()
+    assert a.mix_adjust[[COACHING, TRAINING]].tolist() == [2.0, 0.5]
+
+
+@pytest.mark.parametrize(("starts", "jobs"), [
+    ({COACHING: 10.0}, {COACHING: 5.0}),  # one service used: nothing to compare
+    ({COACHING: 10.0, TRAINING: 10.0}, {}),  # no jobs at all
+])
+def test_joint_decisions_need_two_services_and_some_jobs(world, starts, jobs):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    for s, n in starts.items():
+        a.service_starts[s] = n
+    for s, n in jobs.items():
+        a.service_jobs[s] = n
+    a.adjust_mix()
+    assert a.mix_adjust.tolist() == [1.0] * len(SERVICES)
+    assert not a.service_starts.any()
+
+
+def test_end_of_development_sets_the_target_cost_and_levels(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(0.1))
+    a.track(100, 50_000.0, 4_000.0)
+    assert a.end_development(observed()) == ""
+    # 500 EUR a client-month less the target saving of 5 %.
+    assert a.target_per_client_month == pytest.approx(475.0)
+    # A and B employ 120 of 150; the region alone answers for all 200 (165 employed).
+    assert a.levels == {"employment_rate": (pytest.approx(0.8), pytest.approx(0.88))}
+    assert a.member_levels == {
+        0: {"employment_rate": (pytest.approx(0.825), pytest.approx(0.9075))},
+        1: {"employment_rate": (pytest.approx(0.8), pytest.approx(0.88))},
+        2: {"employment_rate": (pytest.approx(0.8), pytest.approx(0.88))},
+    }
+    assert a.members == [0, 1, 2] and a.exited == []
+
+
+def test_end_of_development_without_clients_sets_no_target(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra())
+    a.end_development(observed())
+    assert np.isnan(a.target_per_client_month)
+
+
+def test_parties_use_their_exit_right_at_the_end_of_development(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, providers=["Coach Oy", "Other Oy"], kras=employment_kra(),
+                 leave_after_development=["B", "Coach Oy", "C"])
+    assert a.provider_ids == [0, 1]
+    # C is not a member: nothing happens for it.
+    assert a.end_development(observed()) == "exit:B;exit:Coach Oy"
+    assert a.members == [0, 1] and a.exited == [2]
+    assert a.provider_ids == [1]
+
+
+def test_quarter_ends_development_at_its_last_quarter_end(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(), leave_after_development=["B"])
+    a.track(10, 1_000.0, 80.0)
+    # Month 3 is the last quarter end before implementation starts in month 6.
+    (row,) = a.quarter(3, observed())
+    assert len(row) == len(ALLIANCE_COLUMNS)
+    record = dict(zip(ALLIANCE_COLUMNS, row, strict=True))
+    assert {k: record[k] for k in ("month", "alliance", "phase", "members", "kra", "event")} \
+        == {"month": 3, "alliance": "Alliance", "phase": "development", "members": 2,
+            "kra": "", "event": "exit:B"}
+    assert record["actual_cost_eur"] == 1_000.0 and np.isnan(record["target_cost_eur"])
+    assert a.levels is not None
+
+
+def test_quarter_in_early_development_or_formation_only_reports(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(), development_months=6)
+    for month, phase in ((3, "development"), (2, "formation")):
+        (row,) = a.quarter(month, observed())
+        assert row[2] == phase and row[-1] == ""
+    assert a.levels is None
+
+
+def test_quarter_ends_development_late_when_no_quarter_end_fell_in_it(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(), formation_months=1,
+                 development_months=1)  # development is month 2 alone
+    (row,) = a.quarter(3, observed())
+    assert row[2] == "implementation" and a.levels is not None
+
+
+@pytest.fixture
+def settling(world):
+    """An alliance in implementation with every contract lever, its units and ledger.
+
+    Development measured 100 client-months at 50,000 EUR (target 475 EUR a client-month)
+    and an employment rate of 0.8 in A and B (levels 0.8 and 0.88); the KRA bonus pool is
+    400,000 EUR a year. Coach Oy had 30 clients this quarter, Other Oy 10.
+    """
+    orgs, m, provs = world
+    registry = UnitRegistry(orgs, [])
+    ledger = Ledger(orgs, registry)
+    a = alliance(m, orgs, provs, levers=("pooled_budget", "gain_pain_share", "outcome_payment"),
+                 providers=["Coach Oy", "Other Oy"], kras=employment_kra(0.1),
+                 kra_bonus_eur_per_year=400_000.0, ledger=ledger)
+    a.track(100, 50_000.0, 4_000.0)
+    a.end_development(observed())
+    a.end_quarter()
+    registry.of_month(6, [a], provs)  # one pooled unit of the region, A and B
+    provs[0].quarter_clients, provs[1].quarter_clients = 30, 10
+    ledger.open_book_cost.update({0: 30_000.0, 1: 10_000.0})
+    return a, ledger, provs
+
+
+def test_settle_shares_pain_and_pays_the_bonus_by_clients(settling):
+    a, ledger, provs = settling
+    a.track(100, 52_500.0, 4_200.0)
+    # Employment 126 of 150: 0.84, half way to the exceptional level.
+    events, values, target = a.settle(observed(employed=(84.0, 42.0, 45.0)))
+    assert (events, target) == ("", pytest.approx(47_500.0))
+    assert values == {"employment_rate": pytest.approx(0.84)}
+    # Pain: half of 47,500 - 52,500, shared by open-book cost 3:1.
+    assert [provs[0].gain_pain, provs[1].gain_pain] == pytest.approx([-1_875.0, -625.0])
+    # Bonus: 400,000 / 4 × 0.5 = 50,000, shared by clients 3:1.
+    assert [provs[0].kra_bonus, provs[1].kra_bonus] == pytest.approx([37_500.0, 12_500.0])
+    # The members pay both by their budgets (900, 300, 200).
+    books = ledger.books.values
+    shares = np.array([900.0, 300.0, 200.0, 0.0]) / 1400
+    np.testing.assert_allclose(books["gain_pain_eur"], -2_500.0 * shares)
+    np.testing.assert_allclose(books["kra_bonus_eur"], 50_000.0 * shares)
+    # Both count as the alliance unit's spend at the next budget check.
+    assert ledger.settled == {(0, 1, 2): pytest.approx(47_500.0)}
+
+
+def test_settle_caps_the_providers_pain_at_their_fee(settling):
+    a, ledger, provs = settling
+    a.track(100, 60_000.0, 4_800.0)  # half of the overrun is 6,250
+    a.settle(observed())
+    assert provs[0].gain_pain + provs[1].gain_pain == pytest.approx(-4_800.0)
+    assert ledger.books.values["gain_pain_eur"].sum() == pytest.approx(-4_800.0)
+
+
+def test_settle_shares_gain_and_pays_no_bonus_at_the_minimum(settling):
+    a, ledger, provs = settling
+    a.track(100, 45_500.0, 3_640.0)
+    a.settle(observed())  # employment 0.8: at the minimum, score 0
+    assert provs[0].gain_pain + provs[1].gain_pain == pytest.approx(1_000.0)
+    assert provs[0].kra_bonus == provs[1].kra_bonus == 0.0
+    assert not ledger.books.values["kra_bonus_eur"].any()
+    assert ledger.settled == {(0, 1, 2): pytest.approx(1_000.0)}
+
+
+def test_settle_without_contract_levers_pays_nothing(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, providers=["Coach Oy"], kras=employment_kra())
+    a.track(100, 50_000.0, 4_000.0)
+    a.end_development(observed())
+    a.ledger.open_book_cost[0] = 1_000.0
+    provs[0].quarter_clients = 10
+    a.settle(observed(employed=(90.0, 45.0, 45.0)))
+    assert provs[0].gain_pain == provs[0].kra_bonus == 0.0
+    assert not a.ledger.settled
+
+
+def test_members_failing_their_own_kras_leave_after_the_set_quarters(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(0.1), exit_after_failing_quarters=2)
+    a.end_development(observed())  # region 0.825, A and B 0.8
+    b_falls = observed(employed=(84.0, 38.0, 45.0))  # B at 0.76: score 0
+    assert a.settle(b_falls)[0] == ""
+    assert a.failing == {0: 0, 1: 0, 2: 1}
+    assert a.settle(b_falls)[0] == "exit:B"
+    assert a.members == [0, 1] and a.exited == [2]
+
+
+def test_a_good_quarter_resets_the_count_of_failing_ones(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(0.1), exit_after_failing_quarters=2)
+    a.end_development(observed())
+    a.settle(observed(employed=(84.0, 38.0, 45.0)))
+    a.settle(observed(employed=(84.0, 44.0, 45.0)))  # B at 0.88
+    assert a.settle(observed(employed=(84.0, 38.0, 45.0)))[0] == ""
+    assert a.members == [0, 1, 2] and a.failing[2] == 1
+
+
+def test_no_exits_when_exits_on_failing_are_off(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra(0.1))
+    a.end_development(observed())
+    for _ in range(5):
+        a.settle(observed(employed=(70.0, 30.0, 30.0)))
+    assert a.members == [0, 1, 2] and a.failing[2] == 5
+
+
+def test_implementation_quarter_gives_one_row_per_kra(world):
+    orgs, m, provs = world
+    kras = [*employment_kra(0.1), KRA(name="firm_employment", improvement=0.1)]
+    a = alliance(m, orgs, provs, kras=kras, exit_after_failing_quarters=1)
+    a.track(100, 50_000.0, 4_000.0)
+    a.end_development(observed())  # jobs in A and B: 100, levels 100 and 110
+    a.end_quarter()
+    a.track(50, 20_000.0, 1_600.0)
+    rows = a.quarter(6, observed(employed=(84.0, 36.0, 50.0)))
+    records = [dict(zip(ALLIANCE_COLUMNS, row, strict=True)) for row in rows]
+    assert [r["kra"] for r in records] == ["employment_rate", "firm_employment"]
+    assert {r["phase"] for r in records} == {"implementation"}
+    first, second = records
+    assert first["kra_value"] == pytest.approx(0.8)
+    assert (first["kra_minimum"], first["kra_exceptional"]) == pytest.approx((0.8, 0.88))
+    assert first["kra_score"] == 0.0
+    assert second["kra_value"] == 100.0 and second["kra_score"] == 0.0
+    # The target is 475 EUR for each of this quarter's 50 client-months.
+    assert first["target_cost_eur"] == pytest.approx(23_750.0)
+    assert first["actual_cost_eur"] == 20_000.0
+    # B (0.72, no job growth) fails in its first quarter and leaves, while the region
+    # (0.85) and A (0.84) score; the event goes on the first row.
+    assert (first["event"], second["event"]) == ("exit:B", "")
+    assert first["members"] == 2
+
+
+def test_joint_office_slows_members_applications_while_it_forms(world):
+    orgs, m, provs = world
+    first = alliance(m, orgs, provs, levers=("joint_office",))
+    second = alliance(m, orgs, provs, levers=("joint_office",), members=("C",), index=1,
+                      transition_slowdown=0.25)
+    both = [first, second]
+    assert application_factor(both, orgs, 0).tolist() == [1.0, 1.0, 1.0]
+    for month in (1, 4):  # formation, development
+        assert application_factor(both, orgs, month).tolist() == pytest.approx([0.9, 0.9, 0.75])
+    assert application_factor(both, orgs, 6).tolist() == [1.0, 1.0, 1.0]
+    plain = alliance(m, orgs, provs)
+    assert application_factor([plain], orgs, 1).tolist() == [1.0, 1.0, 1.0]

@@ -1,0 +1,98 @@
+"""The coordinator of the growth services on a small model: the tables it gives, the
+service columns of the time series, which alliances act, new firms' service state, and
+the quarter's end (the alliance's rows; counts that start afresh).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import GrowthServicesModel
+from sim.organising.alliance import ALLIANCE_COLUMNS
+from sim.organising.ledger import ORGANISER_COLUMNS, PROVIDER_COLUMNS
+from sim.services.outcomes import QUINTILE_COLUMNS
+from sim.services.trial import TRIAL_COLUMNS
+
+SHORT = {"simulation.burn_in_months": 1}
+
+
+def model_at(scenario: str, month: int, **overrides) -> GrowthServicesModel:
+    """A model of ``scenario`` stepped to ``month`` (a one-month burn-in, seed 3)."""
+    model = GrowthServicesModel(scenario, seed=3, months=month + 3,
+                                overrides={**SHORT, **overrides})
+    for _ in range(month):
+        model.step()
+    return model
+
+
+def test_tables_of_the_service_side():
+    sv = model_at("tiny-alliance", 3).services
+    tables = sv.tables()
+    assert list(tables) == ["organisers", "providers", "alliance", "quintiles", "experiment"]
+    assert tables["organisers"].columns.tolist() == ["month", "organiser", "kind", "alliance",
+                                                     *ORGANISER_COLUMNS]
+    assert tables["providers"].columns.tolist() == ["month", "provider", "kind",
+                                                    *PROVIDER_COLUMNS]
+    assert tables["alliance"].columns.tolist() == list(ALLIANCE_COLUMNS)
+    assert tables["quintiles"].columns.tolist() == list(QUINTILE_COLUMNS)
+    assert tables["experiment"].columns.tolist() == list(TRIAL_COLUMNS)
+    # Four organisers and four own units a month, months 0 to 3; one quarter end (month 3).
+    assert len(tables["organisers"]) == len(tables["providers"]) == 16
+    assert tables["alliance"]["month"].tolist() == [3]
+    assert tables["experiment"].empty
+
+
+def test_area_columns_append_the_region():
+    columns = model_at("tiny", 2).services.area_columns()
+    assert set(columns) == {"service_spend_eur", "clients_in_services",
+                            "municipal_benefit_cost_eur"}
+    for name, values in columns.items():
+        assert values.shape == (4,) and values[-1] == pytest.approx(values[:-1].sum()), name
+    assert columns["clients_in_services"][-1] > 0
+
+
+def test_only_implemented_alliances_act():
+    model = model_at("tiny-alliance", 1)
+    sv = model.services
+    assert sv.active_alliances(6) == []  # development ends in month 6
+    assert sv.active_alliances(7) == sv.alliances
+    sv.alliances[0].members.clear()
+    assert sv.active_alliances(7) == []
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_new_firms_start_without_services(share):
+    sv = model_at("tiny", 1, **{"separate.municipal_vacancy_share": share}).services
+    st = sv.state
+    slots = np.array([0, 2])
+    st.firm_left[slots] = 3
+    st.firm_provider[slots] = st.firm_payer[slots] = 1
+    sv.firms_born(slots, np.random.default_rng(0))
+    assert not st.firm_left[slots].any()
+    assert (st.firm_provider[slots] == -1).all() and (st.firm_payer[slots] == -1).all()
+    assert st.firm_class[slots].tolist() == [int(share)] * 2  # known to the municipality only
+
+
+def test_a_quarters_end_records_the_alliance_and_starts_counts_afresh():
+    model = model_at("tiny-alliance", 5)  # development; its last quarter ends in month 6
+    sv = model.services
+    sv.referrals.counts[:] = 1.0
+    sv.outcomes.hard_to_help_hires[:] = 1.0
+    sv.ledger.open_book_cost[0] = 5.0
+    rows_before = len(sv.alliance_rows.rows)
+    sv.govern(6)
+    assert len(sv.alliance_rows.rows) == rows_before + 1
+    assert sv.alliance_rows.rows[-1][:3] == (6, "Tiny alliance", "development")
+    assert sv.alliances[0].levels is not None  # development ended: levels set
+    assert not sv.referrals.counts.any() and not sv.outcomes.hard_to_help_hires.any()
+    assert sv.ledger.open_book_cost == {} and not sv.alliances[0].acc.any()
+
+
+def test_a_month_inside_the_quarter_keeps_the_counts():
+    model = model_at("tiny-alliance", 4)
+    sv = model.services
+    sv.referrals.counts[:] = 1.0
+    rows_before = len(sv.alliance_rows.rows)
+    sv.govern(5)
+    assert sv.referrals.counts.all() and len(sv.alliance_rows.rows) == rows_before

@@ -1,0 +1,75 @@
+"""Key result areas: values over an alliance's areas, levels set in development, scores.
+
+The observations are those of ``organising_cases``: labour force 100, 50, 50 and employed
+80, 40, 45 in A, B and C; long-term unemployed 3, 2, 1; jobs 70, 30, 20; referrals sent
+(lost) 10 (2), 5 (0) and 0; hires of the hard to help 4, 1, 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from organising_cases import observed
+
+from sim.organising.kra import composite, kra_levels, kra_score
+from sim.scenario.organising import KRA
+
+A_AND_B = np.array([True, True, False])
+
+
+def test_values_sum_over_the_areas_asked():
+    values = observed().values(A_AND_B, np.array([10.0, 5_000.0, 400.0]), 400.0)
+    assert values == pytest.approx({
+        "employment_rate": 120 / 150,
+        "long_term_unemployed": 5.0,
+        "firm_employment": 100.0,
+        "hard_to_help_placements": 5.0,
+        "referrals_completed": 1 - 2 / 15,
+        # 5,000 EUR spent against a target of 400 EUR × 10 client-months.
+        "cost_vs_target": 5_000 / 4_000,
+    })
+
+
+def test_values_without_a_target_or_referrals_are_neutral():
+    only_c = np.array([False, False, True])
+    values = observed().values(only_c, np.array([10.0, 5_000.0, 0.0]), np.nan)
+    assert values["referrals_completed"] == 1.0  # none sent: none lost
+    assert values["cost_vs_target"] == 1.0  # no target set yet
+    assert values["employment_rate"] == pytest.approx(0.9)
+
+
+def test_values_of_an_area_without_labour_force_do_not_divide_by_zero():
+    empty = observed(labour_force=(100.0, 50.0, 0.0), employed=(80.0, 40.0, 0.0))
+    assert empty.values(np.array([False, False, True]), np.zeros(3), 1.0)[
+        "employment_rate"] == 0.0
+
+
+def test_score_is_linear_between_the_levels_and_clipped():
+    assert kra_score(5.0, 4.0, 6.0) == 0.5
+    assert kra_score(3.0, 4.0, 6.0) == 0.0
+    assert kra_score(9.0, 4.0, 6.0) == 1.0
+    # Lower is better when the exceptional level is below the minimum.
+    assert kra_score(95.0, 100.0, 90.0) == 0.5
+    assert kra_score(101.0, 100.0, 90.0) == 0.0
+
+
+def test_score_of_equal_levels_is_a_step():
+    assert kra_score(1.0, 1.0, 1.0) == 1.0
+    assert kra_score(0.99, 1.0, 1.0) == 0.0
+
+
+def test_levels_from_the_development_value():
+    assert kra_levels("employment_rate", 0.8, 0.1) == (0.8, pytest.approx(0.88))
+    assert kra_levels("hard_to_help_placements", 20.0, 0.5) == (20.0, 30.0)
+    # Fewer long-term unemployed is better.
+    assert kra_levels("long_term_unemployed", 100.0, 0.1) == (100.0, pytest.approx(90.0))
+    # Cost against target: at the target is the minimum, whatever was measured.
+    assert kra_levels("cost_vs_target", 1.7, 0.03) == (1.0, 0.97)
+
+
+def test_composite_is_the_weighted_mean_score():
+    kras = [KRA(name="employment_rate", weight=3.0), KRA(name="firm_employment", weight=1.0)]
+    levels = {"employment_rate": (0.8, 0.9), "firm_employment": (100.0, 110.0)}
+    values = {"employment_rate": 0.85, "firm_employment": 120.0}
+    # (3 × 0.5 + 1 × 1) / 4.
+    assert composite(kras, values, levels) == pytest.approx(0.625)

@@ -1,0 +1,124 @@
+"""Overheads: procurement offices under separate action and host municipalities, the
+alliance's joint office, the variable share of spend and the caseworkers' contacts.
+
+The scenario's defaults: an office costs 15,000 EUR a year (1,250 a month), the variable
+overhead is 8 % of spend, one caseworker contact a month costs 60 EUR; the joint office
+costs half the members' offices and 3 % of spend. Organisers are those of
+``organising_cases`` (budgets 900, 300, 200, 100).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from organising_cases import alliance
+
+from sim import load_scenario
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.organising.ledger import Ledger
+from sim.organising.overheads import (
+    book_overheads,
+    joint_office_month,
+    planned_overhead,
+    separate_fixed_overhead,
+)
+from sim.organising.units import UnitRegistry, build_units
+
+OFFICE = 1_250.0
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    """The tiny scenario (only its organisers' overhead parameters are read)."""
+    return load_scenario("tiny")
+
+
+def test_a_unit_of_separate_action_pays_one_office_per_organiser(world, scenario):
+    orgs, m, provs = world
+    units = build_units(orgs, [], [(1, [3])], provs)  # region, A hosting C, B
+    assert [separate_fixed_overhead(u, scenario) for u in units] == [OFFICE] * 3
+    # A pooled alliance without a joint office keeps each member's office.
+    a = alliance(m, orgs, provs, levers=("pooled_budget",))
+    pooled = build_units(orgs, [a], [], provs)[0]
+    assert separate_fixed_overhead(pooled, scenario) == 3 * OFFICE
+
+
+def test_joint_office_costs_a_share_of_the_members_offices(world, scenario):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_office",), joint_office_fixed_share=0.4)
+    assert joint_office_month(a, scenario) == pytest.approx(0.4 * 3 * OFFICE)
+
+
+def test_planned_overhead_of_a_unit_in_the_joint_office(world, scenario):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_office",))  # not pooled: a unit per member
+    units = build_units(orgs, [a], [], provs)
+    joint = 0.5 * 3 * OFFICE
+    # Each member's unit carries its budget's share of the office (of 1,400 EUR).
+    for unit, budget in zip(units[:3], (900.0, 300.0, 200.0), strict=True):
+        fixed, variable = planned_overhead(unit, [a], orgs, scenario, 6)
+        assert fixed == pytest.approx(joint * budget / 1_400.0) and variable == 0.03
+    assert planned_overhead(units[3], [a], orgs, scenario, 6) == (OFFICE, 0.08)
+    # Before implementation the members plan with their own offices.
+    assert planned_overhead(units[1], [a], orgs, scenario, 4) == (OFFICE, 0.08)
+
+
+def test_planned_overhead_without_a_joint_office(world, scenario):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("pooled_budget",))
+    pooled = build_units(orgs, [a], [], provs)[0]
+    assert planned_overhead(pooled, [a], orgs, scenario, 6) == (3 * OFFICE, 0.08)
+
+
+def booked(orgs, units, alliances, scenario, month, spend, unemployed=2):
+    """The overhead booked to each organiser in ``month`` with ``spend`` on services."""
+    ledger = Ledger(orgs, units)
+    ledger.start_month()
+    ledger.books.values["service_spend_eur"][:] = spend
+    status = np.array([UNEMPLOYED] * unemployed + [EMPLOYED] * 3, dtype=np.int8)
+    book_overheads(ledger, units, alliances, orgs, SimpleNamespace(status=status), scenario,
+                   month)
+    return ledger.books.values["overhead_eur"]
+
+
+SPEND = np.array([1_000.0, 500.0, 200.0, 100.0])
+
+
+def test_separate_action_books_offices_spend_share_and_contacts(world, scenario):
+    orgs, _, provs = world
+    units = UnitRegistry(orgs, [(1, [3])])
+    units.of_month(1, [], provs)
+    overhead = booked(orgs, units, [], scenario, 1, SPEND)
+    # Offices: the region's, A's host office split 3:1 with C, B's; then 8 % of spend;
+    # the region also pays one contact a month for each of the 2 jobseekers.
+    assert overhead.tolist() == pytest.approx([
+        OFFICE + 80.0 + 2 * 60.0, 0.75 * OFFICE + 40.0, OFFICE + 16.0, 0.25 * OFFICE + 8.0])
+
+
+def test_joint_office_replaces_the_members_offices_in_implementation(world, scenario):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_office",))
+    units = UnitRegistry(orgs, [])
+    units.of_month(6, [a], provs)
+    overhead = booked(orgs, units, [a], scenario, 6, SPEND, unemployed=0)
+    # The office (1,875 a month) and 3 % of the members' spend (51), split by budget.
+    joint = 0.5 * 3 * OFFICE + 0.03 * 1_700.0
+    shares = np.array([900.0, 300.0, 200.0]) / 1_400.0
+    assert overhead.tolist() == pytest.approx([*(joint * shares), OFFICE + 8.0])
+
+
+def test_joint_office_formation_costs_on_top_of_separate_offices(world, scenario):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_office",), formation_cost_eur=14_000.0)
+    units = UnitRegistry(orgs, [])
+    units.of_month(1, [a], provs)
+    overhead = booked(orgs, units, [a], scenario, 1, SPEND, unemployed=0)
+    formation = 7_000.0 * np.array([900.0, 300.0, 200.0, 0.0]) / 1_400.0
+    separate = OFFICE + 0.08 * SPEND
+    assert overhead.tolist() == pytest.approx((separate + formation).tolist())
+    # In development the members pay their own offices and nothing more.
+    units.of_month(4, [a], provs)
+    assert booked(orgs, units, [a], scenario, 4, SPEND, unemployed=0).tolist() == \
+        pytest.approx(separate.tolist())

@@ -1,0 +1,146 @@
+"""Payments: providers paid per output, by attachment and outcome, or by open books with a
+fee; outcome payments and the open books' outcome bonus; wage subsidies as transfers; the
+alliances' books of what their units paid; the run helpers.
+
+The region buys separately (per output). A and B are in an open-book alliance that also
+pays outcome bonuses (fee 8 %), C in an alliance that pays for outcomes. Catalogue prices
+(tiny scenario): coaching 450 EUR a month for 3 months, training 1,300 for 6, wage subsidy
+900, business advisory 1,500. Coach Oy and Other Oy cost 0.9 × the catalogue and charge
+1.0 ×; outcome pay gives 30 % at once and 2.5 × the withheld rest on a job.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from organising_cases import alliance
+
+from sim import load_scenario
+from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.organising.ledger import Ledger
+from sim.organising.payments import Payments, runs, spread_by_weight
+from sim.organising.units import UnitRegistry
+from sim.services.state import SERVICE_INDEX, ServiceState
+
+REGION, A, B, C = 0, 1, 2, 3  # unit ids, in the units' canonical order
+COACHING, TRAINING, SUBSIDY = (SERVICE_INDEX[s] for s in
+                               ("coaching", "training", "wage_subsidy"))
+
+
+@pytest.fixture
+def pay(world):
+    """Payments of six persons and two firms, with the ledger at the start of month 6."""
+    orgs, m, provs = world
+    registry = UnitRegistry(orgs, [])
+    ledger = Ledger(orgs, registry)
+    open_books = alliance(m, orgs, provs, levers=("gain_pain_share", "outcome_payment"),
+                          members=("A", "B"), ledger=ledger)
+    outcomes = alliance(m, orgs, provs, levers=("outcome_payment",), members=("C",), index=1,
+                        ledger=ledger)
+    assert registry.of_month(6, [open_books, outcomes], provs) == [REGION, A, B, C]
+    assert [registry[u].regime for u in (REGION, A, B, C)] == [
+        "output", "open_book", "open_book", "outcome"]
+    ledger.start_month()
+    persons = SimpleNamespace(home=np.array([0, 1, 0, 2, 2, 2]),
+                              status=np.full(6, UNEMPLOYED, dtype=np.int8),
+                              base_employability=np.full(6, 0.5))
+    firms = SimpleNamespace(capacity=2, muni=np.array([1, 2]))
+    state = ServiceState.empty(6, 2)
+    market = SimpleNamespace(providers=provs)
+    return Payments(load_scenario("tiny"), ledger, registry, market, state, persons, firms,
+                    [open_books, outcomes])
+
+
+def serve(state, person, service, provider, unit):
+    """Person ``person`` in ``service`` from ``provider``, paid by ``unit``."""
+    state.service[person], state.provider[person], state.payer[person] = service, provider, unit
+
+
+def test_providers_are_paid_under_each_units_contract(pay):
+    st, provs = pay.state, pay.market.providers
+    serve(st, 0, COACHING, 0, REGION)  # per output: 450 each, cost 405
+    serve(st, 1, COACHING, 0, REGION)
+    serve(st, 2, TRAINING, 0, A)  # open books: cost 1,170 and a fee of 93.60
+    serve(st, 3, COACHING, 1, C)  # outcome pay: 30 % of 450 now
+    serve(st, 4, SUBSIDY, -1, REGION)  # a transfer, not bought from a provider
+    st.firm_provider[0, 0], st.firm_payer[0, 0] = 0, REGION  # business advisory: 1,500
+    pay.pay_providers(6)
+    assert (provs[0].clients, provs[1].clients) == (4, 1)
+    assert provs[0].revenue == pytest.approx(900.0 + 1_263.6 + 1_500.0)
+    assert provs[0].cost == pytest.approx(810.0 + 1_170.0 + 1_350.0)
+    assert (provs[1].revenue, provs[1].cost) == pytest.approx((135.0, 405.0))
+    books = pay.ledger.books.values["service_spend_eur"]
+    assert books.tolist() == pytest.approx([2_400.0, 1_263.6, 0.0, 135.0])
+    # Spend by the clients' homes and the firm's municipality.
+    assert pay.ledger.area_spend.tolist() == pytest.approx([1_713.6, 1_950.0, 135.0])
+
+
+def test_alliances_book_what_their_units_paid(pay):
+    st = pay.state
+    serve(st, 0, COACHING, 0, REGION)
+    serve(st, 2, TRAINING, 0, A)
+    serve(st, 3, COACHING, 1, C)
+    pay.pay_providers(6)
+    open_books, outcomes = pay.alliances
+    assert open_books.acc.tolist() == pytest.approx([1.0, 1_170.0, 93.6])
+    assert outcomes.acc.tolist() == pytest.approx([1.0, 405.0, 0.0])
+    assert pay.ledger.open_book_cost[0] == pytest.approx(1_170.0)
+
+
+def test_no_one_served_pays_nothing(pay):
+    pay.pay_providers(6)
+    assert not pay.ledger.books.values["service_spend_eur"].any()
+    assert all(p.revenue == 0.0 for p in pay.market.providers)
+
+
+def owed(state, person, service, provider, unit, until):
+    """An outcome payment owed for ``person`` if hired by month ``until``."""
+    state.outcome_provider[person], state.outcome_service[person] = provider, service
+    state.outcome_payer[person], state.outcome_until[person] = unit, until
+
+
+def test_outcome_payments_for_jobs_within_the_follow_up(pay):
+    st, provs = pay.state, pay.market.providers
+    owed(st, 0, COACHING, 0, REGION, 9)  # per output: no outcome payment
+    owed(st, 2, TRAINING, 0, A, 9)  # open books: a quarter of it, as a bonus
+    owed(st, 3, COACHING, 1, C, 9)  # outcome pay: all of it
+    owed(st, 4, COACHING, 1, C, 5)  # hired after the follow-up
+    owed(st, 5, COACHING, 1, C, 9)
+    st.outcome_paid[5] = True  # paid before
+    pay.pay_outcomes(6, np.array([0, 2, 3, 4, 5]))
+    coaching = 0.7 * 450.0 * 3 * 2.5
+    training = 0.25 * 0.7 * 1_300.0 * 6 * 2.5
+    assert (provs[0].revenue, provs[1].revenue) == pytest.approx((training, coaching))
+    books = pay.ledger.books.values["service_spend_eur"]
+    assert books.tolist() == pytest.approx([0.0, training, 0.0, coaching])
+    assert pay.ledger.area_spend.tolist() == pytest.approx([training, 0.0, coaching])
+    assert st.outcome_paid.tolist() == [False, False, True, True, False, True]
+    assert st.outcome_provider.tolist() == [0, -1, -1, -1, 1, 1]
+
+
+def test_wage_subsidies_are_paid_for_the_months_in_work(pay):
+    st, persons = pay.state, pay.persons
+    for person, unit in ((3, C), (4, REGION), (5, REGION), (1, -1)):
+        st.subsidy_left[person] = 3
+        st.outcome_service[person], st.outcome_payer[person] = SUBSIDY, unit
+    persons.status[[1, 3, 4]] = EMPLOYED  # 5 is out of work; 1 is in a trial (no payer)
+    pay.pay_transfers()
+    assert pay.ledger.books.values["service_spend_eur"].tolist() == [900.0, 0.0, 0.0, 900.0]
+    assert pay.ledger.area_spend.tolist() == [0.0, 0.0, 1_800.0]
+    assert pay.ledger.key_spend == {(0,): 900.0, (3,): 900.0}
+
+
+def test_runs_group_equal_keys_in_a_stable_order():
+    order, starts, ends = runs(np.array([5, 2, 5, 2, 9]))
+    assert order.tolist() == [1, 3, 0, 2, 4]
+    assert (starts.tolist(), ends.tolist()) == ([0, 2, 4], [2, 4, 5])
+    empty = runs(np.array([], dtype=np.int64))
+    assert [a.tolist() for a in empty] == [[], [], []]
+
+
+def test_spread_by_weight_shares_each_runs_total():
+    spread = spread_by_weight(np.array([100.0, 30.0]), np.array([1.0, 3.0, 2.0]),
+                              np.array([0, 2]), np.array([2, 3]))
+    assert spread.tolist() == [25.0, 75.0, 30.0]
