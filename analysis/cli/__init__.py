@@ -23,9 +23,17 @@ exit status 130 (see :class:`~analysis.outputs.Output`).
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import sys
 
-from .options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, KasvuParser
+from .options import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_PIPE_CLOSED,
+    KasvuParser,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -70,10 +78,32 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as exc:  # said otherwise when the results were all written
         print(f"kasvu: interrupted; {str(exc) or 'nothing was written'}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError as exc:
+        if _stdout_closed():  # `kasvu scenarios | head`: the reader has all it wants
+            return EXIT_PIPE_CLOSED
+        if debug:
+            raise
+        return _report(exc)
     except Exception as exc:  # noqa: BLE001 - turned into a message unless --debug
         if debug:
             raise
         return _report(exc)
+
+
+def _stdout_closed() -> bool:
+    """Whether standard output's reader is gone; if so, silence it for the exit."""
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        # The write end of a pipe whose reader has closed reports POLLERR.
+        closed = any(event & select.POLLERR for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # not a real file (tests capture stdout)
+        return False
+    if closed:
+        # Python flushes stdout again at exit and would print a second error there.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+    return closed
 
 
 def _report(exc: Exception) -> int:

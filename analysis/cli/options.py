@@ -18,6 +18,8 @@ EXIT_BAD_INPUT = 2
 """Bad input: usage errors, scenarios, overrides or specs that cannot be used."""
 EXIT_INTERRUPTED = 130
 """Interrupted with Ctrl-C."""
+EXIT_PIPE_CLOSED = 141
+"""Standard output's reader closed the pipe (``| head``); 128 + SIGPIPE, as the shell says."""
 
 
 class KasvuParser(argparse.ArgumentParser):

@@ -28,6 +28,7 @@ import pandas as pd
 from sim import Scenario, ScenarioError, load_scenario, run, simulate
 from sim.collect import REGION_AREA
 from sim.scenario.loading import Overrides
+from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
 from . import facts
@@ -77,7 +78,9 @@ def zero_budgets(scenario: Scenario) -> dict[str, float]:
            "organisers.municipal_budget_eur_per_resident": 0.0}
     if org.region_budget_eur_per_year is not None:
         out["organisers.region_budget_eur_per_year"] = 0.0
-    out |= {f"organisers.municipal_budgets.{name}": 0.0 for name in org.municipal_budgets}
+    # Quoted, so that a municipality whose name has a dot is still one key part.
+    out |= {join_key([Part("organisers"), Part("municipal_budgets"), Part(name, quoted=True)]): 0.0
+            for name in org.municipal_budgets}
     return out
 
 

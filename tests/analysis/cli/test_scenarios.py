@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import scenarios as builtin
 from analysis.cli import main
+from analysis.cli.options import EXIT_PIPE_CLOSED
 from sim import load_scenario
 
 
@@ -24,3 +28,17 @@ def test_scenarios_schema_is_json(capsys):
     assert main(["scenarios", "--schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "municipalities" in schema["properties"]
+
+
+def test_a_reader_that_stops_early_ends_kasvu_quietly():
+    """``kasvu scenarios | head -1``: no traceback, no message, the shell's status for SIGPIPE."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before kasvu writes its first line
+    try:
+        proc = subprocess.run([sys.executable, "-m", "analysis.cli", "scenarios"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              check=False, timeout=120)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == EXIT_PIPE_CLOSED
+    assert proc.stderr == ""

@@ -9,7 +9,8 @@ import pytest
 
 from analysis.validation import facts as vf
 from analysis.validation import make_plan
-from sim import ScenarioError
+from analysis.validation.checks import zero_budgets
+from sim import ScenarioError, load_scenario
 
 
 # ----------------------------------------------------------------- Beveridge curve
@@ -267,3 +268,14 @@ def test_plan_uses_the_scenarios_own_cycle_and_zero_budgets_for_trials():
         assert sc.organisers.municipal_budget_eur_per_resident == 0.0
     with pytest.raises(ScenarioError):
         make_plan("tiny", None, 40, quick=False)
+
+
+def test_zero_budgets_reach_a_municipality_whose_name_has_a_dot(tmp_path):
+    path = tmp_path / "saaristo.toml"
+    path.write_text('name = "saaristo"\n\n[organisers.municipal_budgets]\n"St. Olof" = 5000.0\n\n'
+                    '[[municipalities]]\nname = "St. Olof"\npopulation = 3000\nlat = 60.3\n'
+                    'lon = 22.3\n\n[[municipalities]]\nname = "Beta"\npopulation = 1500\n'
+                    'lat = 60.4\nlon = 22.4\n', encoding="utf-8")
+    scenario = load_scenario(path)
+    trial = scenario.with_overrides(zero_budgets(scenario))
+    assert trial.organisers.municipal_budgets == {"St. Olof": 0.0}
