@@ -27,7 +27,7 @@ SQRT3 = math.sqrt(3.0)
 # CPython wrapper for them (``no_cpython_wrapper``). The phases are inlined into the kernel
 # by numba itself (``inline="always"``): as separate compiled functions, each with its
 # arrays passed one by one, they made the kernel's compilation half as slow again; inlined,
-# it costs about a tenth more than the kernel in one piece (docs/benchmarks.md).
+# it costs about a sixth more than the kernel in one piece (docs/benchmarks.md).
 # _build_row and the heap helpers stay separate functions: they run rarely, or are small
 # enough for LLVM to inline.
 _helper = nb.njit(cache=True, no_cpython_wrapper=True)
