@@ -110,8 +110,14 @@ class FixedDraws:
     who is lost, treated or drawn.
     """
 
-    def __init__(self, values) -> None:
+    def __init__(self, values, permutation=None) -> None:
         self.values = list(values)
+        self.order = permutation  # what ``permutation`` returns, when a test needs it
+
+    def permutation(self, n: int) -> np.ndarray:
+        """The given permutation (of ``n`` items)."""
+        assert self.order is not None and len(self.order) == n, "the test gave no permutation"
+        return np.array(self.order)
 
     def uniform(self, low: float, high: float) -> float:
         """The next number, scaled from [0, 1) to [low, high)."""

@@ -7,7 +7,10 @@ Two kinds of run feed the checks (:mod:`.facts`):
   the Beveridge curve, the matching function, the inflow/outflow decomposition, and the
   firm sizes at month 0 and month 12 (firm sizes and growth rates);
 - one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
-  assigned to the service at month 0 (``[experiment]``), giving the service effects.
+  assigned to the service at month 0 (``[experiment]``), giving the service effects;
+- the **displacement design** (:mod:`.displacement`): municipalities given treated shares at
+  random, in normal times and in a recession, a few replications each, giving the gross
+  and net effects of treating more jobseekers.
 
 :func:`validate` is ``kasvu validate`` without the terminal: plan (every scenario checked
 before anything runs), check the output directory, run, check the facts, and write the
@@ -31,7 +34,7 @@ from sim.scenario.loading import Overrides
 from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
-from . import facts
+from . import displacement, facts
 
 DEFAULT_SCENARIO = "pirkanmaa-separate"
 """The scenario validated when none is given: the calibrated default region."""
@@ -51,6 +54,9 @@ class ValidationPlan:
         name: the scenario's name.
         cycle: the scenario with its demand cycle.
         trials: one scenario per tested service (budgets 0, ``[experiment]`` set).
+        designs: the displacement design's runs, each with its market (normal times or
+            a recession).
+        replications: replications of each design (seeds ``seed`` onwards).
         seed: seed of every run.
         months: months of the cycle run after month 0.
         trial_months: months of each trial after month 0.
@@ -60,6 +66,8 @@ class ValidationPlan:
     name: str
     cycle: Scenario
     trials: dict[str, Scenario]
+    designs: tuple[tuple[str, Scenario], ...]
+    replications: int
     seed: int
     months: int
     trial_months: int
@@ -68,7 +76,8 @@ class ValidationPlan:
     @property
     def total_months(self) -> int:
         """Months the plan simulates after month 0, over all its runs (progress)."""
-        return self.months + len(self.trials) * self.trial_months
+        return (self.months + len(self.trials) * self.trial_months
+                + len(self.designs) * self.replications * displacement.HORIZON_MONTHS)
 
 
 def zero_budgets(scenario: Scenario) -> dict[str, float]:
@@ -117,8 +126,11 @@ def make_plan(scenario: Scenario | str | Path = DEFAULT_SCENARIO, seed: int | No
     services = TRIAL_SERVICES[:2] if quick else TRIAL_SERVICES
     trials = {s: first.with_overrides({**zero_budgets(first), "experiment.service": s})
               for s in services}
+    designs = displacement.design(first.with_overrides(zero_budgets(first)))
+    replications = displacement.QUICK_REPLICATIONS if quick else displacement.REPLICATIONS
     seed = first.simulation.seed if seed is None else seed
-    return ValidationPlan(first.name, cycle, trials, seed, months, 24 if quick else 36, quick)
+    return ValidationPlan(first.name, cycle, trials, designs, replications, seed, months,
+                          24 if quick else 36, quick)
 
 
 # ------------------------------------------------------------------------- the runs
@@ -167,7 +179,8 @@ def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None)
 
 
 # ------------------------------------------------------------------------ the checks
-def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame) -> list[facts.Fact]:
+def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame,
+              designs: pd.DataFrame) -> list[facts.Fact]:
     """Every stylised-fact check on the runs' outputs."""
     ts = cycle.timeseries
     region = ts[ts["area"] == REGION_AREA].sort_values("month")
@@ -190,6 +203,7 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame) -> li
     out.append(facts.firm_sizes(cycle.sizes0))
     out.append(facts.growth_rates(cycle.same0, cycle.same1))
     out.append(facts.service_effects(trials))
+    out.append(displacement.displacement(designs))
     return out
 
 
@@ -215,7 +229,9 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
         "",
         f"Seed {plan.seed}. Cycle run: {plan.months} months after month 0, demand "
         f"±{eco.cycle_amplitude:.0%} in a {eco.cycle_period_months}-month sine cycle. "
-        f"Trials: {plan.trial_months} months, services {', '.join(plan.trials)}."
+        f"Trials: {plan.trial_months} months, services {', '.join(plan.trials)}. "
+        f"Displacement design: {displacement.HORIZON_MONTHS} months, {plan.replications} "
+        f"replications in normal times and in a recession."
         + (" Quick mode (burn-in 12 months, shorter runs)." if plan.quick else ""),
         "",
         "| fact | statistic [95 % CI] | reference | verdict |",
@@ -232,13 +248,15 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
 
 
 def validation_files(plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
-                     trials: pd.DataFrame) -> dict[str, Writer]:
+                     trials: pd.DataFrame, designs: pd.DataFrame) -> dict[str, Writer]:
     """The report's files: one figure per fact, the report, its numbers and the runs' tables."""
     from ..report.style import save_figure
     from .figures import FIGURES
 
     meta = {"scenario": plan.name, "seed": plan.seed, "months": plan.months,
             "trial_months": plan.trial_months, "quick": plan.quick,
+            "displacement_months": displacement.HORIZON_MONTHS,
+            "displacement_replications": plan.replications,
             "cycle_amplitude": plan.cycle.economy.cycle_amplitude,
             "cycle_period_months": plan.cycle.economy.cycle_period_months,
             "facts": [f.to_dict() for f in found]}
@@ -251,6 +269,7 @@ def validation_files(plan: ValidationPlan, found: list[facts.Fact], cycle: Cycle
     files["cycle_timeseries.parquet"] = functools.partial(cycle.timeseries.to_parquet,
                                                           index=False)
     files["experiment.parquet"] = functools.partial(trials.to_parquet, index=False)
+    files["displacement.parquet"] = functools.partial(designs.to_parquet, index=False)
     return files
 
 
@@ -288,11 +307,13 @@ def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO
     with optional_output(out, "validate", overwrite=overwrite) as output:
         cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
         trials = run_trials(plan, on_month=on_month)
+        designs = displacement.run_design(plan.designs, plan.seed, plan.replications,
+                                          on_month=on_month)
         try:
-            found = check_all(plan, cycle, trials)
+            found = check_all(plan, cycle, trials, designs)
         except ValueError as exc:  # too few firms, months or observations for an estimate
             raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: "
                                 f"{exc}") from exc
         if output is not None:
-            output.write(validation_files(plan, found, cycle, trials))
+            output.write(validation_files(plan, found, cycle, trials, designs))
     return found

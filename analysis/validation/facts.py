@@ -90,7 +90,8 @@ def _num(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _verdict(passed: bool, warned: bool) -> str:
+def verdict_from(passed: bool, warned: bool) -> str:
+    """``pass`` when every check held, ``warn`` when some did, ``fail`` when none did."""
     return "pass" if passed else ("warn" if warned else "fail")
 
 
@@ -182,7 +183,7 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
     area = signed_area(u, v) / scale if scale > 0 else 0.0
     ccw = sum(a > 0 for a in loops)
     negative = corr.high < 0 if not math.isnan(corr.high) else corr.value < 0
-    verdict = _verdict(negative and area > 0, corr.value < 0)
+    verdict = verdict_from(negative and area > 0, corr.value < 0)
     return Fact(
         key="beveridge",
         title="Beveridge curve over a demand cycle",
@@ -254,7 +255,7 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
     a_stat = _interval("alpha_unemployment", alpha, math.sqrt(cov[1, 1]))
     in_band = a_stat.high >= 0.5 and a_stat.low <= 0.7
     crs = abs(rts - 1.0) <= 0.2
-    verdict = _verdict(in_band and crs, 0.3 <= alpha <= 0.9 or crs)
+    verdict = verdict_from(in_band and crs, 0.3 <= alpha <= 0.9 or crs)
     return Fact(
         key="matching",
         title="Emergent matching function (Cobb-Douglas, log-regression)",
@@ -341,7 +342,7 @@ def flow_decomposition(s: np.ndarray, f: np.ndarray, u: np.ndarray | None = None
     ustar = s / (s + f)
     if u is not None:
         stats_.append(Statistic("corr_u_ustar", float(np.corrcoef(u, ustar)[0, 1])))
-    verdict = _verdict(0.3 <= share <= 0.6, 0.15 <= share <= 0.75)
+    verdict = verdict_from(0.3 <= share <= 0.6, 0.15 <= share <= 0.75)
     return Fact(
         key="flows",
         title="Inflow/outflow decomposition of unemployment variation",
@@ -397,7 +398,7 @@ def firm_sizes(sizes: np.ndarray, s_min: int = 10) -> Fact:
     alpha = zipf_exponent(sizes, s_min)
     values = np.sort(sizes)
     ccdf = 1.0 - np.arange(values.size) / values.size  # P(S >= value)
-    verdict = _verdict(0.8 <= alpha.value <= 1.25, 0.6 <= alpha.value <= 1.5)
+    verdict = verdict_from(0.8 <= alpha.value <= 1.25, 0.6 <= alpha.value <= 1.5)
     return Fact(
         key="firm_sizes",
         title="Firm size distribution (Zipf)",
@@ -456,7 +457,7 @@ def growth_rates(size0: np.ndarray, size1: np.ndarray, min_size: int = 5,
     slope = _interval("volatility_size_slope", coef[1], math.sqrt(cov[1, 1]))
     laplace_better = ll_laplace > ll_normal
     in_band = -0.35 <= slope.value <= -0.05
-    verdict = _verdict(laplace_better and in_band, laplace_better or in_band)
+    verdict = verdict_from(laplace_better and in_band, laplace_better or in_band)
     return Fact(
         key="growth_rates",
         title="Firm growth rates (Laplace) and volatility against size",
@@ -522,7 +523,7 @@ def service_effects(experiment: pd.DataFrame, horizons: tuple[int, ...] = (6, 12
     if "training" in services:
         checks.append(at.loc[("training", long), "effect_pp"]
                       > at.loc[("training", short), "effect_pp"])
-    verdict = _verdict(all(checks), any(checks))
+    verdict = verdict_from(all(checks), any(checks))
     return Fact(
         key="service_effects",
         title="Service effects over time (in-run randomised trials)",

@@ -196,6 +196,33 @@ def service_effects_figure(fact: Fact, scenario: str) -> Figure:
     return fig
 
 
+def displacement_figure(fact: Fact, scenario: str) -> Figure:
+    """Gross, net and spillover effects in normal times and in a recession, with their CIs."""
+    fig, (ax,) = slide(LANG, "What the treated gain, and what treating more jobseekers adds",
+                       _source(fact, scenario))
+    ax.axhline(0, color=NEUTRAL, linewidth=1)
+    kinds = ("gross", "local_net", "net", "spillover")
+    times = [t for t in ("normal", "recession")
+             if any(s.name.startswith(f"{t}_") for s in fact.statistics)]
+    for k, t in enumerate(times):
+        found = [fact.statistic(f"{t}_{kind}_pp") for kind in kinds]
+        x = np.arange(len(kinds)) + (k - (len(times) - 1) / 2) * 0.3
+        value = np.array([s.value for s in found])
+        low = np.array([s.low for s in found])
+        high = np.array([s.high for s in found])
+        ax.bar(x, value, width=0.28, color=SERIES_COLOURS[k],
+               label={"normal": "normal times"}.get(t, t))
+        ax.errorbar(x, value, yerr=np.vstack([value - low, high - value]), fmt="none",
+                    ecolor=OKABE_ITO["black"], capsize=6, linewidth=1.5)
+    ax.set_xticks(np.arange(len(kinds)),
+                  ["gross\ntreated − untreated", "local net\nwithin municipalities",
+                   "net\nregion-wide", "spillover\non the untreated"])
+    ax.set_ylabel("employment, pp")
+    panel_title(ax, "gross and net per treated person, spillover per untreated; 95 % CI over replications", 1)
+    legend_on_top(fig, *handles_of(ax))
+    return fig
+
+
 FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
     "beveridge": beveridge_loop_figure,
     "matching": matching_figure,
@@ -203,5 +230,6 @@ FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
     "firm_sizes": firm_sizes_figure,
     "growth_rates": growth_rates_figure,
     "service_effects": service_effects_figure,
+    "displacement": displacement_figure,
 }
 """The figure function of each fact, by the fact's key."""

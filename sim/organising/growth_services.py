@@ -177,7 +177,8 @@ class GrowthServices:
         self.market.start_observation()
         if self.scenario.experiment is not None:
             self.trial.start(self.scenario, self.model.persons, st,
-                             self.model.streams["services"], self.purchasing.begin)
+                             self.model.streams["services"], self.purchasing.begin,
+                             areas=self.model.geo.names)
 
     def survival_factor(self) -> np.ndarray:
         """Death-rate multiplier of each firm from its running firm services."""

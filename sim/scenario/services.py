@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Strict
 
@@ -134,8 +134,30 @@ class Experiment(Strict):
     ``treated_share``; the others are the control group. Set the organisers' budgets to 0
     to keep the groups clean of other services. The run's ``experiment`` table gives each
     group's employment month by month.
+
+    With ``municipality_shares`` the trial has two levels, as in Crépon, Duflo, Gurgand,
+    Rathelot & Zamora (2013): each municipality is first given one of the shares at random,
+    then its eligible are assigned at its share. Comparing the untreated of treated
+    municipalities with those of untreated ones shows what the treated take from others
+    (displacement, syrjäytysvaikutus).
     """
 
     service: Literal["coaching", "training", "wage_subsidy", "rehabilitation",
                      "start_up_grant"] = Field(description="The person service tested.")
     treated_share: float = Field(0.5, gt=0, lt=1, description="Share assigned to it.")
+    municipality_shares: list[float] | None = Field(
+        None, min_length=2, description="Two-level design: treated shares (0-1) dealt to "
+        "the municipalities in random order, in turn, so that each share goes to as many "
+        "municipalities as the others (±1); replaces treated_share, and the table has a row "
+        "per municipality and group.")
+
+    @model_validator(mode="after")
+    def _shares_are_shares(self) -> Experiment:
+        shares = self.municipality_shares
+        if shares is not None:
+            if any(not 0.0 <= x <= 1.0 for x in shares):
+                raise ValueError("municipality_shares: each share must lie in [0, 1]")
+            if len(set(shares)) < 2:
+                raise ValueError("municipality_shares: give at least two different shares, "
+                                 "or use treated_share")
+        return self

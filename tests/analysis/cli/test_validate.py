@@ -3,6 +3,7 @@
 import json
 import math
 
+import pandas as pd
 import pytest
 
 from analysis.cli import main
@@ -14,14 +15,16 @@ def test_kasvu_validate_quick_writes_every_fact_and_figure(tmp_path, capsys):
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     keys = [f["key"] for f in report["facts"]]
     assert keys == ["beveridge", "matching", "flows", "firm_sizes", "growth_rates",
-                    "service_effects"]
+                    "service_effects", "displacement"]
     for fact in report["facts"]:
         assert math.isfinite(fact["statistics"][0]["value"]), fact["key"]
         assert fact["verdict"] in ("pass", "warn", "fail")
         assert (out / f"{fact['key']}.png").stat().st_size > 10_000
     text = (out / "validation.md").read_text(encoding="utf-8")
-    assert text.count("**Verdict:") == 6
-    assert "Card, Kluve & Weber" in text
+    assert text.count("**Verdict:") == 7
+    assert "Card, Kluve & Weber" in text and "Crépon" in text
+    assert {"times", "rep", "area", "treated_share"} <= set(
+        pd.read_parquet(out / "displacement.parquet").columns)
     printed = capsys.readouterr().out
     assert all(key in printed for key in keys)
     assert not list(tmp_path.glob(".*partial"))
