@@ -348,6 +348,25 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def check_writable(directory: str | Path) -> None:
+    """Make ``directory`` if needed and write a probe file in it, before long work.
+
+    For outputs that are not result directories of kasvu (the calibration's files beside
+    its targets), so that a read-only or full location fails at once, not after the work.
+
+    Raises:
+        OutputError: the directory cannot be made or written, with the reason.
+    """
+    path = Path(directory)
+    try:
+        if path.exists() and not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "is a file, not a directory")
+        path.mkdir(parents=True, exist_ok=True)
+        _probe(path / f".kasvu-probe-{os.getpid()}")
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write: {_reason(exc)}") from exc
+
+
 def _probe(path: Path) -> None:
     """Write, flush to disk and remove a small file: a full disk fails here, not later."""
     with open(path, "wb") as handle:

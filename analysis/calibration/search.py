@@ -31,6 +31,7 @@ from tqdm import tqdm
 from sim import Scenario, ScenarioError, load_scenario
 
 from ..experiments.executors import LocalExecutor, SerialExecutor
+from ..outputs import OutputError, check_writable
 from .moments import distance, simulate_moments
 from .result import moment_row, result_markdown, write_result
 from .targets import (
@@ -244,16 +245,25 @@ def main(argv: list[str] | None = None) -> int:
         for bound in ("low", "high"):  # bad key paths or values fail here, not in a worker
             base.with_overrides(values_by_key(
                 targets.parameters, [getattr(p, bound) for p in targets.parameters]))
+        out = args.out or (Path("out/calibration-quick") if args.quick
+                           else targets.path.parent)
+        check_writable(out)  # before the search, not after it
         workers = args.workers if args.workers is not None else (1 if args.quick else 2)
         command = "python -m analysis.calibration " + " ".join(
             sys.argv[1:] if argv is None else argv)
         result = calibrate(targets, mode, workers=workers, quiet=args.quiet,
                            command=command.strip())
-    except ScenarioError as err:
+    except (ScenarioError, OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    out = args.out or (Path("out/calibration-quick") if args.quick else targets.path.parent)
-    write_result(result, out)
+    try:
+        write_result(result, out)
+    except OSError as err:
+        # The search is not lost: its result goes to standard output instead.
+        print(result_markdown(result))
+        print(f"error: {out}: the result could not be written ({err}); it is printed "
+              "above", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(result_markdown(result))
         print(f"written: {out / 'result.json'}, {out / 'result.md'}")

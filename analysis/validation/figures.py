@@ -218,7 +218,8 @@ def displacement_figure(fact: Fact, scenario: str) -> Figure:
                   ["gross\ntreated − untreated", "local net\nwithin municipalities",
                    "net\nregion-wide", "spillover\non the untreated"])
     ax.set_ylabel("employment, pp")
-    panel_title(ax, "gross and net per treated person, spillover per untreated; 95 % CI over replications", 1)
+    panel_title(ax, "gross and net per treated person, spillover per untreated; "
+                "95 % CI over replications", 1)
     legend_on_top(fig, *handles_of(ax))
     return fig
 

@@ -182,3 +182,30 @@ def test_shipped_pirkanmaa_carries_the_recorded_calibration():
         assert getattr(getattr(scenario, table), key) == p["value"], p["key"]
         assert getattr(getattr(defaults, table), key) == p["value"], p["key"]
     assert all(m["within_tolerance"] for m in result["moments"])
+
+
+def test_cli_out_that_cannot_be_written_fails_before_the_search(tmp_path, capsys,
+                                                                 monkeypatch):
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setattr(calibrate, "calibrate",
+                        lambda *a, **k: pytest.fail("the search ran before the check"))
+    code = calibrate.main(["--quick", "--out", str(tmp_path / "afile" / "sub"), "--quiet"])
+    assert code == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_cli_result_that_cannot_be_written_is_printed(quick_result, tmp_path, capsys,
+                                                      monkeypatch):
+    out, _ = quick_result
+    result = json.loads((out / "result.json").read_text())  # as written, untouched by tests
+    monkeypatch.setattr(calibrate, "calibrate", lambda *a, **k: result)
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(calibrate, "write_result", full_disk)
+    code = calibrate.main(["--quick", "--out", str(tmp_path / "o"), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "No space left on device" in captured.err and "printed above" in captured.err
+    assert captured.out.strip() == calibrate.result_markdown(result).strip()
