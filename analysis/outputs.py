@@ -27,6 +27,7 @@ their results through an :class:`Output`, used as a context manager around the w
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import re
@@ -269,17 +270,29 @@ class Output:
         """Move the written files into the target, remove the earlier result's others."""
         assert self.staging is not None
         files = sorted(set(self._written))
+        if not self._path.exists():
+            self._stage(MARKER, json_writer(self._marker(files, complete=True)))
+            try:
+                self.staging.rename(self._path)  # a new directory appears whole
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise ResultNotWritten(f"{self.target}: cannot write: {_reason(exc)}; "
+                                           "nothing was written") from exc
+                # Another command made the directory meanwhile: write into it as below.
+        with _directory_lock(self._path):
+            # Another command may have written here since the check on entry.
+            self._earlier = self._earlier_result()
+            self._move_in(files)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _move_in(self, files: list[str]) -> None:
+        """Move the files into the existing target, the marker last (under its lock)."""
+        assert self.staging is not None
         kept = [f for f in self._earlier
                 if not self.replaces(f) and f not in files and (self._path / f).is_file()]
         stale = [f for f in self._earlier if self.replaces(f) and f not in files]
         self._stage(MARKER, json_writer(self._marker([*files, *kept], complete=True)))
-        if not self._path.exists():
-            try:
-                self.staging.rename(self._path)  # a new directory appears whole
-            except OSError as exc:
-                raise ResultNotWritten(f"{self.target}: cannot write: {_reason(exc)}; "
-                                       "nothing was written") from exc
-            return
         self._check_conflicts(files)
         # Until the final marker is in, the interim one lists the old files and the new.
         self._stage(_INTERIM, json_writer(self._marker([*files, *kept, *stale],
@@ -297,7 +310,6 @@ class Output:
             raise ResultNotWritten(f"{self.target}: cannot move the results in: "
                                    f"{_reason(exc)}; each file there is whole, old or new; "
                                    "run again to finish") from exc
-        shutil.rmtree(self.staging, ignore_errors=True)
 
     def _check_conflicts(self, files: list[str]) -> None:
         """OutputError if a file would replace a directory, or need a directory in a file."""
@@ -414,6 +426,22 @@ def remove_stale_staging(target: Path) -> list[Path]:
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
+
+
+@contextmanager
+def _directory_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` while results move in; wait for another's.
+
+    Two commands writing to one ``--out`` at once would otherwise interleave their files
+    under one marker. The lock is ``flock`` on the directory itself, so it leaves no file
+    behind and dies with its process.
+    """
+    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 def _alive(pid: int) -> bool:

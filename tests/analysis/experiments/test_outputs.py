@@ -1,19 +1,22 @@
 """Output directories: the user's files are never lost, a failure leaves the target as it was.
 
 Each case injects a fault (a foreign file, a sweep, a regular file in the path, a read-only
-directory, a full disk, an interrupt) and checks what is on disk afterwards and the message.
+directory, a full disk, an interrupt, a second writer) and checks what is on disk afterwards
+and the message.
 The commands' own tests are in ``tests/analysis/cli/test_output_directory.py``.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -383,3 +386,39 @@ def test_a_move_that_fails_midway_leaves_whole_files_and_a_marker_of_both(tmp_pa
     write(out, files=texts({"a.txt": "new", "b.txt": "new"}))  # run again: c.txt was stale
     assert {k: v for k, v in tree(out).items() if k != MARKER} == {"a.txt": b"new",
                                                                     "b.txt": b"new"}
+
+
+# ------------------------------------------------------------- two writers at once
+def test_two_commands_writing_one_new_directory_leave_the_later_result_whole(tmp_path):
+    """Both check the directory before it exists; the second to finish replaces the first's
+    result as its own earlier one instead of failing, or mixing the two."""
+    target = tmp_path / "out"
+    first, second = Output(target, "run"), Output(target, "run")
+    with first:
+        with second:
+            second.write(texts({"a.txt": "second", "b.txt": "second"}))
+        first.write(texts({"a.txt": "first"}))
+    assert (target / "a.txt").read_text() == "first"
+    assert not (target / "b.txt").exists()  # the second's file, stale in the first's result
+    assert read_marker(target)["files"] == ["a.txt"]
+    assert siblings(target) == ["out"]
+
+
+def test_results_move_in_one_command_at_a_time(tmp_path):
+    """While another command holds the directory's lock, a result waits to move in."""
+    target = tmp_path / "out"
+    write(target, files=texts({"a.txt": "old"}))
+    held = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    output = Output(target, "run")
+    output.__enter__()
+    output.write(texts({"a.txt": "new"}))
+    mover = threading.Thread(target=output.__exit__, args=(None, None, None))
+    mover.start()
+    mover.join(timeout=0.5)
+    try:
+        assert mover.is_alive() and (target / "a.txt").read_text() == "old"
+    finally:
+        os.close(held)  # releases the lock
+    mover.join(timeout=30)
+    assert not mover.is_alive() and (target / "a.txt").read_text() == "new"
