@@ -4,8 +4,9 @@ Two kinds of run feed the checks (:mod:`.facts`):
 
 - a **cycle run**: the scenario with a sine business cycle in demand (``[economy]
   cycle_amplitude``, default ±4 % over 48 months unless the scenario sets its own), giving
-  the Beveridge curve, the matching function, the inflow/outflow decomposition, and the
-  firm sizes at month 0 and month 12 (firm sizes and growth rates);
+  the Beveridge curve, the matching function, the inflow/outflow decomposition, the worker
+  flows (:mod:`.transitions`), and the firm sizes at month 0 and month 12 (firm sizes and
+  growth rates);
 - one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
   assigned to the service at month 0 (``[experiment]``), giving the service effects;
 - the **displacement design** (:mod:`.displacement`): municipalities given treated shares at
@@ -34,7 +35,7 @@ from sim.scenario.loading import Overrides
 from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
-from . import displacement, facts
+from . import displacement, facts, transitions
 
 DEFAULT_SCENARIO = "pirkanmaa-separate"
 """The scenario validated when none is given: the calibrated default region."""
@@ -143,6 +144,8 @@ class CycleRun:
     sizes1: np.ndarray  # ... at month GROWTH_MONTHS
     same0: np.ndarray  # employees at month 0 of the firms alive at both dates
     same1: np.ndarray  # ... and the same firms' at month GROWTH_MONTHS
+    job_to_job: np.ndarray  # each month's share of the employed who changed employer
+    quarters: list[dict[str, float]]  # each quarter's transitions (from month 0)
 
 
 def run_cycle(scenario: Scenario, seed: int, months: int,
@@ -150,14 +153,23 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
     """Run the cycle scenario, reading the firms' sizes at month 0 and ``GROWTH_MONTHS``.
 
     The model is stepped through :func:`sim.simulate` and read between months (read
-    only), because the tables of :func:`sim.run` hold only area totals. A firm slot holds
+    only), because the tables of :func:`sim.run` hold only area totals: the firms' sizes,
+    and the persons' statuses and employers for the worker flows. A firm slot holds
     the same firm at both dates when it was alive at both and its birth month did not
     change (slots of dead firms are reused by births).
     """
     with simulate(scenario, seed, months=months) as months_left:
-        f = months_left.model.firms
+        f, p = months_left.model.firms, months_left.model.persons
         alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
+        status, employer = p.status.copy(), p.employer.copy()
+        quarter_start, moves, quarters = status, [], []
         for model in months_left:
+            p = model.persons
+            moves.append(transitions.job_to_job(status, employer, p.status, p.employer))
+            status, employer = p.status.copy(), p.employer.copy()
+            if model.month % 3 == 0:
+                quarters.append(transitions.quarter_transitions(quarter_start, status))
+                quarter_start = status
             if model.month == GROWTH_MONTHS:
                 n = alive0.size  # slots added later are births after month 0
                 same = alive0 & f.alive[:n] & (f.born[:n] == born0)
@@ -165,7 +177,7 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
             if on_month is not None:
                 on_month()
         timeseries = months_left.results().timeseries
-    return CycleRun(timeseries, size0[alive0], *snap)
+    return CycleRun(timeseries, size0[alive0], *snap, np.array(moves), quarters)
 
 
 def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
@@ -200,6 +212,7 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame,
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "unemployed")))
     out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
+    out.append(transitions.transitions(cycle.job_to_job, cycle.quarters))
     out.append(facts.firm_sizes(cycle.sizes0))
     out.append(facts.growth_rates(cycle.same0, cycle.same1))
     out.append(facts.service_effects(trials))

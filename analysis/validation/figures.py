@@ -224,10 +224,39 @@ def displacement_figure(fact: Fact, scenario: str) -> Figure:
     return fig
 
 
+def transitions_figure(fact: Fact, scenario: str) -> Figure:
+    """Each worker flow of the model (with its CI) against its reference band."""
+    from .transitions import BANDS
+
+    fig, (ax,) = slide(LANG, "Worker flows against the flow statistics",
+                       _source(fact, scenario))
+    names = list(BANDS)
+    labels = ["job-to-job\na month", "unemployed → employed\na quarter",
+              "unemployed → outside\na quarter", "employed → unemployed\na quarter"]
+    x = np.arange(len(names))
+    found = [fact.statistic(n) for n in names]
+    value = 100 * np.array([s.value for s in found])
+    low = 100 * np.array([s.low if np.isfinite(s.low) else s.value for s in found])
+    high = 100 * np.array([s.high if np.isfinite(s.high) else s.value for s in found])
+    for k, name in enumerate(names):
+        lo, hi = (100 * b for b in BANDS[name])
+        ax.fill_between([k - 0.4, k + 0.4], lo, hi, color=NEUTRAL, alpha=0.3, linewidth=0,
+                        label="reference band" if k == 0 else None)
+    ax.bar(x, value, width=0.5, color=SERIES_COLOURS[0], label="model")
+    ax.errorbar(x, value, yerr=np.vstack([value - low, high - value]), fmt="none",
+                ecolor=OKABE_ITO["black"], capsize=6, linewidth=1.5)
+    ax.set_xticks(x, labels)
+    ax.set_ylabel("% of the group")
+    panel_title(ax, "model mean with 95 % CI; shaded: the references' band", 1)
+    legend_on_top(fig, *handles_of(ax))
+    return fig
+
+
 FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
     "beveridge": beveridge_loop_figure,
     "matching": matching_figure,
     "flows": flows_figure,
+    "transitions": transitions_figure,
     "firm_sizes": firm_sizes_figure,
     "growth_rates": growth_rates_figure,
     "service_effects": service_effects_figure,

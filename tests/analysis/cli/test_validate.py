@@ -14,14 +14,14 @@ def test_kasvu_validate_quick_writes_every_fact_and_figure(tmp_path, capsys):
     assert main(["validate", "tiny", "--quick", "--quiet", "--out", str(out)]) == 0
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     keys = [f["key"] for f in report["facts"]]
-    assert keys == ["beveridge", "matching", "flows", "firm_sizes", "growth_rates",
-                    "service_effects", "displacement"]
+    assert keys == ["beveridge", "matching", "flows", "transitions", "firm_sizes",
+                    "growth_rates", "service_effects", "displacement"]
     for fact in report["facts"]:
         assert math.isfinite(fact["statistics"][0]["value"]), fact["key"]
         assert fact["verdict"] in ("pass", "warn", "fail")
         assert (out / f"{fact['key']}.png").stat().st_size > 10_000
     text = (out / "validation.md").read_text(encoding="utf-8")
-    assert text.count("**Verdict:") == 7
+    assert text.count("**Verdict:") == 8
     assert "Card, Kluve & Weber" in text and "Crépon" in text
     assert {"times", "rep", "area", "treated_share"} <= set(
         pd.read_parquet(out / "displacement.parquet").columns)

@@ -95,6 +95,22 @@ def test_matching_function_within_areas_ignores_area_level_differences():
     a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
     assert a.low < 0.6 < a.high and a.high - a.low < 0.1
     assert b.low < 0.4 < b.high
+    assert fact.statistics[0] == a and fact.verdict == "pass"
+
+
+def test_matching_verdict_with_areas_rests_on_the_elasticity_within_them():
+    """Hires that follow only vacancies over time, while bigger areas have more of
+    everything: pooled, α looks fine; within areas it is 0, and the verdict says fail."""
+    rng = np.random.default_rng(8)
+    size = np.repeat(np.exp(rng.normal(0, 1.5, 30)), 40)
+    u = size * np.exp(rng.normal(0, 0.1, 1200)) * 1000
+    v = size * np.exp(rng.normal(0, 0.1, 1200)) * 200
+    h = 0.5 * np.sqrt(size * v) * np.exp(rng.normal(0, 0.05, 1200))
+    fact = vf.matching_function(h, u, v, np.repeat(np.arange(30), 40))
+    assert fact.statistic("alpha_unemployment").low > 0.15  # size differences load on it
+    assert abs(fact.statistics[0].value) < 0.1 and fact.statistics[0].name == \
+        "alpha_within_areas"
+    assert fact.verdict == "fail"
 
 
 def test_matching_function_region_time_series():
@@ -279,3 +295,16 @@ def test_zero_budgets_reach_a_municipality_whose_name_has_a_dot(tmp_path):
     scenario = load_scenario(path)
     trial = scenario.with_overrides(zero_budgets(scenario))
     assert trial.organisers.municipal_budgets == {"St. Olof": 0.0}
+
+
+def test_the_cycle_run_follows_the_persons_for_the_worker_flows():
+    from analysis.validation.checks import run_cycle
+
+    scenario = load_scenario("tiny", {"simulation.burn_in_months": 1})
+    cycle = run_cycle(scenario, 1, 12)
+    assert cycle.job_to_job.shape == (12,) and np.all(cycle.job_to_job >= 0)
+    assert len(cycle.quarters) == 4
+    for q in cycle.quarters:  # a closed labour force: nobody leaves it
+        assert q["unemployed_to_outside_quarter"] == 0.0
+        assert q["unemployed_to_employed_quarter"] + q["unemployed_to_unemployed_quarter"] \
+            == pytest.approx(1.0)
