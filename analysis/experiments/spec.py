@@ -50,7 +50,7 @@ from sim.scenario.loading import (
     resolve_source,
     validate,
 )
-from sim.scenario.overrides import inner_model, set_value
+from sim.scenario.overrides import inner_model, set_value, split_key
 
 STATISTICS = {
     "final": "value at the last month",
@@ -323,7 +323,7 @@ def names_a_table(key: str) -> bool:
     Tables are e.g. ``labour`` or ``municipalities.Tampere``; values are what a sweep sets.
     """
     model: type[BaseModel] | None = Scenario
-    parts = key.split(".")
+    parts = [part.text for part in split_key(key)]  # quoted names may hold dots
     position = 0
     while model is not None and position < len(parts):
         field = model.model_fields.get(parts[position])

@@ -12,7 +12,7 @@ import analysis
 from analysis.experiments import sweep as sweep_module
 from analysis.experiments.design import RUN_KEY, derive_seed, from_unit, levels_of
 from analysis.experiments.executors import DaskExecutor, LocalExecutor, WorkerLost
-from analysis.experiments.spec import ParameterSpec, SpecError, load_spec
+from analysis.experiments.spec import ParameterSpec, SpecError, load_spec, names_a_table
 from analysis.experiments.store import StoreError, SweepStore
 from analysis.experiments.sweep import run_sweep, status
 from sim.collect import REGION_AREA
@@ -202,3 +202,15 @@ def test_local_processes_and_dask_give_identical_results(tmp_path):
 def test_dead_local_worker_is_reported():
     with LocalExecutor(1) as executor, pytest.raises(WorkerLost, match="worker process died"):
         list(executor.map_unordered(os._exit, [3]))
+
+
+@pytest.mark.parametrize("key, table", [
+    ("labour", True),
+    ("labour.monthly_separation_rate", False),
+    ("municipalities.Tampere", True),
+    ('municipalities."St. Olof"', True),  # a quoted name with a dot is one element
+    ('municipalities."St. Olof".population', False),
+    ("municipalities[2].population", False),
+])
+def test_a_key_path_that_names_a_table_is_told_from_one_that_names_a_value(key, table):
+    assert names_a_table(key) is table
