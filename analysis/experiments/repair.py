@@ -80,6 +80,8 @@ def repair_sweep(directory: str | Path, sweep: Sweep | str | Path | None = None)
             if problem is not None:
                 where = store.quarantine("manifest", problem, [store.manifest_path])
                 lines.append(f"moved the damaged manifest ({problem}) to {where}/")
+            if not store.base_path.is_file():
+                atomic_write(store.base_path, sweep.base_text.encode("utf-8"))
             if not store.spec_path.is_file():
                 atomic_write(store.spec_path, sweep.path.read_bytes())
             store.write_manifest(manifest)
@@ -109,6 +111,8 @@ def _spec_for(store: SweepStore, sweep: Sweep | str | Path | None) -> Sweep:
     try:
         return load_spec(store.spec_path)
     except SpecError as exc:
+        if store.base_path.is_file():  # the base as the sweep read it, kept beside the copy
+            return load_spec(store.spec_path, base=store.base_path)
         raise SpecError(
             f"{exc}\nthe spec's copy in {store.root} cannot be used on its own (a base "
             f"scenario beside the original spec?); give the original: "

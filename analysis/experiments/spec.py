@@ -245,6 +245,16 @@ class Sweep:
     base_data: dict[str, Any]  # raw base scenario with the spec's `set` applied
     months: int
     warnings: tuple[str, ...] = ()
+    base_read: dict[str, Any] | None = None  # the base as read, `extends` merged
+
+    @property
+    def base_text(self) -> str:
+        """The base scenario as read (its ``extends`` merged, before ``set``), as TOML.
+
+        A sweep directory keeps it beside its copy of the spec, so that the copy can be
+        used on its own when the spec named its base by a path relative to itself.
+        """
+        return tomli_w.dumps(self.base_read if self.base_read is not None else {})
 
     @property
     def keys(self) -> list[str]:
@@ -268,12 +278,15 @@ def spec_hash(spec: SweepSpec, base_data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def load_spec(source: str | Path, design: dict[str, Any] | None = None) -> Sweep:
+def load_spec(source: str | Path, design: dict[str, Any] | None = None,
+              base: str | Path | None = None) -> Sweep:
     """Read and check a sweep spec; ``design`` replaces its ``[design]`` table.
 
     Args:
         source: path of the spec TOML file.
         design: e.g. ``{"kind": "sobol", "samples": 64}`` (``kasvu sensitivity``).
+        base: read the base scenario from this file instead of the one the spec names
+            (a sweep directory's ``base.toml``, :attr:`Sweep.base_text`).
 
     Raises:
         SpecError: the file, the key and what is wrong; nothing has been written.
@@ -297,8 +310,9 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None) -> Sweep
                 for err in exc.errors()
             )
         ) from None
-    base_path = _resolve_base(spec.base, path)
+    base_path = Path(base) if base is not None else _resolve_base(spec.base, path)
     base_data = read_with_base(base_path)
+    base_read = copy.deepcopy(base_data)
     for item in spec.set:
         _apply(base_data, item, path, "set", base_path)
     try:
@@ -314,7 +328,7 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None) -> Sweep
             )
     months = spec.months or scenario.simulation.months
     warnings = tuple(_corner_warnings(spec, base_data, path))
-    return Sweep(spec, path, base_path, base_data, months, warnings)
+    return Sweep(spec, path, base_path, base_data, months, warnings, base_read)
 
 
 def names_a_table(key: str) -> bool:

@@ -4,6 +4,7 @@ Layout of a sweep directory::
 
     DIR/manifest.json       spec copy and hash, entropy, design matrix, every run's seed
     DIR/spec.toml           the spec file as given
+    DIR/base.toml           its base scenario as read (extends merged), for --repair
     DIR/runs/r000123.parquet   one run: time series of the region and every area, with
                                run id, parameter and seed columns; its ids, scalar outcomes
                                and its sweep's entropy and spec hash in the file's metadata
@@ -54,6 +55,7 @@ from .integrity import (
 
 MANIFEST = "manifest.json"
 SPEC_COPY = "spec.toml"
+BASE_COPY = "base.toml"
 RUNS = "runs"
 FAILED = "failed"
 QUARANTINE = "quarantine"
@@ -141,6 +143,11 @@ class SweepStore:
         """Path of the spec's copy, ``spec.toml``."""
         return self.root / SPEC_COPY
 
+    @property
+    def base_path(self) -> Path:
+        """Path of the base scenario's copy, ``base.toml``."""
+        return self.root / BASE_COPY
+
     def exists(self) -> bool:
         """Whether ``root`` holds a started sweep (its manifest)."""
         return self.manifest_path.is_file()
@@ -149,16 +156,20 @@ class SweepStore:
         """Refuse a directory that holds something other than a new sweep.
 
         An empty directory, or one holding only what a sweep killed before its manifest
-        was written leaves (hidden files; the copy of the same spec) may be used. A
-        directory with run files but no manifest is a sweep whose manifest was lost.
+        was written leaves (hidden files; the copies of the same spec and its base) may be
+        used. A directory with run files but no manifest is a sweep whose manifest was
+        lost.
         """
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(f"{self.root}: exists and is not a directory")
         if not self.root.is_dir():
             return
         leftovers = [p for p in self.root.iterdir() if not p.name.startswith(".")]
-        if [p.name for p in leftovers] == [SPEC_COPY] and spec_text is not None:
-            if self.spec_path.read_text(encoding="utf-8") == spec_text:
+        names = {p.name for p in leftovers}
+        if names and names <= {SPEC_COPY, BASE_COPY} and spec_text is not None:
+            if (self.spec_path.is_file()
+                    and self.spec_path.read_text(encoding="utf-8") == spec_text) \
+                    or names == {BASE_COPY}:
                 return
         if leftovers:
             hint = (f"if its manifest was lost, `kasvu sweep --repair {self.root}` rebuilds it"
@@ -168,10 +179,12 @@ class SweepStore:
                 f"{self.root}: directory exists and is not a sweep (no {MANIFEST}); {hint}"
             )
 
-    def create(self, manifest: dict[str, Any], spec_text: str) -> None:
-        """Start a sweep here: the spec copy, then the manifest (last, atomically)."""
+    def create(self, manifest: dict[str, Any], spec_text: str, base_text: str = "") -> None:
+        """Start a sweep here: the copies of its base and spec, then the manifest (last)."""
         self.check_fresh(spec_text)
         self.root.mkdir(parents=True, exist_ok=True)
+        if base_text:
+            atomic_write(self.base_path, base_text.encode("utf-8"))
         atomic_write(self.spec_path, spec_text.encode("utf-8"))
         self.write_manifest(manifest)
 

@@ -326,7 +326,8 @@ def run_sweep(
     say = _teller(report, notify)
     with store.lock():
         if manifest is None:
-            store.create(new_manifest(sweep), sweep.path.read_text(encoding="utf-8"))
+            store.create(new_manifest(sweep), sweep.path.read_text(encoding="utf-8"),
+                         sweep.base_text)
             manifest = store.read_manifest()  # as a resumed sweep will read it
         elif manifest.get("code_fingerprint") != code_fingerprint():
             say("warning: the model's code changed since this sweep started; runs stored "

@@ -202,3 +202,30 @@ def test_sweep_killed_before_its_manifest_is_resumed(tmp_path):
     (other / "spec.toml").write_text("base = 'tiny'\n")
     with pytest.raises(StoreError, match="not a sweep .*`kasvu sweep --repair"):
         sweep_serial(spec, other)
+
+
+def test_a_spec_whose_base_lies_beside_it_is_repaired_from_the_directory_alone(tmp_path):
+    """The spec names its base by a path relative to itself, which the directory's copy of
+    the spec cannot follow; the copy of the base beside it stands in."""
+    project = tmp_path / "project"
+    (project / "regions").mkdir(parents=True)
+    (project / "regions" / "small.toml").write_text(
+        'extends = "tiny"\nname = "small"\n\n[labour]\nmonthly_separation_rate = 0.011\n')
+    spec = write_spec(project, text=SPEC.format(months=4, samples=3, extra="").replace(
+        'base = "tiny"', 'base = "regions/small.toml"'))
+    out = tmp_path / "out"
+    sweep_serial(spec, out)
+    assert (out / "base.toml").is_file()
+    original = json.loads((out / "manifest.json").read_text())
+    before = {k: v for k, v in file_hashes(out).items() if k != "manifest.json"}
+    (out / "manifest.json").unlink()
+    lines = repair_sweep(out)  # no spec given: the directory's copies only
+    assert lines[-1].startswith(f"{out}: 6 done, 0 failed, 0 pending of 6")
+    rebuilt = json.loads((out / "manifest.json").read_text())
+    for key in ("spec_hash", "design", "runs", "entropy"):
+        assert rebuilt[key] == original[key], key
+    assert {k: v for k, v in file_hashes(out).items() if k != "manifest.json"} == before
+    (out / "base.toml").unlink()
+    (out / "manifest.json").unlink()
+    with pytest.raises(SpecError, match="give the original"):
+        repair_sweep(out)
