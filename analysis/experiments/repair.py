@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from .design import new_entropy
-from .integrity import RUN_METADATA, SWEEP_IDENTITY, identity_problem
+from .integrity import RUN_METADATA, SWEEP_IDENTITY
 from .spec import SpecError, Sweep, load_spec
 from .store import (
     FAILED,
@@ -34,9 +34,8 @@ from .store import (
     StoreError,
     SweepStore,
     atomic_write,
-    planned,
 )
-from .sweep import check_same_spec, new_manifest, set_aside_bad_runs
+from .sweep import check_same_spec, new_manifest, set_aside_bad_failures, set_aside_bad_runs
 
 AGAIN = "it runs again when the sweep resumes"
 
@@ -87,7 +86,7 @@ def repair_sweep(directory: str | Path, sweep: Sweep | str | Path | None = None)
             store.write_manifest(manifest)
             lines.append(f"rebuilt {store.manifest_path} from {sweep.path} ({origin})")
         finished = set_aside_bad_runs(store, manifest, lines.append, AGAIN)
-        _set_aside_stray_failures(store, manifest, lines.append)
+        set_aside_bad_failures(store, manifest, lines.append, AGAIN)
         failed = len(store.failures())
         total = len(manifest["runs"])
         pending = total - len(finished) - failed
@@ -183,20 +182,3 @@ def _check_fits(store: SweepStore, manifest: dict[str, Any], sweep: Sweep) -> No
         f"{sweep.path} (e.g. {run_id}: {problem}); is it the spec this sweep was started "
         "with? Nothing was changed"
     )
-
-
-def _set_aside_stray_failures(store: SweepStore, manifest: dict[str, Any], say: Any) -> None:
-    """Move failure records of runs the plan does not hold (as recorded) into quarantine."""
-    plan = planned(manifest)
-    keys = ("point", "replication", "seed", "entropy", "spec_hash")
-    for run_id in sorted(store.failures()):
-        record = store.failure_record(run_id)
-        if run_id not in plan:
-            problem = "not a run of this sweep (the manifest plans no such run)"
-        elif record is None:
-            problem = "its failure record is unreadable"
-        else:
-            problem = identity_problem(record, plan[run_id], keys)
-        if problem is not None:
-            where = store.quarantine(run_id, problem, [store.failure_path(run_id)])
-            say(f"{run_id}: failure record: {problem}; moved to {where}/, {AGAIN}")

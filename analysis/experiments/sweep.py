@@ -38,9 +38,9 @@ from sim.scenario.overrides import set_value
 
 from .design import design_matrix, new_entropy, plan_runs
 from .executors import make_executor
-from .integrity import RUN_COLUMNS
+from .integrity import RUN_COLUMNS, identity_problem
 from .spec import SpecError, Sweep, load_spec, parse_outcome
-from .store import StoredRuns, SweepStore, run_table
+from .store import StoredRuns, SweepStore, planned, run_table
 
 MANIFEST_FORMAT = 2
 """Format of new manifests: 2 has a checksum record beside every run file."""
@@ -333,6 +333,7 @@ def run_sweep(
             say("warning: the model's code changed since this sweep started; runs stored "
                 "before and after the change may not be comparable")
         finished = set(set_aside_bad_runs(store, manifest, say, "running it again"))
+        set_aside_bad_failures(store, manifest, say, "running it again")
         failed = store.failures()
         ids = [row["run_id"] for row in run_table(manifest)]
         report.total = len(ids)
@@ -425,6 +426,28 @@ def set_aside_bad_runs(store: SweepStore, manifest: dict[str, Any], say: Callabl
         manifest["format"] = MANIFEST_FORMAT
         store.write_manifest(manifest)
     return verification.finished
+
+
+def set_aside_bad_failures(store: SweepStore, manifest: dict[str, Any],
+                           say: Callable[[str], None], then: str) -> None:
+    """Move failure records that are unreadable or not of a planned run into quarantine.
+
+    Their runs are then pending, not failed: an unreadable record has lost its error, and
+    one of another run says nothing of this one.
+    """
+    plan = planned(manifest)
+    keys = ("point", "replication", "seed", "entropy", "spec_hash")
+    for run_id in sorted(store.failures()):
+        record = store.failure_record(run_id)
+        if run_id not in plan:
+            problem = "not a run of this sweep (the manifest plans no such run)"
+        elif record is None:
+            problem = "its failure record is unreadable"
+        else:
+            problem = identity_problem(record, plan[run_id], keys)
+        if problem is not None:
+            where = store.quarantine(run_id, problem, [store.failure_path(run_id)])
+            say(f"{run_id}: failure record: {problem}; moved to {where}/, {then}")
 
 
 def _store(store: SweepStore, record: dict[str, Any], result: Any, report: SweepReport) -> None:

@@ -282,3 +282,20 @@ def _wait_for_a_new_record(out: Path, proc: subprocess.Popen, seen: set[str]) ->
             return
         assert time.monotonic() < deadline, "no run stored within two minutes"
         time.sleep(0.005)
+
+
+def test_an_unreadable_failure_record_is_set_aside_and_its_run_runs_again(tmp_path,
+                                                                          monkeypatch):
+    spec, out = write_spec(tmp_path), tmp_path / "out"
+    fail_run(monkeypatch, 4)
+    assert sweep_serial(spec, out).failed == 1
+    record = out / "failed" / "r000004.json"
+    record.write_text('{"run_id": "r0000')  # cut short
+    monkeypatch.undo()  # the run would succeed now
+    lines = []
+    report = sweep_serial(spec, out, notify=lines.append)
+    assert any(line.startswith("r000004: failure record: its failure record is unreadable; "
+                               "moved to") for line in lines), lines
+    assert (report.done, report.failed, report.pending) == (6, 0, 0)
+    assert not record.exists()
+    assert list((out / "quarantine").glob("r000004.*"))
