@@ -33,6 +33,7 @@ from scipy import stats
 from sim import Scenario, run
 from sim.collect import REGION_AREA
 
+from ..experiments.paired import mean_ci
 from .facts import Fact, Statistic, verdict_from
 
 SERVICE = "coaching"
@@ -112,17 +113,8 @@ def regional_net(table: pd.DataFrame, month: int = HORIZON_MONTHS) -> dict[str, 
         extra_employed = wide[("region_employed", high)] - wide[("region_employed", low)]
         extra_treated = wide[("persons", high)] - wide[("persons", low)]
         per_person = 100 * (extra_employed / extra_treated).to_numpy(dtype=float)
-        out[times] = _t_interval(f"{times}_net_pp", per_person)
+        out[times] = Statistic(f"{times}_net_pp", *mean_ci(per_person))
     return out
-
-
-def _t_interval(name: str, values: np.ndarray) -> Statistic:
-    """Mean with a 95 % t-interval over replications (none from one replication)."""
-    mean = float(np.mean(values))
-    if values.size < 2:
-        return Statistic(name, mean)
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return Statistic(name, mean, mean - half, mean + half)
 
 
 def area_table(table: pd.DataFrame, month: int = HORIZON_MONTHS) -> pd.DataFrame:

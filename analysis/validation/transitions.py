@@ -10,10 +10,10 @@ the labour force between the two dates counts as outside.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from sim.labour import EMPLOYED, UNEMPLOYED
 
+from ..experiments.paired import mean_ci
 from .facts import Fact, Statistic, verdict_from
 
 BANDS = {
@@ -61,17 +61,6 @@ def quarter_transitions(before: np.ndarray, after: np.ndarray) -> dict[str, floa
     return out
 
 
-def _mean_interval(name: str, values: np.ndarray) -> Statistic:
-    """Mean over periods with a 95 % t-interval (periods treated as independent)."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    mean = float(values.mean())
-    if values.size < 2:
-        return Statistic(name, mean)
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return Statistic(name, mean, mean - half, mean + half)
-
-
 def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]]) -> Fact:
     """The flows fact: job-to-job moves a month and the quarterly transitions.
 
@@ -79,10 +68,14 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]])
         job_to_job_shares: :func:`job_to_job` of each month of a run.
         quarters: :func:`quarter_transitions` of each quarter of the run.
     """
-    found = {"job_to_job_month": _mean_interval("job_to_job_month", job_to_job_shares)}
+    series = {"job_to_job_month": np.asarray(job_to_job_shares, dtype=float)}
     for name in ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
                  "employed_to_unemployed_quarter"):
-        found[name] = _mean_interval(name, np.array([q[name] for q in quarters]))
+        series[name] = np.array([q[name] for q in quarters], dtype=float)
+    # Mean over the periods with a t-interval; a period without anyone in the group
+    # (NaN) is left out.
+    found = {name: Statistic(name, *mean_ci(values[np.isfinite(values)]))
+             for name, values in series.items()}
     inside = {name: BANDS[name][0] <= s.value <= BANDS[name][1] for name, s in found.items()}
     held = sum(inside.values())
     return Fact(
