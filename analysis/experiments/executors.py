@@ -101,6 +101,27 @@ def interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C until the block ends, then raise KeyboardInterrupt.
+
+    A pool starts a worker inside ``submit``; interrupted there, the worker would be forked
+    but not yet known to the pool, so stopping the pool would miss it, and it would print
+    a traceback once this process had gone. Only the main thread receives signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def _worker_init(parent: int) -> None:
     """Local worker initializer: leave Ctrl-C to the parent, die with it, warm up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -199,7 +220,8 @@ class LocalExecutor:
         window = 2 * self.workers
         while True:
             for task in pending:
-                running[self._pool.submit(fn, task)] = task
+                with interrupts_deferred():  # the worker it may start joins the pool first
+                    running[self._pool.submit(fn, task)] = task
                 if len(running) >= window:
                     break
             if not running:

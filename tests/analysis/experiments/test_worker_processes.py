@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.experiments.executors import interrupts_deferred
+
 KASVU = str(Path(sys.executable).parent / "kasvu")
 LONG_COMPARE = ["compare", "tiny", "tiny-alliance", "--reps", "40", "--months", "24",
                 "--workers", "2", "--quiet", "--set", "simulation.burn_in_months=12"]
@@ -128,3 +130,16 @@ def test_die_with_ends_the_process_when_its_parent_ends(tmp_path):
     parent.kill()
     parent.wait()
     assert child.wait(timeout=PATIENCE) == 1
+
+
+def test_an_interrupt_while_a_worker_starts_waits_until_the_pool_knows_it():
+    """Ctrl-C inside ``submit`` is held until ``submit`` has registered the worker it
+    started, then raised: stopping the pool then stops that worker too."""
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the signal arrives; the block goes on
+            steps.append("registered")
+    assert steps == ["registered"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
