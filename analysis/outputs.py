@@ -298,7 +298,7 @@ class Output:
         self._stage(_INTERIM, json_writer(self._marker([*files, *kept, *stale],
                                                        complete=False)))
         try:
-            with _interrupts_held(f"{self.target}/ was written in full"):
+            with interrupts_held(f"{self.target}/ was written in full"):
                 os.replace(self.staging / _INTERIM, self._path / MARKER)
                 for name in files:
                     (self._path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -456,10 +456,12 @@ def _alive(pid: int) -> bool:
 
 
 @contextmanager
-def _interrupts_held(done: str) -> Iterator[None]:
+def interrupts_held(done: str = "") -> Iterator[None]:
     """Hold Ctrl-C until the block ends, then raise KeyboardInterrupt(``done``).
 
-    Only the main thread receives signals; elsewhere the block runs as it is.
+    For work that must not stop half-way: the last renames of a result, a worker being
+    registered with its pool. Only the main thread receives signals; elsewhere the block
+    runs as it is.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

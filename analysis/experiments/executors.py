@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..outputs import interrupts_held
+
 EXECUTORS = ("local", "dask", "serial")
 
 
@@ -99,27 +101,6 @@ def interrupts_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-@contextlib.contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C until the block ends, then raise KeyboardInterrupt.
-
-    A pool starts a worker inside ``submit``; interrupted there, the worker would be forked
-    but not yet known to the pool, so stopping the pool would miss it, and it would print
-    a traceback once this process had gone. Only the main thread receives signals.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        raise KeyboardInterrupt
 
 
 def _worker_init(parent: int) -> None:
@@ -220,7 +201,10 @@ class LocalExecutor:
         window = 2 * self.workers
         while True:
             for task in pending:
-                with interrupts_deferred():  # the worker it may start joins the pool first
+                # A worker that submit starts is registered with the pool before Ctrl-C
+                # is raised, so stopping the pool stops it too (interrupted earlier, it
+                # would outlive this process and print a traceback).
+                with interrupts_held():
                     running[self._pool.submit(fn, task)] = task
                 if len(running) >= window:
                     break

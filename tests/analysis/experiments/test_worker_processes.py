@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.experiments.executors import interrupts_deferred
+from analysis.outputs import interrupts_held
 
 KASVU = str(Path(sys.executable).parent / "kasvu")
 LONG_COMPARE = ["compare", "tiny", "tiny-alliance", "--reps", "40", "--months", "24",
@@ -137,7 +137,7 @@ def test_an_interrupt_while_a_worker_starts_waits_until_the_pool_knows_it():
     started, then raised: stopping the pool then stops that worker too."""
     steps = []
     with pytest.raises(KeyboardInterrupt):
-        with interrupts_deferred():
+        with interrupts_held():
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)  # the signal arrives; the block goes on
             steps.append("registered")
