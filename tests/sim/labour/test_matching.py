@@ -154,6 +154,20 @@ def seekers_of(n, apps=1, score=None, u=0.5):
     }
 
 
+def firms_of(vac, muni=None, skill=None, value=None):
+    """Overrides for firms with these vacancies (municipality and skill 0, pay 1, no
+    employees unless given)."""
+    vac = np.asarray(vac, dtype=I64)
+    n = vac.size
+    return {
+        "firm_muni": np.zeros(n, I64) if muni is None else np.asarray(muni, dtype=I64),
+        "firm_skill": np.zeros(n, I64) if skill is None else np.asarray(skill, dtype=I64),
+        "firm_value": np.ones(n) if value is None else np.asarray(value, dtype=float),
+        "firm_vac": vac,
+        "firm_emp": np.zeros(n, I64),
+    }
+
+
 def test_one_seeker_one_vacancy_is_hired():
     hired, case = run_match(single_bucket())
     assert hired.tolist() == [0]
@@ -168,14 +182,7 @@ def test_no_vacancies_no_hires():
 
 
 def test_no_firms_no_hires():
-    empty = {
-        "firm_muni": np.zeros(0, I64),
-        "firm_skill": np.zeros(0, I64),
-        "firm_value": np.zeros(0),
-        "firm_vac": np.zeros(0, I64),
-        "firm_emp": np.zeros(0, I64),
-    }
-    hired, _ = run_match(single_bucket(**seekers_of(3), **empty))
+    hired, _ = run_match(single_bucket(**seekers_of(3), **firms_of([])))
     assert hired.tolist() == [-1, -1, -1]
 
 
@@ -236,13 +243,7 @@ def test_duplicate_applications_get_one_offer():
 
 def test_vacancy_inside_a_bucket_drawn_by_cumulative_vacancies():
     # Firm 0 has 1 vacancy, firm 1 has 3: u1·4 < 1 picks firm 0, otherwise firm 1.
-    firms = {
-        "firm_muni": np.zeros(2, I64),
-        "firm_skill": np.zeros(2, I64),
-        "firm_value": np.ones(2),
-        "firm_vac": np.array([1, 3], I64),
-        "firm_emp": np.zeros(2, I64),
-    }
+    firms = firms_of([1, 3])
     for u1, firm in [(0.0, 0), (0.24, 0), (0.25, 1), (0.6, 1), (0.999, 1)]:
         case = single_bucket(**firms)
         case["u"] = np.array([[[0.5, u1, 0.5]]])
@@ -254,13 +255,7 @@ def test_bucket_drawn_by_reach_times_fit_times_vacancies():
     # Two municipalities and two skill groups: buckets (m, g) = 0:(0,0) 1:(0,1) 2:(1,0) 3:(1,1).
     # The seeker (home 0, skill 0) weights them reach·fit·vacancies = 1·1·1, 1·0.5·2,
     # 0.5·1·2 and 0 (municipality 1's skill-1 firm has no vacancy): cumulative 1, 2, 3, 3.
-    firms = {
-        "firm_muni": np.array([0, 0, 1, 1], I64),
-        "firm_skill": np.array([0, 1, 0, 1], I64),
-        "firm_value": np.ones(4),
-        "firm_vac": np.array([1, 2, 2, 0], I64),
-        "firm_emp": np.zeros(4, I64),
-    }
+    firms = firms_of([1, 2, 2, 0], muni=[0, 0, 1, 1], skill=[0, 1, 0, 1])
     base = single_bucket(
         **firms,
         reach_w=np.array([[1.0, 0.5], [0.5, 1.0]]),
@@ -280,13 +275,7 @@ def test_bucket_drawn_by_reach_times_fit_times_vacancies():
 
 
 def test_unreachable_municipality_gets_no_applications():
-    firms = {
-        "firm_muni": np.array([1], I64),
-        "firm_skill": np.zeros(1, I64),
-        "firm_value": np.ones(1),
-        "firm_vac": np.array([5], I64),
-        "firm_emp": np.zeros(1, I64),
-    }
+    firms = firms_of([5], muni=[1])
     reach = np.array([[1.0, 0.0], [0.0, 1.0]])
     case = single_bucket(**seekers_of(4), **firms, reach_w=reach, dist=np.zeros((2, 2)))
     case["s_home"] = np.array([0, 1, 0, 1], I64)
@@ -304,13 +293,7 @@ def test_zero_fit_gets_no_applications():
 
 def test_seeker_accepts_the_best_offer_net_of_commuting():
     # Both firms make the only seeker an offer; pay minus 0.01/km decides.
-    firms = {
-        "firm_muni": np.array([0, 1], I64),
-        "firm_skill": np.zeros(2, I64),
-        "firm_value": np.array([1.0, 1.3], dtype=float),
-        "firm_vac": np.array([1, 1], I64),
-        "firm_emp": np.zeros(2, I64),
-    }
+    firms = firms_of([1, 1], muni=[0, 1], value=[1.0, 1.3])
     u = np.array([[[0.1, 0.5, 0.5], [0.9, 0.5, 0.5]]])  # one application to each bucket
     for km, firm in [(10.0, 1), (40.0, 0)]:
         case = single_bucket(
@@ -328,13 +311,7 @@ def test_seeker_accepts_the_best_offer_net_of_commuting():
 
 
 def test_equal_offers_go_to_the_first_firm():
-    firms = {
-        "firm_muni": np.zeros(2, I64),
-        "firm_skill": np.zeros(2, I64),
-        "firm_value": np.ones(2),
-        "firm_vac": np.array([1, 1], I64),
-        "firm_emp": np.zeros(2, I64),
-    }
+    firms = firms_of([1, 1])
     u = np.array([[[0.5, 0.9, 0.5], [0.5, 0.1, 0.5]]])  # firm 1 first, then firm 0
     hired, _ = run_match(single_bucket(**firms, s_apps=np.array([2], I64), u=u))
     assert hired.tolist() == [0]
@@ -347,12 +324,7 @@ def test_applications_spread_over_rounds():
     vacancy. The seeker takes firm 1 if its application to firm 1 goes out in the same
     round as one to firm 0 or earlier, and firm 0 if it is hired there before.
     """
-    firms = {
-        "firm_muni": np.zeros(2, I64),
-        "firm_skill": np.zeros(2, I64),
-        "firm_value": np.array([1.0, 2.0]),
-        "firm_emp": np.zeros(2, I64),
-    }
+    firms = firms_of([1, 1], value=[1.0, 2.0])
     to_firm = {0: 0.1, 1: 0.9}  # u[..., 1] that draws each firm (one vacancy each)
     for targets, rounds, firm in [
         ((0, 0, 1), 1, 1),  # one round: all three at once, the better pay wins
@@ -364,8 +336,8 @@ def test_applications_spread_over_rounds():
         u = np.full((1, 3, 3), 0.5)
         u[0, :, 1] = [to_firm[t] for t in targets]
         case = single_bucket(
-            **firms, firm_vac=np.ones(2, I64), s_apps=np.array([3], I64), u=u, n_rounds=rounds
-        )
+            **dict(firms, firm_vac=np.ones(2, I64)), s_apps=np.array([3], I64), u=u,
+            n_rounds=rounds)
         hired, _ = run_match(case)
         assert hired.tolist() == [firm], (targets, rounds)
 
@@ -373,13 +345,7 @@ def test_applications_spread_over_rounds():
 def test_unfilled_vacancies_carry_to_the_next_round():
     # Firm 0 offers its one vacancy to seeker 0 in round 0 and seeker 1 loses; firm 1's
     # vacancy, unfilled in round 0, is open in round 1, where seeker 1 applies and gets it.
-    firms = {
-        "firm_muni": np.zeros(2, I64),
-        "firm_skill": np.zeros(2, I64),
-        "firm_value": np.array([2.0, 1.0]),
-        "firm_vac": np.array([1, 1], I64),
-        "firm_emp": np.zeros(2, I64),
-    }
+    firms = firms_of([1, 1], value=[2.0, 1.0])
     u = np.full((2, 2, 3), 0.5)
     u[0, 0, 1], u[0, 1, 1] = 0.1, 0.9  # seeker 0 applies to firm 0 in round 0, firm 1 in round 1
     u[1, 0, 1], u[1, 1, 1] = 0.1, 0.1
