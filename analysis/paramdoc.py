@@ -68,6 +68,12 @@ NAME_UNITS = {
     "population": "persons",
     "employability_gain": "employability (0–1)",
     "shock_start_month": "month",
+    "on_the_job_applications_per_month": "applications per month",
+    "job_switch_gain": "mean pay",
+    "discouragement_per_year": "relative change per year",
+    "hiring_standard": "judged productivity (mean output = 1)",
+    "vacancy_cost": "fill rate × relative pay",
+    "outside_share": "share of the labour force",
 }
 """Units of fields whose name alone would mislead the key rules below."""
 

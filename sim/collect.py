@@ -28,6 +28,12 @@ METRICS = (
     "service_spend_eur",
     "clients_in_services",
     "municipal_benefit_cost_eur",
+    "in_services",
+    "outside_labour_force",
+    "job_to_job",
+    "labour_force_entries",
+    "labour_force_exits",
+    "vacancy_duration_months",
 )
 """Columns of the time series, in order (the README's table of ``timeseries.parquet``)."""
 
@@ -74,7 +80,7 @@ class AreaCollector:
         frame = pd.DataFrame(data.reshape(n_months * n_areas, len(METRICS)), columns=list(METRICS))
         frame.insert(0, "area", np.tile(np.asarray(self.areas, dtype=object), n_months))
         frame.insert(0, "month", np.repeat(np.asarray(self._months, dtype=np.int64), n_areas))
-        counts = [m for m in METRICS if not m.endswith(("_rate", "_eur"))]
+        counts = [m for m in METRICS if not m.endswith(("_rate", "_eur", "_months"))]
         frame[counts] = frame[counts].astype(np.int64)
         return frame
 

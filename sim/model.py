@@ -75,7 +75,8 @@ class GrowthServicesModel(mesa.Model):
         self.collector = AreaCollector(geo.names, self.months)
         self.datacollector = mesa.DataCollector(model_reporters=self.collector.reporters())
         self.metric_index = {name: k for k, name in enumerate(METRICS)}
-        self.last_stats = self.measure()
+        self.index = 1.0  # aggregate demand of the current month (demand_index)
+        self.last_stats = self.measure(self.services.state.service >= 0)
         for _ in range(scenario.simulation.burn_in_months):
             self.simulate_month()
         self.services.start_observation()
@@ -90,7 +91,8 @@ class GrowthServicesModel(mesa.Model):
         """
         mesa.Agent._ids.pop(self, None)
 
-    STREAMS = ("demand", "deaths", "separations", "births", "matching", "services")
+    STREAMS = ("demand", "deaths", "separations", "births", "matching", "services",
+               "labour_force", "on_the_job")
     """Random streams, one per process."""
 
     def month_streams(self) -> dict[str, np.random.Generator]:
@@ -144,17 +146,20 @@ class GrowthServicesModel(mesa.Model):
         self.streams = rng = self.month_streams()
         market, services = self.labour, self.services
         market.start_month(self.month)
-        market.demand_shocks(self.demand_index(), rng["demand"])
+        self.index = self.demand_index()
+        market.demand_shocks(self.index, rng["demand"])
         dead = market.firm_deaths(services.survival_factor(), rng["deaths"])
-        market.separations(dead, rng["separations"])
+        market.separations(dead, self.index, rng["separations"])
+        market.labour_force_flows(services.busy(), rng["labour_force"])  # in and out
         market.firm_births(rng["births"])
         services.plan_and_start(self.month)  # organisers buy services (hankinnat)
         market.post_vacancies()
         hired = self.match()  # job matching (kohtaanto)
         services.pay_and_book(self.month, hired)  # the month's money
         services.progress()  # services run; completions take effect
-        market.age(services.state.months_unemployed if self.month >= 1 else None)
-        self.last_stats = self.measure()
+        in_service = services.state.service >= 0
+        market.age(services.state.months_unemployed if self.month >= 1 else None, in_service)
+        self.last_stats = self.measure(in_service)
         services.govern(self.month)  # alliance quarter, provider market
 
     def record(self) -> None:
@@ -188,18 +193,34 @@ class GrowthServicesModel(mesa.Model):
         self.labour.start_firms_for(founders, self.streams["services"])
 
     def match(self) -> np.ndarray:
-        """Unemployed persons apply, firms rank and offer, persons accept (numba kernel).
+        """Jobseekers apply, firms rank and offer, persons accept (numba kernel).
 
-        Services change how many applications a person sends and how firms score them;
-        which vacancies a person sees depends on the cooperation model (vacancy classes,
-        see :mod:`sim.organising.vacancies`). Returns the persons hired.
+        The unemployed search, and so do some of the employed (on-the-job search), who
+        move only to a better job; firms hire only applicants who clear their hiring
+        standard. Services change how many applications a person sends and how firms
+        score them; which vacancies a person sees depends on the cooperation model
+        (vacancy classes, see :mod:`sim.organising.vacancies`). Returns the unemployed
+        persons hired.
         """
         market, services = self.labour, self.services
         p, f, m = market.persons, market.firms, self.scenario.matching
         rng = self.streams["matching"]
-        seekers = flows.seekers(p.status, p.home, market.flows["seekers"])
+        unemployed = flows.seekers(p.status, p.home, market.flows["seekers"])
+        apps, boost = services.search(unemployed, m.applications_per_month, self.month)
+        employed, reserve = market.on_the_job_searchers(services.busy(),
+                                                        self.streams["on_the_job"])
+        n_u = unemployed.shape[0]
+        seekers = np.concatenate([unemployed, employed])
         s_home = p.home[seekers]
-        apps, boost = services.search(seekers, m.applications_per_month, self.month)
+        apps = np.concatenate([apps, np.full(employed.shape[0],
+                                             self.scenario.labour.on_the_job_applications_per_month,
+                                             dtype=apps.dtype)])
+        score = np.concatenate([p.employability[unemployed] * boost,
+                                p.employability[employed]])
+        s_reserve = np.concatenate([np.full(n_u, -np.inf), reserve])
+        # The hiring standard in the ranking's terms: the lowest log score hired.
+        standard = m.hiring_standard / self.index
+        floor = np.full(f.capacity, math.log(standard) if standard > 0.0 else -np.inf)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
         u = rng.random((int(apps.sum()), 3))
         # Vacancy visibility without touching the kernel: each municipality m becomes two
@@ -213,21 +234,27 @@ class GrowthServicesModel(mesa.Model):
         u_screen = rng.random(f.capacity)
         open_now = market.workspace.get("open_now", f.capacity)[: f.capacity]
         matching.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
+        screened = open_now.copy()
         hired = matching.match(
-            2 * s_home, p.skill[seekers], p.employability[seekers] * boost, apps, u,
+            2 * s_home, p.skill[seekers], score, apps, u,
             m.rounds_per_month, reach2, market.fit_w, dist2, firm_area, f.skill,
             f.productivity, open_now, f.employment, commute_cost=m.commuting_cost_per_km,
-            noise=m.ranking_noise, workspace=market.workspace, ragged=True)
+            noise=m.ranking_noise, workspace=market.workspace, ragged=True,
+            s_reserve=s_reserve, firm_floor=floor)
+        market.record_fills(screened, screened - open_now)
         matching.keep_unfilled(u_screen, m.recruiting_share, open_now, f.vacancies)
-        new = flows.take_jobs(seekers, hired, s_home, p.employer, p.status,
+        moved = hired[n_u:] >= 0
+        flows.move_jobs(employed[moved], hired[n_u:][moved], p.home, p.employer, f.employment,
+                        market.flows["job_to_job"])
+        new = flows.take_jobs(unemployed, hired[:n_u], s_home[:n_u], p.employer, p.status,
                               p.unemployment_months, market.flows["hires"])
         services.count_hires(new)
         return new
 
     # ------------------------------------------------------------- measurement
-    def measure(self) -> np.ndarray:
+    def measure(self, in_service: np.ndarray) -> np.ndarray:
         """This month's (areas + region) × :data:`~sim.collect.METRICS` array."""
-        columns = self.labour.stock_columns()
+        columns = self.labour.stock_columns(in_service)
         columns.update(self.services.area_columns())
         with np.errstate(divide="ignore", invalid="ignore"):
             columns["unemployment_rate"] = np.where(

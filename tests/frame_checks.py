@@ -7,7 +7,7 @@ import pandas as pd
 
 from sim.collect import METRICS, REGION_AREA
 
-COUNTS = [m for m in METRICS if not m.endswith(("_rate", "_eur"))]
+COUNTS = [m for m in METRICS if not m.endswith(("_rate", "_eur", "_months"))]
 MONEY = [m for m in METRICS if m.endswith("_eur")]
 
 
@@ -22,7 +22,10 @@ def check_frame(frame: pd.DataFrame, job_finding: bool = True) -> None:
     assert list(frame.columns[-len(METRICS) :]) == list(METRICS)
     assert (frame[COUNTS + MONEY] >= 0).all().all(), "negative stock, flow or spend"
     assert (frame["long_term_unemployed"] <= frame["unemployed"]).all()
-    assert (frame["employed"] + frame["unemployed"] <= frame["labour_force"]).all()
+    np.testing.assert_array_equal(
+        frame["employed"] + frame["unemployed"] + frame["in_services"], frame["labour_force"])
+    duration = frame["vacancy_duration_months"]
+    assert (duration.isna() | (duration >= 1.0)).all(), "a vacancy lasts at least its month"
     assert (frame["hires"] <= frame["labour_force"]).all()
     assert frame["unemployment_rate"].between(0.0, 1.0).all()
     if job_finding:
@@ -43,7 +46,13 @@ def check_frame(frame: pd.DataFrame, job_finding: bool = True) -> None:
     consecutive = np.diff(months) == 1
     d_employed = np.diff(region["employed"].to_numpy())[consecutive]
     net_hires = (region["hires"] - region["separations"]).to_numpy()[1:][consecutive]
-    np.testing.assert_array_equal(d_employed, net_hires)
+    assert (d_employed <= net_hires).all()  # the rest left the labour force from work
+    persons = (region["labour_force"] + region["outside_labour_force"]).to_numpy()
+    assert (persons == persons[0]).all(), "persons neither appear nor vanish"
+    d_labour_force = np.diff(region["labour_force"].to_numpy())[consecutive]
+    net_entries = (region["labour_force_entries"]
+                   - region["labour_force_exits"]).to_numpy()[1:][consecutive]
+    np.testing.assert_array_equal(d_labour_force, net_entries)
     d_firms = np.diff(region["firms"].to_numpy())[consecutive]
     net_births = (region["firm_births"] - region["firm_deaths"]).to_numpy()[1:][consecutive]
     np.testing.assert_array_equal(d_firms, net_births)

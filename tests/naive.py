@@ -20,6 +20,7 @@ import math
 
 EMPLOYED = 0
 UNEMPLOYED = 1
+OUTSIDE = 2
 
 
 def _log(x: float) -> float:
@@ -44,6 +45,8 @@ def match(
     firm_emp,
     commute_cost=0.0,
     noise=0.0,
+    s_reserve=None,
+    firm_floor=None,
 ):
     """Reference of :func:`sim.labour.matching.match`.
 
@@ -59,6 +62,8 @@ def match(
     emp = [int(e) for e in firm_emp]
     hired = [-1] * n_seekers
     sqrt3 = math.sqrt(3.0)
+    reserve = [-math.inf] * n_seekers if s_reserve is None else list(s_reserve)
+    floor = [-math.inf] * n_firms if firm_floor is None else list(firm_floor)
 
     for rd in range(n_rounds):
         # Open vacancies at the start of the round, bucketed by (municipality, skill):
@@ -108,7 +113,8 @@ def match(
                     + _log(fit_w[skill][int(firm_skill[f])])
                     + noise * sqrt3 * (2.0 * u[i][a][2] - 1.0)
                 )
-                applications.append((i, f, score))
+                if score >= floor[f]:  # below the hiring standard: turned down
+                    applications.append((i, f, score))
 
         # Each firm ranks its applications (higher score first, earlier application on
         # ties) and offers its vacancies to its best distinct applicants.
@@ -128,9 +134,10 @@ def match(
             for seeker in offered:
                 offers.setdefault(seeker, []).append(f)
 
-        # Each seeker accepts its best offer: pay minus commuting cost, the first on ties.
+        # Each seeker accepts its best offer (pay minus commuting cost, the first on ties)
+        # if it is worth more than the job it holds.
         for i, firms in sorted(offers.items()):
-            best, best_value = -1, -math.inf
+            best, best_value = -1, reserve[i]
             for f in firms:
                 value = firm_value[f] - commute_cost * dist[int(s_home[i])][int(firm_muni[f])]
                 if value > best_value:
@@ -215,17 +222,19 @@ def separate(
     }
 
 
-def age(status, unemployment_months, employability, base, scarring, recovery, floor):
+def age(status, unemployment_months, employability, base, scarring, recovery, floor,
+        in_service=None):
     """Reference of :func:`sim.labour.flows.age`: returns (unemployment_months, employability).
 
-    An unemployed person's spell grows by a month and loses ``scarring`` of employability
-    (never below ``floor``); an employed person recovers ``recovery`` of the gap to base.
+    An unemployed person's spell grows by a month (or, in a service when ``in_service`` is
+    given, restarts at 0) and loses ``scarring`` of employability (never below ``floor``);
+    an employed person recovers ``recovery`` of the gap to base.
     """
     months = [int(m) for m in unemployment_months]
     score = [float(e) for e in employability]
     for p, st in enumerate(status):
         if st == UNEMPLOYED:
-            months[p] += 1
+            months[p] = 0 if in_service is not None and in_service[p] else months[p] + 1
             score[p] = max(score[p] * (1.0 - scarring), floor)
         elif st == EMPLOYED:
             score[p] = score[p] + recovery * (base[p] - score[p])
@@ -240,23 +249,33 @@ STOCK_COLUMNS = (
     "firms",
     "firm_employment",
     "vacancies",
+    "in_services",
+    "outside_labour_force",
 )
 
 
 def stocks(
-    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, n_areas
+    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac,
+    n_areas, in_service=None,
 ):
     """Reference of :func:`sim.labour.stocks.stocks`: a list of rows, areas then the region.
 
-    Persons count in their home municipality; living firms, their employment and their
+    Persons count in their home municipality: outside the labour force, or in it as
+    employed, in services (unemployed in a service) or unemployed (and long-term
+    unemployed after ``long_term`` months); living firms, their employment and their
     vacancies in the firm's municipality. The last row sums the areas.
     """
     rows = [dict.fromkeys(STOCK_COLUMNS, 0) for _ in range(n_areas)]
     for p, h in enumerate(home):
         row = rows[int(h)]
+        if status[p] == OUTSIDE:
+            row["outside_labour_force"] += 1
+            continue
         row["labour_force"] += 1
         if status[p] == EMPLOYED:
             row["employed"] += 1
+        elif status[p] == UNEMPLOYED and in_service is not None and in_service[p]:
+            row["in_services"] += 1
         elif status[p] == UNEMPLOYED:
             row["unemployed"] += 1
             if unemployment_months[p] >= long_term:
@@ -269,6 +288,36 @@ def stocks(
             row["vacancies"] += int(firm_vac[f])
     region = {c: sum(row[c] for row in rows) for c in STOCK_COLUMNS}
     return [[float(row[c]) for c in STOCK_COLUMNS] for row in [*rows, region]]
+
+
+def labour_force_flows(status, employer, unemployment_months, home, busy, u, exit_employed,
+                       exit_unemployed, discouragement, entry, firm_emp, n_areas):
+    """Reference of :func:`sim.labour.flows.labour_force_flows`.
+
+    Returns:
+        (status, employer, unemployment_months, firm_emp, exits, entries) as lists.
+    """
+    status = [int(s) for s in status]
+    employer = [int(e) for e in employer]
+    months = [int(m) for m in unemployment_months]
+    firm_emp = [int(e) for e in firm_emp]
+    exits, entries = [0] * n_areas, [0] * n_areas
+    for p in range(len(status)):
+        if busy[p]:
+            continue
+        h = int(home[p])
+        if status[p] == OUTSIDE and u[p] < entry:
+            status[p], months[p] = UNEMPLOYED, 0
+            entries[h] += 1
+        elif status[p] == EMPLOYED and u[p] < exit_employed:
+            firm_emp[employer[p]] -= 1
+            status[p], employer[p] = OUTSIDE, -1
+            exits[h] += 1
+        elif status[p] == UNEMPLOYED and u[p] < exit_unemployed * (
+                1.0 + discouragement * months[p] / 12.0):
+            status[p], months[p] = OUTSIDE, 0
+            exits[h] += 1
+    return status, employer, months, firm_emp, exits, entries
 
 
 # ----------------------------------------------------------------- growth services kernels

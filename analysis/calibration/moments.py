@@ -2,8 +2,10 @@
 
 :func:`simulate_moments` runs one seeded model through :func:`sim.simulate` and reads every
 moment of :data:`.targets.MOMENTS`: the stock moments from the region's row at month 0,
-the spell moment by following every person's status month to month (read only);
-:func:`distance` weighs the model's moments against the targets.
+the spell and flow moments by following every person's status (and employer) month to
+month (read only); :func:`distance` weighs the model's moments against the targets. An
+unemployment spell is the employment-service statistics' one: a person in a service is not
+an unemployed jobseeker.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sim import Scenario, simulate
 from sim.collect import METRICS
 from sim.labour import UNEMPLOYED
 
+from ..validation.transitions import job_to_job, quarter_transitions
 from .targets import SPELL_HORIZON_MONTHS, Moment
 
 
@@ -61,6 +64,33 @@ def spell_exit_share(unemployed: np.ndarray, first: int, last: int,
     return (ended / started if started else math.nan), started
 
 
+def flow_moments(status: np.ndarray, employer: np.ndarray) -> dict[str, float]:
+    """Job-to-job moves a month and quarterly transitions, averaged over a panel.
+
+    Args:
+        status: (months, persons) status codes at each month end, row t is month t.
+        employer: (months, persons) employers at each month end.
+
+    Returns:
+        ``job_to_job_month``: the mean over consecutive months of
+        :func:`~analysis.validation.transitions.job_to_job`; and the three quarterly
+        transitions of the targets, each the mean of
+        :func:`~analysis.validation.transitions.quarter_transitions` over every pair of
+        month ends three months apart.
+    """
+    months = status.shape[0]
+    if months < SPELL_HORIZON_MONTHS + 1:
+        raise ValueError("need at least four month ends for a quarterly transition")
+    moves = [job_to_job(status[t], employer[t], status[t + 1], employer[t + 1])
+             for t in range(months - 1)]
+    quarters = [quarter_transitions(status[t], status[t + 3]) for t in range(months - 3)]
+    out = {"job_to_job_month": float(np.mean(moves))}
+    for name in ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
+                 "employed_to_unemployed_quarter"):
+        out[name] = float(np.mean([q[name] for q in quarters]))
+    return out
+
+
 def simulate_moments(scenario: Scenario | str | Path, seed: int,
                      window: int) -> dict[str, float]:
     """Run one seeded model and return every moment of :data:`.targets.MOMENTS`.
@@ -78,13 +108,23 @@ def simulate_moments(scenario: Scenario | str | Path, seed: int,
     """
     months = window + SPELL_HORIZON_MONTHS
     with simulate(scenario, seed, months=months) as run:
-        panel = np.empty((months + 1, run.model.persons.size), dtype=bool)
-        panel[0] = run.model.persons.status == UNEMPLOYED
+        n = run.model.persons.size
+        status = np.empty((months + 1, n), dtype=np.int8)
+        employer = np.empty((months + 1, n), dtype=np.int32)
+        panel = np.empty((months + 1, n), dtype=bool)
+
+        def observe(model) -> None:
+            p = model.persons
+            status[model.month], employer[model.month] = p.status, p.employer
+            panel[model.month] = (p.status == UNEMPLOYED) & (model.services.state.service < 0)
+
+        observe(run.model)
         for model in run:
-            panel[model.month] = model.persons.status == UNEMPLOYED
+            observe(model)
         month_0 = run.results().region().loc[0, list(METRICS)]
     out = stock_moments(month_0.to_numpy(dtype=np.float64))
     out["spells_ending_within_3_months"], out["spells"] = spell_exit_share(panel, 1, window)
+    out.update(flow_moments(status, employer))
     return out
 
 

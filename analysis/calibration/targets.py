@@ -2,10 +2,12 @@
 
 A moment is one number of the separate-action baseline that a public figure pins down:
 the unemployment rate, the long-term share, vacancies per unemployed and the share of
-unemployment spells ending within three months (:data:`MOMENTS`; computed by
-:mod:`.moments`). ``calibration/targets.toml`` gives each moment's target, tolerance,
-weight, definition and source, the free parameters with their bounds, and how each mode
-(``full``, ``quick``) searches.
+unemployment spells ending within three months, as the employment-service statistics
+define them (persons in services are not unemployed), and the worker flows: job-to-job
+moves a month and the quarterly transitions of the unemployed and the employed
+(:data:`MOMENTS`; computed by :mod:`.moments`). ``calibration/targets.toml`` gives each
+moment's target, tolerance, weight, definition and source, the free parameters with their
+bounds, and how each mode (``full``, ``quick``) searches.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ MOMENTS = (
     "long_term_share",
     "vacancies_per_unemployed",
     "spells_ending_within_3_months",
+    "job_to_job_month",
+    "unemployed_to_employed_quarter",
+    "unemployed_to_outside_quarter",
+    "employed_to_unemployed_quarter",
 )
 """Moments the model can compute, by name."""
 

@@ -194,23 +194,26 @@ def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None)
 def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame,
               designs: pd.DataFrame) -> list[facts.Fact]:
     """Every stylised-fact check on the runs' outputs."""
-    ts = cycle.timeseries
+    # Everyone unemployed searches, in a service or not: the matching and flow facts count
+    # them all (jobseekers), where the ministry's unemployment rate leaves services out.
+    ts = cycle.timeseries.assign(
+        jobseekers=cycle.timeseries["unemployed"] + cycle.timeseries["in_services"])
     region = ts[ts["area"] == REGION_AREA].sort_values("month")
     u = region["unemployment_rate"].to_numpy()
     v = (region["vacancies"] / region["labour_force"]).to_numpy()
     out = [facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months)]
 
     munis = ts[ts["area"] != REGION_AREA].sort_values(["area", "month"])
-    lagged = munis.groupby("area", sort=False)[["unemployed", "vacancies"]].shift(1)
-    ok = lagged["unemployed"].notna()
-    out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "unemployed"],
+    lagged = munis.groupby("area", sort=False)[["jobseekers", "vacancies"]].shift(1)
+    ok = lagged["jobseekers"].notna()
+    out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "jobseekers"],
                                        lagged.loc[ok, "vacancies"], munis.loc[ok, "area"],
                                        region=(region["hires"].to_numpy()[1:],
-                                               region["unemployed"].to_numpy()[:-1],
+                                               region["jobseekers"].to_numpy()[:-1],
                                                region["vacancies"].to_numpy()[:-1])))
 
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
-                              ("separations", "hires", "employed", "unemployed")))
+                              ("separations", "hires", "employed", "jobseekers")))
     out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
     out.append(transitions.transitions(cycle.job_to_job, cycle.quarters))
     out.append(facts.firm_sizes(cycle.sizes0))

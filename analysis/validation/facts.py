@@ -286,8 +286,9 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
         "respect to unemployment is usually 0.5–0.7 (Petrongolo & Pissarides 2001)",
         rule=rule,
         verdict=verdict,
-        notes=(f"OLS over {level}: hires in month t on the unemployed and vacancies at the "
-               "end of month t − 1; HC1-robust standard errors",
+        notes=(f"OLS over {level}: hires in month t on the unemployed (persons in services "
+               "included: all of them search) and vacancies at the end of month t − 1; "
+               "HC1-robust standard errors",
                "a large sample rejects exact constant returns for small departures; the "
                "size of α + β − 1 is reported with the t statistic beside it",
                basis),
@@ -363,10 +364,11 @@ def flow_decomposition(s: np.ndarray, f: np.ndarray, u: np.ndarray | None = None
         "45:55 between inflow and outflow (Elsby, Hobijn & Şahin 2013)",
         rule="pass: inflow share 0.30–0.60; warn: 0.15–0.75; fail: outside",
         verdict=verdict,
-        notes=("s_t = separations / employed at t − 1 (every separation enters "
-               "unemployment), f_t = hires / unemployed at t − 1 (only the unemployed are "
-               "hired; start-up grant founders count as hires); no flows in or out of the "
-               "labour force",
+        notes=("s_t = separations / employed at t − 1 (moves from work into unemployment), "
+               "f_t = hires / jobseekers at t − 1 (moves from unemployment, services "
+               "included, into work; start-up grant founders count as hires): the two-state "
+               "decomposition; job-to-job moves and flows in and out of the labour force "
+               "are left out of both rates",
                "shares normalised by β_in + β_out; block bootstrap of months for the CI"),
         data={"s": s, "f": f, "ustar": ustar, "u": None if u is None else np.asarray(u),
               "c_in": c_in, "c_out": c_out},

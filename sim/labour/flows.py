@@ -13,8 +13,10 @@ import math
 import numba as nb
 import numpy as np
 
-from .population import EMPLOYED, UNEMPLOYED
+from .population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from .workspace import Workspace
+
+SQRT3 = math.sqrt(3.0)
 
 
 def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
@@ -247,15 +249,122 @@ def take_jobs(
                           hires_by_area, new)
     return new[:n]
 
+def move_jobs(movers: np.ndarray, new_firm: np.ndarray, home: np.ndarray,
+              employer: np.ndarray, firm_emp: np.ndarray, moves_by_area: np.ndarray) -> None:
+    """Employed persons change jobs (työpaikan vaihto): job-to-job moves.
+
+    Matching has already counted each mover in ``new_firm``'s employment; here each leaves
+    its old employer, whose post reopens as a vacancy next month (a vacancy chain), and
+    counts as a job-to-job move in its home municipality.
+    """
+    if movers.shape[0] != new_firm.shape[0]:
+        raise ValueError("movers and new_firm must have the same length")
+    old = employer[movers]
+    if movers.size and (old < 0).any():
+        raise ValueError("a job-to-job mover must hold a job")
+    np.subtract.at(firm_emp, old, 1)
+    employer[movers] = new_firm
+    np.add.at(moves_by_area, home[movers], 1)
+
+
+def on_the_job_searchers(drawn: np.ndarray, status: np.ndarray, busy: np.ndarray,
+                         employer: np.ndarray, home: np.ndarray, firm_value: np.ndarray,
+                         firm_muni: np.ndarray, distance_km: np.ndarray, commute_cost: float,
+                         gain: float) -> tuple[np.ndarray, np.ndarray]:
+    """On-the-job search (työnhaku työstä): who of ``drawn`` searches, and what they hold.
+
+    The employed among the ``drawn`` persons (sorted) who are not ``busy`` search; each
+    holds a job worth its pay (``firm_value``) minus commuting cost, and a new offer must
+    beat that by ``gain``. Returns the searchers and those reservation values.
+    """
+    searchers = drawn[(status[drawn] == EMPLOYED) & ~busy[drawn]]
+    firm = employer[searchers]
+    reserve = (firm_value[firm] - commute_cost * distance_km[home[searchers], firm_muni[firm]]
+               + gain)
+    return searchers, reserve
+
+
+def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np.ndarray,
+                      fit: np.ndarray, u: np.ndarray, noise: float, standard: float,
+                      index: float) -> np.ndarray:
+    """Jobs that end when their match productivity is drawn anew (cyclical separations).
+
+    Of the ``shocked`` persons (sorted), those employed whose employability × fit ×
+    exp(noise·√3·(2u − 1)) × ``index`` falls below the hiring ``standard`` are returned
+    (sorted): a job that no longer covers its wage ends, more often when demand is low.
+    ``fit`` and ``u`` have one entry per shocked person.
+    """
+    if fit.shape[0] != shocked.shape[0] or u.shape[0] != shocked.shape[0]:
+        raise ValueError("fit and u need one entry per shocked person")
+    if standard <= 0.0 or shocked.size == 0:
+        return shocked[:0]
+    judged = (employability[shocked] * fit * np.exp(noise * SQRT3 * (2.0 * u - 1.0))
+              * index)
+    return shocked[(status[shocked] == EMPLOYED) & (judged < standard)]
+
+
+# ------------------------------------------------------------------- labour force flows
+@nb.njit(cache=True)
+def _labour_force_kernel(status, employer, unemployment_months, home, busy, u, exit_employed,
+                         exit_unemployed, discouragement, entry, firm_emp, exits, entries):
+    for p in range(status.shape[0]):
+        if busy[p]:
+            continue
+        st = status[p]
+        if st == OUTSIDE:
+            if u[p] < entry:
+                status[p] = UNEMPLOYED
+                unemployment_months[p] = 0
+                entries[home[p]] += 1
+        elif st == EMPLOYED:
+            if u[p] < exit_employed:
+                firm_emp[employer[p]] -= 1
+                employer[p] = -1
+                status[p] = OUTSIDE
+                exits[home[p]] += 1
+        elif st == UNEMPLOYED:
+            rate = exit_unemployed * (1.0 + discouragement * unemployment_months[p] / 12.0)
+            if u[p] < rate:
+                status[p] = OUTSIDE
+                unemployment_months[p] = 0
+                exits[home[p]] += 1
+
+
+def labour_force_flows(status: np.ndarray, employer: np.ndarray,
+                       unemployment_months: np.ndarray, home: np.ndarray, busy: np.ndarray,
+                       u: np.ndarray, exit_employed: float, exit_unemployed: float,
+                       discouragement: float, entry: float, firm_emp: np.ndarray,
+                       exits: np.ndarray, entries: np.ndarray) -> None:
+    """Entry into and exit from the labour force (työvoimaan tulo ja poistuminen).
+
+    Person p, unless ``busy`` (in a service or waiting for one), uses ``u[p]``: outside
+    the labour force it enters as an unemployed jobseeker when u < ``entry``; employed it
+    leaves (retires, studies, cares) when u < ``exit_employed``, its job freed; unemployed
+    it leaves when u < ``exit_unemployed`` · (1 + ``discouragement`` · months / 12), more
+    likely the longer the spell. Counts go to ``exits`` and ``entries`` by home.
+    """
+    n = status.shape[0]
+    for name, arr in (("employer", employer), ("unemployment_months", unemployment_months),
+                      ("home", home), ("busy", busy), ("u", u)):
+        if arr.shape[0] != n:
+            raise ValueError(f"{name} has {arr.shape[0]} entries, status has {n}")
+    _labour_force_kernel(status, employer, unemployment_months, home, busy, u,
+                         float(exit_employed), float(exit_unemployed), float(discouragement),
+                         float(entry), firm_emp, exits, entries)
+
+
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
 def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor,
-                months_not_employed, count_not_employed):
+                months_not_employed, count_not_employed, in_service, break_spell):
     keep = 1.0 - scarring
     for p in range(status.shape[0]):
         st = status[p]
         if st == UNEMPLOYED:
-            unemployment_months[p] += 1
+            if break_spell and in_service[p]:
+                unemployment_months[p] = 0  # the spell restarts after the service
+            else:
+                unemployment_months[p] += 1
             e = employability[p] * keep
             employability[p] = e if e > floor else floor
         elif st == EMPLOYED:
@@ -273,17 +382,22 @@ def age(
     recovery: float,
     floor: float,
     months_not_employed: np.ndarray | None = None,
+    in_service: np.ndarray | None = None,
 ) -> None:
     """End of month: unemployment lengthens and scars, work restores employability.
 
     An unemployed person's spell grows by a month and its employability falls by the share
     ``scarring`` (never below ``floor``); an employed person's recovers the share
     ``recovery`` of its gap to ``base``. Other statuses are left alone. When
-    ``months_not_employed`` is given, every person not employed adds a month to it.
+    ``months_not_employed`` is given, every person not employed adds a month to it. When
+    ``in_service`` is given, an unemployed person in a service has its spell set to 0
+    instead (a service interrupts the spell; scarring goes on).
     """
     count = months_not_employed is not None
     if count and months_not_employed.shape[0] != status.shape[0]:
         raise ValueError("months_not_employed must have one entry per person")
+    if in_service is not None and in_service.shape[0] != status.shape[0]:
+        raise ValueError("in_service must have one entry per person")
     _age_kernel(
         status,
         unemployment_months,
@@ -294,4 +408,6 @@ def age(
         float(floor),
         months_not_employed if count else unemployment_months[:0],
         count,
+        in_service if in_service is not None else np.zeros(0, dtype=np.bool_),
+        in_service is not None,
     )

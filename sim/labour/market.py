@@ -29,8 +29,12 @@ from .population import (
 from .stocks import STOCK_COLUMNS, stocks
 from .workspace import Workspace
 
-FLOWS = ("hires", "separations", "seekers", "firm_births", "firm_deaths")
-"""Flows counted by home (persons) or firm municipality each month."""
+FLOWS = ("hires", "separations", "seekers", "firm_births", "firm_deaths", "job_to_job",
+         "labour_force_entries", "labour_force_exits", "vacancies_posted", "vacancies_filled")
+"""Flows counted by home (persons) or firm municipality each month. ``hires`` and
+``separations`` are moves between unemployment and work only (a job-to-job move is neither);
+``vacancies_posted`` (open at the month's matching) and ``vacancies_filled`` give the
+vacancy duration."""
 
 
 class LabourMarket:
@@ -62,6 +66,10 @@ class LabourMarket:
         self.flows = {name: np.zeros(self.geo.size, dtype=np.int64) for name in FLOWS}
         self.month = -scenario.simulation.burn_in_months
         self.workspace = Workspace()  # scratch reused every month
+        # Fill rate of screened vacancies per (municipality × skill) bucket, the firms'
+        # memory of how easily posts are filled; it starts at 1, a saturated market's.
+        self.n_groups = int(scenario.skill_groups)
+        self.fill_rate = np.ones(self.geo.size * self.n_groups)
         self.size_power = np.empty(0)  # max(employment, 1) ** death_size_exponent by size
         self.on_new_firms: Callable[[np.ndarray, np.random.Generator], None] = \
             lambda slots, rng: None  # the growth services' hook, set by the model
@@ -110,17 +118,43 @@ class LabourMarket:
                                  self.flows["firm_deaths"])
         return dead
 
-    def separations(self, dead: np.ndarray, rng: np.random.Generator) -> None:
-        """Workers leave: all of a dead firm's, a shrinking firm's surplus, other quits."""
-        p, f = self.persons, self.firms
+    def separations(self, dead: np.ndarray, index: float, rng: np.random.Generator) -> None:
+        """Workers leave: a dead firm's, a shrinking firm's surplus, quits, and lost matches.
+
+        A lost match is a job whose match productivity, drawn anew, no longer clears the
+        hiring standard (more of them when demand ``index`` is low).
+        """
+        p, f, lab = self.persons, self.firms, self.scenario.labour
         need = self.workspace.get("layoff_need", f.capacity)[: f.capacity]
         n_uniforms = firm_kernels.layoff_need(f.demand, f.alive, f.employment, dead, need)
-        quitters = flows.bernoulli_indices(rng, p.size,
-                                           self.scenario.labour.monthly_separation_rate)
+        quitters = flows.bernoulli_indices(rng, p.size, lab.monthly_separation_rate)
+        shocked = flows.bernoulli_indices(rng, p.size, lab.monthly_match_shock_rate)
+        u_shock = rng.random(shocked.size)
+        holds = p.employer[shocked] >= 0  # the draws stay those of every person drawn
+        shocked, u_shock = shocked[holds], u_shock[holds]
+        fit = self.fit_w[p.skill[shocked], f.skill[p.employer[shocked]]]
+        destroyed = flows.destroyed_matches(
+            shocked, p.status, p.employability, fit, u_shock,
+            self.scenario.matching.ranking_noise, self.scenario.matching.hiring_standard,
+            index)
+        quitters = np.union1d(quitters, destroyed)
         u_layoff = rng.random(n_uniforms)
         flows.separate(p.employer, p.status, p.home, p.unemployment_months, dead, need,
                        quitters, u_layoff, f.employment, self.flows["separations"],
                        workspace=self.workspace)
+
+    def labour_force_flows(self, busy: np.ndarray, rng: np.random.Generator) -> None:
+        """Persons enter the labour force as jobseekers and leave it.
+
+        Exits are retirement, studies, care and discouragement; ``busy`` persons (in a
+        service or waiting for one) stay.
+        """
+        p, lab = self.persons, self.scenario.labour
+        flows.labour_force_flows(
+            p.status, p.employer, p.unemployment_months, p.home, busy, rng.random(p.size),
+            lab.monthly_exit_rate_employed, lab.monthly_exit_rate_unemployed,
+            lab.discouragement_per_year, lab.monthly_entry_rate, self.firms.employment,
+            self.flows["labour_force_exits"], self.flows["labour_force_entries"])
 
     def firm_births(self, rng: np.random.Generator) -> None:
         """New firms in each municipality, in proportion to its initial firm count."""
@@ -178,28 +212,78 @@ class LabourMarket:
         np.add.at(self.flows["seekers"], p.home[founders], 1)  # they were seeking this month
 
     def post_vacancies(self) -> None:
-        """Every firm below its desired size posts the gap as open vacancies."""
+        """Firms below their desired size post the gap, if posting pays.
+
+        Screening for a post costs ``firms.vacancy_cost`` (of a filled job's value at mean
+        pay), and a screened post fills at the recent fill rate of the firm's municipality
+        and skill group: a firm posts while fill rate × its relative pay covers the cost.
+        Where fewer jobseekers clear firms' standards, fewer jobs are posted: the margin
+        that lets a better pool of jobseekers create jobs.
+        """
         f = self.firms
         firm_kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
+        cost = self.scenario.firms.vacancy_cost
+        if cost > 0.0:
+            rate = self.fill_rate[f.muni * self.n_groups + f.skill]
+            f.vacancies[rate * f.productivity < cost] = 0
+        np.add.at(self.flows["vacancies_posted"], f.muni, f.vacancies)
 
-    def age(self, months_not_employed: np.ndarray | None) -> None:
+    def record_fills(self, screened: np.ndarray, filled: np.ndarray) -> None:
+        """After matching: update the fill rates from each firm's screened and filled posts.
+
+        The share filled per municipality and skill group moves its fill rate (an
+        exponential average over ``fill_rate_memory_months``).
+        """
+        f = self.firms
+        bucket = f.muni * self.n_groups + f.skill
+        size = self.fill_rate.shape[0]
+        tried = np.bincount(bucket, weights=screened, minlength=size)
+        done = np.bincount(bucket, weights=filled, minlength=size)
+        weight = 1.0 / self.scenario.firms.fill_rate_memory_months
+        seen = tried > 0
+        self.fill_rate[seen] += weight * (done[seen] / tried[seen] - self.fill_rate[seen])
+        np.add.at(self.flows["vacancies_filled"], f.muni, filled)
+
+    def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray) -> None:
         """Spells lengthen and scar employability; work restores it.
 
         ``months_not_employed``, when given, counts every person's months out of work
-        (the services' observation from month 1 on).
+        (the services' observation from month 1 on). With ``labour.services_break_spell``
+        a person ``in_service`` has the spell restart (the ministry's statistics).
         """
         lab, p = self.scenario.labour, self.persons
         flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
                   lab.scarring_rate, lab.recovery_rate, lab.employability_floor,
-                  months_not_employed)
+                  months_not_employed, in_service if lab.services_break_spell else None)
 
-    def stock_columns(self) -> dict[str, np.ndarray]:
-        """Stocks and flows per area, the region appended: the market's time-series columns."""
+    def stock_columns(self, in_service: np.ndarray) -> dict[str, np.ndarray]:
+        """Stocks and flows per area, the region appended: the market's time-series columns.
+
+        The unemployed marked ``in_service`` count in ``in_services``, not as unemployed.
+        ``vacancy_duration_months``: vacancies posted over those filled (NaN: none filled).
+        """
         p, f = self.persons, self.firms
         st = stocks(p.home, p.status, p.unemployment_months,
                     self.scenario.labour.long_term_months, f.muni, f.alive, f.employment,
-                    f.vacancies, self.geo.size)
+                    f.vacancies, self.geo.size, in_service)
         columns = dict(zip(STOCK_COLUMNS, st.T, strict=True))
         for name, counts in self.flows.items():
             columns[name] = np.append(counts, counts.sum()).astype(np.float64)
+        posted, filled = columns["vacancies_posted"], columns["vacancies_filled"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns["vacancy_duration_months"] = np.where(filled > 0, posted / filled, np.nan)
         return columns
+
+    def on_the_job_searchers(self, busy: np.ndarray, rng: np.random.Generator
+                             ) -> tuple[np.ndarray, np.ndarray]:
+        """This month's employed searchers (sorted) and the value of the jobs they hold.
+
+        See :func:`.flows.on_the_job_searchers`; ``busy`` persons (a subsidised worker,
+        say) do not search.
+        """
+        p, f, lab = self.persons, self.firms, self.scenario.labour
+        drawn = flows.bernoulli_indices(rng, p.size, lab.monthly_on_the_job_search_rate)
+        return flows.on_the_job_searchers(
+            drawn, p.status, busy, p.employer, p.home, f.productivity, f.muni,
+            self.geo.distance_km, self.scenario.matching.commuting_cost_per_km,
+            lab.job_switch_gain)

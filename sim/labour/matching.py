@@ -83,6 +83,7 @@ def _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps):
         start[o] = n_vac
         fill[n_vac] = 0
         cap[n_vac] = firm_vac[f]
+        heaps.floor[n_vac] = firms.floor[f]
         n_vac += firm_vac[f]
     start[n_open] = n_vac
     bucket_vstart[0] = 0
@@ -172,9 +173,9 @@ def _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers,
     stamp, total_w, off, length = rows.stamp, rows.total, rows.off, rows.length
     guide_off, guide_size, guide = rows.guide_off, rows.guide_size, rows.guide
     cum, row_bv, row_vstart, row_lfit = rows.cum, rows.bv, rows.vstart, rows.lfit
-    vac_owner, fill, cap, top_seeker, top_score, top_order, kept = (
-        heaps.vac_owner, heaps.fill, heaps.cap, heaps.seeker, heaps.score, heaps.order,
-        heaps.kept)
+    vac_owner, fill, cap, floor, top_seeker, top_score, top_order, kept = (
+        heaps.vac_owner, heaps.fill, heaps.cap, heaps.floor, heaps.seeker, heaps.score,
+        heaps.order, heaps.kept)
     # The application's number in the round: the ranking's tie-break. Typed int64 from
     # the start (not a literal 0), so that _keep compiles once, not twice.
     n_app = np.int64(0)
@@ -217,10 +218,10 @@ def _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers,
             # fit's log comes with the bucket (no lookups through the firm).
             score = log_score[i] + row_lfit[k] + noise_scale * (2.0 * u[ui + a, 2] - 1.0)
             a += n_rounds
-            # The common case, an application that loses to the worst applicant the firm
-            # keeps, is decided here in a few loads; about one in five applications goes
-            # on to _keep.
-            if fill[lo] < cap[lo] or score > top_score[lo]:
+            # An application below the firm's hiring standard is turned down. The common
+            # case, an application that loses to the worst applicant the firm keeps, is
+            # decided here in a few loads; about one in five applications goes on to _keep.
+            if score >= floor[lo] and (fill[lo] < cap[lo] or score > top_score[lo]):
                 n_kept = _keep(lo, i, score, n_app, fill, cap, top_seeker, top_score,
                                top_order, kept, n_kept)
             n_app += 1
@@ -251,8 +252,11 @@ def _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps):
 
 
 @_phase
-def _accept(n_offered, firms, hired, offers):
+def _accept(n_offered, seekers, firms, hired, offers):
     """Phase 4: seekers accept their best offers; the per-seeker scratch is reset.
+
+    An offer is only the best when it is worth more than the seeker's reservation value
+    (``best_value`` starts there), so an employed seeker moves only to a better job.
 
     Returns the number hired.
     """
@@ -266,7 +270,7 @@ def _accept(n_offered, firms, hired, offers):
             firms.emp[f] += 1
             hires += 1
         offers.best_firm[i] = -1
-        offers.best_value[i] = -np.inf
+        offers.best_value[i] = seekers.reserve[i]
         offers.offered_by[i] = -1
     return hires
 
@@ -309,7 +313,7 @@ def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, c
         offers.log_score[i] = _log0(seekers.score[i])
         hired[i] = -1
         offers.best_firm[i] = -1
-        offers.best_value[i] = -np.inf
+        offers.best_value[i] = seekers.reserve[i]
         offers.offered_by[i] = -1
     n_areas = reach_w.shape[0]
     for s in range(n_groups):
@@ -343,7 +347,7 @@ def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, c
         _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers, rows,
                heaps)
         n_offered = _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps)
-        hires += _accept(n_offered, firms, hired, offers)
+        hires += _accept(n_offered, seekers, firms, hired, offers)
     return hires
 
 
@@ -366,6 +370,8 @@ def match(
     noise: float = 0.0,
     workspace: Workspace | None = None,
     ragged: bool = False,
+    s_reserve: np.ndarray | None = None,
+    firm_floor: np.ndarray | None = None,
 ) -> np.ndarray:
     """Match seekers to vacancies (kohtaanto) for one month; return each seeker's new firm.
 
@@ -379,11 +385,13 @@ def match(
        the vacancy ``floor(u · V)`` of the bucket's ``V``, counted over its firms in index
        order.
     2. A firm scores an application as employability × fit × exp(noise·√3·(2u−1)), with
-       ``u[..., 2]`` (ranked as the sum of logs, log 0 = −inf), and offers its open
-       vacancies to its best distinct applicants (higher score first, the earlier
-       application on ties).
+       ``u[..., 2]`` (ranked as the sum of logs, log 0 = −inf), turns down those whose
+       log score is below its hiring standard ``firm_floor``, and offers its open
+       vacancies to its best distinct applicants among the rest (higher score first, the
+       earlier application on ties).
     3. A seeker accepts the best offer by pay minus commuting cost (the lowest-numbered
-       firm on ties); the firm's vacancy closes and its employment grows. Unfilled
+       firm on ties) if it is worth more than its reservation value ``s_reserve`` (the
+       job it holds); the firm's vacancy closes and its employment grows. Unfilled
        vacancies and seekers go on to the next round.
 
     Args:
@@ -409,6 +417,10 @@ def match(
         noise: spread of the firms' judgement.
         workspace: scratch arrays to reuse between calls (a fresh one when absent).
         ragged: whether ``u`` is packed (see ``u``).
+        s_reserve: per seeker, the value of the job it holds (pay minus commuting cost),
+            below which it turns an offer down; -inf (the default) for the unemployed.
+        firm_floor: per firm, its hiring standard as the lowest log score it hires;
+            -inf (the default) hires anyone.
 
     Returns:
         int64 array: the hiring firm of each seeker, or -1.
@@ -431,7 +443,10 @@ def match(
             raise ValueError("s_apps exceeds the applications that u has uniforms for")
         # The same rows with a fixed stride (a free reshape of a C-ordered array).
         u_rows, u_stride = u.reshape(n_s * u.shape[1], 3), u.shape[1]
-    for name, arr in (("s_skill", s_skill), ("s_score", s_score), ("s_apps", s_apps)):
+    s_reserve = np.full(n_s, -np.inf) if s_reserve is None else s_reserve
+    firm_floor = np.full(n_firms, -np.inf) if firm_floor is None else firm_floor
+    for name, arr in (("s_skill", s_skill), ("s_score", s_score), ("s_apps", s_apps),
+                      ("s_reserve", s_reserve)):
         if arr.shape[0] != n_s:
             raise ValueError(f"{name} has {arr.shape[0]} entries, s_home has {n_s}")
     for name, arr in (
@@ -439,6 +454,7 @@ def match(
         ("firm_value", firm_value),
         ("firm_vac", firm_vac),
         ("firm_emp", firm_emp),
+        ("firm_floor", firm_floor),
     ):
         if arr.shape[0] != n_firms:
             raise ValueError(f"{name} has {arr.shape[0]} entries, firm_muni has {n_firms}")
@@ -448,8 +464,10 @@ def match(
     sc = scratch(ws, n_s, n_firms, n_areas, n_groups, open_vacancies, row_cells,
                  -(-max_apps // n_rounds))
     hired = np.empty(n_s, dtype=np.int64)
-    _match_kernel(Seekers(s_home, s_skill, s_score, s_apps),
-                  Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp), u_rows,
+    _match_kernel(Seekers(s_home, s_skill, s_score, s_apps,
+                          np.asarray(s_reserve, dtype=np.float64)),
+                  Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp,
+                        np.asarray(firm_floor, dtype=np.float64)), u_rows,
                   int(u_stride), int(n_rounds), reach_w, fit_w, dist, float(commute_cost),
                   float(noise), sc, hired)
     return hired

@@ -17,7 +17,11 @@ from ..scenario.region import mean_internal_distance_km
 EMPLOYED = 0
 """Status code of a person in work (työssä)."""
 UNEMPLOYED = 1
-"""Status code of an unemployed jobseeker (työtön työnhakija)."""
+"""Status code of an unemployed jobseeker (työtön työnhakija); one in a service
+(palveluissa) keeps this code, and the services' state tells them apart."""
+OUTSIDE = 2
+"""Status code of a person outside the labour force (työvoiman ulkopuolella) who may enter
+it: young people, students, carers, the discouraged."""
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -128,7 +132,7 @@ def _integer_split(total: int, shares: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Persons:
-    """The labour force, one array per attribute (henkilöt)."""
+    """The labour force and those outside it who may enter (henkilöt), one array each."""
 
     # Memory: the narrowest integer type that holds every value exactly (a person costs
     # 30 bytes here instead of 56; the kernels are compiled for these types).
@@ -213,11 +217,18 @@ def stationary_sizes(
 
 
 def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) -> Persons:
-    """The labour force of each municipality with skills, employability and initial status."""
+    """Each municipality's persons with skills, employability and initial status.
+
+    The labour force (``labour_force_share`` of residents) and, drawn among them, persons
+    outside it who may enter (``outside_share`` of the labour force on top): each person is
+    outside with probability outside_share / (1 + outside_share), else unemployed with
+    the initial unemployment rate, else employed.
+    """
     lab = scenario.labour
     if len(lab.skill_shares) > np.iinfo(np.int8).max:
         raise ValueError("labour.skill_shares: at most 127 skill groups")
-    counts = np.rint(geo.population * lab.labour_force_share).astype(np.int64)
+    counts = np.rint(geo.population * lab.labour_force_share
+                     * (1.0 + lab.outside_share)).astype(np.int64)
     home = np.repeat(np.arange(geo.size, dtype=np.int32), counts)
     n = home.shape[0]
     skill = rng.choice(len(lab.skill_shares), size=n, p=np.asarray(lab.skill_shares)).astype(
@@ -232,6 +243,11 @@ def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) 
     )
     employability = np.maximum(base * (1.0 - lab.scarring_rate) ** months, lab.employability_floor)
     status = np.where(unemployed, UNEMPLOYED, EMPLOYED).astype(np.int8)
+    if lab.outside_share > 0.0:
+        outside = rng.random(n) < lab.outside_share / (1.0 + lab.outside_share)
+        status[outside] = OUTSIDE
+        months[outside] = 0
+        employability[outside] = base[outside]
     return Persons(home, skill, base, employability, status, np.full(n, -1, dtype=np.int32),
                    months.astype(np.int32))
 
@@ -338,7 +354,9 @@ def memory_needed(scenario: Scenario) -> tuple[int, int, int]:
     else:
         syn = scenario.synthetic_region
         population = np.full(syn.municipalities, syn.population / syn.municipalities)
-    persons = int(np.rint(population * scenario.labour.labour_force_share).sum())
+    lab = scenario.labour
+    persons = int(np.rint(population * lab.labour_force_share
+                          * (1.0 + lab.outside_share)).sum())
     firms = int(np.maximum(np.rint(population * scenario.firms.firms_per_1000_residents
                                    / 1000.0), 1).sum())
     areas = population.size

@@ -1,6 +1,10 @@
 """Stocks per area (varannot): labour force, employment, unemployment, firms and vacancies.
 
-One numba pass over persons and firms a month, the basis of the time series.
+One numba pass over persons and firms a month, the basis of the time series. Persons count
+as the Ministry of Economic Affairs and Employment's employment-service statistics
+(työnvälitystilasto) count them: an unemployed person in a service is in services
+(palveluissa), not an unemployed jobseeker; the labour force is the employed, the
+unemployed and those in services; the rest are outside it.
 """
 
 from __future__ import annotations
@@ -8,13 +12,14 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .population import EMPLOYED, UNEMPLOYED
+from .population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
 
 # ------------------------------------------------------------------------------ stats
 @nb.njit(cache=True)
 def _stocks_kernel(
-    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac, out
+    home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac,
+    in_service, out
 ):
     n_areas = out.shape[0] - 1
     for a in range(out.shape[0]):
@@ -29,6 +34,8 @@ def _stocks_kernel(
     emp = 0
     unemp = 0
     lt = 0
+    svc = 0
+    outside = 0
     for p in range(home.shape[0]):
         h = home[p]
         if h != cur:
@@ -37,22 +44,34 @@ def _stocks_kernel(
                 out[cur, 1] += emp
                 out[cur, 2] += unemp
                 out[cur, 3] += lt
+                out[cur, 7] += svc
+                out[cur, 8] += outside
             cur = h
             lf = 0
             emp = 0
             unemp = 0
             lt = 0
+            svc = 0
+            outside = 0
         st = status[p]
+        if st == OUTSIDE:
+            outside += 1
+            continue
         lf += 1
         emp += st == EMPLOYED
         if st == UNEMPLOYED:
-            unemp += 1
-            lt += unemployment_months[p] >= long_term
+            if in_service[p]:
+                svc += 1
+            else:
+                unemp += 1
+                lt += unemployment_months[p] >= long_term
     if cur >= 0:
         out[cur, 0] += lf
         out[cur, 1] += emp
         out[cur, 2] += unemp
         out[cur, 3] += lt
+        out[cur, 7] += svc
+        out[cur, 8] += outside
     for f in range(firm_muni.shape[0]):
         if firm_alive[f]:
             m = firm_muni[f]
@@ -73,6 +92,8 @@ STOCK_COLUMNS = (
     "firms",
     "firm_employment",
     "vacancies",
+    "in_services",
+    "outside_labour_force",
 )
 
 def stocks(
@@ -85,12 +106,18 @@ def stocks(
     firm_emp: np.ndarray,
     firm_vac: np.ndarray,
     n_areas: int,
+    in_service: np.ndarray | None = None,
 ) -> np.ndarray:
     """Stocks per area in one pass over persons and firms; the last row is the region.
 
     Columns are :data:`STOCK_COLUMNS`. Persons count in their home municipality, firms and
-    their jobs in the firm's municipality.
+    their jobs in the firm's municipality. An unemployed person marked ``in_service`` counts
+    in ``in_services``, not as unemployed (nor long-term unemployed).
     """
+    if in_service is None:
+        in_service = np.zeros(home.shape[0], dtype=np.bool_)
+    elif in_service.shape[0] != home.shape[0]:
+        raise ValueError("in_service must have one entry per person")
     out = np.empty((n_areas + 1, len(STOCK_COLUMNS)), dtype=np.float64)
     _stocks_kernel(
         home,
@@ -101,6 +128,7 @@ def stocks(
         firm_alive,
         firm_emp,
         firm_vac,
+        in_service,
         out,
     )
     return out

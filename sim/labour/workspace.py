@@ -40,6 +40,7 @@ class Seekers(NamedTuple):
     skill: np.ndarray  # skill group
     score: np.ndarray  # employability, what firms rank by (float64)
     apps: np.ndarray  # applications this month (int64)
+    reserve: np.ndarray  # value of the job held, -inf for the unemployed (float64)
 
 
 class Firms(NamedTuple):
@@ -50,6 +51,7 @@ class Firms(NamedTuple):
     value: np.ndarray  # pay offered (relative to the mean)
     vac: np.ndarray  # open vacancies (updated)
     emp: np.ndarray  # employment (updated)
+    floor: np.ndarray  # hiring standard: lowest log score hired, -inf none (float64)
 
 
 class Offers(NamedTuple):
@@ -93,6 +95,7 @@ class Heaps(NamedTuple):
     start: np.ndarray  # per open firm: its heap's first entry
     fill: np.ndarray  # per heap (at its first entry): entries kept
     cap: np.ndarray  # per heap: capacity (the firm's vacancies)
+    floor: np.ndarray  # per heap: the firm's hiring standard (log score)
     seeker: np.ndarray  # heap entries: seeker, score, application number
     score: np.ndarray
     order: np.ndarray
@@ -155,6 +158,7 @@ def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups:
         start=ws.get("top_start", n_firms + 1, i32),
         fill=ws.get("top_fill", open_vacancies, i32),
         cap=ws.get("top_cap", open_vacancies, i32),
+        floor=ws.get("top_floor", open_vacancies, f64),
         seeker=ws.get("top_seeker", open_vacancies, i32),
         score=ws.get("top_score", open_vacancies, f64),
         order=ws.get("top_order", open_vacancies, i32),

@@ -180,6 +180,13 @@ class GrowthServices:
                              self.model.streams["services"], self.purchasing.begin,
                              areas=self.model.geo.names)
 
+    def busy(self) -> np.ndarray:
+        """Per person: in a service or waiting to start one.
+
+        They neither leave the labour force nor search from a job this month.
+        """
+        return (self.state.service >= 0) | (self.state.referral_wait >= 0)
+
     def survival_factor(self) -> np.ndarray:
         """Death-rate multiplier of each firm from its running firm services."""
         self.state.grow_firms(self.model.firms.capacity)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..labour.population import EMPLOYED, Persons
+from ..labour.population import UNEMPLOYED, Persons
 from ..scenario import Scenario
 from .alliance import AllianceAgent
 from .ledger import Ledger, contribution_weights
@@ -100,6 +100,6 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
             books.add("overhead_eur", a.members, shares,
                       joint_office_month(a, scenario)
                       + a.spec.joint_office_share_of_spend * spend[a.members].sum())
-    jobseekers = float((persons.status != EMPLOYED).sum())
+    jobseekers = float((persons.status == UNEMPLOYED).sum())
     books.add("overhead_eur", [REGION_INDEX], np.ones(1),
               jobseekers * org.min_contacts_per_month * org.caseworker_cost_eur_per_contact)

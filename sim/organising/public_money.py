@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.population import EMPLOYED, Firms, Persons
+from ..labour.population import EMPLOYED, UNEMPLOYED, Firms, Persons
 from ..scenario import Scenario
 from ..services.state import ServiceState
 from .ledger import Ledger
@@ -27,7 +27,7 @@ def _benefit_tax_kernel(home, status, employer, months, in_service, productivity
         h = home[p]
         if status[p] == EMPLOYED:
             out_tax[h] += wage_tax * productivity[employer[p]]
-        elif not in_service[p]:
+        elif status[p] == UNEMPLOYED and not in_service[p]:  # not those outside
             k = 0
             while k + 1 < n_steps and starts[k + 1] <= months[p]:
                 k += 1
@@ -39,6 +39,9 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
                        schedule: list[list[float]], benefit: float, wage_tax: float,
                        n_areas: int) -> tuple[np.ndarray, np.ndarray]:
     """Municipal benefit cost and income tax per home municipality this month.
+
+    The unemployed not in a service draw benefits (those outside the labour force do not);
+    the employed pay tax.
 
     Args:
         home: per person, home municipality.

@@ -40,15 +40,15 @@ class Labour(Strict):
         "[0, 1] that firms rank applicants by (assumption).",
     )
     monthly_separation_rate: Share = Field(
-        0.0154,
+        0.00172,
         description="Monthly probability that an employed person leaves a job into "
         "unemployment for reasons other than the firm's demand (contracts ending, quits); "
-        "per month (calibration (calibration/result.json): with the vacancy stock it sets "
-        "the share of unemployment spells ending within 3 months, 46 %, Ministry of Economic "
-        "Affairs and Employment, Jan-Nov 2025).",
+        "per month (calibration (calibration/result.json): with the match shocks, the "
+        "employed's quarterly flow into unemployment, about 1.5 %, Statistics Finland "
+        "experimental flow statistics, 2021 Q3→Q4).",
     )
     scarring_rate: Share = Field(
-        0.00825,
+        0.0426,
         description="Relative loss of employability per month of unemployment (scarring); "
         "per month (calibration (calibration/result.json): with ranking_noise it sets the "
         "long-term share of unemployment, 41.9 %, Ministry of Economic Affairs and "
@@ -67,6 +67,78 @@ class Labour(Strict):
         ge=1,
         description="Months of unemployment after which a person is long-term "
         "unemployed. Source: Statistics Finland definition (12+ months).",
+    )
+    monthly_on_the_job_search_rate: Share = Field(
+        0.318,
+        description="Monthly probability that an employed person looks for a better job "
+        "(on-the-job search, työnhaku työstä); they move only to a job worth more than "
+        "theirs by job_switch_gain; per month (calibration (calibration/result.json): "
+        "job-to-job moves 1.6 % of the employed a month, Statistics Finland, "
+        "Tieto&trendit, Sept 2025).",
+    )
+    on_the_job_applications_per_month: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description="Applications an employed searcher sends in a month (assumption: "
+        "fewer than the unemployed's).",
+    )
+    job_switch_gain: float = Field(
+        0.05,
+        ge=0,
+        description="Pay net of commuting that a new job must offer above the current "
+        "one for an employed person to move, in units of mean pay (assumption).",
+    )
+    monthly_match_shock_rate: Share = Field(
+        0.01,
+        description="Monthly probability that a job's match productivity is drawn anew; "
+        "the job ends when the new draw falls below the firm's hiring standard, more often "
+        "when demand is low (assumption).",
+    )
+    monthly_exit_rate_employed: Share = Field(
+        0.008,
+        description="Monthly probability that an employed person leaves the labour force "
+        "(retirement, studies, care); per month. Source: Eurostat labour-market flow "
+        "statistics, EU 2023 Q3→Q4, employed → outside 2.4 % a quarter.",
+    )
+    monthly_exit_rate_unemployed: Share = Field(
+        0.0342,
+        description="Monthly probability that an unemployed jobseeker not in a service "
+        "leaves the labour force at the start of a spell; it rises with the spell "
+        "(discouragement_per_year); per month (calibration (calibration/result.json): of "
+        "the unemployed, 23 % outside the labour force a quarter later, Statistics "
+        "Finland experimental flow statistics, 2021 Q3→Q4).",
+    )
+    discouragement_per_year: float = Field(
+        0.25,
+        ge=0,
+        description="Relative rise of the unemployed's exit rate per year of "
+        "unemployment (discouraged workers); 0.25 means the rate is 1.25 times as high "
+        "after a year (assumption).",
+    )
+    monthly_entry_rate: Share = Field(
+        0.08,
+        description="Monthly probability that a person outside the labour force enters "
+        "it as a jobseeker (young people, graduates, immigrants, returners) (assumption: "
+        "a mean of about a year outside).",
+    )
+    outside_share: Share = Field(
+        0.18,
+        description="Persons outside the labour force who may enter it, as a share of "
+        "the labour force at the start (assumption: about the steady state of the entry "
+        "and exit rates).",
+    )
+    services_break_spell: bool = Field(
+        False,
+        description="Whether a period in a service interrupts the unemployment spell, so "
+        "that it restarts at 0 after the service (true), or the spell goes on counting "
+        "through it (false). In the Ministry of Economic Affairs and Employment's "
+        "employment-service statistics (työnvälitystilasto) a person in a service is not "
+        "an unemployed jobseeker either way; the project's sources do not quote the "
+        "ministry's rule for the spell, so this is a switch (assumption). With true, the "
+        "calibrated Pirkanmaa baseline's long-term share at month 0 is 17 % instead of "
+        "38 % (seed 1), far from the ministry's 41.9 %, which is why false is the default "
+        "(docs/model.md).",
     )
     initial_mean_duration_months: float = Field(
         14.0,
@@ -105,7 +177,7 @@ class Firms(Strict):
         5000, ge=1, description="Largest baseline firm size, employees (assumption)."
     )
     initial_vacancy_rate: Share = Field(
-        0.0422,
+        0.0681,
         description="Jobs firms want beyond those filled at the start, / filled jobs; with "
         "the open-vacancy stock it sets the unemployment rate the burn-in settles at "
         "(calibration (calibration/result.json): Pirkanmaa 13.4 %, Jan 2026).",
@@ -153,6 +225,23 @@ class Firms(Strict):
         description="Share of firms demanding each skill group; defaults to the labour "
         "force's skill_shares (assumption: demand mirrors supply).",
     )
+    vacancy_cost: float = Field(
+        0.4,
+        ge=0,
+        description="Cost of screening for a vacancy, relative to the value of a filled "
+        "job at mean pay: a firm posts the jobs it wants only while the recent share of "
+        "screened posts filled in its municipality and skill group × its relative pay is "
+        "at least this, so vacancies follow how easily good applicants are found (0: every "
+        "wanted job is posted) (assumption).",
+    )
+    fill_rate_memory_months: int = Field(
+        3,
+        ge=1,
+        le=60,
+        description="Months over which firms average the fill rate of screened vacancies "
+        "that they judge posting by (an exponential average with weight 1 / months) "
+        "(assumption).",
+    )
     productivity_sd: float = Field(
         0.3,
         ge=0,
@@ -199,7 +288,7 @@ class Matching(Strict):
         "weights applications and scales the firm's score (assumption).",
     )
     ranking_noise: float = Field(
-        1.26,
+        2.19,
         ge=0,
         description="Spread of a firm's judgement of an applicant: the score is multiplied "
         "by exp(noise·v), v uniform with unit variance (calibration "
@@ -207,11 +296,19 @@ class Matching(Strict):
         "unemployment, 41.9 %).",
     )
     recruiting_share: Share = Field(
-        0.419,
+        0.746,
         description="Share of firms with open vacancies that screen and hire in a month; a "
         "vacancy stays open about 1 / share months (calibration (calibration/result.json): "
         "open vacancies per unemployed jobseeker 0.18, 57,800 open vacancies at employment "
         "services, Sept 2025, / 318,700 registered unemployed, Nov 2025).",
+    )
+    hiring_standard: float = Field(
+        0.0697,
+        ge=0,
+        description="A firm hires only applicants whose judged productivity, "
+        "employability × fit × exp(noise) × demand index, is at least this, the wage and "
+        "training cost of a job relative to the output of a fully employable worker in "
+        "normal times (0: everyone is hireable) (calibration (calibration/result.json)).",
     )
     commuting_cost_per_km: float = Field(
         0.004,

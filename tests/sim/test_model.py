@@ -13,19 +13,19 @@ from frame_checks import COUNTS, check_frame
 import scenarios as builtin
 from sim import GrowthServicesModel, load_scenario, run
 from sim.collect import METRICS, REGION_AREA
-from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
 
-def check_model_state(model: GrowthServicesModel, labour_force: int) -> None:
+def check_model_state(model: GrowthServicesModel, persons: int) -> None:
     """Invariants of the model's arrays, and the last record against them."""
     p, f, n_areas = model.persons, model.firms, model.geo.size
-    assert p.size == labour_force
-    assert set(np.unique(p.status)) <= {EMPLOYED, UNEMPLOYED}
+    assert p.size == persons
+    assert set(np.unique(p.status)) <= {EMPLOYED, UNEMPLOYED, OUTSIDE}
     employed = p.status == EMPLOYED
-    assert int(employed.sum() + (p.status == UNEMPLOYED).sum()) == labour_force
+    unemployed = p.status == UNEMPLOYED
     np.testing.assert_array_equal(employed, p.employer >= 0)
-    assert (p.unemployment_months[employed] == 0).all()
-    assert (p.unemployment_months[~employed] >= 1).all()  # aged at the end of every month
+    assert (p.unemployment_months[~unemployed] == 0).all()
+    assert (p.unemployment_months[unemployed] >= 1).all()  # aged at the end of every month
     # Firm employment is exactly the count of persons employed there, firm by firm ...
     counted = np.bincount(p.employer[employed], minlength=f.capacity)
     np.testing.assert_array_equal(counted, f.employment)
@@ -54,26 +54,28 @@ def check_model_state(model: GrowthServicesModel, labour_force: int) -> None:
     np.testing.assert_array_equal(
         record["firms"][:-1], np.bincount(f.muni[f.alive], minlength=n_areas)
     )
-    assert record["labour_force"][-1] == labour_force
+    assert record["labour_force"][-1] == (p.status != OUTSIDE).sum()
+    assert record["outside_labour_force"][-1] == (p.status == OUTSIDE).sum()
 
 
 @pytest.mark.parametrize("seed", [1, 7])
 def test_invariants_hold_every_month(tiny, seed):
     model = GrowthServicesModel(tiny, seed=seed, months=12)
-    labour_force = model.persons.size
-    assert labour_force > 3000
+    persons = model.persons.size
+    assert persons > 3000
     assert model.month == 0
-    check_model_state(model, labour_force)
+    check_model_state(model, persons)
     for month in range(1, 13):
         model.step()
         assert model.month == month
-        check_model_state(model, labour_force)
+        check_model_state(model, persons)
     frame = model.collector.to_frame()
     assert frame["month"].unique().tolist() == list(range(13))
     check_frame(frame)
     region = frame[frame["area"] == REGION_AREA]
     # The model is alive: people are hired and separated, firms are born and die.
-    for flow in ("hires", "separations", "firm_births", "firm_deaths"):
+    for flow in ("hires", "separations", "firm_births", "firm_deaths", "job_to_job",
+                 "labour_force_entries", "labour_force_exits"):
         assert region[flow].sum() > 0, flow
 
 
@@ -86,7 +88,8 @@ def test_month_zero_follows_the_burn_in():
     for flow in ("hires", "separations", "firm_births", "firm_deaths"):
         assert start[flow] == 0, flow
     assert after["hires"] > 0 and after["separations"] > 0
-    assert start["labour_force"] == after["labour_force"]
+    assert (start["labour_force"] + start["outside_labour_force"]
+            == after["labour_force"] + after["outside_labour_force"])
     assert not start[COUNTS].equals(after[COUNTS])
     # The burn-in months are simulated before month 0 (numbered -3..0) and are not steps.
     model = GrowthServicesModel(burned, seed=5, months=0)

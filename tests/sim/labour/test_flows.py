@@ -12,7 +12,7 @@ import pytest
 from sim import GrowthServicesModel
 from sim.labour import flows
 from sim.labour.flows import bernoulli_indices
-from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
 I64 = np.int64
 
@@ -158,12 +158,100 @@ def test_age_equals_reference(seed):
     base = rng.random(n)
     employability = base * rng.random(n)
     scarring, recovery, floor = rng.random() * 0.1, rng.random() * 0.2, rng.random() * 0.2
+    in_service = (rng.random(n) < 0.3) if seed % 2 else None
     expected_months, expected_score = naive.age(
-        status, months, employability, base, scarring, recovery, floor
+        status, months, employability, base, scarring, recovery, floor, in_service
     )
-    flows.age(status, months, employability, base, scarring, recovery, floor)
+    flows.age(status, months, employability, base, scarring, recovery, floor,
+              in_service=in_service)
     assert months.tolist() == expected_months
     assert employability.tolist() == expected_score
+
+
+def test_a_service_interrupts_the_spell_when_asked():
+    status = np.array([UNEMPLOYED, UNEMPLOYED, EMPLOYED], I64)
+    months = np.array([14, 14, 0], I64)
+    score = np.array([0.5, 0.5, 0.5])
+    flows.age(status, months, score, np.ones(3), 0.1, 0.0, 0.0,
+              in_service=np.array([True, False, True]))
+    assert months.tolist() == [0, 15, 0]
+    np.testing.assert_allclose(score, [0.45, 0.45, 0.5])  # scarring goes on in a service
+
+
+# ------------------------------------------------------------------- labour-force flows
+@pytest.mark.parametrize("seed", range(20))
+def test_labour_force_flows_equal_reference(seed):
+    rng = np.random.default_rng([seed, 17])
+    n, n_f, areas = int(rng.integers(0, 80)), 6, 3
+    status = rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(np.int8)
+    employer = np.where(status == EMPLOYED, rng.integers(0, n_f, size=n), -1).astype(np.int32)
+    months = rng.integers(0, 40, size=n).astype(np.int32)
+    home = np.sort(rng.integers(0, areas, size=n)).astype(np.int32)
+    busy = rng.random(n) < 0.2
+    u = rng.random(n)
+    firm_emp = np.bincount(employer[employer >= 0], minlength=n_f).astype(I64)
+    rates = (rng.random() * 0.3, rng.random() * 0.3, rng.random() * 2.0, rng.random() * 0.5)
+    expected = naive.labour_force_flows(status, employer, months, home, busy, u, *rates,
+                                        firm_emp, areas)
+    exits, entries = np.zeros(areas, I64), np.zeros(areas, I64)
+    flows.labour_force_flows(status, employer, months, home, busy, u, *rates, firm_emp,
+                             exits, entries)
+    got = (status.tolist(), employer.tolist(), months.tolist(), firm_emp.tolist(),
+           exits.tolist(), entries.tolist())
+    assert got == expected
+    np.testing.assert_array_equal(
+        firm_emp, np.bincount(employer[employer >= 0], minlength=n_f))
+
+
+def test_labour_force_flows_by_hand():
+    """Entry, exit from work and from a long spell, and a busy person who stays."""
+    status = np.array([OUTSIDE, EMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED], np.int8)
+    employer = np.array([-1, 0, -1, -1, -1], np.int32)
+    months = np.array([0, 0, 0, 24, 24], np.int32)
+    home = np.array([0, 0, 1, 1, 1], np.int32)
+    busy = np.array([False, False, False, False, True])
+    u = np.array([0.05, 0.05, 0.25, 0.25, 0.0])
+    firm_emp = np.array([3], I64)
+    exits, entries = np.zeros(2, I64), np.zeros(2, I64)
+    # Exit of the unemployed: 0.2 at the start of a spell, 0.2 · (1 + 0.5 · 2) = 0.4 at 24.
+    flows.labour_force_flows(status, employer, months, home, busy, u, 0.1, 0.2, 0.5, 0.1,
+                             firm_emp, exits, entries)
+    assert status.tolist() == [UNEMPLOYED, OUTSIDE, UNEMPLOYED, OUTSIDE, UNEMPLOYED]
+    assert employer.tolist() == [-1, -1, -1, -1, -1]
+    assert firm_emp.tolist() == [2]
+    assert exits.tolist() == [1, 1] and entries.tolist() == [1, 0]
+
+
+def test_move_jobs_frees_the_old_post_and_counts_the_move_at_home():
+    employer = np.array([0, 1, 1, -1], np.int32)
+    firm_emp = np.array([1, 2, 1], I64)  # firm 2 already counts the mover (matching)
+    moves = np.zeros(2, I64)
+    flows.move_jobs(np.array([1]), np.array([2]), np.array([0, 1, 1, 0]), employer,
+                    firm_emp, moves)
+    assert employer.tolist() == [0, 2, 1, -1]
+    assert firm_emp.tolist() == [1, 1, 1]
+    assert moves.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="must hold a job"):
+        flows.move_jobs(np.array([3]), np.array([0]), np.zeros(4, I64), employer,
+                        firm_emp, moves)
+
+
+def test_destroyed_matches_fall_below_the_standard_more_often_when_demand_is_low():
+    rng = np.random.default_rng(4)
+    n = 20_000
+    status = np.where(rng.random(n) < 0.9, EMPLOYED, UNEMPLOYED).astype(np.int8)
+    employability = rng.beta(5, 2, size=n)
+    shocked = np.arange(0, n, 2)
+    fit, u = np.ones(shocked.size), rng.random(shocked.size)
+    normal = flows.destroyed_matches(shocked, status, employability, fit, u, 0.5, 0.4, 1.0)
+    slump = flows.destroyed_matches(shocked, status, employability, fit, u, 0.5, 0.4, 0.9)
+    assert set(normal) <= set(slump) and slump.size > normal.size > 0
+    # The rule, person by person.
+    judged = employability[shocked] * np.exp(0.5 * np.sqrt(3) * (2 * u - 1))
+    want = shocked[(status[shocked] == EMPLOYED) & (judged < 0.4)]
+    np.testing.assert_array_equal(normal, want)
+    assert flows.destroyed_matches(shocked, status, employability, fit, u, 0.5, 0.0,
+                                   1.0).size == 0
 
 
 def test_age_scars_to_the_floor_and_recovers_toward_base():

@@ -31,8 +31,15 @@ def match_case(
     commute_cost=0.004,
     ties=False,
     max_vac=3,
+    standards=False,
+    employed=0.0,
 ):
-    """A random input of matching.match as a dict of keyword arguments."""
+    """A random input of matching.match as a dict of keyword arguments.
+
+    With ``standards``, firms get hiring standards (log scores, some -inf) around the
+    applicants' scores; with ``employed`` > 0, that share of seekers holds a job worth a
+    random reservation value near the firms' pay.
+    """
     reach = rng.random((munis, munis))
     reach[rng.random((munis, munis)) < unreachable] = 0.0
     fit = np.exp(-1.5 * np.abs(np.arange(groups)[:, None] - np.arange(groups)[None, :]))
@@ -63,7 +70,26 @@ def match_case(
         "firm_emp": rng.integers(0, 20, size=firms).astype(I64),
         "commute_cost": commute_cost,
         "noise": noise,
+        **_standards_and_reserves(rng, seekers, firms, standards, employed, ties),
     }
+
+
+def _standards_and_reserves(rng, seekers, firms, standards, employed, ties):
+    """Hiring standards and reservation values of a random case (none unless asked)."""
+    extra = {}
+    if standards:
+        levels = [-np.inf, -1.5, -1.0, -0.5] if ties else None
+        floor = (rng.choice(levels, size=firms) if ties
+                 else rng.uniform(-2.0, 0.0, size=firms))
+        floor[rng.random(firms) < 0.2] = -np.inf
+        extra["firm_floor"] = floor
+    if employed > 0.0:
+        reserve = np.full(seekers, -np.inf)
+        holds = rng.random(seekers) < employed
+        reserve[holds] = (rng.choice([1.0, 1.25], size=int(holds.sum())) if ties
+                          else rng.lognormal(0.0, 0.3, size=int(holds.sum())))
+        extra["s_reserve"] = reserve
+    return extra
 
 
 def run_match(case):
@@ -98,6 +124,12 @@ MATCH_SHAPES = {
     "many-groups": {"groups": 4, "munis": 2, "seekers": 20, "firms": 12},
     "wide": {"munis": 7, "groups": 3, "seekers": 80, "firms": 40, "max_vac": 5, "rounds": 3},
     "scarce": {"seekers": 50, "firms": 10, "max_vac": 1, "max_apps": 8, "rounds": 4},
+    "standards": {"standards": True, "seekers": 30, "firms": 8},
+    "standards-ties": {"standards": True, "ties": True, "noise": 0.0, "seekers": 20},
+    "on-the-job": {"employed": 0.5, "seekers": 30, "firms": 8},
+    "on-the-job-ties": {"employed": 0.5, "ties": True, "noise": 0.2, "seekers": 20},
+    "both-sides": {"standards": True, "employed": 0.4, "seekers": 60, "firms": 12,
+                   "max_vac": 4, "rounds": 3},
 }
 
 
@@ -315,6 +347,47 @@ def test_equal_offers_go_to_the_first_firm():
     u = np.array([[[0.5, 0.9, 0.5], [0.5, 0.1, 0.5]]])  # firm 1 first, then firm 0
     hired, _ = run_match(single_bucket(**firms, s_apps=np.array([2], I64), u=u))
     assert hired.tolist() == [0]
+
+
+def test_an_applicant_below_the_hiring_standard_is_turned_down():
+    """A firm leaves its vacancy open rather than hire below its standard."""
+    standard = np.log(np.array([0.6]))
+    hired, case = run_match(single_bucket(**seekers_of(2, score=[0.3, 0.5]),
+                                          firm_floor=standard))
+    assert hired.tolist() == [-1, -1]
+    assert case["firm_vac"].tolist() == [1]
+    hired, _ = run_match(single_bucket(**seekers_of(2, score=[0.3, 0.6]),
+                                       firm_floor=standard))
+    assert hired.tolist() == [-1, 0]  # a score at the standard clears it
+
+
+def test_a_turned_down_applicant_does_not_take_a_place_in_the_ranking():
+    """The best cleared applicant is hired even when a worse one would have filled the heap."""
+    case = single_bucket(**seekers_of(3, score=[0.9, 0.2, 0.8]), firm_vac=np.array([2], I64),
+                         firm_floor=np.log(np.array([0.5])))
+    hired, case = run_match(case)
+    assert hired.tolist() == [0, -1, 0]
+    assert case["firm_vac"].tolist() == [0]
+
+
+def test_an_employed_seeker_moves_only_to_a_better_job():
+    firms = firms_of([1], value=[1.2])
+    for reserve, expected in [(1.0, [0]), (1.2, [-1]), (1.5, [-1]), (-np.inf, [0])]:
+        case = single_bucket(**firms, s_reserve=np.array([reserve]))
+        case["firm_vac"] = firms["firm_vac"].copy()
+        hired, case = run_match(case)
+        assert hired.tolist() == expected, reserve
+        assert case["firm_vac"].tolist() == [1 - (expected[0] == 0)]
+
+
+def test_an_offer_turned_down_leaves_the_vacancy_to_a_later_round():
+    """The employed seeker ranks first but stays; the unemployed one is hired next round."""
+    case = single_bucket(**seekers_of(2, score=[0.9, 0.4], apps=2), n_rounds=2,
+                         s_reserve=np.array([2.0, -np.inf]))
+    case["s_apps"] = np.array([1, 2], I64)  # the employed seeker applies in round 0 only
+    hired, case = run_match(case)
+    assert hired.tolist() == [-1, 0]
+    assert case["firm_vac"].tolist() == [0]
 
 
 def test_applications_spread_over_rounds():

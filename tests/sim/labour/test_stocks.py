@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.labour import stocks
-from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
 
 # ------------------------------------------------------------------------------ stocks
@@ -19,7 +19,7 @@ def test_stocks_equal_reference(seed):
     n, n_f = int(rng.integers(0, 60)), int(rng.integers(0, 10))
     args = (
         rng.integers(0, areas, size=n).astype(I64),
-        rng.choice([EMPLOYED, UNEMPLOYED], size=n).astype(I64),
+        rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(I64),
         rng.integers(0, 30, size=n).astype(I64),
         12,
         rng.integers(0, areas, size=n_f).astype(I64),
@@ -27,10 +27,12 @@ def test_stocks_equal_reference(seed):
         rng.integers(0, 20, size=n_f).astype(I64),
         rng.integers(0, 5, size=n_f).astype(I64),
         areas,
+        rng.random(n) < 0.3,  # in a service
     )
     got = stocks.stocks(*args)
     assert got.shape == (areas + 1, len(stocks.STOCK_COLUMNS))
     assert got.tolist() == naive.stocks(*args)
+    assert stocks.stocks(*args[:-1]).tolist() == naive.stocks(*args[:-1])
     assert stocks.STOCK_COLUMNS == naive.STOCK_COLUMNS
 
 I64 = np.int64
@@ -38,18 +40,29 @@ I64 = np.int64
 
 def test_stocks_by_hand():
     got = stocks.stocks(
-        np.array([0, 0, 1, 1, 1], I64),
-        np.array([EMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, EMPLOYED], I64),
-        np.array([0, 12, 11, 30, 0], I64),
+        np.array([0, 0, 1, 1, 1, 1, 1], I64),
+        np.array([EMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, EMPLOYED, UNEMPLOYED,
+                  OUTSIDE], I64),
+        np.array([0, 12, 11, 30, 0, 20, 40], I64),
         12,
         np.array([1, 1, 0], I64),
         np.array([True, False, True]),
         np.array([2, 0, 3], I64),
         np.array([1, 7, 0], I64),
         2,
+        np.array([False, False, False, False, False, True, False]),
     )
+    # The person in a service is in the labour force but neither unemployed nor long-term
+    # unemployed; the one outside counts only there.
     assert got.tolist() == [
-        [2, 1, 1, 1, 1, 3, 0],
-        [3, 1, 2, 1, 1, 2, 1],
-        [5, 2, 3, 2, 2, 5, 1],
+        [2, 1, 1, 1, 1, 3, 0, 0, 0],
+        [4, 1, 2, 1, 1, 2, 1, 1, 1],
+        [6, 2, 3, 2, 2, 5, 1, 1, 1],
     ]
+
+
+def test_stocks_reject_an_in_service_mask_of_another_length():
+    with pytest.raises(ValueError, match="one entry per person"):
+        stocks.stocks(np.zeros(3, I64), np.zeros(3, I64), np.zeros(3, I64), 12,
+                      np.zeros(0, I64), np.zeros(0, bool), np.zeros(0, I64),
+                      np.zeros(0, I64), 1, np.zeros(2, bool))

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from sim.labour.population import EMPLOYED, UNEMPLOYED
+from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from sim.organising.public_money import benefit_share, benefits_and_taxes
 
 SCHEDULE = [[0.0, 0.1], [3.0, 0.2], [6.0, 0.3], [12.0, 0.45], [24.0, 0.7]]
 
 
 def reference(home, status, employer, months, in_service, productivity, benefit, wage_tax, m):
-    out = (status != EMPLOYED) & ~in_service
+    out = (status == UNEMPLOYED) & ~in_service  # those outside draw no benefit
     share = benefit_share(months[out], SCHEDULE)
     b = np.bincount(home[out], weights=benefit * share, minlength=m)
     working = status == EMPLOYED
@@ -25,7 +25,8 @@ def test_benefits_and_taxes_match_reference(seed):
     n, n_firms, m = 500, 40, 4
     home = rng.integers(0, m, n)
     employed = rng.random(n) < 0.8
-    status = np.where(employed, EMPLOYED, UNEMPLOYED).astype(np.int64)
+    status = np.where(employed, EMPLOYED,
+                      np.where(rng.random(n) < 0.2, OUTSIDE, UNEMPLOYED)).astype(np.int64)
     employer = np.where(employed, rng.integers(0, n_firms, n), -1)
     months = np.where(employed, 0, rng.integers(0, 40, n))
     in_service = ~employed & (rng.random(n) < 0.3)
