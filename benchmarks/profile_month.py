@@ -34,6 +34,7 @@ STAGES = (
     ("labour", "demand_shocks"),
     ("labour", "firm_deaths"),
     ("labour", "separations"),
+    ("labour", "labour_force_flows"),
     ("labour", "firm_births"),
     ("labour", "post_vacancies"),
     ("model", "match"),
