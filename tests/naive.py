@@ -353,7 +353,7 @@ def eligible_by_home(status, service, referral_wait, months, employability, home
 
 
 def progress_month(status, base, employability, service, months_left, provider, payer, effort,
-                   subsidy_left, quality, recovery, gain, wage_subsidy):
+                   subsidy_left, quality, recovery, gain, transfer):
     """Reference of :func:`sim.services.progress.progress_month`, on copies.
 
     Returns:
@@ -373,7 +373,7 @@ def progress_month(status, base, employability, service, months_left, provider, 
             step = min(max(float(recovery[s]) * strength, 0.0), 1.0)
             out["employability"][p] += step * max(gap, 0.0)
             hired = status[p] == EMPLOYED
-            if hired and s == wage_subsidy:
+            if hired and transfer[s]:  # a transfer follows its holder into work
                 out["subsidy_left"][p] = out["months_left"][p]
             out["months_left"][p] -= 1
             if out["months_left"][p] <= 0 and not hired:

@@ -47,6 +47,10 @@ PROVIDER_COLUMNS = (
 )
 
 
+SETTLEMENT_MONTHS = 3
+"""Months over which a quarterly settlement (gain/pain, KRA bonus) counts as spend."""
+
+
 class OrganiserBooks:
     """This month's money of every organiser, in arrays indexed by organiser."""
 
@@ -106,7 +110,9 @@ class Ledger:
         self.area_spend = np.zeros(orgs.n_munis)  # this month's service spend by area
         self.area_benefit = np.zeros(orgs.n_munis)  # municipal benefit share by area
         self.key_spend: dict[tuple[int, ...], float] = {}  # spend by paying organisers
-        self.settled: dict[tuple[int, ...], float] = {}  # last quarter's gain/pain and bonus
+        # Each quarterly gain/pain and KRA bonus, spread over the next quarter's months:
+        # per unit key, [amount a month, months left] pairs.
+        self.settled: dict[tuple[int, ...], list[list[float]]] = {}
         self.pacing: dict[tuple[int, ...], float] = {}  # organisers → pace of starts
         # Open-book cost per provider this quarter, under every alliance's contract
         # together (the gain/pain of an alliance is shared by these costs).
@@ -151,12 +157,32 @@ class Ledger:
         np.add.at(self.area_spend, areas[spread], area_amounts[spread])
 
     def settle(self, alliance: int, amount: float) -> None:
-        """Carry an alliance's quarterly payment into its units' next budget check."""
+        """Carry an alliance's quarterly payment into its units' budget checks.
+
+        The payment counts as spend in each of the next :data:`SETTLEMENT_MONTHS` months,
+        a third in each, so that the whole of it is checked against the budget.
+        """
         units = [u for _, u in self.units.month_units() if u.alliance == alliance]
         total = sum(u.budget for u in units)
         for u in units:
             share = u.budget / total if total > 0 else 1.0 / len(units)
-            self.settled[u.key] = self.settled.get(u.key, 0.0) + amount * share
+            self.settled.setdefault(u.key, []).append(
+                [amount * share / SETTLEMENT_MONTHS, SETTLEMENT_MONTHS])
+
+    def settled_this_month(self, key: tuple[int, ...]) -> float:
+        """The part of earlier settlements that counts as unit ``key``'s spend this month."""
+        parts = self.settled.get(key)
+        if not parts:
+            return 0.0
+        total = sum(part[0] for part in parts)
+        for part in parts:
+            part[1] -= 1
+        kept = [part for part in parts if part[1] > 0]
+        if kept:
+            self.settled[key] = kept
+        else:
+            del self.settled[key]
+        return total
 
     def pace(self, plan: MonthPlan) -> None:
         """Budget discipline: each unit scales next month's starts by its spend vs money.
@@ -172,7 +198,7 @@ class Ledger:
         for uid in plan.unit_ids:
             key = self.units[uid].key
             target = plan.service_money.get(uid, 0.0)
-            spent = self.key_spend.get(key, 0.0) + self.settled.pop(key, 0.0) / 3.0
+            spent = self.key_spend.get(key, 0.0) + self.settled_this_month(key)
             pace = self.pacing.get(key, 1.0)
             if target > 0:
                 ratio = target / spent if spent > 0 else 2.0

@@ -11,7 +11,10 @@ import numpy as np
 
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
-from .state import SERVICE_INDEX, ServiceState, firm_column
+from .state import ServiceState, firm_column
+
+TRANSFERS = np.array([name in ("wage_subsidy", "start_up_grant") for name in SERVICES])
+"""Per service: a transfer (tuki) paid for the months its holder works, not a service run."""
 
 
 def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
@@ -22,9 +25,9 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
     client closes ``recovery_per_month`` × strength (at most all) of the gap between its
     baseline and current employability; on completion both rise by
     ``employability_gain`` × strength (at most to 1). A person who found a job leaves the
-    service, except that a wage subsidy follows its holder into the job for the months
-    left (the subsidy is paid while they stay). One kernel pass
-    (:func:`progress_month`).
+    service, except that a transfer (a wage subsidy, or a start-up grant, whose founder
+    works in the new firm from the start) follows its holder into the job for the months
+    left (it is paid while they stay). One kernel pass (:func:`progress_month`).
     """
     specs = [catalogue.spec(s) for s in SERVICES]
     progress_month(persons.status, persons.base_employability, persons.employability,
@@ -32,7 +35,7 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
                    state.subsidy_left, quality,
                    np.array([c.recovery_per_month for c in specs], dtype=np.float64),
                    np.array([c.employability_gain for c in specs], dtype=np.float64),
-                   SERVICE_INDEX["wage_subsidy"])
+                   TRANSFERS)
 
 def progress_firms(state: ServiceState) -> None:
     """A month in firm services: effects land at the start, months run down."""
@@ -56,7 +59,7 @@ def open_vacancy_class(state: ServiceState, firms: Firms) -> np.ndarray:
 
 @nb.njit(cache=True)
 def _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     effort, subsidy_left, quality, recovery, gain, wage_subsidy):
+                     effort, subsidy_left, quality, recovery, gain, transfer):
     # One pass over persons instead of a dozen masked numpy passes over the served; each
     # person's update reads only its own entries, so the order of work is immaterial.
     n_prov = quality.shape[0]
@@ -68,7 +71,7 @@ def _progress_kernel(status, base, employability, service, months_left, provider
             gap = base[p] - employability[p]
             employability[p] += min(max(recovery[s] * strength, 0.0), 1.0) * max(gap, 0.0)
             hired = status[p] == EMPLOYED
-            if hired and s == wage_subsidy:
+            if hired and transfer[s]:
                 subsidy_left[p] = months_left[p]
             months_left[p] -= 1
             done = months_left[p] <= 0 and not hired
@@ -91,7 +94,7 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
                    service: np.ndarray, months_left: np.ndarray, provider: np.ndarray,
                    payer: np.ndarray, effort: np.ndarray, subsidy_left: np.ndarray,
                    quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
-                   wage_subsidy: int) -> None:
+                   transfer: np.ndarray) -> None:
     """A month in person services, in place (the rule of :func:`progress_persons`).
 
     Args:
@@ -107,7 +110,8 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
         quality: per provider, quality, with one extra last entry 1.0 for "no provider".
         recovery: per service, employability gap closed per month at strength 1.
         gain: per service, employability gain on completion at strength 1.
-        wage_subsidy: index of the wage subsidy service.
+        transfer: per service, whether it is a transfer that follows its holder into work
+            (wage subsidy, start-up grant).
     """
     n = status.shape[0]
     for a in (base, employability, service, months_left, provider, payer, effort,
@@ -118,7 +122,8 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
         raise ValueError("recovery and gain need one entry per service, quality one per "
                          "provider plus one")
     _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     effort, subsidy_left, quality, recovery, gain, int(wage_subsidy))
+                     effort, subsidy_left, quality, recovery, gain,
+                     np.asarray(transfer, dtype=np.bool_))
 
 @nb.njit(cache=True)
 def _firm_month_kernel(left, provider, payer):

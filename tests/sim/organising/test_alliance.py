@@ -276,8 +276,13 @@ def test_settle_shares_pain_and_pays_the_bonus_by_clients(settling):
     shares = np.array([900.0, 300.0, 200.0, 0.0]) / 1400
     np.testing.assert_allclose(books["gain_pain_eur"], -2_500.0 * shares)
     np.testing.assert_allclose(books["kra_bonus_eur"], 50_000.0 * shares)
-    # Both count as the alliance unit's spend at the next budget check.
-    assert ledger.settled == {(0, 1, 2): pytest.approx(47_500.0)}
+    # Both count as the alliance unit's spend, a third at each of the next three budget
+    # checks: the whole of it (a check that counted a third once let the alliance
+    # overspend its budget).
+    key = (0, 1, 2)
+    checks = [ledger.settled_this_month(key) for _ in range(4)]
+    assert checks == pytest.approx([47_500.0 / 3] * 3 + [0.0])
+    assert sum(checks) == pytest.approx(47_500.0) and key not in ledger.settled
 
 
 def test_settle_caps_the_providers_pain_at_their_fee(settling):
@@ -295,7 +300,22 @@ def test_settle_shares_gain_and_pays_no_bonus_at_the_minimum(settling):
     assert provs[0].gain_pain + provs[1].gain_pain == pytest.approx(1_000.0)
     assert provs[0].kra_bonus == provs[1].kra_bonus == 0.0
     assert not ledger.books.values["kra_bonus_eur"].any()
-    assert ledger.settled == {(0, 1, 2): pytest.approx(1_000.0)}
+    assert sum(ledger.settled_this_month((0, 1, 2)) for _ in range(3)) == pytest.approx(1_000.0)
+
+
+def test_settlements_of_successive_quarters_overlap_in_the_budget_checks(world):
+    """Two settlements a month apart: each counts a third a month for three months."""
+    from sim.organising.ledger import Ledger
+    from sim.organising.units import UnitRegistry
+
+    orgs, _, _ = world
+    ledger = Ledger(orgs, UnitRegistry(orgs, []))
+    key = (0, 1)
+    ledger.settled[key] = [[100.0, 3]]
+    first = ledger.settled_this_month(key)
+    ledger.settled[key].append([10.0, 3])  # the next quarter's, settled a month later
+    rest = [ledger.settled_this_month(key) for _ in range(4)]
+    assert [first, *rest] == pytest.approx([100.0, 110.0, 110.0, 10.0, 0.0])
 
 
 def test_settle_without_contract_levers_pays_nothing(world):

@@ -148,13 +148,15 @@ def test_pace_doubles_the_ratio_when_nothing_was_spent_and_keeps_within_bounds(l
     assert ledger.pacing == {(0,): 4.0, (1, 3): 0.25, (2,): pytest.approx(2 ** 0.2)}
 
 
-def test_pace_counts_a_third_of_the_quarters_settlement_once(ledger):
-    ledger.key_spend[(1, 3)] = 600.0
-    ledger.settled[(1, 3)] = 1_200.0  # a third of it: 400 this month
-    ledger.pace(plan({HOST: 1_000.0}))
-    assert ledger.pacing[(1, 3)] == pytest.approx(1.0)
+def test_pace_counts_a_third_of_the_quarters_settlement_in_each_of_three_months(ledger):
+    """The whole settlement meets the budget check, a third a month (not a third once)."""
+    ledger.settled[(1, 3)] = [[400.0, 3]]  # 1,200 settled: 400 a month
+    for _ in range(3):
+        ledger.key_spend[(1, 3)] = 600.0
+        ledger.pace(plan({HOST: 1_000.0}))  # 600 + 400 of 1,000: on pace
+        assert ledger.pacing[(1, 3)] == pytest.approx(1.0)
     assert ledger.settled == {}
-    ledger.pace(plan({HOST: 1_000.0}))  # counted once only: now 600 of 1,000
+    ledger.pace(plan({HOST: 1_000.0}))  # settled in full: now 600 of 1,000
     assert ledger.pacing[(1, 3)] == pytest.approx((1_000 / 600) ** 0.2)
 
 
@@ -169,7 +171,10 @@ def test_settle_splits_an_alliances_payment_over_its_units_by_budget():
     books.settle(0, 1_000.0)
     books.settle(0, 500.0)
     books.settle(1, 70.0)  # no units of alliance 1 this month: nothing to carry
-    assert books.settled == {(1,): pytest.approx(900.0), (2,): pytest.approx(600.0)}
+    # 1,500 over the units by budget (900 and 600), each counted over three months.
+    assert {k: sum(books.settled_this_month(k) for _ in range(3))
+            for k in list(books.settled)} == {(1,): pytest.approx(900.0),
+                                              (2,): pytest.approx(600.0)}
 
 
 def test_end_quarter_clears_the_open_book_costs(ledger):

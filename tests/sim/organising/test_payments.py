@@ -144,3 +144,22 @@ def test_spread_by_weight_shares_each_runs_total():
     spread = spread_by_weight(np.array([100.0, 30.0]), np.array([1.0, 3.0, 2.0]),
                               np.array([0, 2]), np.array([2, 3]))
     assert spread.tolist() == [25.0, 75.0, 30.0]
+
+
+def test_start_up_grants_given_in_a_run_are_paid_while_their_founders_work():
+    """Founders of a run keep their grants for the grant's months (none were ever paid)."""
+    from sim import simulate
+
+    grant = SERVICE_INDEX["start_up_grant"]
+    months = load_scenario("tiny").services.start_up_grant.duration_months
+    given, paid = 0, 0
+    with simulate("tiny", 3, months=12) as run:
+        for model in run:
+            st, persons = model.services.state, model.persons
+            holders = (st.outcome_service == grant) & (st.subsidy_left > 0)
+            assert (st.subsidy_left[holders] < months).all()
+            paid += int((holders & (persons.status == EMPLOYED)).sum())
+            given += int(((st.outcome_service == grant)
+                          & (st.started == model.month)).sum())
+    assert given > 0
+    assert paid > given  # each grant pays several months while its firm lives

@@ -11,7 +11,7 @@ from service_cases import served_population
 from sim.services.counts import (
     served_firms_by_area,
 )
-from sim.services.progress import firm_services_month, progress_month
+from sim.services.progress import TRANSFERS, firm_services_month, progress_month
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -21,14 +21,40 @@ def test_progress_month_matches_reference(seed):
     quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])  # last: no provider
     recovery = rng.random(8) * 0.3
     gain = rng.random(8) * 0.2
-    want = naive.progress_month(*pop.values(), quality, recovery, gain, 2)
+    transfer = TRANSFERS if seed % 2 else np.arange(8) == 2  # every transfer, or one
+    want = naive.progress_month(*pop.values(), quality, recovery, gain, transfer)
     before = {k: v.copy() for k, v in pop.items()}
-    progress_month(*pop.values(), quality, recovery, gain, 2)
+    progress_month(*pop.values(), quality, recovery, gain, transfer)
     for key, values in want.items():
         assert pop[key].tolist() == values, key
     assert (pop["service"] != before["service"]).any()
     assert (pop["base"] != before["base"]).any()
     assert (pop["subsidy_left"] != before["subsidy_left"]).any()
+
+
+def test_both_transfers_follow_their_holders_into_work():
+    """A wage subsidy and a start-up grant are transfers, the services that are run are not."""
+    from sim.scenario import SERVICES
+
+    assert [s for s, t in zip(SERVICES, TRANSFERS, strict=True) if t] == [
+        "wage_subsidy", "start_up_grant"]
+
+
+def test_a_founder_keeps_the_start_up_grant_for_its_months():
+    """Founders work from the start, so the grant's months run while they work."""
+    from sim.labour.population import EMPLOYED
+    from sim.scenario import SERVICES
+
+    grant = SERVICES.index("start_up_grant")
+    status = np.array([EMPLOYED, EMPLOYED])
+    service = np.array([grant, SERVICES.index("coaching")])
+    months_left = np.array([6, 3])
+    subsidy_left = np.zeros(2, dtype=np.int64)
+    progress_month(status, np.ones(2), np.ones(2), service, months_left, np.array([-1, -1]),
+                   np.array([0, 0]), np.ones(2), subsidy_left, np.ones(1),
+                   np.zeros(len(SERVICES)), np.zeros(len(SERVICES)), TRANSFERS)
+    assert subsidy_left.tolist() == [5, 0]  # six months of grant, the first one this month
+    assert service.tolist() == [-1, -1]
 
 
 @pytest.mark.parametrize("seed", range(3))
