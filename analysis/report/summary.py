@@ -6,8 +6,8 @@ can check the sentences against the tables. Definitions:
 - employment impact: compare.csv, metric ``employed``, area ``ALL``, statistic ``final``
   (difference B − A at the last month, mean over replications, with its 95 % CI);
 - the municipality gaining most: the largest such ``diff_mean`` among municipalities;
-- extra spending: service spend + overhead summed over organisers and months 1..M, mean over
-  replications, B − A;
+- extra spending: service spend + overhead + gain/pain + KRA bonus (what the organisers pay
+  out) summed over organisers and months 1..M, mean over replications, B − A;
 - extra employed person-years: employed in ``ALL`` summed over months 1..M, divided by 12,
   mean over replications, B − A;
 - cost per additional employed person-year: extra spending / extra person-years; not
@@ -88,10 +88,18 @@ def best_municipality(table: pd.DataFrame | None) -> tuple[str, float] | None:
     return str(row["area"]), float(row["diff_mean"])
 
 
+SPENDING = ("service_spend_eur", "overhead_eur", "gain_pain_eur", "kra_bonus_eur")
+"""What organisers pay out: services (transfers included), overhead, and an alliance's
+gain/pain (limb 3, negative when providers pay pain back) and KRA bonus."""
+
+
 def organiser_spending(organisers: pd.DataFrame) -> float:
-    """Service spend + overhead over organisers and months 1..M, mean over replications."""
+    """:data:`SPENDING` over organisers and months 1..M, mean over replications.
+
+    Tables of older results without the alliance columns count services and overhead.
+    """
     rows = organisers[organisers["month"] >= 1]
-    spend = rows["service_spend_eur"] + rows["overhead_eur"]
+    spend = sum(rows[c] for c in SPENDING if c in rows.columns)
     return float(spend.groupby(rows["rep"]).sum().mean())
 
 

@@ -31,7 +31,8 @@ def _spending(run_dir):
     organisers = pd.read_parquet(run_dir / "organisers.parquet")
     rows = organisers[organisers["month"] >= 1]
     per_rep = rows.groupby("rep").apply(
-        lambda r: (r["service_spend_eur"] + r["overhead_eur"]).sum(), include_groups=False
+        lambda r: (r["service_spend_eur"] + r["overhead_eur"] + r["gain_pain_eur"]
+                   + r["kra_bonus_eur"]).sum(), include_groups=False
     )
     return per_rep.mean()
 
