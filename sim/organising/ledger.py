@@ -31,9 +31,16 @@ ORGANISER_COLUMNS = (
     "gain_pain_eur",
     "kra_bonus_eur",
     "net_eur",
+    "budget_outlays_eur",
 )
 """Per organiser and month. net = tax − benefits − services − overhead − gain/pain − bonus;
-gain_pain_eur is limb 3 paid to providers (negative: pain received back)."""
+gain_pain_eur is limb 3 paid to providers (negative: pain received back). overhead_eur
+includes the region's caseworker contacts, which the growth-services budget does not pay;
+budget_outlays_eur is everything charged to the budget: services (transfers included),
+overhead less caseworker contacts, gain/pain and KRA bonus."""
+
+CASEWORKER = "caseworker_eur"
+"""Books' entry (not a column of its own) of the caseworker contacts within overhead_eur."""
 
 PROVIDER_COLUMNS = (
     "active",
@@ -61,7 +68,7 @@ class OrganiserBooks:
 
     def reset(self) -> None:
         """Start a new month."""
-        self.values = {name: np.zeros(self.n) for name in ORGANISER_COLUMNS}
+        self.values = {name: np.zeros(self.n) for name in (*ORGANISER_COLUMNS, CASEWORKER)}
 
     def add(self, column: str, organisers: list[int], shares: np.ndarray, amount: float) -> None:
         """Book ``amount`` in ``column``, split over ``organisers`` by ``shares``."""
@@ -76,6 +83,8 @@ class OrganiserBooks:
         v = self.values
         v["net_eur"] = (v["tax_revenue_eur"] - v["benefit_cost_eur"] - v["service_spend_eur"]
                         - v["overhead_eur"] - v["gain_pain_eur"] - v["kra_bonus_eur"])
+        v["budget_outlays_eur"] = (v["service_spend_eur"] + v["overhead_eur"] - v[CASEWORKER]
+                                   + v["gain_pain_eur"] + v["kra_bonus_eur"])
         return np.column_stack([v[c] for c in ORGANISER_COLUMNS])
 
 

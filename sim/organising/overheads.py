@@ -15,7 +15,7 @@ import numpy as np
 from ..labour.population import UNEMPLOYED, Persons
 from ..scenario import Scenario
 from .alliance import AllianceAgent
-from .ledger import Ledger, contribution_weights
+from .ledger import CASEWORKER, Ledger, contribution_weights
 from .organisers import REGION_INDEX, Organisers
 from .units import Unit, UnitRegistry
 
@@ -101,5 +101,6 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
                       joint_office_month(a, scenario)
                       + a.spec.joint_office_share_of_spend * spend[a.members].sum())
     jobseekers = float((persons.status == UNEMPLOYED).sum())
-    books.add("overhead_eur", [REGION_INDEX], np.ones(1),
-              jobseekers * org.min_contacts_per_month * org.caseworker_cost_eur_per_contact)
+    contacts = jobseekers * org.min_contacts_per_month * org.caseworker_cost_eur_per_contact
+    books.add("overhead_eur", [REGION_INDEX], np.ones(1), contacts)
+    books.add(CASEWORKER, [REGION_INDEX], np.ones(1), contacts)  # not paid by the budget

@@ -52,9 +52,13 @@ def test_books_close_with_the_net():
                            ("service_spend_eur", [30.0, 5.0]), ("overhead_eur", [10.0, 1.0]),
                            ("gain_pain_eur", [-4.0, 0.0]), ("kra_bonus_eur", [6.0, 0.0])):
         books.values[column][:] = values
+    books.values["caseworker_eur"][:] = [3.0, 0.0]  # within the first one's overhead
     closed = books.close()
     assert closed.shape == (2, len(ORGANISER_COLUMNS))
     assert closed[:, ORGANISER_COLUMNS.index("net_eur")].tolist() == [38.0, 44.0]
+    # Charged to the budget: services, overhead but the caseworker contacts, gain/pain and
+    # the KRA bonus: 30 + 10 - 3 - 4 + 6 and 5 + 1.
+    assert closed[:, ORGANISER_COLUMNS.index("budget_outlays_eur")].tolist() == [39.0, 6.0]
     books.reset()
     assert not books.close().any()
 

@@ -16,8 +16,8 @@ import pytest
 from organising_cases import alliance
 
 from sim import load_scenario
-from sim.labour.population import EMPLOYED, UNEMPLOYED
-from sim.organising.ledger import Ledger
+from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
+from sim.organising.ledger import ORGANISER_COLUMNS, Ledger
 from sim.organising.overheads import (
     book_overheads,
     joint_office_month,
@@ -95,6 +95,21 @@ def test_separate_action_books_offices_spend_share_and_contacts(world, scenario)
     # the region also pays one contact a month for each of the 2 jobseekers.
     assert overhead.tolist() == pytest.approx([
         OFFICE + 80.0 + 2 * 60.0, 0.75 * OFFICE + 40.0, OFFICE + 16.0, 0.25 * OFFICE + 8.0])
+
+
+def test_caseworker_contacts_are_overhead_that_the_budget_does_not_pay(world, scenario):
+    orgs, _, provs = world
+    units = UnitRegistry(orgs, [])
+    units.of_month(1, [], provs)
+    ledger = Ledger(orgs, units)
+    ledger.start_month()
+    status = np.array([UNEMPLOYED, UNEMPLOYED, OUTSIDE, EMPLOYED], dtype=np.int8)
+    book_overheads(ledger, units, [], orgs, SimpleNamespace(status=status), scenario, 1)
+    # Two jobseekers (the person outside the labour force is none), the region's alone.
+    assert ledger.books.values["caseworker_eur"].tolist() == [2 * 60.0, 0.0, 0.0, 0.0]
+    closed = dict(zip(ORGANISER_COLUMNS, ledger.books.close().T, strict=True))
+    np.testing.assert_allclose(closed["budget_outlays_eur"],
+                               closed["overhead_eur"] - [2 * 60.0, 0.0, 0.0, 0.0])
 
 
 def test_joint_office_replaces_the_members_offices_in_implementation(world, scenario):
