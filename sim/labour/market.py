@@ -217,8 +217,8 @@ class LabourMarket:
         Screening for a post costs ``firms.vacancy_cost`` (of a filled job's value at mean
         pay), and a screened post fills at the recent fill rate of the firm's municipality
         and skill group: a firm posts while fill rate × its relative pay covers the cost.
-        Where fewer jobseekers clear firms' standards, fewer jobs are posted: the margin
-        that lets a better pool of jobseekers create jobs.
+        Where fewer jobseekers clear firms' standards, fewer jobs are posted (the margin
+        by which a better pool of jobseekers creates jobs).
         """
         f = self.firms
         firm_kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
@@ -226,13 +226,13 @@ class LabourMarket:
         if cost > 0.0:
             rate = self.fill_rate[f.muni * self.n_groups + f.skill]
             f.vacancies[rate * f.productivity < cost] = 0
-        np.add.at(self.flows["vacancies_posted"], f.muni, f.vacancies)
+        posted = np.bincount(f.muni, weights=f.vacancies, minlength=self.geo.size)
+        self.flows["vacancies_posted"] += posted.astype(np.int64)  # (faster than np.add.at)
 
     def record_fills(self, screened: np.ndarray, filled: np.ndarray) -> None:
         """After matching: update the fill rates from each firm's screened and filled posts.
 
-        The share filled per municipality and skill group moves its fill rate (an
-        exponential average over ``fill_rate_memory_months``).
+        Each bucket's share filled moves its rate (a mean over fill_rate_memory_months).
         """
         f = self.firms
         bucket = f.muni * self.n_groups + f.skill
@@ -242,7 +242,7 @@ class LabourMarket:
         weight = 1.0 / self.scenario.firms.fill_rate_memory_months
         seen = tried > 0
         self.fill_rate[seen] += weight * (done[seen] / tried[seen] - self.fill_rate[seen])
-        np.add.at(self.flows["vacancies_filled"], f.muni, filled)
+        self.flows["vacancies_filled"] += done.reshape(-1, self.n_groups).sum(1).astype(np.int64)
 
     def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray) -> None:
         """Spells lengthen and scar employability; work restores it.
