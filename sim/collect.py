@@ -34,6 +34,8 @@ METRICS = (
     "labour_force_entries",
     "labour_force_exits",
     "vacancy_duration_months",
+    "organiser_outlays_eur",
+    "public_net_eur",
 )
 """Columns of the time series, in order (the README's table of ``timeseries.parquet``)."""
 

@@ -164,6 +164,9 @@ class GrowthServicesModel(mesa.Model):
 
     def record(self) -> None:
         """Store this month's time series row and books."""
+        # The month's money after the alliances' quarter (settlements come after measure).
+        for name, values in self.services.money_columns().items():
+            self.last_stats[:, self.metric_index[name]] = values
         self.collector.record(self.month, self.last_stats)
         self.datacollector.collect(self)
         self.services.record(self.month)
@@ -256,6 +259,7 @@ class GrowthServicesModel(mesa.Model):
         """This month's (areas + region) × :data:`~sim.collect.METRICS` array."""
         columns = self.labour.stock_columns(in_service)
         columns.update(self.services.area_columns())
+        columns.update(self.services.money_columns())  # completed at the record
         with np.errstate(divide="ignore", invalid="ignore"):
             columns["unemployment_rate"] = np.where(
                 columns["labour_force"] > 0, columns["unemployed"] / columns["labour_force"], 0.0

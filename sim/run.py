@@ -21,7 +21,8 @@ from .model import GrowthServicesModel
 from .scenario import Scenario
 from .scenario.loading import Overrides
 
-TABLES = ("timeseries", "organisers", "providers", "alliance", "quintiles", "experiment")
+TABLES = ("timeseries", "organisers", "providers", "alliance", "quintiles", "experiment",
+          "public_finance")
 """The tables of a run, each written as NAME.parquet by ``kasvu run``."""
 
 
@@ -42,6 +43,11 @@ class Results:
         quintiles: outcomes by quintile of baseline employability at month 0.
         experiment: employment of a trial's treated and control groups by month (empty
             without ``[experiment]``).
+        public_finance: every payment of every month: payer, payee, item, whether the
+            growth-services budget pays it, euros
+            (:data:`sim.organising.ledger.FINANCE_COLUMNS`); the money columns of
+            ``organisers`` and ``providers`` are its sums
+            (:mod:`analysis.report.public_finance`).
     """
 
     scenario: Scenario
@@ -52,6 +58,7 @@ class Results:
     alliance: pd.DataFrame
     quintiles: pd.DataFrame
     experiment: pd.DataFrame
+    public_finance: pd.DataFrame
 
     @classmethod
     def of(cls, model: GrowthServicesModel) -> Results:

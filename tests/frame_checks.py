@@ -8,7 +8,8 @@ import pandas as pd
 from sim.collect import METRICS, REGION_AREA
 
 COUNTS = [m for m in METRICS if not m.endswith(("_rate", "_eur", "_months"))]
-MONEY = [m for m in METRICS if m.endswith("_eur")]
+PUBLIC = ["organiser_outlays_eur", "public_net_eur"]  # ALL: the region's own money too
+MONEY = [m for m in METRICS if m.endswith("_eur") and m not in PUBLIC]
 
 
 def check_job_finding_rate(frame: pd.DataFrame) -> None:
@@ -40,6 +41,12 @@ def check_frame(frame: pd.DataFrame, job_finding: bool = True) -> None:
     pd.testing.assert_frame_equal(region[COUNTS], areas, check_names=False)
     money = frame[frame["area"] != REGION_AREA].groupby("month")[MONEY].sum()
     np.testing.assert_allclose(region[MONEY].to_numpy(), money.to_numpy(), rtol=1e-9)
+    # The region's own outlays come on top of the municipalities', and its net (services
+    # and overheads paid, no tax received) lowers the public sector's.
+    public = frame[frame["area"] != REGION_AREA].groupby("month")[PUBLIC].sum()
+    assert (frame["organiser_outlays_eur"] >= 0).all()
+    assert (region["organiser_outlays_eur"] >= public["organiser_outlays_eur"] - 1e-6).all()
+    assert (region["public_net_eur"] <= public["public_net_eur"] + 1e-6).all()
     np.testing.assert_array_equal(region["firm_employment"], region["employed"])
     # Flows add up to the change of stocks (each month after the first recorded one).
     months = region.index.to_numpy()

@@ -20,14 +20,15 @@ BETTER = {
     "employed": 1, "hires": 1, "job_finding_rate": 1, "firms": 1, "firm_births": 1,
     "firm_employment": 1, "unemployed": -1, "long_term_unemployed": -1,
     "unemployment_rate": -1, "separations": -1, "firm_deaths": -1,
-    "municipal_benefit_cost_eur": -1,
+    "municipal_benefit_cost_eur": -1, "public_net_eur": 1,
 }
 """Direction in which a metric is better (+1 higher, -1 lower); others are neutral."""
 
 PAIRED_STATISTICS = ("final", "mean")
 """Statistics of each replication that are compared: the last month, the mean of months ≥ 1."""
 HEADLINE_METRICS = ("employed", "unemployment_rate", "long_term_unemployed", "firm_employment",
-                    "service_spend_eur", "municipal_benefit_cost_eur")
+                    "service_spend_eur", "municipal_benefit_cost_eur", "organiser_outlays_eur",
+                    "public_net_eur")
 """Region metrics of the printed comparison table."""
 
 
@@ -83,12 +84,15 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 def headline_table(table: pd.DataFrame, a_name: str, b_name: str) -> str:
     """A short text table of the region's final-month differences."""
-    sel = table[(table["area"] == REGION_AREA) & (table["statistic"] == "final")]
-    lines = [f"{b_name} − {a_name}, region, final month "
+    region = table[table["area"] == REGION_AREA]
+    sel = region[region["statistic"] == "final"]
+    lines = [f"{b_name} − {a_name}, region, final month; euros a month over months 1.. "
              f"({int(sel['reps'].iloc[0])} replication(s), common random numbers)",
              f"{'metric':<28}{'A':>14}{'B':>14}{'B − A':>14}{'95% CI':>26}{'B better':>10}"]
     for metric in HEADLINE_METRICS:
-        row = sel[sel["metric"] == metric].iloc[0]
+        statistic = "mean" if metric.endswith("_eur") else "final"  # money: a month's mean
+        row = region[(region["metric"] == metric)
+                     & (region["statistic"] == statistic)].iloc[0]
         rate = metric.endswith("_rate")
         f = (lambda v: f"{v:.4f}") if rate else (lambda v: f"{v:,.0f}")
         ci = ("n/a" if math.isnan(row["diff_ci_low"])

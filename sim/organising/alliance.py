@@ -61,6 +61,7 @@ class AllianceAgent(mesa.Agent):
         self.service_starts = np.zeros(len(SERVICES))  # this quarter, for joint decisions
         self.service_jobs = np.zeros(len(SERVICES))
         self.acc = np.zeros(3)  # this quarter: client-months, open-book cost, fees
+        self.last_gain_pain = 0.0  # the last quarter's gain/pain share, EUR
 
     # ----------------------------------------------------------------- levers, phases
     def lever(self, name: str) -> bool:
@@ -251,7 +252,9 @@ class AllianceAgent(mesa.Agent):
             part = max(part, -acc[2])  # providers' pain is capped at their fee
             for pid, c in prov_cost.items():
                 providers[pid].gain_pain += part * c / total_cost
-            self.ledger.books.add("gain_pain_eur", self.members, shares, part)
+                self.ledger.books.add("gain_pain_eur", self.members, shares,
+                                      part * c / total_cost, providers[pid].name, "gain_pain")
+            self.last_gain_pain = part
             self.ledger.settle(self.index, part)
         if self.lever("outcome_payment") and self.spec.kra_bonus_eur_per_year > 0:
             bonus = self.spec.kra_bonus_eur_per_year / 4.0 * score
@@ -260,7 +263,8 @@ class AllianceAgent(mesa.Agent):
             if total > 0 and bonus > 0:
                 for pid, n in clients.items():
                     providers[pid].kra_bonus += bonus * n / total
-                self.ledger.books.add("kra_bonus_eur", self.members, shares, bonus)
+                    self.ledger.books.add("kra_bonus_eur", self.members, shares,
+                                          bonus * n / total, providers[pid].name, "kra_bonus")
                 self.ledger.settle(self.index, bonus)
         return self._exits(observed), values, target
 

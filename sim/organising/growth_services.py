@@ -27,7 +27,7 @@ from ..services.state import ServiceState
 from ..services.trial import Trial
 from .alliance import ALLIANCE_COLUMNS, QUARTER, AllianceAgent, application_factor
 from .kra import Observed
-from .ledger import Ledger, MonthPlan
+from .ledger import ORGANISER_COLUMNS, Ledger, MonthPlan
 from .organisers import Organisers
 from .overheads import book_overheads
 from .payments import Payments
@@ -57,15 +57,16 @@ class GrowthServices:
         self.state = ServiceState.empty(persons.size, firms.capacity)
         self.state.firm_class[:] = (model.streams["services"].random(firms.capacity)
                                     < sc.separate.municipal_vacancy_share)
-        self.referrals = ReferralDesk(persons.size, self.orgs.n_munis)
         self.outcomes = OutcomeTracker(persons.size, self.orgs.n_munis)
         self.trial = Trial()
         self.vacancies = VacancyAccess(self.orgs, hosts, sc.separate.open_market_share)
+        self.referrals = ReferralDesk(persons.size, self.orgs.n_munis)
+        self.payments = Payments(sc, self.ledger, self.units, self.market, self.state,
+                                 persons, firms, self.alliances, self.referrals)
         self.purchasing = Purchasing(sc, self.orgs, self.units, self.market, self.alliances,
                                      self.ledger, self.state, self.referrals, self.outcomes,
-                                     persons, firms, model.start_firms_for)
-        self.payments = Payments(sc, self.ledger, self.units, self.market, self.state,
-                                 persons, firms, self.alliances)
+                                     persons, firms, model.start_firms_for,
+                                     self.payments.committed)
         self.alliance_rows = Table(ALLIANCE_COLUMNS)
         self.plan = MonthPlan()
 
@@ -164,6 +165,7 @@ class GrowthServices:
     def record(self, month: int) -> None:
         """The month's books, trial and provider rows."""
         self.ledger.record(month, self.alliances, self.market.providers)
+        self.ledger.close_year_month(month, self.plan)
         if self.trial.groups and month > 0:
             self.trial.record(month, self.model.persons.status)
 
@@ -212,6 +214,21 @@ class GrowthServices:
                 "municipal_benefit_cost_eur": self.ledger.area_benefit}
         return {k: np.append(v, v.sum()) for k, v in cols.items()}
 
+    def money_columns(self) -> dict[str, np.ndarray]:
+        """Per area and for the region (``ALL``), the month's public money so far.
+
+        ``organiser_outlays_eur``: what the growth-services budgets paid (a municipality's
+        own; ``ALL`` every organiser's, the region's included). ``public_net_eur``: taxes
+        less benefits, services, overheads, gain/pain and bonuses, for the municipality
+        and the state on the area's residents (``ALL``: every organiser and the state).
+        """
+        books = self.ledger.books.close()
+        outlays = books[:, ORGANISER_COLUMNS.index("budget_outlays_eur")]
+        net = books[:, ORGANISER_COLUMNS.index("net_eur")]
+        state = self.ledger.area_state_net
+        return {"organiser_outlays_eur": np.append(outlays[1:], outlays.sum()),
+                "public_net_eur": np.append(net[1:] + state, net.sum() + state.sum())}
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The service side's tables of a run, by name (see :class:`sim.run.Results`)."""
         return {"organisers": self.ledger.organiser_rows.to_frame(),
@@ -219,4 +236,5 @@ class GrowthServices:
                 "alliance": self.alliance_rows.to_frame(),
                 "quintiles": self.outcomes.table(self.model.persons.status,
                                                  self.state).to_frame(),
-                "experiment": self.trial.rows.to_frame()}
+                "experiment": self.trial.rows.to_frame(),
+                "public_finance": self.ledger.finance_rows.to_frame()}

@@ -5,6 +5,20 @@ document requires); a pooled unit's costs are split by the members' contribution
 The ledger also keeps each purchasing unit's spend against its money (the pace of next
 month's purchases, :meth:`Ledger.pace`) and the tables ``organisers.parquet`` and
 ``providers.parquet``.
+
+Budget discipline (talousarviokuri): a budget is an annual appropriation (määräraha).
+Before a purchasing unit starts new clients, each of its organisers checks the year's
+money against what the year has already cost and what earlier decisions still commit
+(sitoumukset): clients in services and referrals waiting to start, for the months they
+have left; wage subsidies and start-up grants for their remaining months (a subsidy
+decision commits its whole sum); firm services; an alliance's KRA bonus pool and the
+gain/pain share in sight (:func:`settlement_reserve`). Only what remains may be committed
+to new starts within the year; a unit whose organisers lack the room starts fewer
+clients, in proportion, rounding down (:func:`start_factors`). The money is the unit's
+service money (its budget less the overheads it plans for), so that overheads are within
+the budget as well. What the check cannot foresee sets the tolerance
+(:data:`BUDGET_TOLERANCE`). The gentle pace (:meth:`Ledger.pace`) keeps spending near the
+money over the years; the check keeps any one organiser's year from running over it.
 """
 
 from __future__ import annotations
@@ -16,7 +30,7 @@ import numpy as np
 
 from ..collect import Table
 from .organisers import REGION_INDEX, Organisers
-from .units import UnitRegistry
+from .units import Unit, UnitRegistry
 
 if TYPE_CHECKING:
     from ..services.providers import ServiceProvider
@@ -58,25 +72,216 @@ SETTLEMENT_MONTHS = 3
 """Months over which a quarterly settlement (gain/pain, KRA bonus) counts as spend."""
 
 
-class OrganiserBooks:
-    """This month's money of every organiser, in arrays indexed by organiser."""
+BUDGET_TOLERANCE = 0.05
+"""How far an organiser's budget outlays may exceed its budget over a budget year (share
+of the budget). The check cannot foresee outcome payments (due only on a job), a
+gain/pain share that differs from the one projected, a member's exit that leaves the
+alliance's costs to fewer members, or a whole start's cost where an organiser's year is
+small: in runs of the built-in scenarios the worst organiser-year is 1-5 % over
+(tests/sim/organising/test_budget.py)."""
+
+FISCAL_YEAR = 12
+"""Months in a budget year; budget years start at month 1 (month 0 is the reference)."""
+
+
+def months_left_in_year(month: int) -> int:
+    """Months of ``month``'s budget year from ``month`` on, ``month`` included (1–12)."""
+    return FISCAL_YEAR - (month - 1) % FISCAL_YEAR
+
+
+def settlement_reserve(a: AllianceAgent, month: int, budgets: np.ndarray) -> np.ndarray:
+    """Per organiser, what an alliance's settlements are expected to take this year, EUR.
+
+    Once the implementation contract is signed (the implementation phase), for each
+    quarter end from ``month`` to the year's end at which it settles:
+    the KRA bonus at its most (the contract's pool, a quarter of the year's) and the
+    gain/pain share that this quarter's open-book costs so far point to (the last
+    quarter's before this one has any), when it is a payment to providers; split over
+    the members by their budgets as
+    :meth:`sim.organising.alliance.AllianceAgent.settle` charges them.
+    """
+    out = np.zeros(budgets.size)
+    if not a.members or not a.implemented(month):  # the implementation contract commits
+        return out
+    spec = a.spec
+    # The first quarter end in implementation sets the KRA levels; settlements follow.
+    first = ((spec.formation_months + spec.development_months) // 3 + 1) * 3
+    ends = [q for q in range(month, month + months_left_in_year(month))
+            if q % 3 == 0 and q > first]
+    per_quarter = 0.0
+    if a.lever("gain_pain_share"):
+        # This quarter's gain so far, projected to its end; before its first payment,
+        # the last quarter's.
+        elapsed = (month - 1) % 3
+        clients, cost = a.acc[0], a.acc[1]
+        if elapsed and clients > 0 and np.isfinite(a.target_per_client_month):
+            gain = spec.provider_gain_share * (a.target_per_client_month * clients - cost)
+            per_quarter = max(gain * 3 / elapsed, 0.0)
+        else:
+            per_quarter = max(a.last_gain_pain, 0.0)
+    if a.lever("outcome_payment"):
+        per_quarter += spec.kra_bonus_eur_per_year / 4.0
+    if ends and per_quarter > 0:
+        shares = budgets[a.members]
+        out[a.members] = len(ends) * per_quarter * shares / shares.sum()
+    return out
+
+
+def organiser_sums(units: list[Unit], amounts: list[float], n_organisers: int) -> np.ndarray:
+    """Each organiser's part of per-unit ``amounts``, split by the units' contributions."""
+    out = np.zeros(n_organisers)
+    for unit, amount in zip(units, amounts, strict=True):
+        if amount != 0.0:
+            c = unit.contribution
+            w = c / c.sum() if c.sum() > 0 else np.full(c.size, 1.0 / c.size)
+            np.add.at(out, np.asarray(unit.organisers, dtype=np.int64), amount * w)
+    return out
+
+
+def start_factors(units: list[Unit], allowance: np.ndarray, spent: np.ndarray,
+                  committed: np.ndarray, new: list[float]) -> np.ndarray:
+    """Per unit, the share of its planned starts that its organisers' budgets allow.
+
+    Args:
+        units: this month's purchasing units.
+        allowance: per organiser, the year's service money (EUR).
+        spent: per organiser, what the year has cost so far (EUR).
+        committed: per organiser, what earlier decisions still cost within the year (EUR).
+        new: per unit, the in-year cost of the starts it plans this month (EUR).
+
+    Returns:
+        Per unit, a factor in [0, 1]: the smallest of its organisers' room over their
+        share of the planned starts (1 for an organiser whose starts fit).
+    """
+    need = organiser_sums(units, new, allowance.size)
+    room = allowance - spent - committed
+    factor = np.ones(allowance.size)
+    over = need > np.maximum(room, 0.0)  # need > 0 here
+    factor[over] = np.maximum(room[over], 0.0) / need[over]
+    return np.array([factor[u.organisers].min() if u.organisers else 1.0 for u in units])
+
+
+class BudgetYear:
+    """Each organiser's money and spend in the current budget year (per organiser)."""
 
     def __init__(self, n_organisers: int) -> None:
-        """Zeroed books for ``n_organisers``."""
+        """A year with nothing planned or spent yet."""
+        self.money = np.zeros(n_organisers)  # service money of the year's earlier months
+        self.spent = np.zeros(n_organisers)  # service spend, gain/pain and bonus so far
+        self.year = None
+
+    def start_month(self, month: int) -> None:
+        """A new budget year starts with nothing spent."""
+        year = (month - 1) // FISCAL_YEAR
+        if year != self.year:
+            self.year = year
+            self.money[:] = 0.0
+            self.spent[:] = 0.0
+
+    def allowance(self, units: list[Unit], money: list[float], month: int) -> np.ndarray:
+        """Per organiser, the year's service money.
+
+        The months gone at their money, the months left at this month's.
+        """
+        now = organiser_sums(units, money, self.money.size)
+        return self.money + months_left_in_year(month) * now
+
+    def close_month(self, month: int, units: list[Unit], money: list[float],
+                    spent: np.ndarray) -> None:
+        """Add ``month``'s planned service money and its spend (per organiser)."""
+        self.start_month(month)
+        self.money += organiser_sums(units, money, self.money.size)
+        self.spent += spent
+
+
+FINANCE_COLUMNS = ("month", "payer", "payee", "item", "budget_line", "euros")
+"""Columns of ``public_finance.parquet``: every payment of the month, one row per payer,
+payee and item, euros > 0 (a negative amount is a payment the other way)."""
+
+STATE, PERSONS, FIRMS, ADMINISTRATION = "state", "persons", "firms", "administration"
+"""Parties of the public finance table besides organisers (by name) and providers (by
+name): the state, persons (benefits, grants, taxes), firms (wage subsidies), and the
+organisers' own administration (procurement offices, joint offices, caseworkers)."""
+
+BUDGET_ITEMS = ("service", "outcome_payment", "wage_subsidy", "start_up_grant", "overhead",
+                "gain_pain", "kra_bonus")
+"""Items an organiser's growth-services budget pays (``budget_line`` true)."""
+
+ITEM_COLUMNS = {
+    "service": "service_spend_eur", "outcome_payment": "service_spend_eur",
+    "wage_subsidy": "service_spend_eur", "start_up_grant": "service_spend_eur",
+    "overhead": "overhead_eur", "caseworker_contacts": "overhead_eur",
+    "gain_pain": "gain_pain_eur", "kra_bonus": "kra_bonus_eur",
+    "unemployment_benefit": "benefit_cost_eur", "income_tax": "tax_revenue_eur",
+}
+"""The organisers.parquet column each item of the public finance table adds up in
+(payments out, less payments in; ``tax_revenue_eur`` the other way round)."""
+
+
+class Flows:
+    """This month's payments between parties: (payer, payee, item) → euros."""
+
+    def __init__(self) -> None:
+        """No payments yet."""
+        self.month: dict[tuple[str, str, str], float] = {}
+
+    def add(self, payer: str, payee: str, item: str, euros: float) -> None:
+        """Add a payment; a negative one is booked as a payment the other way."""
+        if euros < 0.0:
+            payer, payee, euros = payee, payer, -euros
+        if euros != 0.0:
+            key = (payer, payee, item)
+            self.month[key] = self.month.get(key, 0.0) + euros
+
+    def add_many(self, payers: list[str], payee: str, item: str, euros: np.ndarray) -> None:
+        """Payments of ``euros[k]`` from ``payers[k]`` to ``payee``."""
+        for payer, e in zip(payers, euros.tolist(), strict=True):
+            self.add(payer, payee, item, e)
+
+    def rows(self, month: int) -> list[tuple]:
+        """The month's rows of the public finance table, in a canonical order."""
+        return [(month, payer, payee, item, item in BUDGET_ITEMS, euros)
+                for (payer, payee, item), euros in sorted(self.month.items())]
+
+
+class OrganiserBooks:
+    """This month's money of every organiser, in arrays indexed by organiser.
+
+    With the payments behind it (:class:`Flows`).
+    """
+
+    def __init__(self, n_organisers: int, names: list[str] | None = None) -> None:
+        """Zeroed books for ``n_organisers`` named ``names`` (default: their indices)."""
         self.n = n_organisers
+        self.names = names if names is not None else [str(k) for k in range(n_organisers)]
+        self.flows = Flows()
         self.reset()
 
     def reset(self) -> None:
         """Start a new month."""
         self.values = {name: np.zeros(self.n) for name in (*ORGANISER_COLUMNS, CASEWORKER)}
+        self.flows.month.clear()
 
-    def add(self, column: str, organisers: list[int], shares: np.ndarray, amount: float) -> None:
-        """Book ``amount`` in ``column``, split over ``organisers`` by ``shares``."""
+    def add(self, column: str, organisers: list[int], shares: np.ndarray, amount: float,
+            payee: str = "", item: str = "") -> None:
+        """Book ``amount`` in ``column``, split over ``organisers`` by ``shares``.
+
+        With ``item``, each organiser's part is also a payment of that item to ``payee``.
+        """
         if amount == 0.0:
             return
         total = shares.sum()
         weights = shares / total if total > 0 else np.full(len(organisers), 1.0 / len(organisers))
-        np.add.at(self.values[column], np.asarray(organisers, dtype=np.int64), amount * weights)
+        parts = amount * weights
+        np.add.at(self.values[column], np.asarray(organisers, dtype=np.int64), parts)
+        if item:
+            self.pay(organisers, parts, payee, item)
+
+    def pay(self, organisers: list[int] | np.ndarray, parts: np.ndarray, payee: str,
+            item: str) -> None:
+        """Payments of ``parts[k]`` from organiser ``organisers[k]`` to ``payee``."""
+        self.flows.add_many([self.names[o] for o in np.asarray(organisers).tolist()], payee,
+                            item, np.asarray(parts, dtype=np.float64))
 
     def close(self) -> np.ndarray:
         """Compute net and return the (organisers × columns) array of the month."""
@@ -101,11 +306,15 @@ class MonthPlan:
     Attributes:
         unit_ids: this month's purchasing units, in order.
         service_money: per unit, the money it planned to spend on services (EUR): its
-            budget less overheads, before the pace.
+            budget less overheads, before the pace (negative when the overheads exceed
+            the budget).
+        capped: units whose starts the budget check cut this month (their pace is not
+            raised: the money they did not spend was not theirs to spend).
     """
 
     unit_ids: list[int] = field(default_factory=list)
     service_money: dict[int, float] = field(default_factory=dict)
+    capped: set[int] = field(default_factory=set)
 
 
 class Ledger:
@@ -115,20 +324,23 @@ class Ledger:
         """Empty books for the organisers ``orgs``, whose units ``units`` are."""
         self.orgs = orgs
         self.units = units
-        self.books = OrganiserBooks(len(orgs.names))
+        self.books = OrganiserBooks(len(orgs.names), list(orgs.names))
         self.area_spend = np.zeros(orgs.n_munis)  # this month's service spend by area
         self.area_benefit = np.zeros(orgs.n_munis)  # municipal benefit share by area
+        self.area_state_net = np.zeros(orgs.n_munis)  # state's taxes less benefits by area
         self.key_spend: dict[tuple[int, ...], float] = {}  # spend by paying organisers
         # Each quarterly gain/pain and KRA bonus, spread over the next quarter's months:
         # per unit key, [amount a month, months left] pairs.
         self.settled: dict[tuple[int, ...], list[list[float]]] = {}
         self.pacing: dict[tuple[int, ...], float] = {}  # organisers → pace of starts
+        self.year = BudgetYear(len(orgs.names))  # the budget year's money and spend
         # Open-book cost per provider this quarter, under every alliance's contract
         # together (the gain/pain of an alliance is shared by these costs).
         self.open_book_cost: dict[int, float] = {}
         self.organiser_rows = Table(("month", "organiser", "kind", "alliance",
                                      *ORGANISER_COLUMNS))
         self.provider_rows = Table(("month", "provider", "kind", *PROVIDER_COLUMNS))
+        self.finance_rows = Table(FINANCE_COLUMNS)
 
     def start_month(self) -> None:
         """New books for the month, each organiser's budget entered."""
@@ -138,26 +350,30 @@ class Ledger:
         self.area_spend[:] = 0.0
 
     def charge_groups(self, uids: np.ndarray, amounts: np.ndarray, areas: np.ndarray,
-                      area_amounts: np.ndarray, counts: np.ndarray) -> None:
+                      area_amounts: np.ndarray, counts: np.ndarray, payees: list[str],
+                      items: list[str]) -> None:
         """Charge service spend to units' organisers and spread it over areas.
 
         Charge ``g`` books ``amounts[g]`` to unit ``uids[g]``'s organisers by their
-        contributions and spreads it over the next ``counts[g]`` entries of ``areas`` with
-        the amounts ``area_amounts``. Performance: one ``np.add.at`` per array instead of
-        several per charge; ``np.add.at`` adds in index order, so every sum is the same
-        as charging one by one.
+        contributions, as payments of item ``items[g]`` to ``payees[g]``, and spreads it
+        over the next ``counts[g]`` entries of ``areas`` with the amounts
+        ``area_amounts``. Performance: one ``np.add.at`` per array instead of several per
+        charge; ``np.add.at`` adds in index order, so every sum is the same as charging
+        one by one.
         """
         if uids.size == 0:
             return
         nonzero = amounts != 0.0  # a zero amount books nothing
         books = self.books.values["service_spend_eur"]
         orgs, parts, weights = [], [], {}
-        for uid, amount in zip(uids[nonzero].tolist(), amounts[nonzero].tolist(), strict=True):
+        for g in np.flatnonzero(nonzero).tolist():
+            uid, amount = int(uids[g]), float(amounts[g])
             unit = self.units[uid]
             if uid not in weights:
                 weights[uid] = contribution_weights(unit.contribution)
             orgs.append(unit.organisers)
             parts.append(amount * weights[uid])
+            self.books.pay(unit.organisers, parts[-1], payees[g], items[g])
             key = unit.key
             self.key_spend[key] = self.key_spend.get(key, 0.0) + amount
         if orgs:
@@ -211,8 +427,22 @@ class Ledger:
             pace = self.pacing.get(key, 1.0)
             if target > 0:
                 ratio = target / spent if spent > 0 else 2.0
+                if uid in plan.capped:  # no wind-up while the budget check holds it
+                    ratio = min(ratio, 1.0)
                 pace = float(np.clip(pace * ratio ** 0.2, 0.25, 4.0))
             self.pacing[key] = pace
+
+    def close_year_month(self, month: int, plan: MonthPlan) -> None:
+        """Carry the month's planned service money and its charges into the budget year.
+
+        Charges are the organisers' service spend (transfers and outcome payments
+        included), gain/pain and KRA bonus: the budget's lines other than overhead, which
+        the units' service money already leaves out.
+        """
+        v = self.books.values
+        units = [self.units[uid] for uid in plan.unit_ids]
+        self.year.close_month(month, units, [plan.service_money[uid] for uid in plan.unit_ids],
+                              v["service_spend_eur"] + v["gain_pain_eur"] + v["kra_bonus_eur"])
 
     def end_quarter(self) -> None:
         """A new quarter's open-book costs start."""
@@ -234,3 +464,5 @@ class Ledger:
         for p in providers:
             self.provider_rows.append(month, p.name, p.kind, p.active, p.clients, p.revenue,
                                       p.cost, p.margin, p.gain_pain, p.kra_bonus, p.quality)
+        for row in self.books.flows.rows(month):
+            self.finance_rows.append(*row)

@@ -15,7 +15,7 @@ import numpy as np
 from ..labour.population import UNEMPLOYED, Persons
 from ..scenario import Scenario
 from .alliance import AllianceAgent
-from .ledger import CASEWORKER, Ledger, contribution_weights
+from .ledger import ADMINISTRATION, CASEWORKER, Ledger, contribution_weights
 from .organisers import REGION_INDEX, Organisers
 from .units import Unit, UnitRegistry
 
@@ -55,7 +55,30 @@ def planned_overhead(unit: Unit, alliances: list[AllianceAgent], orgs: Organiser
         share = unit.budget / max(orgs.budget[a.members].sum(), 1e-9)
         return (joint_office_month(a, scenario) * min(share, 1.0),
                 a.spec.joint_office_share_of_spend)
-    return separate_fixed_overhead(unit, scenario), scenario.organisers.overhead_share_of_spend
+    fixed = separate_fixed_overhead(unit, scenario) + formation_share(unit, alliances, orgs,
+                                                                     month)
+    return fixed, scenario.organisers.overhead_share_of_spend
+
+
+def formation_share(unit: Unit, alliances: list[AllianceAgent], orgs: Organisers,
+                    month: int) -> float:
+    """A unit's part of the joint offices' formation cost this month, EUR.
+
+    Each forming alliance with a joint office charges its members by their budgets
+    (:func:`book_overheads`); a unit carries the part its contributions make of them.
+    """
+    total = 0.0
+    for a in alliances:
+        if (not a.members or not a.lever("joint_office") or a.phase(month) != "formation"
+                or not a.spec.formation_months):
+            continue
+        members = set(a.members)
+        mine = sum(c for o, c in zip(unit.organisers, unit.contribution.tolist(), strict=True)
+                   if o in members)
+        if mine:
+            total += (a.spec.formation_cost_eur / a.spec.formation_months
+                      * mine / max(orgs.budget[a.members].sum(), 1e-9))
+    return total
 
 
 def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[AllianceAgent],
@@ -83,11 +106,13 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
         if fixed != 0.0:  # (as OrganiserBooks.add)
             members.append(unit.organisers)
             parts.append(fixed * contribution_weights(unit.contribution))
+            books.pay(unit.organisers, parts[-1], ADMINISTRATION, "overhead")
     if members:
         np.add.at(books.values["overhead_eur"], np.concatenate(members).astype(np.int64),
                   np.concatenate(parts))
     variable = np.where(in_joint, 0.0, org.overhead_share_of_spend * spend)
     books.values["overhead_eur"] += variable
+    books.pay(np.arange(variable.size), variable, ADMINISTRATION, "overhead")
     for a in alliances:
         if not a.members or not a.lever("joint_office"):
             continue
@@ -95,12 +120,15 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
         phase = a.phase(month)
         if phase == "formation" and a.spec.formation_months:
             books.add("overhead_eur", a.members, shares,
-                      a.spec.formation_cost_eur / a.spec.formation_months)
+                      a.spec.formation_cost_eur / a.spec.formation_months,
+                      ADMINISTRATION, "overhead")
         elif phase == "implementation":
             books.add("overhead_eur", a.members, shares,
                       joint_office_month(a, scenario)
-                      + a.spec.joint_office_share_of_spend * spend[a.members].sum())
+                      + a.spec.joint_office_share_of_spend * spend[a.members].sum(),
+                      ADMINISTRATION, "overhead")
     jobseekers = float((persons.status == UNEMPLOYED).sum())
     contacts = jobseekers * org.min_contacts_per_month * org.caseworker_cost_eur_per_contact
-    books.add("overhead_eur", [REGION_INDEX], np.ones(1), contacts)
+    books.add("overhead_eur", [REGION_INDEX], np.ones(1), contacts, ADMINISTRATION,
+              "caseworker_contacts")
     books.add(CASEWORKER, [REGION_INDEX], np.ones(1), contacts)  # not paid by the budget

@@ -16,11 +16,12 @@ import numpy as np
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario import FIRM_SERVICES, SERVICES, Scenario
 from ..services.counts import served_by_providers
-from ..services.market import ProviderMarket
+from ..services.market import TRANSFERS, ProviderMarket
 from ..services.providers import outcome_price
 from ..services.state import SERVICE_INDEX, ServiceState
 from .alliance import AllianceAgent
-from .ledger import Ledger
+from .ledger import FIRMS, PERSONS, Ledger, organiser_sums
+from .referrals import ReferralDesk
 from .units import UnitRegistry
 
 
@@ -29,8 +30,12 @@ class Payments:
 
     def __init__(self, scenario: Scenario, ledger: Ledger, units: UnitRegistry,
                  market: ProviderMarket, state: ServiceState, persons: Persons, firms: Firms,
-                 alliances: list[AllianceAgent]) -> None:
-        """The payments' sources and where they are booked."""
+                 alliances: list[AllianceAgent], referrals: ReferralDesk | None = None
+                 ) -> None:
+        """The payments' sources and where they are booked.
+
+        ``referrals`` is the desk of waiting referrals, whose services are committed.
+        """
         self.scenario = scenario
         self.ledger = ledger
         self.units = units
@@ -39,6 +44,7 @@ class Payments:
         self.persons = persons
         self.firms = firms
         self.alliances = alliances
+        self.referrals = referrals
 
     def pay_providers(self, month: int) -> None:
         """Pay each provider for this month's client-months under the payer unit's contract.
@@ -77,23 +83,9 @@ class Payments:
         n = np.concatenate([c for _, c in areas]).astype(np.int64)
         if uid.size == 0:
             return
-        catalogue = self.scenario.services
-        base = np.array([catalogue.spec(s).cost_eur_per_month for s in SERVICES])[service]
-        cost_factor = np.array([p.cost_factor for p in self.market.providers])[pid]
-        price_factor = np.array([p.price_factor for p in self.market.providers])[pid]
-        regime = self.units.column("regime")[uid]
-        alliance = self.units.column("alliance", np.int64)[uid]
-        fee_of = np.zeros(len(self.alliances) + 1)  # index -1: no alliance, no fee
-        for a in self.alliances:
-            fee_of[a.index] = a.spec.fee_share
         nf = n.astype(np.float64)
-        # Same operations in the same order as a payment at a time (n × factor × base, ...).
-        cost = nf * cost_factor * base
-        fee = np.where(regime == "open_book", fee_of[alliance] * cost, 0.0)
-        paid = np.where(regime == "open_book", cost + fee,
-                        np.where(regime == "outcome",
-                                 nf * price_factor * base * self.scenario.market.attachment_share,
-                                 nf * price_factor * base))
+        unit_cost, unit_fee, unit_paid = self.prices(uid, pid, service)
+        cost, fee, paid = nf * unit_cost, nf * unit_fee, nf * unit_paid
         # Each provider's ledger starts the month at zero, so sums from zero in payment order
         # are the same as adding payment after payment.
         clients = np.bincount(pid, weights=nf, minlength=n_prov - 1)
@@ -104,9 +96,100 @@ class Payments:
             provider.clients += int(clients[k])
             provider.cost += float(cost_sum[k])
             provider.revenue += float(revenue[k])
-        self.ledger.charge_groups(uid, paid, area, np.repeat(paid / nf, n), n)
+        names = [self.market.providers[k].name for k in pid.tolist()]
+        self.ledger.charge_groups(uid, paid, area, np.repeat(paid / nf, n), n, names,
+                                  ["service"] * uid.size)
         if self.alliances:
             self._track(uid, month, n, cost, fee, pid)
+
+    def prices(self, uid: np.ndarray, pid: np.ndarray, service: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A client-month's open-book cost, fee and payment under each payer's contract.
+
+        Per output: the provider's price; under outcome pay the attachment share of it
+        (the outcome payment comes on a job); under open books the provider's actual cost
+        plus the alliance's fee.
+
+        Args:
+            uid: per payment, the paying unit's id.
+            pid: per payment, the provider.
+            service: per payment, the service index.
+
+        Returns:
+            (cost, fee, paid) per client-month, EUR.
+        """
+        catalogue = self.scenario.services
+        base = np.array([catalogue.spec(s).cost_eur_per_month for s in SERVICES])[service]
+        cost_factor = np.array([p.cost_factor for p in self.market.providers])[pid]
+        price_factor = np.array([p.price_factor for p in self.market.providers])[pid]
+        regime = self.units.column("regime")[uid]
+        alliance = self.units.column("alliance", np.int64)[uid]
+        fee_of = np.zeros(len(self.alliances) + 1)  # index -1: no alliance, no fee
+        for a in self.alliances:
+            fee_of[a.index] = a.spec.fee_share
+        cost = cost_factor * base
+        fee = np.where(regime == "open_book", fee_of[alliance] * cost, 0.0)
+        price = price_factor * base
+        paid = np.where(regime == "open_book", cost + fee,
+                        np.where(regime == "outcome",
+                                 price * self.scenario.market.attachment_share, price))
+        return cost, fee, paid
+
+    def committed(self, months: int) -> np.ndarray:
+        """Per organiser, what earlier decisions still cost within the next ``months``.
+
+        Clients in provider services for their months left (at most ``months``), holders
+        of a wage subsidy or start-up grant, searching or in work, for theirs (the whole
+        decision is committed, as if they worked each month), referrals waiting to start
+        for the months from their start, firm services for theirs.
+        Outcome payments are not committed (they fall due only on a job). Split over each
+        paying unit's organisers by their contributions.
+        """
+        st, units = self.state, self.units
+        n_units = len(units)
+        if n_units == 0:
+            return np.zeros(len(self.ledger.orgs.names))
+        by_unit = np.zeros(n_units)
+        transfer = np.array([s in TRANSFERS for s in SERVICES])
+        monthly = np.array([self.scenario.services.spec(s).cost_eur_per_month for s in SERVICES])
+        duration = np.array([self.scenario.services.spec(s).duration_months for s in SERVICES])
+        # Persons in a service bought from a provider.
+        served = served_by_providers(st.service, st.provider)
+        uid = st.payer[served].astype(np.int64)
+        _, _, paid = self.prices(uid, st.provider[served].astype(np.int64),
+                                 st.service[served].astype(np.int64))
+        left = np.minimum(st.months_left[served], months)
+        by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
+        # Transfers: holders still searching (the months a job would be paid) and in work.
+        holding = np.flatnonzero((st.service >= 0) & (st.payer >= 0))
+        holding = holding[transfer[st.service[holding]]]
+        left = np.minimum(st.months_left[holding], months)
+        by_unit += np.bincount(st.payer[holding].astype(np.int64),
+                               weights=monthly[st.service[holding]] * left, minlength=n_units)
+        working = np.flatnonzero((st.subsidy_left > 0) & (self.persons.status == EMPLOYED)
+                                 & (st.outcome_payer >= 0))
+        left = np.minimum(st.subsidy_left[working], months)
+        by_unit += np.bincount(st.outcome_payer[working].astype(np.int64),
+                               weights=monthly[st.outcome_service[working]] * left,
+                               minlength=n_units)
+        # Referrals waiting to start: from their start to the horizon.
+        desk = self.referrals
+        if desk is not None:
+            waiting = np.flatnonzero((st.referral_wait > 0) & (desk.payer >= 0))
+            uid = desk.payer[waiting].astype(np.int64)
+            service = desk.service[waiting].astype(np.int64)
+            _, _, paid = self.prices(uid, desk.provider[waiting].astype(np.int64), service)
+            left = np.clip(months - st.referral_wait[waiting], 0, duration[service])
+            by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
+        # Firm services.
+        for col, name in enumerate(FIRM_SERVICES):
+            served = np.flatnonzero(st.firm_provider[: self.firms.capacity, col] >= 0)
+            uid = st.firm_payer[served, col]
+            _, _, paid = self.prices(uid, st.firm_provider[served, col],
+                                     np.full(served.size, SERVICE_INDEX[name]))
+            left = np.minimum(st.firm_left[served, col], months)
+            by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
+        return organiser_sums(list(units), by_unit.tolist(), len(self.ledger.orgs.names))
 
     def _track(self, uid: np.ndarray, month: int, n: np.ndarray, cost: np.ndarray,
                fee: np.ndarray, pid: np.ndarray) -> None:
@@ -160,8 +243,10 @@ class Payments:
         totals = np.array([float(amount[a:b].sum()) for a, b in zip(starts, ends, strict=True)])
         for k, total in zip(provider[starts].tolist(), totals.tolist(), strict=True):
             self.market.providers[k].revenue += total
+        names = [self.market.providers[k].name for k in provider[starts].tolist()]
         self.ledger.charge_groups(payer[starts], totals, persons.home[due],
-                      spread_by_weight(totals, amount, starts, ends), ends - starts)
+                                  spread_by_weight(totals, amount, starts, ends), ends - starts,
+                                  names, ["outcome_payment"] * starts.size)
         st.outcome_paid[due] = True
         st.outcome_provider[due] = -1
 
@@ -172,13 +257,18 @@ class Payments:
         paid = paid[st.outcome_payer[paid] >= 0]  # a trial's services have no payer
         if paid.size == 0:
             return
-        svc = st.outcome_service[paid]
+        svc = st.outcome_service[paid].astype(np.int64)
         cost = np.array([self.scenario.services.spec(s).cost_eur_per_month for s in SERVICES])[svc]
-        order, starts, ends = runs(st.outcome_payer[paid])
-        paid, cost = paid[order], cost[order]
+        # One charge per payer and transfer: a wage subsidy is paid to the employer, a
+        # start-up grant to its founder.
+        order, starts, ends = runs(st.outcome_payer[paid].astype(np.int64) * len(SERVICES) + svc)
+        paid, cost, svc = paid[order], cost[order], svc[order]
         totals = np.array([float(cost[a:b].sum()) for a, b in zip(starts, ends, strict=True)])
+        items = [SERVICES[k] for k in svc[starts].tolist()]
+        payees = [FIRMS if item == "wage_subsidy" else PERSONS for item in items]
         self.ledger.charge_groups(st.outcome_payer[paid[starts]], totals, persons.home[paid],
-                      spread_by_weight(totals, cost, starts, ends), ends - starts)
+                                  spread_by_weight(totals, cost, starts, ends), ends - starts,
+                                  payees, items)
 
 
 def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

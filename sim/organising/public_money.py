@@ -1,10 +1,14 @@
 """Public money of persons (työttömyysetuudet ja verot): benefits and taxes by home.
 
-Each month every municipality pays its share of its unemployed residents' benefits, a
-share that rises with the spell (the TE24 financing model; the schedule is a parameter),
-and receives municipal income tax from its employed residents. The person-level pass is a
-numba kernel (a plain function over arrays writing into preallocated outputs, behind a
-thin wrapper), tested against a numpy reference (:func:`benefit_share`).
+Each month every unemployed person draws the basic unemployment benefit: the state pays
+it, and bills the home municipality a share that rises with the spell (the TE24
+financing model from 2025: billing from the 101st benefit day, days in services counted,
+no share while a person draws the rehabilitation allowance instead; Kela 2024; the
+schedule is a parameter). Every employed person pays municipal and state income tax.
+Each payment enters the public finance table (state or municipality → persons, persons →
+municipality or state). The person-level pass is a numba kernel (a plain function over
+arrays writing into preallocated outputs, behind a thin wrapper), tested against a numpy
+reference (:func:`benefit_share`).
 """
 
 from __future__ import annotations
@@ -13,58 +17,68 @@ import numba as nb
 import numpy as np
 
 from ..labour.population import EMPLOYED, UNEMPLOYED, Firms, Persons
-from ..scenario import Scenario
+from ..scenario import SERVICES, Scenario
 from ..services.state import ServiceState
-from .ledger import Ledger
+from .ledger import PERSONS, STATE, Ledger
 
 
 @nb.njit(cache=True)
-def _benefit_tax_kernel(home, status, employer, months, in_service, productivity,
-                        starts, shares, benefit, wage_tax, out_benefit, out_tax):
-    # One pass over persons instead of several masked numpy passes and two bincounts.
+def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, starts,
+                        shares, benefit, municipal_tax, state_tax, out_municipal_benefit,
+                        out_state_benefit, out_municipal_tax, out_state_tax):
+    # One pass over persons instead of several masked numpy passes and four bincounts.
     n_steps = starts.shape[0]
     for p in range(home.shape[0]):
         h = home[p]
         if status[p] == EMPLOYED:
-            out_tax[h] += wage_tax * productivity[employer[p]]
-        elif status[p] == UNEMPLOYED and not in_service[p]:  # not those outside
-            k = 0
-            while k + 1 < n_steps and starts[k + 1] <= months[p]:
-                k += 1
-            out_benefit[h] += benefit * shares[k]
+            wage = productivity[employer[p]]
+            out_municipal_tax[h] += municipal_tax * wage
+            out_state_tax[h] += state_tax * wage
+        elif status[p] == UNEMPLOYED:  # not those outside the labour force
+            share = 0.0
+            if not exempt[p]:
+                k = 0
+                while k + 1 < n_steps and starts[k + 1] <= months[p]:
+                    k += 1
+                share = shares[k]
+            out_municipal_benefit[h] += benefit * share
+            out_state_benefit[h] += benefit * (1.0 - share)
 
 
 def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarray,
-                       months: np.ndarray, in_service: np.ndarray, productivity: np.ndarray,
-                       schedule: list[list[float]], benefit: float, wage_tax: float,
-                       n_areas: int) -> tuple[np.ndarray, np.ndarray]:
-    """Municipal benefit cost and income tax per home municipality this month.
+                       months: np.ndarray, exempt: np.ndarray, productivity: np.ndarray,
+                       schedule: list[list[float]], benefit: float, municipal_tax: float,
+                       state_tax: float, n_areas: int
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Benefits paid and income tax received, by the municipality and the state, per home.
 
-    The unemployed not in a service draw benefits (those outside the labour force do not);
-    the employed pay tax.
+    The unemployed draw the benefit (those outside the labour force do not); the
+    municipality pays its share of it by the spell's length, except for those ``exempt``;
+    the state the rest. The employed pay both taxes on their pay.
 
     Args:
         home: per person, home municipality.
         status: per person, status code.
         employer: per person, firm index (-1 when not employed).
         months: per person, unemployment duration, months.
-        in_service: per person, True while in a service (no municipal benefit share).
+        exempt: per person, True while the municipality pays no share (rehabilitation).
         productivity: per firm, pay relative to the mean wage.
         schedule: [from_month, municipal share] rows, ascending from month 0.
         benefit: benefit per unemployed person and month, EUR.
-        wage_tax: mean wage × municipal tax rate, EUR per month.
+        municipal_tax: mean wage × municipal tax rate, EUR per month.
+        state_tax: mean wage × state tax rate, EUR per month.
         n_areas: number of municipalities.
 
     Returns:
-        (benefit cost, tax revenue), EUR per municipality.
+        (municipal benefit share, state benefit share, municipal tax, state tax), EUR per
+        municipality.
     """
     starts = np.array([row[0] for row in schedule], dtype=np.float64)
     shares = np.array([row[1] for row in schedule], dtype=np.float64)
-    out_b = np.zeros(n_areas)
-    out_t = np.zeros(n_areas)
-    _benefit_tax_kernel(home, status, employer, months, in_service, productivity,
-                        starts, shares, float(benefit), float(wage_tax), out_b, out_t)
-    return out_b, out_t
+    out = tuple(np.zeros(n_areas) for _ in range(4))
+    _benefit_tax_kernel(home, status, employer, months, exempt, productivity, starts, shares,
+                        float(benefit), float(municipal_tax), float(state_tax), *out)
+    return out
 
 
 def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray:
@@ -76,13 +90,24 @@ def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray
 
 def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
                             state: ServiceState, scenario: Scenario) -> None:
-    """Book each municipality's share of unemployment benefits and its income tax."""
+    """Book the benefits and income taxes of the month, municipal and state."""
     org = scenario.organisers
     p, f = persons, firms
-    benefit, tax = benefits_and_taxes(
-        p.home, p.status, p.employer, p.unemployment_months, state.service >= 0,
-        f.productivity, org.municipal_benefit_share, org.benefit_eur_per_month,
-        org.mean_wage_eur_per_month * org.municipal_tax_rate, ledger.orgs.n_munis)
-    ledger.area_benefit[:] = benefit
-    ledger.books.values["benefit_cost_eur"][1:] += benefit
-    ledger.books.values["tax_revenue_eur"][1:] += tax
+    exempt_service = np.array([s in org.benefit_exempt_services for s in SERVICES])
+    exempt = (state.service >= 0) & exempt_service[np.maximum(state.service, 0)]
+    mb, sb, mt, st = benefits_and_taxes(
+        p.home, p.status, p.employer, p.unemployment_months, exempt, f.productivity,
+        org.municipal_benefit_share, org.benefit_eur_per_month,
+        org.mean_wage_eur_per_month * org.municipal_tax_rate,
+        org.mean_wage_eur_per_month * org.state_tax_rate, ledger.orgs.n_munis)
+    ledger.area_benefit[:] = mb
+    ledger.area_state_net[:] = st - sb
+    books = ledger.books
+    books.values["benefit_cost_eur"][1:] += mb
+    books.values["tax_revenue_eur"][1:] += mt
+    munis = ledger.orgs.names[1:]
+    books.pay(np.arange(1, mb.size + 1), mb, PERSONS, "unemployment_benefit")
+    for name, tax in zip(munis, mt.tolist(), strict=True):
+        books.flows.add(PERSONS, name, "income_tax", tax)
+    books.flows.add(STATE, PERSONS, "unemployment_benefit", float(sb.sum()))
+    books.flows.add(PERSONS, STATE, "income_tax", float(st.sum()))

@@ -32,7 +32,13 @@ from ..services.outcomes import OutcomeTracker
 from ..services.providers import effort_and_order, pick_providers
 from ..services.state import SERVICE_INDEX, ServiceState, firm_column, start_firms, start_persons
 from .alliance import AllianceAgent
-from .ledger import Ledger, MonthPlan
+from .ledger import (
+    Ledger,
+    MonthPlan,
+    months_left_in_year,
+    settlement_reserve,
+    start_factors,
+)
 from .organisers import Organisers
 from .overheads import planned_overhead
 from .referrals import ReferralDesk
@@ -49,10 +55,13 @@ class Purchasing:
                  market: ProviderMarket, alliances: list[AllianceAgent], ledger: Ledger,
                  state: ServiceState, referrals: ReferralDesk, outcomes: OutcomeTracker,
                  persons: Persons, firms: Firms,
-                 start_firms_for: Callable[[np.ndarray], None]) -> None:
+                 start_firms_for: Callable[[np.ndarray], None],
+                 committed: Callable[[int], np.ndarray]) -> None:
         """The units, providers, books and people a purchase works with.
 
-        ``start_firms_for(founders)`` opens a firm for each start-up grant's founder.
+        ``start_firms_for(founders)`` opens a firm for each start-up grant's founder;
+        ``committed(months)`` is each organiser's money that earlier decisions still take
+        in the next ``months`` (:meth:`sim.organising.payments.Payments.committed`).
         """
         self.scenario = scenario
         self.orgs = orgs
@@ -66,6 +75,7 @@ class Purchasing:
         self.persons = persons
         self.firms = firms
         self.start_firms_for = start_firms_for
+        self.committed = committed
         self._rng = np.random.default_rng(0)  # replaced by each month's services stream
 
     def plan_and_start(self, month: int, rng: np.random.Generator) -> MonthPlan:
@@ -95,27 +105,56 @@ class Purchasing:
         self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
         self._quality = self.market.quality()  # fixed until the month's close
         self._taken = np.zeros(p.size, dtype=bool)
-        for uid, unit in self.units.month_units():
+        for uid, name, starts in self._orders(plan, month, rng):
+            unit = self.units[uid]
+            if name in PERSON_SERVICES:
+                self._start_person_service(name, unit, uid, starts, load, month)
+            else:
+                self._start_firm_service(name, unit, uid, starts, load)
+        return plan
+
+    def _orders(self, plan: MonthPlan, month: int, rng: np.random.Generator
+                ) -> list[tuple[int, str, int]]:
+        """This month's starts, (unit id, service, starts), within the budgets.
+
+        Each unit's money for starts is its budget less the overheads it plans for
+        (recorded in ``plan``), times its pace (:meth:`Ledger.pace`), over its mix, at the
+        price it expects, rounded at random to whole starts (keeping their expected
+        number). The budget check (:func:`.ledger.start_factors`) then cuts, in
+        proportion and rounding down, the starts whose in-year cost would take an
+        organiser's year over its money (the units so cut are recorded in
+        ``plan.capped``).
+        """
+        sc = self.scenario
+        left = months_left_in_year(month)
+        orders, cost, money = [], [], []
+        for uid in plan.unit_ids:
+            unit = self.units[uid]
             fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month)
-            money = (unit.budget - fixed) / (1.0 + variable)
-            plan.service_money[uid] = max(money, 0.0)
-            money *= self.ledger.pacing.get(unit.key, 1.0)
+            # Negative when the overheads exceed the budget (a joint office's formation in
+            # a small municipality): no starts, and the year's money is that much less.
+            plan.service_money[uid] = (unit.budget - fixed) / (1.0 + variable)
+            money.append(plan.service_money[uid])
+            paced = max(money[-1], 0.0) * self.ledger.pacing.get(unit.key, 1.0)
             for s, share in enumerate(unit.mix):
-                if share <= 0 or money <= 0:
+                if share <= 0 or paced <= 0:
                     continue
                 name = SERVICES[s]
                 spec = sc.services.spec(name)
                 price = self._rankings.reference_price(name, unit.allowed)
-                expected = money * share / (price * spec.duration_months)
+                expected = paced * share / (price * spec.duration_months)
                 whole = int(expected)  # randomised rounding keeps the expected starts
                 starts = whole + int(rng.random() < expected - whole)
-                if starts == 0:
-                    continue
-                if name in PERSON_SERVICES:
-                    self._start_person_service(name, unit, uid, starts, load, month)
-                else:
-                    self._start_firm_service(name, unit, uid, starts, load)
-        return plan
+                if starts:
+                    orders.append((uid, name, starts))
+                    cost.append(price * min(spec.duration_months, left))  # in the year
+        if not sc.organisers.budget_check or not orders:
+            return orders
+        committed = self.committed(left)
+        for a in self.alliances:
+            committed += settlement_reserve(a, month, self.orgs.budget)
+        units = [self.units[uid] for uid in plan.unit_ids]
+        return within_budgets(self.ledger, plan, units, money, month, orders, cost, committed)
 
     def begin(self, idx: np.ndarray, service: int, providers: np.ndarray,
               uid: int | np.ndarray, effort: np.ndarray, month: int) -> None:
@@ -250,3 +289,32 @@ class Purchasing:
             strength = self._quality[providers]
             start_firms(self.state, f, chosen, name, providers, uid, strength,
                         self.scenario.services)
+
+
+def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: list[float],
+                   month: int, orders: list[tuple[int, str, int]], cost: list[float],
+                   committed: np.ndarray) -> list[tuple[int, str, int]]:
+    """The budget check: ``orders`` cut in proportion, rounding down, to the room left.
+
+    Args:
+        ledger: the books, with the budget year.
+        plan: this month's plan (its units, in the order of ``units`` and ``money``);
+            the units cut are recorded in ``plan.capped``.
+        units: this month's units.
+        money: per unit, its service money this month (EUR).
+        month: this month.
+        orders: (unit id, service, starts) planned.
+        cost: per order, the in-year cost of a start (EUR).
+        committed: per organiser, what earlier decisions still cost within the year.
+    """
+    at = {uid: k for k, uid in enumerate(plan.unit_ids)}
+    new = np.zeros(len(units))
+    for (uid, _, starts), c in zip(orders, cost, strict=True):
+        new[at[uid]] += starts * c
+    year = ledger.year
+    year.start_month(month)
+    factor = start_factors(units, year.allowance(units, money, month), year.spent,
+                           committed, new.tolist())
+    plan.capped = {uid for uid, f in zip(plan.unit_ids, factor, strict=True) if f < 1.0}
+    cut = [(uid, name, int(starts * factor[at[uid]])) for uid, name, starts in orders]
+    return [order for order in cut if order[2] > 0]

@@ -40,7 +40,7 @@ class Labour(Strict):
         "[0, 1] that firms rank applicants by (assumption).",
     )
     monthly_separation_rate: Share = Field(
-        0.00172,
+        0.0,
         description="Monthly probability that an employed person leaves a job into "
         "unemployment for reasons other than the firm's demand (contracts ending, quits); "
         "per month (calibration (calibration/result.json): with the match shocks, the "
@@ -48,7 +48,7 @@ class Labour(Strict):
         "experimental flow statistics, 2021 Q3→Q4).",
     )
     scarring_rate: Share = Field(
-        0.0426,
+        0.043,
         description="Relative loss of employability per month of unemployment (scarring); "
         "per month (calibration (calibration/result.json): with ranking_noise it sets the "
         "long-term share of unemployment, 41.9 %, Ministry of Economic Affairs and "
@@ -69,7 +69,7 @@ class Labour(Strict):
         "unemployed. Source: Statistics Finland definition (12+ months).",
     )
     monthly_on_the_job_search_rate: Share = Field(
-        0.318,
+        0.356,
         description="Monthly probability that an employed person looks for a better job "
         "(on-the-job search, työnhaku työstä); they move only to a job worth more than "
         "theirs by job_switch_gain; per month (calibration (calibration/result.json): "
@@ -102,7 +102,7 @@ class Labour(Strict):
         "statistics, EU 2023 Q3→Q4, employed → outside 2.4 % a quarter.",
     )
     monthly_exit_rate_unemployed: Share = Field(
-        0.0342,
+        0.0406,
         description="Monthly probability that an unemployed jobseeker not in a service "
         "leaves the labour force at the start of a spell; it rises with the spell "
         "(discouragement_per_year); per month (calibration (calibration/result.json): of "
@@ -177,7 +177,7 @@ class Firms(Strict):
         5000, ge=1, description="Largest baseline firm size, employees (assumption)."
     )
     initial_vacancy_rate: Share = Field(
-        0.0681,
+        0.0765,
         description="Jobs firms want beyond those filled at the start, / filled jobs; with "
         "the open-vacancy stock it sets the unemployment rate the burn-in settles at "
         "(calibration (calibration/result.json): Pirkanmaa 13.4 %, Jan 2026).",
@@ -288,7 +288,7 @@ class Matching(Strict):
         "weights applications and scales the firm's score (assumption).",
     )
     ranking_noise: float = Field(
-        2.19,
+        2.2,
         ge=0,
         description="Spread of a firm's judgement of an applicant: the score is multiplied "
         "by exp(noise·v), v uniform with unit variance (calibration "
@@ -296,14 +296,14 @@ class Matching(Strict):
         "unemployment, 41.9 %).",
     )
     recruiting_share: Share = Field(
-        0.746,
+        0.779,
         description="Share of firms with open vacancies that screen and hire in a month; a "
         "vacancy stays open about 1 / share months (calibration (calibration/result.json): "
         "open vacancies per unemployed jobseeker 0.18, 57,800 open vacancies at employment "
         "services, Sept 2025, / 318,700 registered unemployed, Nov 2025).",
     )
     hiring_standard: float = Field(
-        0.0697,
+        0.05,
         ge=0,
         description="A firm hires only applicants whose judged productivity, "
         "employability × fit × exp(noise) × demand index, is at least this, the wage and "

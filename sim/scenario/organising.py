@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Strict
-from .services import SERVICES
+from .services import PERSON_SERVICES, SERVICES
 
 LEVERS = (
     "pooled_budget",
@@ -92,15 +92,38 @@ class Organisers(Strict):
         0.08, ge=0, le=1, description="Procurement and contract management as a share of "
         "service spend when acting separately (assumption).",
     )
+    budget_check: bool = Field(
+        True, description="Budget discipline within the year (talousarviokuri): before "
+        "new starts, each organiser checks its year's service money against what the year "
+        "has cost and what earlier decisions still commit, and starts only what fits "
+        "(sim.organising.ledger); false leaves only the gentle pace over the years. "
+        "Source: Local Government Act 410/2015 §110 (the budget's appropriations are "
+        "binding for the year).",
+    )
     benefit_eur_per_month: float = Field(
         800.0, ge=0, description="Benefit on which the municipal share is paid, EUR/month per "
         "unemployed person (basic daily allowance, about 37 EUR × 21.5 days; assumption).",
     )
     municipal_benefit_share: list[list[float]] = Field(
-        [[0.0, 0.10], [3.0, 0.20], [6.0, 0.30], [12.0, 0.45], [24.0, 0.70]],
-        description="Municipal share of unemployment benefits by unemployment duration: "
-        "[from month, share] rows, ascending (TE24 financing model; the schedule is an "
-        "assumption, 10 % rising to 70 %).",
+        [[0.0, 0.0], [4.65, 0.20], [6.0, 0.30], [12.0, 0.45], [24.0, 0.70]],
+        description="Municipal share of the unemployment benefit by unemployment duration: "
+        "[from month, share] rows, ascending (TE24 financing model). Kela bills the "
+        "municipality from the 101st benefit day (100 days ≈ 4.65 months of 21.5 benefit "
+        "days; Kela bulletin 29 May 2024), days in services counted; the shares after it "
+        "are an assumption (the percentages of the Act on the financing of unemployment "
+        "benefits, section 4a, were not verified here), 20 % rising to 70 %.",
+    )
+    benefit_exempt_services: list[str] = Field(
+        ["rehabilitation"],
+        description="Person services during which the municipality pays no benefit share, "
+        "because the person draws another allowance (sickness or rehabilitation allowance); "
+        "the state pays the whole benefit. Source: Kela 2024 (no municipal share while the "
+        "person receives sickness or rehabilitation allowance).",
+    )
+    state_tax_rate: float = Field(
+        0.05, ge=0, le=1, description="State income tax as a share of wages, after the "
+        "work-income deduction (assumption: about 4-6 % on a mean wage of 3,700 EUR a month "
+        "under the 2024 progressive scale).",
     )
     mean_wage_eur_per_month: float = Field(
         3700.0, ge=0, description="Mean monthly wage, EUR. Source: Statistics Finland, about "
@@ -122,6 +145,10 @@ class Organisers(Strict):
             raise ValueError("municipal_benefit_share must start at month 0 and ascend")
         if any(not 0 <= r[1] <= 1 for r in rows):
             raise ValueError("municipal_benefit_share shares must be in [0, 1]")
+        unknown = [s for s in self.benefit_exempt_services if s not in PERSON_SERVICES]
+        if unknown:
+            raise ValueError(f"benefit_exempt_services: {unknown} are not person services; "
+                             f"choose from {', '.join(PERSON_SERVICES)}")
         check_mix(self.region_mix)
         check_mix(self.municipal_mix)
         return self

@@ -97,6 +97,9 @@ def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: 
     state.outcome_payer[idx] = payer
     state.outcome_service[idx] = service
     state.ever_served[idx] = True
+    # A subsidy belongs to the job it was granted for: one who left that job and starts
+    # a new service before the month's close has none left (paid once per transfer).
+    state.subsidy_left[idx] = 0
 
 def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
                 provider: np.ndarray, payer: int, strength: np.ndarray,

@@ -29,7 +29,8 @@ def model_at(scenario: str, month: int, **overrides) -> GrowthServicesModel:
 def test_tables_of_the_service_side():
     sv = model_at("tiny-alliance", 3).services
     tables = sv.tables()
-    assert list(tables) == ["organisers", "providers", "alliance", "quintiles", "experiment"]
+    assert list(tables) == ["organisers", "providers", "alliance", "quintiles", "experiment",
+                            "public_finance"]
     assert tables["organisers"].columns.tolist() == ["month", "organiser", "kind", "alliance",
                                                      *ORGANISER_COLUMNS]
     assert tables["providers"].columns.tolist() == ["month", "provider", "kind",

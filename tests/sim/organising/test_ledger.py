@@ -81,6 +81,8 @@ CHARGES = dict(
     areas=np.array([0, 2, 0, 1, 1, 2]),
     area_amounts=np.array([100.0, 200.0, 100.0, 90.0, 50.0, 40.0]),
     counts=np.array([3, 1, 1, 1]),
+    payees=["Coach Oy", "Coach Oy", "Other Oy", "firms"],
+    items=["service", "service", "service", "wage_subsidy"],
 )
 
 
@@ -90,18 +92,25 @@ def test_charge_groups_books_by_contribution_and_spreads_over_areas(ledger):
     assert ledger.books.values["service_spend_eur"].tolist() == [90.0, 330.0, 0.0, 110.0]
     assert ledger.key_spend == {(1, 3): 440.0, (0,): 90.0}  # B's empty charge: no entry
     assert ledger.area_spend.tolist() == [200.0, 90.0, 240.0]
+    # The same money as payments: each organiser's part to each payee.
+    assert ledger.books.flows.rows(1) == [
+        (1, "A", "Coach Oy", "service", True, 300.0), (1, "A", "firms", "wage_subsidy", True, 30.0),
+        (1, "C", "Coach Oy", "service", True, 100.0), (1, "C", "firms", "wage_subsidy", True, 10.0),
+        (1, "region", "Coach Oy", "service", True, 90.0)]
 
 
-def charge_one_at_a_time(ledger, uids, amounts, areas, area_amounts, counts):
+def charge_one_at_a_time(ledger, uids, amounts, areas, area_amounts, counts, payees, items):
     """The charges of :meth:`Ledger.charge_groups` as the books would take them one by one."""
     start = 0
-    for uid, amount, n in zip(uids.tolist(), amounts.tolist(), counts.tolist(), strict=True):
+    for k, (uid, amount, n) in enumerate(zip(uids.tolist(), amounts.tolist(), counts.tolist(),
+                                             strict=True)):
         where = slice(start, start + n)
         start += n
         if amount == 0.0:
             continue
         unit = ledger.units[uid]
-        ledger.books.add("service_spend_eur", unit.organisers, unit.contribution, amount)
+        ledger.books.add("service_spend_eur", unit.organisers, unit.contribution, amount,
+                         payees[k], items[k])
         ledger.key_spend[unit.key] = ledger.key_spend.get(unit.key, 0.0) + amount
         for area, part in zip(areas[where].tolist(), area_amounts[where].tolist(), strict=True):
             ledger.area_spend[area] += part
@@ -112,7 +121,9 @@ def test_charge_groups_equals_charging_one_payment_at_a_time(ledger):
     counts = rng.integers(1, 5, 40)
     charges = dict(uids=rng.integers(0, 3, 40), amounts=rng.random(40) * 1e3,
                    areas=rng.integers(0, 3, counts.sum()),
-                   area_amounts=rng.random(counts.sum()) * 1e2, counts=counts)
+                   area_amounts=rng.random(counts.sum()) * 1e2, counts=counts,
+                   payees=[f"P{k}" for k in rng.integers(0, 4, 40)],
+                   items=["service"] * 40)
     charges["amounts"][::7] = 0.0
     one_by_one = Ledger(ledger.orgs, ledger.units)
     one_by_one.start_month()
@@ -124,11 +135,15 @@ def test_charge_groups_equals_charging_one_payment_at_a_time(ledger):
                                       one_by_one.books.values[column])
     assert ledger.key_spend == one_by_one.key_spend
     np.testing.assert_array_equal(ledger.area_spend, one_by_one.area_spend)
+    assert ledger.books.flows.month.keys() == one_by_one.books.flows.month.keys()
+    for key, euros in ledger.books.flows.month.items():
+        assert euros == pytest.approx(one_by_one.books.flows.month[key], rel=1e-12)
 
 
 def test_charge_groups_of_nothing_books_nothing(ledger):
     empty = np.empty(0, dtype=np.int64)
-    ledger.charge_groups(empty, np.empty(0), empty, np.empty(0), empty)
+    ledger.charge_groups(empty, np.empty(0), empty, np.empty(0), empty, [], [])
+    assert ledger.books.flows.rows(1) == []
     assert not ledger.books.values["service_spend_eur"].any() and not ledger.key_spend
 
 

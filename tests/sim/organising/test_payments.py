@@ -163,3 +163,45 @@ def test_start_up_grants_given_in_a_run_are_paid_while_their_founders_work():
                           & (st.started == model.month)).sum())
     assert given > 0
     assert paid > given  # each grant pays several months while its firm lives
+
+
+def test_committed_counts_each_decisions_months_left_within_the_horizon(pay):
+    """What earlier decisions still cost in the next 3 months, by organiser."""
+    st, persons = pay.state, pay.persons
+    serve(st, 0, COACHING, 0, REGION)  # per output 450, 2 months left: 900
+    st.months_left[0] = 2
+    serve(st, 2, TRAINING, 0, A)  # open books 1,263.60, 6 left, 3 within: 3,790.80
+    st.months_left[2] = 6
+    serve(st, 3, COACHING, 1, C)  # outcome pay 135 now, 1 left
+    st.months_left[3] = 1
+    serve(st, 4, SUBSIDY, -1, REGION)  # a subsidy still searching: 900 × 3 committed
+    st.months_left[4] = 5
+    st.subsidy_left[5], st.outcome_service[5], st.outcome_payer[5] = 2, SUBSIDY, C
+    persons.status[5] = EMPLOYED  # in a subsidised job: 900 × 2
+    st.firm_provider[0, 0], st.firm_payer[0, 0], st.firm_left[0, 0] = 0, REGION, 2  # 3,000
+    committed = pay.committed(3)
+    assert committed.tolist() == pytest.approx([900.0 + 2_700.0 + 3_000.0, 3_790.8, 0.0,
+                                                135.0 + 1_800.0])
+    assert pay.committed(1).tolist() == pytest.approx([450.0 + 900.0 + 1_500.0, 1_263.6,
+                                                       0.0, 135.0 + 900.0])
+
+
+def test_prices_are_what_pay_providers_pays_a_client_month(pay):
+    uid, pid = np.array([REGION, A, C]), np.array([0, 0, 1])
+    cost, fee, paid = pay.prices(uid, pid, np.array([COACHING, TRAINING, COACHING]))
+    assert cost.tolist() == pytest.approx([405.0, 1_170.0, 405.0])
+    assert fee.tolist() == pytest.approx([0.0, 93.6, 0.0])
+    assert paid.tolist() == pytest.approx([450.0, 1_263.6, 135.0])
+
+
+def test_committed_counts_referrals_from_the_month_they_start(pay):
+    from sim.organising.referrals import ReferralDesk
+
+    desk = ReferralDesk(6, 3)
+    pay.referrals = desk
+    st = pay.state
+    st.referral_wait[1] = 2  # coaching (3 months at 450) starts two months from now
+    desk.service[1], desk.provider[1], desk.payer[1] = COACHING, 0, REGION
+    assert pay.committed(2).tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert pay.committed(3).tolist() == pytest.approx([450.0, 0.0, 0.0, 0.0])
+    assert pay.committed(12).tolist() == pytest.approx([1_350.0, 0.0, 0.0, 0.0])

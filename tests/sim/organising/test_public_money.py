@@ -6,17 +6,22 @@ import pytest
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from sim.organising.public_money import benefit_share, benefits_and_taxes
 
-SCHEDULE = [[0.0, 0.1], [3.0, 0.2], [6.0, 0.3], [12.0, 0.45], [24.0, 0.7]]
+SCHEDULE = [[0.0, 0.0], [4.65, 0.2], [6.0, 0.3], [12.0, 0.45], [24.0, 0.7]]
+BENEFIT, MUNICIPAL_TAX, STATE_TAX = 800.0, 3700.0 * 0.075, 3700.0 * 0.05
 
 
-def reference(home, status, employer, months, in_service, productivity, benefit, wage_tax, m):
-    out = (status == UNEMPLOYED) & ~in_service  # those outside draw no benefit
-    share = benefit_share(months[out], SCHEDULE)
-    b = np.bincount(home[out], weights=benefit * share, minlength=m)
-    working = status == EMPLOYED
-    t = np.bincount(home[working], weights=wage_tax * productivity[employer[working]],
-                    minlength=m)
-    return b, t
+def reference(home, status, employer, months, exempt, productivity, m):
+    """Benefits and taxes person by person, summed per home."""
+    out = [np.zeros(m) for _ in range(4)]
+    for p in range(home.size):
+        if status[p] == EMPLOYED:
+            out[2][home[p]] += MUNICIPAL_TAX * productivity[employer[p]]
+            out[3][home[p]] += STATE_TAX * productivity[employer[p]]
+        elif status[p] == UNEMPLOYED:  # those outside draw no benefit
+            share = 0.0 if exempt[p] else benefit_share(months[p:p + 1], SCHEDULE)[0]
+            out[0][home[p]] += BENEFIT * share
+            out[1][home[p]] += BENEFIT * (1.0 - share)
+    return out
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -29,12 +34,19 @@ def test_benefits_and_taxes_match_reference(seed):
                       np.where(rng.random(n) < 0.2, OUTSIDE, UNEMPLOYED)).astype(np.int64)
     employer = np.where(employed, rng.integers(0, n_firms, n), -1)
     months = np.where(employed, 0, rng.integers(0, 40, n))
-    in_service = ~employed & (rng.random(n) < 0.3)
+    exempt = ~employed & (rng.random(n) < 0.3)
     productivity = rng.lognormal(0, 0.3, n_firms)
-    got = benefits_and_taxes(home, status, employer, months, in_service, productivity,
-                             SCHEDULE, 800.0, 3700.0 * 0.075, m)
-    want = reference(home, status, employer, months, in_service, productivity, 800.0,
-                     3700.0 * 0.075, m)
-    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
-    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
-    assert got[0].sum() > 0 and got[1].sum() > 0
+    got = benefits_and_taxes(home, status, employer, months, exempt, productivity,
+                             SCHEDULE, BENEFIT, MUNICIPAL_TAX, STATE_TAX, m)
+    want = reference(home, status, employer, months, exempt, productivity, m)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+        assert g.sum() > 0
+    # The state and the municipality share each benefit: together, the whole of it.
+    drawing = (status == UNEMPLOYED).sum()
+    assert got[0].sum() + got[1].sum() == pytest.approx(BENEFIT * drawing)
+
+
+def test_no_municipal_share_before_the_101st_benefit_day():
+    assert benefit_share(np.array([0, 4, 4.6, 4.65, 5, 30]), SCHEDULE).tolist() == [
+        0.0, 0.0, 0.0, 0.2, 0.2, 0.7]

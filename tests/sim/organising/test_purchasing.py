@@ -101,7 +101,8 @@ def test_no_money_buys_nothing():
     model, plan, (now, referred), waiting, firms = bought(
         "tiny", 2, **{"organisers.region_budget_eur_per_resident": 0.0,
                       "organisers.municipal_budget_eur_per_resident": 0.0})
-    assert set(plan.service_money.values()) == {0.0}
+    # A budget of 0 leaves nothing for services, less than nothing after the offices.
+    assert max(plan.service_money.values()) <= 0.0
     assert now.size == referred.size == waiting.size == firms.size == 0
 
 

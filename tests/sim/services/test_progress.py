@@ -73,3 +73,17 @@ def test_firm_service_kernels_match_references(seed):
     firm_services_month(left, provider, payer)
     assert [left.tolist(), provider.tolist(), payer.tolist()] == list(want)
     assert counts.sum() > 0 and ((before == 1) & (provider == -1)).any()
+
+
+def test_a_new_service_ends_the_subsidy_of_a_job_left():
+    """A subsidy holder laid off and started in coaching before the month's close keeps no
+    subsidy months (the payments would otherwise pay them as a transfer)."""
+    from sim.services.state import SERVICE_INDEX, ServiceState, start_persons
+
+    st = ServiceState.empty(3, 1)
+    st.subsidy_left[:] = 4
+    st.outcome_service[:] = SERVICE_INDEX["wage_subsidy"]
+    start_persons(st, np.array([1]), SERVICE_INDEX["coaching"], np.array([0]), 0,
+                  np.ones(1), 5, 3, 6)
+    assert st.subsidy_left.tolist() == [4, 0, 4]
+    assert st.outcome_service[1] == SERVICE_INDEX["coaching"]
