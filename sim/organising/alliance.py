@@ -131,16 +131,16 @@ class AllianceAgent(mesa.Agent):
 
     # ------------------------------------------------------------ providers' learning
     def learning(self, providers: list[ServiceProvider], p: ServiceProvider
-                 ) -> tuple[float, float]:
-        """Joint learning: the learning multiplier and the best quality ``p`` learns from."""
+                 ) -> tuple[float, float, float]:
+        """Joint learning: the multiplier, the best quality ``p`` learns from, the pull."""
         best = max(providers[i].quality for i in self.provider_ids) if self.provider_ids \
             else p.quality
-        return self.spec.joint_learning_multiplier, best
+        return self.spec.joint_learning_multiplier, best, self.spec.best_practice_pull
 
     def cut_cost(self, p: ServiceProvider) -> None:
-        """Open books: keeping part of every saving, ``p`` cuts its unit cost a month."""
+        """Open books: ``p`` cuts its unit cost a month, to ``cost_cut_floor`` of its first."""
         p.cost_factor = max(p.cost_factor * (1.0 - self.spec.efficiency_gain_per_year / 12.0),
-                            0.7 * p.initial_cost_factor)
+                            self.spec.cost_cut_floor * p.initial_cost_factor)
 
     # ------------------------------------------------------------ the quarter's record
     def tracks(self, unit: Unit, month: int) -> tuple[bool, bool]:
@@ -166,19 +166,22 @@ class AllianceAgent(mesa.Agent):
         """Jobs found by clients of its services within their follow-up."""
         np.add.at(self.service_jobs, services, 1.0)
 
-    def adjust_mix(self, step: float = 0.15) -> None:
+    def adjust_mix(self) -> None:
         """Joint decisions: move the pooled mix toward services whose clients find jobs.
 
-        Each quarter a service's weight changes by ``step`` times its jobs per start
-        relative to the average over services, within [0.5, 2] of the plan.
+        Each quarter a service's weight changes by ``joint_decision_step`` times its jobs per
+        start relative to the average over services, within ``joint_decision_min_weight`` to
+        ``joint_decision_max_weight`` of the plan.
         """
+        spec = self.spec
         used = self.service_starts > 0
         if used.sum() >= 2:
             rate = np.where(used, self.service_jobs / np.maximum(self.service_starts, 1), 0.0)
             mean = rate[used].mean()
             if mean > 0:
-                change = np.where(used, step * (rate - mean) / mean, 0.0)
-                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), 0.5, 2.0)
+                change = np.where(used, spec.joint_decision_step * (rate - mean) / mean, 0.0)
+                low, high = spec.joint_decision_min_weight, spec.joint_decision_max_weight
+                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), low, high)
         self.service_starts[:] = 0.0
         self.service_jobs[:] = 0.0
 
