@@ -1,11 +1,13 @@
 """The parameter reference (parametrit), ``docs/parameters.md``, generated from the schema.
 
 Every field of the scenario schema (:class:`sim.Scenario` and its nested tables) is
-listed with its key path, meaning, unit, default, valid range and source. The unit and the
-source are read from the field's description by explicit rules (below); a field whose
-description gives neither fails :func:`check_fields`, so that the reference, and the schema,
-cannot leave one out. The values of the shipped default region (``pirkanmaa-separate``) that
-differ from the schema defaults follow.
+listed with its key path, meaning, unit, default, valid range, source and, for an
+assumption, its plausible range (:mod:`sim.scenario.ranges`). The unit and the source are
+read from the field's description by explicit rules (below); a field whose description
+gives neither, or an assumption with neither a plausible range nor an exemption, fails
+:func:`check_fields`, so that the reference, and the schema, cannot leave one out. The
+values of the shipped default region (``pirkanmaa-separate``) that differ from the schema
+defaults follow.
 
 Run ``make docs`` or ``python -m analysis.paramdoc`` to regenerate the page.
 """
@@ -17,6 +19,7 @@ import sys
 import types
 import typing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +29,7 @@ from pydantic_core import PydanticUndefined
 
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.overrides import inner_model
+from sim.scenario.ranges import PlausibleRange, exemptions, schema_ranges
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 DEFAULT_REGION = "pirkanmaa-separate"
@@ -74,6 +78,15 @@ NAME_UNITS = {
     "hiring_standard": "judged productivity (mean output = 1)",
     "vacancy_cost": "fill rate × relative pay",
     "outside_share": "share of the labour force",
+    "expected_outcome_slope": "job chance per unit of employability",
+    "payment_group_employability": "employability (0–1)",
+    "referrals_per_start": "candidates per start",
+    "entrant_quality_min": "dimensionless",
+    "entrant_quality_max": "dimensionless",
+    "best_practice_pull": "share (0–1) of the gap per month",
+    "joint_decision_step": "relative change per quarter",
+    "joint_decision_min_weight": "multiple of the planned share",
+    "joint_decision_max_weight": "multiple of the planned share",
 }
 """Units of fields whose name alone would mislead the key rules below."""
 
@@ -121,6 +134,7 @@ class FieldDoc:
     default: str
     valid: str
     source: str
+    plausible: str = ""
 
 
 def _literal_choices(annotation: Any) -> list[Any] | None:
@@ -259,17 +273,36 @@ def fields(model: type[BaseModel] = Scenario, default: Any = None,
             continue
         description = " ".join((field.description or "").split())
         out.append(FieldDoc(path, description, unit_of(path, field, description), _show(value),
-                            valid_range(field), source_class(path, description)))
+                            valid_range(field), source_class(path, description),
+                            plausible_cell(path)))
     return out
 
 
+@cache
+def _ranges() -> dict[str, PlausibleRange]:
+    return schema_ranges()
+
+
+def plausible_cell(path: str) -> str:
+    """A field's plausible range and its reason; "none" for an exempt field; else ""."""
+    found = _ranges().get(path)
+    if found is not None:
+        return f"{_show(found.low)} to {_show(found.high)}: {found.note}"
+    if path in exemptions():
+        return "none (see below)"
+    return ""
+
+
 def check_fields(docs: list[FieldDoc]) -> list[str]:
-    """Problems: fields without a meaning, a unit or a source class."""
+    """Problems: fields without a meaning, a unit or a source class; assumptions unbounded."""
     problems = []
     for d in docs:
         for what, value in (("meaning", d.meaning), ("unit", d.unit), ("source", d.source)):
             if not value:
                 problems.append(f"{d.path}: no {what} in its description")
+        if d.source == "assumption" and not d.plausible:
+            problems.append(f"{d.path}: an assumption without a plausible range (give it "
+                            "one, or an exemption in sim.scenario.ranges)")
     return problems
 
 
@@ -325,12 +358,22 @@ def render() -> str:
         "`host_arrangements`) show the fields of one item. The eight services share one "
         "table layout (`services.NAME.*`), each with its own defaults.",
         "",
-        "| key | meaning | unit | default | valid | source |",
-        "|---|---|---|---|---|---|",
+        "**Plausible range**: every assumption has one, with the reason for it, or is listed "
+        "below with the reason why it has none "
+        f"({sum(d.path in _ranges() for d in docs)} "
+        "ranges). It is the span worth sweeping: within the valid range, around the default "
+        "and every shipped scenario's value. `kasvu scenarios --schema` shows it as "
+        "`plausible_range` and `range_note` (a service table's as `plausible_ranges`), and "
+        "`sim.scenario.plausible_ranges(scenario)` gives it by the key paths that `--set` "
+        "and sweeps take for that scenario.",
+        "",
+        "| key | meaning | unit | default | valid | source | plausible range |",
+        "|---|---|---|---|---|---|---|",
     ]
     for d in docs:
         lines.append(f"| `{d.path}` | {_cell(d.meaning)} | {d.unit} | {_cell(d.default)} | "
-                     f"{_cell(d.valid)} | {d.source} |")
+                     f"{_cell(d.valid)} | {d.source} | {_cell(d.plausible)} |")
+    lines += _exemption_lines(docs)
     lines += [
         "",
         f"## The default region: `{DEFAULT_REGION}`",
@@ -345,6 +388,21 @@ def render() -> str:
     for path, default, value in region_differences():
         lines.append(f"| `{path}` | {_cell(default)} | {_cell(value)} |")
     return "\n".join(lines) + "\n"
+
+
+def _exemption_lines(docs: list[FieldDoc]) -> list[str]:
+    """The section listing the assumptions without a plausible range, grouped by reason."""
+    reasons: dict[str, list[str]] = {}
+    for d in docs:
+        reason = exemptions().get(d.path)
+        if reason is not None and d.source == "assumption":
+            reasons.setdefault(reason, []).append(d.path)
+    lines = ["", "## Assumptions without a plausible range", "",
+             "They cannot be swept as one number, or a range would mean nothing "
+             "(`sim.scenario.ranges.exemptions()`).", ""]
+    for reason, paths in reasons.items():
+        lines.append("- " + ", ".join(f"`{p}`" for p in paths) + f": {reason}.")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

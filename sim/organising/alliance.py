@@ -132,16 +132,15 @@ class AllianceAgent(mesa.Agent):
 
     # ------------------------------------------------------------ providers' learning
     def learning(self, providers: list[ServiceProvider], p: ServiceProvider
-                 ) -> tuple[float, float]:
-        """Joint learning: the learning multiplier and the best quality ``p`` learns from."""
-        best = max(providers[i].quality for i in self.provider_ids) if self.provider_ids \
-            else p.quality
-        return self.spec.joint_learning_multiplier, best
+                 ) -> tuple[float, float, float]:
+        """Joint learning: the multiplier, the best quality ``p`` learns from, the pull."""
+        best = max((providers[i].quality for i in self.provider_ids), default=p.quality)
+        return self.spec.joint_learning_multiplier, best, self.spec.best_practice_pull
 
     def cut_cost(self, p: ServiceProvider) -> None:
-        """Open books: keeping part of every saving, ``p`` cuts its unit cost a month."""
+        """Open books: ``p`` cuts its unit cost a month, to ``cost_cut_floor`` of its first."""
         p.cost_factor = max(p.cost_factor * (1.0 - self.spec.efficiency_gain_per_year / 12.0),
-                            0.7 * p.initial_cost_factor)
+                            self.spec.cost_cut_floor * p.initial_cost_factor)
 
     # ------------------------------------------------------------ the quarter's record
     def tracks(self, unit: Unit, month: int) -> tuple[bool, bool]:
@@ -167,19 +166,22 @@ class AllianceAgent(mesa.Agent):
         """Jobs found by clients of its services within their follow-up."""
         np.add.at(self.service_jobs, services, 1.0)
 
-    def adjust_mix(self, step: float = 0.15) -> None:
+    def adjust_mix(self) -> None:
         """Joint decisions: move the pooled mix toward services whose clients find jobs.
 
-        Each quarter a service's weight changes by ``step`` times its jobs per start
-        relative to the average over services, within [0.5, 2] of the plan.
+        Each quarter a service's weight changes by ``joint_decision_step`` times its jobs per
+        start relative to the average over services, within ``joint_decision_min_weight`` to
+        ``joint_decision_max_weight`` of the plan.
         """
+        spec = self.spec
         used = self.service_starts > 0
         if used.sum() >= 2:
             rate = np.where(used, self.service_jobs / np.maximum(self.service_starts, 1), 0.0)
             mean = rate[used].mean()
             if mean > 0:
-                change = np.where(used, step * (rate - mean) / mean, 0.0)
-                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), 0.5, 2.0)
+                change = np.where(used, spec.joint_decision_step * (rate - mean) / mean, 0.0)
+                low, high = spec.joint_decision_min_weight, spec.joint_decision_max_weight
+                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), low, high)
         self.service_starts[:] = 0.0
         self.service_jobs[:] = 0.0
 
@@ -252,8 +254,7 @@ class AllianceAgent(mesa.Agent):
             part = max(part, -acc[2])  # providers' pain is capped at their fee
             for pid, c in prov_cost.items():
                 providers[pid].gain_pain += part * c / total_cost
-                self.ledger.books.add("gain_pain_eur", self.members, shares,
-                                      part * c / total_cost, providers[pid].name, "gain_pain")
+                pay_provider(self, shares, part * c / total_cost, providers[pid].name, "gain_pain")
             self.last_gain_pain = part
             self.ledger.settle(self.index, part)
         if self.lever("outcome_payment") and self.spec.kra_bonus_eur_per_year > 0:
@@ -263,8 +264,7 @@ class AllianceAgent(mesa.Agent):
             if total > 0 and bonus > 0:
                 for pid, n in clients.items():
                     providers[pid].kra_bonus += bonus * n / total
-                    self.ledger.books.add("kra_bonus_eur", self.members, shares,
-                                          bonus * n / total, providers[pid].name, "kra_bonus")
+                    pay_provider(self, shares, bonus * n / total, providers[pid].name, "kra_bonus")
                 self.ledger.settle(self.index, bonus)
         return self._exits(observed), values, target
 
@@ -287,6 +287,15 @@ class AllianceAgent(mesa.Agent):
     def end_quarter(self) -> None:
         """A new quarter's record starts."""
         self.acc = np.zeros(3)
+
+
+def pay_provider(a: AllianceAgent, shares: np.ndarray, amount: float, provider: str,
+                 item: str) -> None:
+    """``a``'s members pay ``amount`` of ``item`` (gain/pain, KRA bonus) to ``provider``.
+
+    Split over the members by their ``shares``; the books' column is named after the item.
+    """
+    a.ledger.books.add(f"{item}_eur", a.members, shares, amount, provider, item)
 
 
 ALLIANCE_COLUMNS = ("month", "alliance", "phase", "members", "target_cost_eur",

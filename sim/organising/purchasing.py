@@ -44,9 +44,6 @@ from .overheads import planned_overhead
 from .referrals import ReferralDesk
 from .units import Unit, UnitRegistry, unanimity_shares
 
-REFERRAL_POOL = 2
-"""Candidates referred per planned start, so that a provider has a choice (creaming)."""
-
 
 class Purchasing:
     """Every purchasing unit's monthly purchase (see the module docstring)."""
@@ -203,11 +200,13 @@ class Purchasing:
         pool = pool[~self._taken[pool]]
         if pool.size == 0:
             return
+        # Candidates per start (market.referrals_per_start), so that a provider has a
+        # choice of whom to take first (creaming).
+        referred = starts * self.scenario.market.referrals_per_start
         if unit.unanimity:
-            candidates = self._unanimous_sample(pool, unit, starts * REFERRAL_POOL)
+            candidates = self._unanimous_sample(pool, unit, referred)
         else:
-            candidates = self._rng.choice(pool, size=min(pool.size, starts * REFERRAL_POOL),
-                                          replace=False)
+            candidates = self._rng.choice(pool, size=min(pool.size, referred), replace=False)
         if name in TRANSFERS:
             chosen = candidates[:starts]
             providers = np.full(chosen.size, -1, dtype=np.int64)

@@ -10,15 +10,17 @@ pydantic model whose every field has a unit and a source. Where to look:
 - :mod:`.organising`: organisers' budgets, providers and their market, separate action,
   alliances and their levers, host-municipality arrangements;
 - :mod:`.law`: rules of the statutes that reject a scenario (lainsäädäntö);
-- :mod:`.loading`: reading files, ``extends``, ``--set`` overrides and error messages.
+- :mod:`.loading`: reading files, ``extends``, ``--set`` overrides and error messages;
+- :mod:`.ranges`: the plausible range of every assumption, for sweeps.
 """
 
 from .base import MAX_SEED, InputError, SeedError, check_seed
 from .loading import ScenarioError, load_scenario, scenario_to_toml
 from .organising import LEVERS
+from .ranges import plausible_ranges
 from .schema import Scenario
 from .services import FIRM_SERVICES, PERSON_SERVICES, SERVICES
 
 __all__ = ["FIRM_SERVICES", "LEVERS", "MAX_SEED", "PERSON_SERVICES", "SERVICES", "InputError",
            "Scenario", "ScenarioError", "SeedError", "check_seed", "load_scenario",
-           "scenario_to_toml"]
+           "plausible_ranges", "scenario_to_toml"]

@@ -19,6 +19,21 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 """A fraction in [0, 1]."""
 
 
+def plausible(low: float, high: float, note: str) -> dict[str, Any]:
+    """The ``json_schema_extra`` of an assumption: its plausible range and why that range.
+
+    A sweep or a sensitivity analysis takes the range as the span worth exploring; it lies
+    within the field's valid bounds and holds the default and the shipped scenarios' values
+    (``tests/sim/scenario/test_plausible_ranges.py``). See :mod:`sim.scenario.ranges`.
+
+    Args:
+        low: the lowest plausible value.
+        high: the highest plausible value.
+        note: one line on why this range (the evidence, or "assumption: ...").
+    """
+    return {"plausible_range": [low, high], "range_note": note}
+
+
 class Strict(BaseModel):
     """Base for every scenario table: unknown keys and silent type coercion are errors.
 

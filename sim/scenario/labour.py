@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .base import Share, Strict
+from .base import Share, Strict, plausible
 
 
 class Labour(Strict):
@@ -25,6 +25,9 @@ class Labour(Strict):
         description="Unemployed / labour force before burn-in; the burn-in moves it. Sets "
         "the jobs firms want: the employed of the initial draw plus the initial vacancy rate "
         "(assumption; a region's scenario gives its own figure, Pirkanmaa 13.4 %).",
+        json_schema_extra=plausible(0.05, 0.2,
+            "Finland 8.4 % (labour force survey 2024) and Pirkanmaa 13.4 % (registered, Jan 2026) "
+            "lie inside; the span around them for other regions and years is an assumption"),
     )
     skill_shares: list[Share] = Field(
         [0.25, 0.40, 0.35],
@@ -58,9 +61,14 @@ class Labour(Strict):
         0.05,
         description="Share of the gap to baseline employability recovered per month in "
         "work; per month (assumption).",
+        json_schema_extra=plausible(0.02, 0.1,
+            "assumption: half to double the default (half the gap closed in 7 to 35 months of "
+            "work); no source found"),
     )
     employability_floor: Share = Field(
-        0.05, description="Employability never falls below this (assumption)."
+        0.05, description="Employability never falls below this (assumption).",
+        json_schema_extra=plausible(0.01, 0.1,
+            "assumption: a fifth to double the default; no source found"),
     )
     long_term_months: int = Field(
         12,
@@ -82,18 +90,27 @@ class Labour(Strict):
         le=64,
         description="Applications an employed searcher sends in a month (assumption: "
         "fewer than the unemployed's).",
+        json_schema_extra=plausible(1, 4,
+            "at least one, at most the unemployed's obligation of up to 4 a month (Nordic "
+            "employment-service model, 2022); where in between is an assumption"),
     )
     job_switch_gain: float = Field(
         0.05,
         ge=0,
         description="Pay net of commuting that a new job must offer above the current "
         "one for an employed person to move, in units of mean pay (assumption).",
+        json_schema_extra=plausible(0.02, 0.1,
+            "assumption: a move must pay 2–10 % of mean pay more; no source found"),
     )
     monthly_match_shock_rate: Share = Field(
         0.01,
         description="Monthly probability that a job's match productivity is drawn anew; "
         "the job ends when the new draw falls below the firm's hiring standard, more often "
         "when demand is low (assumption).",
+        json_schema_extra=plausible(0.005, 0.02,
+            "assumption: half to double the default; with the separation rate it must keep the "
+            "employed's flow into unemployment near 1.2–1.5 % a quarter (Eurostat 2023; "
+            "Statistics Finland 2021)"),
     )
     monthly_exit_rate_employed: Share = Field(
         0.008,
@@ -115,18 +132,25 @@ class Labour(Strict):
         description="Relative rise of the unemployed's exit rate per year of "
         "unemployment (discouraged workers); 0.25 means the rate is 1.25 times as high "
         "after a year (assumption).",
+        json_schema_extra=plausible(0.0, 0.5,
+            "assumption: from no discouragement to an exit rate half again as high after a year; "
+            "no source found"),
     )
     monthly_entry_rate: Share = Field(
         0.08,
         description="Monthly probability that a person outside the labour force enters "
         "it as a jobseeker (young people, graduates, immigrants, returners) (assumption: "
         "a mean of about a year outside).",
+        json_schema_extra=plausible(0.04, 0.16,
+            "assumption: a mean of about 6 to 25 months outside the labour force; no source found"),
     )
     outside_share: Share = Field(
         0.18,
         description="Persons outside the labour force who may enter it, as a share of "
         "the labour force at the start (assumption: about the steady state of the entry "
         "and exit rates).",
+        json_schema_extra=plausible(0.1, 0.3,
+            "assumption: roughly ±50 % around the default; no source found"),
     )
     services_break_spell: bool = Field(
         False,
@@ -146,6 +170,9 @@ class Labour(Strict):
         description="Mean of the geometric distribution of initial unemployment "
         "durations, months (assumption; 41.9 % long-term, Ministry of Economic Affairs "
         "and Employment, Nov 2025).",
+        json_schema_extra=plausible(10.0, 20.0,
+            "a geometric mean of 10–20 months puts 28–54 % of the unemployed at 12+ months, "
+            "around the registered 41.9 % (Ministry of Economic Affairs and Employment, Nov 2025)"),
     )
 
     @model_validator(mode="after")
@@ -174,7 +201,10 @@ class Firms(Strict):
         "Axtell 2001 (Zipf, exponent 1).",
     )
     max_size: int = Field(
-        5000, ge=1, description="Largest baseline firm size, employees (assumption)."
+        5000, ge=1, description="Largest baseline firm size, employees (assumption).",
+        json_schema_extra=plausible(1000, 20000,
+            "assumption: a region's largest employer has thousands of employees; a fifth to four "
+            "times the default; no source found"),
     )
     initial_vacancy_rate: Share = Field(
         0.0765,
@@ -188,6 +218,8 @@ class Firms(Strict):
         description="Standard deviation of a one-employee firm's monthly log demand shock "
         "(Laplace); larger firms scale it by size^volatility_exponent (assumption; the "
         "tent shape follows Bottazzi & Secchi).",
+        json_schema_extra=plausible(0.025, 0.1,
+            "assumption: half to double the default; no source found"),
     )
     volatility_exponent: float = Field(
         -0.2,
@@ -199,26 +231,41 @@ class Firms(Strict):
         0.10,
         description="Monthly pull of a firm's demand back to its baseline scale, share "
         "of the log gap closed per month (assumption).",
+        json_schema_extra=plausible(0.05, 0.2,
+            "assumption: half to double the default (half the log gap closed in about 3 to 14 "
+            "months); no source found"),
     )
     monthly_death_rate: Share = Field(
         0.007,
         description="Monthly death probability of a one-employee firm; scaled by "
         "size^death_size_exponent (assumption: about 8 % a year for micro firms).",
+        json_schema_extra=plausible(0.004, 0.012,
+            "assumption: micro-firm deaths of about 5–13 % a year around the default's 8 %; no "
+            "source found"),
     )
     death_size_exponent: float = Field(
-        -0.5, le=0, description="Fall of the death rate with size (assumption)."
+        -0.5, le=0, description="Fall of the death rate with size (assumption).",
+        json_schema_extra=plausible(-0.8, -0.2,
+            "assumption: from a weak fall of the death rate with size to one nearly as fast as "
+            "size; no source found"),
     )
     monthly_birth_rate: Share | None = Field(
         None,
         description="Expected firm births per month as a share of each municipality's "
         "initial firm count. When absent, the initial firms' mean death probability, so "
         "that births match deaths in the steady state (assumption).",
+        json_schema_extra=plausible(0.004, 0.012,
+            "when set: the death rate's range, since births about match deaths in the steady "
+            "state; absent (the default), births are set to the initial firms' deaths"),
     )
     startup_size: int = Field(
         1,
         ge=1,
         description="Demand of a newborn firm, employees; it grows toward its "
         "baseline by mean reversion (assumption).",
+        json_schema_extra=plausible(1, 3,
+            "most firms are micro firms (93 % with under 10 staff, Statistics Finland 2020); a "
+            "newborn firm's 1–3 employees is an assumption"),
     )
     skill_demand_shares: list[Share] | None = Field(
         None,
@@ -233,6 +280,8 @@ class Firms(Strict):
         "screened posts filled in its municipality and skill group × its relative pay is "
         "at least this, so vacancies follow how easily good applicants are found (0: every "
         "wanted job is posted) (assumption).",
+        json_schema_extra=plausible(0.2, 0.6,
+            "assumption: ±50 % around the default; no source found"),
     )
     fill_rate_memory_months: int = Field(
         3,
@@ -241,12 +290,16 @@ class Firms(Strict):
         description="Months over which firms average the fill rate of screened vacancies "
         "that they judge posting by (an exponential average with weight 1 / months) "
         "(assumption).",
+        json_schema_extra=plausible(1, 6,
+            "assumption: firms remember a month to half a year of fill rates; no source found"),
     )
     productivity_sd: float = Field(
         0.3,
         ge=0,
         description="Standard deviation of log productivity across firms; productivity "
         "is the pay a job offers relative to the mean (assumption).",
+        json_schema_extra=plausible(0.15, 0.45,
+            "assumption: ±50 % around the default; no source found"),
     )
 
     @model_validator(mode="after")
@@ -268,24 +321,33 @@ class Matching(Strict):
         "employment-service model (2022), up to 4 a month.",
     )
     rounds_per_month: int = Field(
-        2, ge=1, le=8, description="Application-offer-acceptance rounds in one month (assumption)."
+        2, ge=1, le=8, description="Application-offer-acceptance rounds in one month (assumption).",
+        json_schema_extra=plausible(1, 4,
+            "assumption: from one application round a month to one a week; no source found"),
     )
     commuting_reach_km: float = Field(
         80.0,
         gt=0,
         description="Largest distance between home and job that a person applies across, "
         "km (assumption).",
+        json_schema_extra=plausible(40.0, 120.0,
+            "assumption: half to 1.5 times the default, the span of the demo sweep "
+            "(scenarios/sweeps/demo.toml); no source found"),
     )
     distance_decay_km: float = Field(
         20.0,
         gt=0,
         description="Distance at which the weight of a vacancy falls to 1/e, km (assumption).",
+        json_schema_extra=plausible(10.0, 40.0,
+            "assumption: half to double the default; no source found"),
     )
     skill_mismatch_penalty: float = Field(
         1.5,
         ge=0,
         description="Fit of a person of skill s to a job of skill g is exp(-penalty·|s-g|); "
         "weights applications and scales the firm's score (assumption).",
+        json_schema_extra=plausible(0.75, 3.0,
+            "assumption: half to double the default; no source found"),
     )
     ranking_noise: float = Field(
         2.2,
@@ -315,6 +377,9 @@ class Matching(Strict):
         ge=0,
         description="Value of an offer falls by this per km of commute, in units of mean "
         "pay (assumption).",
+        json_schema_extra=plausible(0.002, 0.008,
+            "assumption: half to double the default (about 15 EUR a month per km at the mean wage "
+            "of 3,700 EUR); no source found"),
     )
 
 
@@ -330,7 +395,10 @@ class Economy(Strict):
     cycle_amplitude: float = Field(
         0.0, ge=0.0, le=0.5, description="Business cycle (suhdannevaihtelu): relative "
         "amplitude of a sine wave in demand from month 0 on (0.04 = ±4 %; 0: no cycle). "
-        "Assumption, used by `kasvu validate` to trace the Beveridge curve."
+        "Assumption, used by `kasvu validate` to trace the Beveridge curve.",
+        json_schema_extra=plausible(0.0, 0.08,
+            "assumption: from no cycle to ±8 %, the trough of the shipped recession "
+            "(pirkanmaa-recession); kasvu validate uses ±4 %"),
     )
     cycle_period_months: int = Field(
         48, ge=2, description="Length of one business cycle in months (business cycles last "

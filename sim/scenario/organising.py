@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Strict, plausible
 from .services import PERSON_SERVICES, SERVICES
 
 LEVERS = (
@@ -50,6 +50,9 @@ class Organisers(Strict):
         120.0, ge=0, description="The region's yearly growth-services budget per resident, "
         "EUR (assumption, sized so that about a quarter of jobseekers are in services, as "
         "in the employment service statistics).",
+        json_schema_extra=plausible(60.0, 180.0,
+            "assumption: ±50 % around the default, which puts about a quarter of jobseekers in "
+            "services; no budget figure found"),
     )
     region_budget_eur_per_year: float | None = Field(
         None, ge=0, description="The region's yearly budget, EUR, overriding the per-resident "
@@ -63,6 +66,8 @@ class Organisers(Strict):
     municipal_budget_eur_per_resident: float = Field(
         30.0, ge=0, description="Each municipality's yearly growth-services budget per "
         "resident, EUR (assumption: vitality and municipal employment measures).",
+        json_schema_extra=plausible(15.0, 45.0,
+            "assumption: ±50 % around the default; no source found"),
     )
     municipal_mix: dict[str, float] = Field(
         {"rehabilitation": 0.40, "coaching": 0.25, "wage_subsidy": 0.15,
@@ -81,16 +86,25 @@ class Organisers(Strict):
         "model (2022), one contact a month kept throughout as the statutory floor.",
     )
     caseworker_cost_eur_per_contact: float = Field(
-        60.0, ge=0, description="Cost of one caseworker contact, EUR (assumption)."
+        60.0, ge=0, description="Cost of one caseworker contact, EUR (assumption).",
+        json_schema_extra=plausible(30.0, 90.0,
+            "EUR 70 M funded about 1,200 staff in the Nordic employment-service model (2022), "
+            "about EUR 58,000 a person-year: 30–90 EUR a contact at 650–2,000 contacts a year"),
     )
     overhead_eur_per_year: float = Field(
         15_000.0, ge=0, description="Each organiser's fixed procurement and contract "
         "overhead when acting separately, EUR/year (assumption: a fifth of a person-year of "
         "procurement and contract management).",
+        json_schema_extra=plausible(7500.0, 30000.0,
+            "assumption: half to double the default (a tenth to two fifths of a person-year of "
+            "procurement work); no overhead figure found"),
     )
     overhead_share_of_spend: float = Field(
         0.08, ge=0, le=1, description="Procurement and contract management as a share of "
         "service spend when acting separately (assumption).",
+        json_schema_extra=plausible(0.04, 0.15,
+            "assumption: about half to double the default; administration shares of employment "
+            "services were not found"),
     )
     budget_check: bool = Field(
         True, description="Budget discipline within the year (talousarviokuri): before "
@@ -103,6 +117,10 @@ class Organisers(Strict):
     benefit_eur_per_month: float = Field(
         800.0, ge=0, description="Benefit on which the municipal share is paid, EUR/month per "
         "unemployed person (basic daily allowance, about 37 EUR × 21.5 days; assumption).",
+        json_schema_extra=plausible(700.0, 1200.0,
+            "from about the basic allowance (37 EUR × 21.5 days) to a mean that counts the basic "
+            "part of earnings-related allowances, which the municipal share also covers (Kela "
+            "2024); the upper end is an assumption"),
     )
     municipal_benefit_share: list[list[float]] = Field(
         [[0.0, 0.0], [4.65, 0.20], [6.0, 0.30], [12.0, 0.45], [24.0, 0.70]],
@@ -124,6 +142,9 @@ class Organisers(Strict):
         0.05, ge=0, le=1, description="State income tax as a share of wages, after the "
         "work-income deduction (assumption: about 4-6 % on a mean wage of 3,700 EUR a month "
         "under the 2024 progressive scale).",
+        json_schema_extra=plausible(0.03, 0.08,
+            "assumption: the work-income deduction and the progressive scale put the "
+            "effective state rate on mean pay between about 3 and 8 %"),
     )
     mean_wage_eur_per_month: float = Field(
         3700.0, ge=0, description="Mean monthly wage, EUR. Source: Statistics Finland, about "
@@ -168,16 +189,29 @@ class Provider(Strict):
     capacity: int = Field(gt=0, description="Client-slots it can serve per month.")
     cost_factor: float = Field(
         0.9, gt=0, description="Its cost per client-month as a multiple of the service's "
-        "catalogue cost (services.NAME.cost_eur_per_month); assumption."
+        "catalogue cost (services.NAME.cost_eur_per_month); assumption.",
+        json_schema_extra=plausible(0.7, 1.2,
+            "assumption: 30 % below to 20 % above the catalogue cost, around the shipped "
+            "scenarios' 0.85–1.05; no source found"),
     )
     price_factor: float = Field(
         1.0, gt=0, description="Its price per client-month as a multiple of the catalogue cost "
-        "(assumption)."
+        "(assumption).",
+        json_schema_extra=plausible(0.8, 1.3,
+            "assumption: 20 % below to 30 % above the catalogue cost, around the shipped "
+            "scenarios' 0.95–1.05; no source found"),
     )
-    quality: float = Field(1.0, gt=0, le=3, description="Effect multiplier of its services "
-                           "(assumption).")
+    quality: float = Field(
+        1.0, gt=0, le=3, description="Effect multiplier of its services (assumption).",
+        json_schema_extra=plausible(0.6, 1.6,
+            "Finnish employment offices range from under 60 % of the average output to 60 % above "
+            "it (Räisänen & Tuomaala 2010)"),
+    )
     fixed_cost_eur_per_month: float = Field(
-        5000.0, ge=0, description="Fixed cost per month, EUR (assumption)."
+        5000.0, ge=0, description="Fixed cost per month, EUR (assumption).",
+        json_schema_extra=plausible(0.0, 15000.0,
+            "assumption: from 0 (an organiser's own unit, as in the shipped scenarios) to three "
+            "times the default; no source found"),
     )
     tasks: list[Literal["production", "organising", "public_authority"]] = Field(
         ["production"], description="Tasks given to it; a private provider may only produce."
@@ -195,33 +229,52 @@ class Market(Strict):
 
     learning_per_year: float = Field(
         0.02, ge=0, le=1, description="Yearly relative rise of a provider's quality from "
-        "experience (assumption)."
+        "experience (assumption).",
+        json_schema_extra=plausible(0.0, 0.05,
+            "assumption: from no learning to 5 % a year; no source found"),
     )
     exit_after_loss_months: float = Field(
         6.0, ge=0, description="An external provider leaves once its cash falls below this "
-        "many months of fixed cost (assumption)."
+        "many months of fixed cost (assumption).",
+        json_schema_extra=plausible(3.0, 12.0,
+            "assumption: a quarter to a year of fixed cost lost before leaving; no source found"),
     )
     entry_margin: float = Field(
         0.15, ge=0, description="Margin over revenue that draws a new provider in, checked "
-        "quarterly (assumption)."
+        "quarterly (assumption).",
+        json_schema_extra=plausible(0.05, 0.3,
+            "assumption: a third to double the default; no source found"),
     )
     outcome_follow_up_months: int = Field(
         6, ge=1, description="Months after a service start in which employment counts as its "
-        "outcome (assumption)."
+        "outcome (assumption).",
+        json_schema_extra=plausible(3, 12,
+            "outcome payments fall due 1–6 months into work in Australia (4, 12 and 26 weeks); "
+            "the UK Work Programme paid on sustained jobs; up to a year is an assumption"),
     )
     attachment_share: float = Field(
         0.3, ge=0, le=1, description="Under outcome payment, share of the output price paid "
         "at the start; the rest is paid on outcome (assumption; the UK Work Programme paid an "
         "attachment fee of £400 against job outcomes of £1,000–1,200).",
+        json_schema_extra=plausible(0.05, 0.4,
+            "the UK Work Programme paid an attachment fee of £400 against job outcomes of "
+            "£1,000–1,200 and sustainment of £2,210–5,000, about 6–29 % up front; up to 40 % is "
+            "an assumption"),
     )
     outcome_price_multiplier: float = Field(
         2.5, ge=0, description="Outcome payment as a multiple of the withheld output price "
-        "(assumption)."
+        "(assumption).",
+        json_schema_extra=plausible(1.5, 4.0,
+            "assumption: a job outcome worth 1.5 to 4 times the withheld price (the UK Work "
+            "Programme's outcome and sustainment payments were several times its attachment fee)"),
     )
     outcome_bonus_share: float = Field(
         0.25, ge=0, le=1, description="Under open books (gain/pain share) with outcome payment, "
         "the share of the outcome payment still paid per job on top of costs and fee "
-        "(assumption: costs are already covered)."
+        "(assumption: costs are already covered).",
+        json_schema_extra=plausible(0.1, 0.5,
+            "assumption: open books already cover costs, so a tenth to a half of the outcome "
+            "payment; no source found"),
     )
     differential_prices: bool = Field(
         False, description="Outcome prices rise for clients of low employability (payment "
@@ -229,30 +282,92 @@ class Market(Strict):
     )
     parking_effort: float = Field(
         0.3, ge=0, le=1, description="Effort given to a client whose expected outcome payment "
-        "does not cover the cost (parking; assumption, after UK Work Programme evidence)."
+        "does not cover the cost (parking; assumption, after UK Work Programme evidence).",
+        json_schema_extra=plausible(0.1, 0.6,
+            "UK Work Programme providers spent under half of what they had promised on "
+            "harder-to-help groups (Public Accounts Committee 2013, 2014); the span is an "
+            "assumption"),
     )
     outcome_effort: float = Field(
         1.15, ge=0, le=3, description="Effort given to a client worth serving under outcome "
-        "pay (assumption: performance tends to rise)."
+        "pay (assumption: performance tends to rise).",
+        json_schema_extra=plausible(1.0, 1.4,
+            "assumption: from no rise to 40 % more effort; full performance pay changed Dutch "
+            "placements little (Koning & Heinrich 2013)"),
     )
+    expected_outcome_slope: float = Field(
+        0.6, gt=0, le=1, description="A provider's rule of thumb for a client's chance of a "
+        "job within the follow-up: this times the client's employability (at most 1); it "
+        "decides creaming and parking under outcome pay (assumption).",
+        json_schema_extra=plausible(0.3, 0.9,
+            "a guessed job chance of 0.2–0.6 at the mean employability (about 0.7): a third of "
+            "Finland's unemployed work a quarter later (Statistics Finland 2021), 27–32 % of "
+            "later UK Work Programme cohorts had job outcomes"),
+    )
+    payment_group_employability: float = Field(
+        0.7, gt=0, le=1, description="With differential prices, the outcome payment of every "
+        "client is scaled to the expected value it has for a client of this employability, "
+        "the payment groups' reference client (assumption: about the mean baseline "
+        "employability, 5/7 under the default Beta(5, 2)).",
+        json_schema_extra=plausible(0.5, 0.85,
+            "assumption: around the mean baseline employability (5/7 under the default Beta(5, "
+            "2)); no source found"),
+    )
+    referrals_per_start: int = Field(
+        2, ge=1, le=10, description="Eligible clients referred to providers per planned "
+        "start, so that a provider has a choice of whom to take first (creaming under outcome "
+        "pay); assumption.",
+        json_schema_extra=plausible(1, 4,
+            "assumption: from no choice (one candidate per start) to four; no source found"),
+    )
+    entrant_quality_min: float = Field(
+        0.8, gt=0, le=3, description="Lowest quality (effect multiplier) of a provider drawn "
+        "into the market by high margins; an entrant's quality is uniform between this and "
+        "entrant_quality_max (assumption).",
+        json_schema_extra=plausible(0.6, 1.0,
+            "Finnish employment offices range from under 60 % of the average output to 60 % above "
+            "it (Räisänen & Tuomaala 2010); an entrant's worst draw is at most average"),
+    )
+    entrant_quality_max: float = Field(
+        1.2, gt=0, le=3, description="Highest quality (effect multiplier) of an entrant "
+        "provider (assumption).",
+        json_schema_extra=plausible(1.0, 1.6,
+            "Finnish employment offices range from under 60 % of the average output to 60 % above "
+            "it (Räisänen & Tuomaala 2010); an entrant's best draw is at least average"),
+    )
+
+    @model_validator(mode="after")
+    def _entrant_quality_ordered(self) -> Market:
+        if self.entrant_quality_min > self.entrant_quality_max:
+            raise ValueError(f"entrant_quality_min ({self.entrant_quality_min:g}) must not "
+                             f"exceed entrant_quality_max ({self.entrant_quality_max:g})")
+        return self
 
 class Separate(Strict):
     """Frictions of separate action (erillinen toiminta)."""
 
     referral_loss: float = Field(
         0.25, ge=0, le=1, description="Share of clients lost when referred to another "
-        "organiser's service (assumption)."
+        "organiser's service (assumption).",
+        json_schema_extra=plausible(0.1, 0.4,
+            "assumption: a tenth to two fifths of referred clients lost; no source found"),
     )
     referral_delay_months: int = Field(
-        2, ge=0, le=12, description="Months a referral to another organiser takes (assumption)."
+        2, ge=0, le=12, description="Months a referral to another organiser takes (assumption).",
+        json_schema_extra=plausible(1, 4,
+            "assumption: half to double the default; no source found"),
     )
     open_market_share: float = Field(
         0.6, ge=0, le=1, description="Weight with which a vacancy known only to a municipality's "
-        "employer services is seen by other municipalities' jobseekers (assumption)."
+        "employer services is seen by other municipalities' jobseekers (assumption).",
+        json_schema_extra=plausible(0.3, 0.9,
+            "assumption: ±50 % around the default; no source found"),
     )
     municipal_vacancy_share: float = Field(
         0.3, ge=0, le=1, description="Share of firms whose vacancies only their municipality's "
-        "employer services know (assumption)."
+        "employer services know (assumption).",
+        json_schema_extra=plausible(0.1, 0.5,
+            "assumption: a tenth to a half of firms; no source found"),
     )
 
 class KRA(Strict):
@@ -285,7 +400,10 @@ class Alliance(Strict):
     formation_cost_eur: float = Field(400_000.0, ge=0, description="Cost of forming it, EUR.")
     joint_office_fixed_share: float = Field(
         0.5, ge=0, description="Fixed cost of the joint project office as a share of what the "
-        "members' separate procurement offices cost together (assumption: duplicates go)."
+        "members' separate procurement offices cost together (assumption: duplicates go).",
+        json_schema_extra=plausible(0.25, 1.0,
+            "assumption: the joint office costs a quarter to all of what the members' separate "
+            "offices cost; no source found"),
     )
     joint_office_share_of_spend: float = Field(
         0.03, ge=0, le=1, description="Joint contract management as a share of spend."
@@ -304,11 +422,49 @@ class Alliance(Strict):
     )
     efficiency_gain_per_year: float = Field(
         0.04, ge=0, le=1, description="Yearly fall of providers' unit cost under gain/pain "
-        "share (assumption)."
+        "share (assumption).",
+        json_schema_extra=plausible(0.0, 0.08,
+            "assumption: up to double the default; the Rantatunneli project alliance finished "
+            "2.3 % under its target cost (Finnish Transport Agency 2018)"),
+    )
+    cost_cut_floor: float = Field(
+        0.7, ge=0, le=1, description="Under open books (gain/pain share), a provider's unit "
+        "cost stops falling at this share of its initial cost factor (assumption).",
+        json_schema_extra=plausible(0.5, 0.9,
+            "assumption: open books cut unit costs by at most 10–50 %; no source found"),
     )
     joint_learning_multiplier: float = Field(
         2.5, ge=1, description="Quality learning speed-up under joint learning, and pull toward "
-        "the best member provider (assumption)."
+        "the best member provider (assumption).",
+        json_schema_extra=plausible(1.5, 4.0,
+            "assumption: learning 1.5 to 4 times as fast; no source found"),
+    )
+    best_practice_pull: float = Field(
+        0.02, ge=0, le=1, description="Under joint learning, share of the quality gap to the "
+        "alliance's best contracted provider that a provider closes each month, per unit of "
+        "joint_learning_multiplier above 1 (assumption).",
+        json_schema_extra=plausible(0.005, 0.05,
+            "assumption: a quarter to 2.5 times the default; no source found"),
+    )
+    joint_decision_step: float = Field(
+        0.15, ge=0, le=1, description="Under joint decisions, each quarter a service's weight "
+        "in the mix changes by this times its jobs per start relative to the mean over the "
+        "services used (assumption).",
+        json_schema_extra=plausible(0.05, 0.3,
+            "assumption: a third to double the default; no source found"),
+    )
+    joint_decision_min_weight: float = Field(
+        0.5, gt=0, le=1, description="Under joint decisions, the least weight of a service, "
+        "as a multiple of its planned share (assumption).",
+        json_schema_extra=plausible(0.25, 0.8,
+            "assumption: a service keeps a quarter to four fifths of its planned share; no source "
+            "found"),
+    )
+    joint_decision_max_weight: float = Field(
+        2.0, ge=1, le=10, description="Under joint decisions, the greatest weight of a "
+        "service, as a multiple of its planned share (assumption).",
+        json_schema_extra=plausible(1.25, 4.0,
+            "assumption: a service grows to 1.25 to 4 times its planned share; no source found"),
     )
     kra_bonus_eur_per_year: float = Field(
         500_000.0, ge=0, description="Yearly bonus pool paid on KRA scores under outcome "
@@ -346,6 +502,11 @@ class Alliance(Strict):
         unknown = sorted(set(self.levers) - set(LEVERS))
         if unknown:
             raise ValueError(f"levers.{unknown[0]}: unknown lever; levers are {', '.join(LEVERS)}")
+        pull = self.best_practice_pull * (self.joint_learning_multiplier - 1.0)
+        if pull > 1.0:
+            raise ValueError(f"best_practice_pull × (joint_learning_multiplier − 1) = {pull:g}: "
+                             "a provider would overshoot the best provider's quality in a "
+                             "month; keep it at most 1")
         return self
 
     def lever(self, name: str) -> bool:

@@ -7,11 +7,11 @@ sources are in ``docs/model.md``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Strict, plausible
 
 SERVICES = (
     "coaching",
@@ -28,6 +28,16 @@ SERVICES = (
 PERSON_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation", "start_up_grant")
 
 FIRM_SERVICES = ("business_advisory", "growth_funding", "recruitment")
+
+TRANSFERS = ("wage_subsidy", "start_up_grant")
+"""Services paid by the organiser to the client (or employer), not bought from a provider."""
+
+PERSON_EFFECTS = ("extra_applications", "score_boost", "lock_in", "employability_gain",
+                  "recovery_per_month")
+"""Fields of a service spec that act on persons: read for person services only."""
+
+FIRM_EFFECTS = ("productivity_gain", "survival_gain", "growth_gain")
+"""Fields of a service spec that act on firms: read for firm services only."""
 
 class ServiceSpec(Strict):
     """One service: its cost, duration, capacity need and effects (palvelu)."""
@@ -81,6 +91,42 @@ class ServiceSpec(Strict):
 def _svc(**kw) -> ServiceSpec:
     return ServiceSpec(**kw)
 
+
+SERVICE_RANGE_NOTES = {
+    "cost_eur_per_month": "assumption: ±50 % around the default; no source found",
+    "duration_months": "assumption: half to double the default, in whole months; no source "
+    "found",
+    "capacity_need": "assumption: a client uses half to twice a standard client-slot; no "
+    "source found",
+    "extra_applications": "half to double the default, sized to the short-run gain of "
+    "job-search assistance in Card, Kluve & Weber 2018",
+    "score_boost": "half to double the default, sized to the short-run gains in Card, Kluve & "
+    "Weber 2018",
+    "lock_in": "about ±40 % around the default, sized to the short-run loss of training in "
+    "Card, Kluve & Weber 2018",
+    "employability_gain": "half to double the default: Card, Kluve & Weber 2018 find +1.6 pp "
+    "of employment after a year, +5.4 pp after 1–2 years and +8.7 pp after 2+ years on "
+    "average, most for training",
+    "recovery_per_month": "assumption: half to double the default; no source found",
+    "productivity_gain": "assumption: a third to double the default; no source found",
+    "survival_gain": "assumption: half to about 1.7 times the default; no source found",
+    "growth_gain": "assumption: half to double the default; no source found",
+}
+"""Why each service field's plausible range is what it is (the same reason for every
+service; each service table gives its own range around its own default)."""
+
+
+def _ranges(**ranges: tuple[float, float]) -> dict[str, Any]:
+    """``json_schema_extra`` of a service table: the plausible ranges of its fields.
+
+    One field of :class:`ServiceSpec` has eight defaults, one per service, so its range is
+    given per service, in the service's table: ``{"plausible_ranges": {field:
+    {"plausible_range": [low, high], "range_note": why}}}`` (see :mod:`.ranges`).
+    """
+    return {"plausible_ranges": {name: plausible(low, high, SERVICE_RANGE_NOTES[name])
+                                 for name, (low, high) in ranges.items()}}
+
+
 class Services(Strict):
     """The service catalogue (palveluvalikoima), calibrated to Card, Kluve & Weber 2018.
 
@@ -89,22 +135,49 @@ class Services(Strict):
     pattern in the model itself. Costs are assumptions of the right order for Finland.
     """
 
-    coaching: ServiceSpec = _svc(cost_eur_per_month=450.0, duration_months=3,
-                                 extra_applications=2, score_boost=0.12,
-                                 employability_gain=0.01)
-    training: ServiceSpec = _svc(cost_eur_per_month=1300.0, duration_months=6, lock_in=0.35,
-                                 employability_gain=0.08)
-    wage_subsidy: ServiceSpec = _svc(cost_eur_per_month=900.0, duration_months=6,
-                                     score_boost=0.12, employability_gain=0.02)
-    rehabilitation: ServiceSpec = _svc(cost_eur_per_month=400.0, duration_months=6,
-                                       lock_in=0.5, recovery_per_month=0.05,
-                                       employability_gain=0.03)
-    business_advisory: ServiceSpec = _svc(cost_eur_per_month=1500.0, duration_months=2,
-                                          productivity_gain=0.03, survival_gain=0.3)
-    growth_funding: ServiceSpec = _svc(cost_eur_per_month=8000.0, duration_months=3,
-                                       growth_gain=0.12, survival_gain=0.2)
-    recruitment: ServiceSpec = _svc(cost_eur_per_month=600.0, duration_months=2)
-    start_up_grant: ServiceSpec = _svc(cost_eur_per_month=750.0, duration_months=6)
+    coaching: ServiceSpec = Field(
+        _svc(cost_eur_per_month=450.0, duration_months=3, extra_applications=2,
+             score_boost=0.12, employability_gain=0.01),
+        json_schema_extra=_ranges(cost_eur_per_month=(225.0, 675.0), duration_months=(1, 6),
+                                  capacity_need=(0.5, 2.0), extra_applications=(1, 4),
+                                  score_boost=(0.06, 0.24), employability_gain=(0.005, 0.02)))
+    training: ServiceSpec = Field(
+        _svc(cost_eur_per_month=1300.0, duration_months=6, lock_in=0.35,
+             employability_gain=0.08),
+        json_schema_extra=_ranges(cost_eur_per_month=(650.0, 1950.0), duration_months=(3, 12),
+                                  capacity_need=(0.5, 2.0), lock_in=(0.2, 0.5),
+                                  employability_gain=(0.04, 0.16)))
+    wage_subsidy: ServiceSpec = Field(
+        _svc(cost_eur_per_month=900.0, duration_months=6, score_boost=0.12,
+             employability_gain=0.02),
+        json_schema_extra=_ranges(cost_eur_per_month=(450.0, 1350.0), duration_months=(3, 12),
+                                  score_boost=(0.06, 0.24), employability_gain=(0.01, 0.04)))
+    rehabilitation: ServiceSpec = Field(
+        _svc(cost_eur_per_month=400.0, duration_months=6, lock_in=0.5,
+             recovery_per_month=0.05, employability_gain=0.03),
+        json_schema_extra=_ranges(cost_eur_per_month=(200.0, 600.0), duration_months=(3, 12),
+                                  capacity_need=(0.5, 2.0), lock_in=(0.3, 0.7),
+                                  employability_gain=(0.015, 0.06),
+                                  recovery_per_month=(0.025, 0.1)))
+    business_advisory: ServiceSpec = Field(
+        _svc(cost_eur_per_month=1500.0, duration_months=2, productivity_gain=0.03,
+             survival_gain=0.3),
+        json_schema_extra=_ranges(cost_eur_per_month=(750.0, 2250.0), duration_months=(1, 4),
+                                  capacity_need=(0.5, 2.0), productivity_gain=(0.01, 0.06),
+                                  survival_gain=(0.15, 0.5)))
+    growth_funding: ServiceSpec = Field(
+        _svc(cost_eur_per_month=8000.0, duration_months=3, growth_gain=0.12,
+             survival_gain=0.2),
+        json_schema_extra=_ranges(cost_eur_per_month=(4000.0, 12000.0), duration_months=(1, 6),
+                                  capacity_need=(0.5, 2.0), growth_gain=(0.06, 0.24),
+                                  survival_gain=(0.1, 0.34)))
+    recruitment: ServiceSpec = Field(
+        _svc(cost_eur_per_month=600.0, duration_months=2),
+        json_schema_extra=_ranges(cost_eur_per_month=(300.0, 900.0), duration_months=(1, 4),
+                                  capacity_need=(0.5, 2.0)))
+    start_up_grant: ServiceSpec = Field(
+        _svc(cost_eur_per_month=750.0, duration_months=6),
+        json_schema_extra=_ranges(cost_eur_per_month=(375.0, 1125.0), duration_months=(3, 12)))
 
     def spec(self, name: str) -> ServiceSpec:
         """The spec of service ``name``."""

@@ -13,10 +13,8 @@ import numpy as np
 
 from ..scenario import SERVICES, Scenario
 from ..scenario.organising import Provider
+from ..scenario.services import TRANSFERS
 from .providers import ServiceProvider, rank_providers
-
-TRANSFERS = ("wage_subsidy", "start_up_grant")
-"""Services paid by the organiser to the client (or employer), not bought from a provider."""
 
 
 class ProviderMarket:
@@ -60,14 +58,14 @@ class ProviderMarket:
         """
         learning_per_year = self.scenario.market.learning_per_year
         for p in self.providers:
-            mult, best = 1.0, p.quality
+            mult, best, pull = 1.0, p.quality, 0.0
             for a in alliances:
                 if a.covers(p):
                     if a.lever("joint_learning"):
-                        mult, best = a.learning(self.providers, p)
+                        mult, best, pull = a.learning(self.providers, p)
                     if a.lever("gain_pain_share"):
                         a.cut_cost(p)
-            p.close_month(learning_per_year, mult, best)
+            p.close_month(learning_per_year, mult, best, pull)
 
     def count_quarter_clients(self) -> None:
         """Add the month's clients to the quarter's (the KRA bonus is shared by them)."""
@@ -75,7 +73,11 @@ class ProviderMarket:
             p.quarter_clients += p.clients
 
     def end_quarter(self, month: int, rng: np.random.Generator) -> None:
-        """Quarterly: loss-making external providers leave; high margins draw new ones in."""
+        """Quarterly: loss-making external providers leave; high margins draw new ones in.
+
+        An entrant's quality is drawn uniformly between ``market.entrant_quality_min`` and
+        ``market.entrant_quality_max``.
+        """
         market = self.scenario.market
         for p in self.providers:
             if (p.active and p.kind != "own"
@@ -94,7 +96,8 @@ class ProviderMarket:
                     capacity=int(np.mean([p.capacity for p in sellers])),
                     cost_factor=float(np.mean([p.cost_factor for p in sellers])),
                     price_factor=float(np.mean([p.price_factor for p in sellers])),
-                    quality=float(rng.uniform(0.8, 1.2)),
+                    quality=float(rng.uniform(market.entrant_quality_min,
+                                              market.entrant_quality_max)),
                     fixed_cost_eur_per_month=template.fixed_cost,
                 ))
         for p in self.providers:

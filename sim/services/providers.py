@@ -21,8 +21,6 @@ import numpy as np
 from ..scenario.organising import Market, Provider
 from ..scenario.services import SERVICES
 
-EXPECTED_OUTCOME_SLOPE = 0.6
-"""A provider's rule of thumb: P(job within follow-up) ≈ slope × employability."""
 
 class ServiceProvider(mesa.Agent):
     """A provider: external firm, third-sector body or an organiser's own unit."""
@@ -57,10 +55,17 @@ class ServiceProvider(mesa.Agent):
         self.kra_bonus = 0.0
 
     def close_month(self, learning_per_year: float, joint_learning: float,
-                    best_quality: float) -> None:
+                    best_quality: float, best_practice_pull: float = 0.0) -> None:
         """Book fixed cost and cash; learn from this month's clients.
 
         Variable costs (client-months × cost) are booked as clients are served.
+
+        Args:
+            learning_per_year: yearly relative rise of quality at full use of capacity.
+            joint_learning: the learning multiplier (1 outside joint learning).
+            best_quality: quality of the best provider it learns from.
+            best_practice_pull: share of the gap to ``best_quality`` closed this month per
+                unit of ``joint_learning`` above 1 (``alliance.best_practice_pull``).
         """
         self.cost += self.fixed_cost if self.active else 0.0
         self.cash += self.revenue + self.gain_pain + self.kra_bonus - self.cost
@@ -71,7 +76,8 @@ class ServiceProvider(mesa.Agent):
             self.quality *= 1.0 + joint_learning * learning_per_year / 12.0 * use
             if joint_learning > 1.0 and best_quality > self.quality:
                 # Joint learning: practice spreads from the best provider in the alliance.
-                self.quality += 0.02 * (joint_learning - 1.0) * (best_quality - self.quality)
+                self.quality += best_practice_pull * (joint_learning - 1.0) * (
+                    best_quality - self.quality)
             self.quality = min(self.quality, 3.0)
 
     @property
@@ -80,9 +86,12 @@ class ServiceProvider(mesa.Agent):
         return self.revenue + self.gain_pain + self.kra_bonus - self.cost
 
 
-def expected_outcome(employability: np.ndarray) -> np.ndarray:
-    """The provider's estimate of a client's chance of a job within the follow-up."""
-    return np.clip(EXPECTED_OUTCOME_SLOPE * employability, 0.0, 1.0)
+def expected_outcome(employability: np.ndarray, slope: float) -> np.ndarray:
+    """The provider's estimate of a client's chance of a job within the follow-up.
+
+    Its rule of thumb: ``slope`` (``market.expected_outcome_slope``) × employability.
+    """
+    return np.clip(slope * employability, 0.0, 1.0)
 
 
 def outcome_price(price, months, market: Market, employability: np.ndarray) -> np.ndarray:
@@ -90,12 +99,15 @@ def outcome_price(price, months, market: Market, employability: np.ndarray) -> n
 
     ``price`` (per month) and ``months`` may be scalars or per-client arrays. With
     differential prices the payment is scaled so that its expected value is the same for
-    every client (payment groups by employability).
+    every client (payment groups by employability): that of a client of employability
+    ``market.payment_group_employability``.
     """
     base = (1.0 - market.attachment_share) * price * months * market.outcome_price_multiplier
     if market.differential_prices:
-        p = np.maximum(expected_outcome(employability), 0.05)
-        return base * (expected_outcome(np.array([0.7]))[0] / p)
+        slope = market.expected_outcome_slope
+        p = np.maximum(expected_outcome(employability, slope), 0.05)
+        reference = expected_outcome(np.array([market.payment_group_employability]), slope)
+        return base * (reference[0] / p)
     return np.broadcast_to(base, employability.shape).astype(float)
 
 
@@ -116,7 +128,7 @@ def effort_and_order(regime: str, price: float, months: int,
     n = employability.shape[0]
     if regime != "outcome":
         return np.ones(n), rng.permutation(n)
-    p = expected_outcome(employability)
+    p = expected_outcome(employability, market.expected_outcome_slope)
     payoff = p * outcome_price(price, months, market, employability)
     worth = payoff >= (1.0 - market.attachment_share) * price * months
     effort = np.where(worth, market.outcome_effort, market.parking_effort)

@@ -22,7 +22,7 @@ from sim.organising.alliance import ALLIANCE_COLUMNS, application_factor
 from sim.organising.ledger import Ledger
 from sim.organising.units import Unit, UnitRegistry
 from sim.scenario import SERVICES
-from sim.scenario.organising import KRA
+from sim.scenario.organising import KRA, Alliance
 
 
 def test_phases_follow_the_months(world):
@@ -80,9 +80,9 @@ def test_learning_pulls_toward_the_best_contracted_provider(world):
     a = alliance(m, orgs, provs, providers=["Coach Oy", "Other Oy"],
                  joint_learning_multiplier=3.0)
     # The region's own unit is covered but not contracted: the best is Other Oy's 1.5.
-    assert a.learning(provs, provs[2]) == (3.0, 1.5)
+    assert a.learning(provs, provs[2]) == (3.0, 1.5, 0.02)
     alone = alliance(m, orgs, provs)
-    assert alone.learning(provs, provs[0]) == (2.5, 1.2)
+    assert alone.learning(provs, provs[0]) == (2.5, 1.2, 0.02)
 
 
 def test_open_books_cut_a_providers_cost_down_to_a_floor(world):
@@ -398,3 +398,29 @@ def test_joint_office_slows_members_applications_while_it_forms(world):
     assert application_factor(both, orgs, 6).tolist() == [1.0, 1.0, 1.0]
     plain = alliance(m, orgs, provs)
     assert application_factor([plain], orgs, 1).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_joint_decisions_take_the_alliances_step_and_bounds(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",), joint_decision_step=0.3,
+                 joint_decision_min_weight=0.85, joint_decision_max_weight=1.15)
+    a.service_starts[[COACHING, TRAINING]] = 10.0
+    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
+    a.adjust_mix()
+    # ±0.3 × 0.2 / 0.3 = ±0.2, within [0.85, 1.15].
+    assert a.mix_adjust[[COACHING, TRAINING]].tolist() == [1.15, 0.85]
+
+
+def test_open_books_stop_at_the_alliances_cost_floor(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, efficiency_gain_per_year=0.12, cost_cut_floor=0.95)
+    p = provs[0]  # cost factor 0.9
+    p.cost_factor = 0.86
+    a.cut_cost(p)  # 0.86 × 0.99 is below 0.95 × 0.9
+    assert p.cost_factor == pytest.approx(0.855)
+
+
+def test_joint_learning_cannot_pull_past_the_best_provider():
+    Alliance(members=["region"], best_practice_pull=0.5, joint_learning_multiplier=3.0)
+    with pytest.raises(ValueError, match="overshoot"):
+        Alliance(members=["region"], best_practice_pull=0.5, joint_learning_multiplier=3.5)

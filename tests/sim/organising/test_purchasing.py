@@ -138,3 +138,38 @@ def test_every_start_under_the_contract_counts_for_joint_decisions():
     assert mine.size > 0
     counted = sv.alliances[0].service_starts
     assert counted.tolist() == np.bincount(st.service[mine], minlength=len(SERVICES)).tolist()
+
+
+class RecordingDraws:
+    """A generator that records the (pool size, sample size) of each ``choice``."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.choices: list[tuple[int, int]] = []
+
+    def choice(self, pool, size, replace):
+        self.choices.append((len(pool), size))
+        return self.rng.choice(pool, size=size, replace=replace)
+
+    def __getattr__(self, name):
+        return getattr(self.rng, name)
+
+
+@pytest.mark.parametrize("per_start", [1, 3])
+def test_each_planned_start_refers_market_referrals_per_start_candidates(per_start):
+    # Two identical models in month 2, one planning with referrals_per_start set: the
+    # month's first draw (the region's coaching clients) has the same pool and starts in
+    # both, so the candidates drawn are the starts times referrals_per_start.
+    sizes = {}
+    for k in (1, per_start):
+        model = GrowthServicesModel("tiny", seed=2, months=2, overrides=SHORT)
+        model.step()
+        purchasing = model.services.purchasing
+        purchasing.scenario = purchasing.scenario.with_overrides(
+            {"market.referrals_per_start": k})
+        draws = RecordingDraws(2)
+        purchasing.plan_and_start(2, draws)
+        sizes[k] = draws.choices[0]
+    (pool, starts), (same_pool, candidates) = sizes[1], sizes[per_start]
+    assert pool == same_pool and starts < pool
+    assert candidates == min(pool, starts * per_start)

@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 from organising_cases import FixedDraws, alliance, model, organisers
 
-from sim import load_scenario
+from sim import ScenarioError, load_scenario
 from sim.scenario import SERVICES
 from sim.services.market import ProviderMarket, Rankings
+from sim.services.providers import effort_and_order, expected_outcome, outcome_price
 
 VALMENNUS, KOULUTUS, TYOPAJA, OWN = range(4)
 COACHING, TRAINING, REHABILITATION, ADVISORY = (
@@ -256,3 +257,44 @@ def test_reference_price_is_fixed_for_the_month():
     assert rankings(m).reference_price("training", None) == 1_300.0
     assert rankings(m).reference_price("training", np.array([False, True, False, False])) \
         == 1_300.0
+
+
+def test_entrants_draw_their_quality_between_the_markets_bounds():
+    names = ["region", "Keskikylä", "Rantala", "Metsälä"]
+    bounds = {"market.entrant_quality_min": 1.0, "market.entrant_quality_max": 1.4}
+    m = ProviderMarket(model(), load_scenario("tiny", {"providers": PROVIDERS, **bounds}),
+                       names, {n: k for k, n in enumerate(names)})
+    margins(m, {KOULUTUS: (1_000.0, 500.0)})
+    m.end_quarter(6, FixedDraws([0.25]))
+    assert m.providers[4].quality == pytest.approx(1.1)  # 1.0 + 0.4 × the draw 0.25
+    with pytest.raises(ScenarioError, match="entrant_quality_min"):
+        load_scenario("tiny", {"market.entrant_quality_min": 1.3,
+                               "market.entrant_quality_max": 1.2})
+
+
+def test_joint_learning_pulls_by_the_alliances_best_practice_pull():
+    m = market()
+    p = m.providers
+    a = alliance(model(), organisers(), p, levers=("joint_learning",),
+                 providers=["Valmennus Oy", "Koulutus Oy"], best_practice_pull=0.1)
+    p[VALMENNUS].clients = 50
+    m.close_month([a], 6)
+    learnt = 1.0 * (1 + 2.5 * 0.02 / 12 * 0.5)
+    assert p[VALMENNUS].quality == pytest.approx(learnt + 0.1 * 1.5 * (1.5 - learnt))
+
+
+def test_a_providers_guess_and_the_payment_groups_follow_the_market():
+    market_ = load_scenario("tiny", {"market.differential_prices": True,
+                                     "market.expected_outcome_slope": 0.5,
+                                     "market.payment_group_employability": 0.8}).market
+    employability = np.array([0.4, 0.05, 1.0])
+    assert expected_outcome(employability, 0.5).tolist() == pytest.approx([0.2, 0.025, 0.5])
+    base = (1 - 0.3) * 1_000.0 * 2 * 2.5  # withheld price × months × multiplier
+    # Each client's payment is worth, in expectation, that of a client of employability 0.8
+    # (a guessed chance of 0.4); the guess is floored at 0.05.
+    assert outcome_price(1_000.0, 2, market_, employability) == pytest.approx(
+        [base * 0.4 / 0.2, base * 0.4 / 0.05, base * 0.4 / 0.5])
+    # Creaming: clients are taken in order of their guessed chance of a job.
+    _, order = effort_and_order("outcome", 1_000.0, 2, market_.model_copy(
+        update={"differential_prices": False}), employability, np.random.default_rng(0))
+    assert order.tolist() == [2, 0, 1]
