@@ -39,7 +39,9 @@ def with_levers(scenario: Scenario, on: Sequence[str]) -> Scenario:
 
 
 DECOMPOSE_METRICS = ("employed", "long_term_unemployed", "firm_employment",
-                     "municipal_benefit_cost_eur")
+                     "municipal_benefit_cost_eur", "organiser_outlays_eur", "public_net_eur")
+"""Metrics split by lever: persons and firms at the final month, money (``_eur``) as the
+mean a month over months 1.. (a single month's money swings with quarterly settlements)."""
 
 
 def coalitions(levers: Sequence[str], method: str) -> list[frozenset[str]]:
@@ -91,9 +93,9 @@ def decompose(scenario: Scenario, seed: int, reps: int, months: int | None,
               workers: int = 1) -> pd.DataFrame:
     """The alliance effect of ``scenario`` split by lever, with 95% CIs over replications.
 
-    The effect is the region's final month with its levers on minus with all levers off
-    (which is separate action, by the placebo property). Returns columns lever, metric,
-    contribution_mean, ci_low, ci_high, method.
+    The effect is the region's final month (money: its mean a month) with its levers on
+    minus with all levers off (which is separate action, by the placebo property).
+    Returns columns lever, metric, contribution_mean, ci_low, ci_high, method.
     """
     levers, sets = _coalitions_of(scenario, method)
     jobs = [Job("+".join(sorted(c)) or "none", with_levers(scenario, sorted(c)), rep,
@@ -103,7 +105,9 @@ def decompose(scenario: Scenario, seed: int, reps: int, months: int | None,
     for coalition in sets:
         tables = results["+".join(sorted(coalition)) or "none"]
         final = per_rep(tables["timeseries"], "final").xs(REGION_AREA, level="area")
-        values[coalition] = {m: final[m].to_numpy() for m in DECOMPOSE_METRICS}
+        mean = per_rep(tables["timeseries"], "mean").xs(REGION_AREA, level="area")
+        values[coalition] = {m: (mean if m.endswith("_eur") else final)[m].to_numpy()
+                             for m in DECOMPOSE_METRICS}
     rows = []
     for metric in DECOMPOSE_METRICS:
         parts = attribute({c: v[metric] for c, v in values.items()}, levers, method)

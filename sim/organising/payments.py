@@ -99,6 +99,9 @@ class Payments:
         names = [self.market.providers[k].name for k in pid.tolist()]
         self.ledger.charge_groups(uid, paid, area, np.repeat(paid / nf, n), n, names,
                                   ["service"] * uid.size)
+        free = np.array([u.allowed is None for u in self.units])[uid]  # no contract list
+        external = np.array([p.kind != "own" for p in self.market.providers])[pid]
+        self.market.count_open_clients(service[free & external], nf[free & external])
         if self.alliances:
             self._track(uid, month, n, cost, fee, pid)
 

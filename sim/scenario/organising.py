@@ -245,6 +245,13 @@ class Market(Strict):
         json_schema_extra=plausible(0.05, 0.3,
             "assumption: a third to double the default; no source found"),
     )
+    entry_capacity_use: float = Field(
+        0.9, ge=0, le=1, description="Share of the external providers' capacity a service's "
+        "clients must fill over a quarter before a new provider enters it: a buyer "
+        "contracts with a newcomer only when the incumbents run short (assumption).",
+        json_schema_extra=plausible(0.7, 1.0,
+            "assumption: entrants come when incumbents are nearly full; no source found"),
+    )
     outcome_follow_up_months: int = Field(
         6, ge=1, description="Months after a service start in which employment counts as its "
         "outcome (assumption).",

@@ -16,6 +16,9 @@ from ..scenario.organising import Provider
 from ..scenario.services import TRANSFERS
 from .providers import ServiceProvider, rank_providers
 
+QUARTER_MONTHS = 3
+"""Months in the quarter over which entry is judged."""
+
 
 class ProviderMarket:
     """Every provider of the region, and the market's monthly and quarterly rules."""
@@ -28,6 +31,9 @@ class ProviderMarket:
         specs = list(scenario.providers) or default_providers(scenario, organiser_names)
         self.providers = [ServiceProvider(model, k, spec, owner_index.get(spec.owner, -1))
                           for k, spec in enumerate(specs)]
+        # This quarter's client-months bought from external providers by buyers free to
+        # choose any, per service (where a newcomer could find clients).
+        self.open_clients = np.zeros(len(SERVICES))
 
     def quality(self) -> np.ndarray:
         """Quality per provider, with index -1 (no provider) mapping to quality 1."""
@@ -72,10 +78,23 @@ class ProviderMarket:
         for p in self.providers:
             p.quarter_clients += p.clients
 
-    def end_quarter(self, month: int, rng: np.random.Generator) -> None:
-        """Quarterly: loss-making external providers leave; high margins draw new ones in.
+    def count_open_clients(self, service: np.ndarray, clients: np.ndarray) -> None:
+        """Client-months bought from external providers by buyers free to choose any.
 
-        An entrant's quality is drawn uniformly between ``market.entrant_quality_min`` and
+        Only these buyers could contract with a newcomer (an alliance contract names its
+        providers; own units are their organisers'); counted per service for the quarter.
+        """
+        np.add.at(self.open_clients, service, clients)
+
+    def end_quarter(self, month: int, rng: np.random.Generator) -> None:
+        """Quarterly: loss-making external providers leave; entrants come where buyers are.
+
+        A provider enters a service that buyers free to choose bought from external
+        providers this quarter, whose external sellers earned a margin over
+        ``market.entry_margin`` and filled ``market.entry_capacity_use`` of their capacity
+        (client-months over capacity-months): a buyer contracts with a newcomer only when
+        the incumbents run short. Transfers are bought from no provider. An entrant's
+        quality is drawn uniformly between ``market.entrant_quality_min`` and
         ``market.entrant_quality_max``.
         """
         market = self.scenario.market
@@ -84,12 +103,16 @@ class ProviderMarket:
                     and p.cash < -market.exit_after_loss_months * p.fixed_cost):
                 p.active = False
         for s, name in enumerate(SERVICES):
-            sellers = [p for p in self.providers if p.active and p.offers[s]]
-            if not sellers:
+            sellers = [p for p in self.providers
+                       if p.active and p.offers[s] and p.kind != "own"]
+            if not sellers or name in TRANSFERS or self.open_clients[s] <= 0:
                 continue
             revenue = sum(p.quarter_revenue for p in sellers)
             margin = sum(p.quarter_revenue - p.quarter_cost for p in sellers)
-            if revenue > 0 and margin / revenue > market.entry_margin:
+            use = sum(p.quarter_clients for p in sellers) / (
+                QUARTER_MONTHS * sum(p.capacity for p in sellers))
+            if (revenue > 0 and margin / revenue > market.entry_margin
+                    and use >= market.entry_capacity_use):
                 template = sellers[0]
                 self.add(Provider(
                     name=f"{name}-entrant-{month}", kind="external", services=[name],
@@ -105,6 +128,7 @@ class ProviderMarket:
             p.quarter_cost = 0.0
         for p in self.providers:
             p.quarter_clients = 0
+        self.open_clients[:] = 0.0
 
 
 def default_providers(scenario: Scenario, organiser_names: list[str]) -> list[Provider]:

@@ -22,6 +22,7 @@ from sim.labour.population import EMPLOYED, UNEMPLOYED
 from sim.organising.ledger import Ledger
 from sim.organising.payments import Payments, runs, spread_by_weight
 from sim.organising.units import UnitRegistry
+from sim.scenario import SERVICES
 from sim.services.state import SERVICE_INDEX, ServiceState
 
 REGION, A, B, C = 0, 1, 2, 3  # unit ids, in the units' canonical order
@@ -48,7 +49,8 @@ def pay(world):
                               base_employability=np.full(6, 0.5))
     firms = SimpleNamespace(capacity=2, muni=np.array([1, 2]))
     state = ServiceState.empty(6, 2)
-    market = SimpleNamespace(providers=provs)
+    market = SimpleNamespace(providers=provs, open_clients=np.zeros(len(SERVICES)))
+    market.count_open_clients = lambda service, n: np.add.at(market.open_clients, service, n)
     return Payments(load_scenario("tiny"), ledger, registry, market, state, persons, firms,
                     [open_books, outcomes])
 
@@ -73,6 +75,10 @@ def test_providers_are_paid_under_each_units_contract(pay):
     assert (provs[1].revenue, provs[1].cost) == pytest.approx((135.0, 405.0))
     books = pay.ledger.books.values["service_spend_eur"]
     assert books.tolist() == pytest.approx([2_400.0, 1_263.6, 0.0, 135.0])
+    # Only the region buys free of a contract list: its two coaching clients and the firm.
+    open_clients = pay.market.open_clients
+    assert open_clients[COACHING] == 2 and open_clients[SERVICE_INDEX["business_advisory"]] == 1
+    assert open_clients.sum() == 3
     # Spend by the clients' homes and the firm's municipality.
     assert pay.ledger.area_spend.tolist() == pytest.approx([1_713.6, 1_950.0, 135.0])
 

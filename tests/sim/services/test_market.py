@@ -83,13 +83,19 @@ def test_loss_makers_leave_at_the_quarters_end_but_own_units_stay():
     assert len(p) == 4  # no revenue at all: no one enters
 
 
-def margins(m: ProviderMarket, revenue_cost: dict[int, tuple[float, float]]) -> None:
-    """Set the quarter's revenue and cost of providers by index."""
+def margins(m: ProviderMarket, revenue_cost: dict[int, tuple[float, float]],
+            full: bool = True) -> None:
+    """Set the quarter's revenue and cost of providers by index; with ``full``, their
+    capacity filled all quarter and every service bought by buyers free to choose."""
     for k, (revenue, cost) in revenue_cost.items():
         m.providers[k].quarter_revenue, m.providers[k].quarter_cost = revenue, cost
+    if full:
+        for p in m.providers:
+            p.quarter_clients = 3 * p.capacity
+        m.open_clients[:] = 1.0
 
 
-def test_high_margins_draw_an_entrant_like_the_sellers():
+def test_high_margins_draw_an_entrant_like_the_external_sellers():
     m = market()
     margins(m, {VALMENNUS: (1_000.0, 700.0), KOULUTUS: (500.0, 500.0),
                 TYOPAJA: (1_000.0, 1_000.0)})
@@ -108,9 +114,31 @@ def test_high_margins_draw_an_entrant_like_the_sellers():
     assert entrant.fixed_cost == 5_000.0
     assert entrant.quality == pytest.approx(0.9)  # 0.8 + 0.4 × the draw 0.25
     assert entrant.active and entrant.cash == 0.0
-    assert m.providers[5].capacity == 550.0  # Valmennus Oy and the own unit
+    assert m.providers[5].capacity == 100.0  # Valmennus Oy: the own unit is no seller
     # A new quarter starts for everyone.
     assert all(p.quarter_revenue == p.quarter_cost == 0.0 for p in m.providers)
+    assert not m.open_clients.any()
+
+
+def test_no_entrant_where_no_free_buyer_bought_or_the_incumbents_had_room():
+    m = market()
+    margins(m, {VALMENNUS: (1_000.0, 700.0), KOULUTUS: (500.0, 500.0)})
+    m.open_clients[TRAINING] = 0.0  # only buyers under a contract list bought training
+    m.providers[VALMENNUS].quarter_clients = 200  # two thirds of its capacity
+    m.end_quarter(6, FixedDraws([0.5, 0.5]))
+    # Training: no free buyer; business advisory: Valmennus Oy alone, not full.
+    assert len(m.providers) == 4
+
+
+def test_no_entrant_for_a_transfer():
+    m = market()
+    # Even a provider listed for wage subsidies earning a margin draws no entrant for it.
+    margins(m, {VALMENNUS: (1_000.0, 1_000.0)})
+    m.providers[VALMENNUS].offers[SERVICES.index("wage_subsidy")] = True
+    m.providers[VALMENNUS].quarter_revenue, m.providers[VALMENNUS].quarter_cost = 1e3, 0.0
+    m.providers[VALMENNUS].offers[[COACHING, TRAINING, ADVISORY]] = False
+    m.end_quarter(6, FixedDraws([0.5]))
+    assert len(m.providers) == 4
 
 
 def test_only_active_sellers_count_for_entry():
@@ -118,15 +146,15 @@ def test_only_active_sellers_count_for_entry():
     margins(m, {VALMENNUS: (1_000.0, 700.0), KOULUTUS: (500.0, 500.0)})
     m.providers[KOULUTUS].cash = -1e6  # leaves first
     m.end_quarter(9, FixedDraws([0.5, 0.5, 0.5]))
-    # Valmennus Oy alone sells training and coaching (Työpaja ry and the own unit earned
-    # nothing, so coaching's margin is 300 over 1,000) and business advisory.
+    # Valmennus Oy alone sells training and business advisory, and with Työpaja ry (no
+    # revenue) coaching: 300 over 1,000 each.
     names = [p.name for p in m.providers[4:]]
     assert names == ["coaching-entrant-9", "training-entrant-9", "business_advisory-entrant-9"]
     training = m.providers[5]
     assert (training.capacity, training.cost_factor, training.price_factor) == (
         100.0, 0.9, 1.0)
-    coaching = m.providers[4]  # the mean of Valmennus Oy, Työpaja ry and the own unit
-    assert coaching.capacity == 400.0
+    coaching = m.providers[4]  # the mean of Valmennus Oy and Työpaja ry
+    assert coaching.capacity == 100.0
 
 
 def test_quarter_clients_add_up_until_the_quarter_ends():
@@ -266,6 +294,7 @@ def test_entrants_draw_their_quality_between_the_markets_bounds():
                        names, {n: k for k, n in enumerate(names)})
     margins(m, {KOULUTUS: (1_000.0, 500.0)})
     m.end_quarter(6, FixedDraws([0.25]))
+    assert m.providers[4].name == "training-entrant-6"
     assert m.providers[4].quality == pytest.approx(1.1)  # 1.0 + 0.4 × the draw 0.25
     with pytest.raises(ScenarioError, match="entrant_quality_min"):
         load_scenario("tiny", {"market.entrant_quality_min": 1.3,
