@@ -5,7 +5,8 @@ Under separate action each purchasing unit carries a procurement and contract of
 organiser a variable overhead on its own service spend. The alliance's joint office (lever
 ``joint_office``) replaces both for its members by its own cost: formation, then a fixed
 share of the members' offices and a smaller variable share. The region pays the statutory
-caseworker contacts of every jobseeker.
+caseworker contacts of every jobseeker, or each municipality those of its residents
+(``organisers.caseworkers``).
 """
 
 from __future__ import annotations
@@ -127,8 +128,14 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
                       joint_office_month(a, scenario)
                       + a.spec.joint_office_share_of_spend * spend[a.members].sum(),
                       ADMINISTRATION, "overhead")
-    jobseekers = float((persons.status == UNEMPLOYED).sum())
-    contacts = jobseekers * org.min_contacts_per_month * org.caseworker_cost_eur_per_contact
-    books.add("overhead_eur", [REGION_INDEX], np.ones(1), contacts, ADMINISTRATION,
-              "caseworker_contacts")
-    books.add(CASEWORKER, [REGION_INDEX], np.ones(1), contacts)  # not paid by the budget
+    per_contact = org.min_contacts_per_month * org.caseworker_cost_eur_per_contact
+    unemployed = persons.status == UNEMPLOYED
+    if org.caseworkers == "region":
+        payers = np.array([REGION_INDEX])
+        contacts = np.array([float(unemployed.sum()) * per_contact])
+    else:  # each jobseeker's home municipality (TE24 employment areas)
+        payers = np.arange(1, orgs.n_munis + 1)
+        contacts = np.bincount(persons.home[unemployed], minlength=orgs.n_munis) * per_contact
+    books.values["overhead_eur"][payers] += contacts
+    books.values[CASEWORKER][payers] += contacts  # not paid by the budget
+    books.pay(payers, contacts, ADMINISTRATION, "caseworker_contacts")

@@ -85,6 +85,13 @@ class Organisers(Strict):
         "service). Must not fall below the legal floor. Source: the Nordic employment-service "
         "model (2022), one contact a month kept throughout as the statutory floor.",
     )
+    caseworkers: Literal["region", "municipalities"] = Field(
+        "region", description="Who employs the caseworkers of the statutory contacts: the "
+        "region, which organises employment services in the source document's setting, or "
+        "each jobseeker's home municipality, as the employment areas do since the TE24 "
+        "reform of 1 January 2025. Source: Act on the Organisation of Employment Services "
+        "380/2023.",
+    )
     caseworker_cost_eur_per_contact: float = Field(
         60.0, ge=0, description="Cost of one caseworker contact, EUR (assumption).",
         json_schema_extra=plausible(30.0, 90.0,
@@ -524,4 +531,15 @@ class HostArrangement(Strict):
     """Host-municipality model (vastuukuntamalli, Kuntalaki 51 §): one runs it for several."""
 
     host: str = Field(description="The host municipality (vastuukunta).")
-    members: list[str] = Field(min_length=1, description="Municipalities it serves.")
+    members: list[str] = Field(min_length=1, description="Municipalities it serves besides "
+                               "the host.")
+
+    @model_validator(mode="after")
+    def _members_once(self) -> HostArrangement:
+        if self.host in self.members:
+            raise ValueError(f"members: leave out the host {self.host!r}: it takes part as "
+                             f"the host")
+        twice = sorted({m for m in self.members if self.members.count(m) > 1})
+        if twice:
+            raise ValueError(f"members: {twice} listed more than once")
+        return self

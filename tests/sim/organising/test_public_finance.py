@@ -88,3 +88,32 @@ def test_public_finance_of_a_run_names_its_parties():
     assert {"service", "wage_subsidy", "start_up_grant", "overhead", "caseworker_contacts",
             "unemployment_benefit", "income_tax", "gain_pain", "kra_bonus"} <= items
     assert isinstance(finance, pd.DataFrame)
+
+
+def test_employment_areas_pay_their_residents_caseworkers_under_te24():
+    """Under TE24 each municipality pays the contacts of its unemployed residents."""
+    results = long_run("pirkanmaa-te24-separate")
+    scenario, finance = results.scenario, results.public_finance
+    org = scenario.organisers
+    contacts = finance[finance["item"] == "caseworker_contacts"]
+    assert set(contacts["payee"]) == {"administration"}
+    assert "region" not in set(contacts["payer"])
+    per_month = contacts.groupby("month")["euros"].sum()
+    unemployed = results.region().loc[per_month.index, "unemployed"]
+    # The statistics' unemployed leave out persons in services, who are seen too.
+    seen = unemployed + results.region().loc[per_month.index, "in_services"]
+    cost = org.min_contacts_per_month * org.caseworker_cost_eur_per_contact
+    assert ((per_month >= unemployed * cost - CENT) & (per_month <= seen * cost + CENT)).all()
+    default = long_run("pirkanmaa-separate").public_finance
+    assert set(default.loc[default["item"] == "caseworker_contacts", "payer"]) == {"region"}
+
+
+def test_a_host_is_not_among_its_members():
+    from sim import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError, match="leave out the host 'Keskikylä'"):
+        load_scenario("tiny", ['host_arrangements=[{host = "Keskikylä", '
+                               'members = ["Keskikylä", "Rantala"]}]'])
+    with pytest.raises(ScenarioError, match="listed more than once"):
+        load_scenario("tiny", ['host_arrangements=[{host = "Keskikylä", '
+                               'members = ["Rantala", "Rantala"]}]'])
