@@ -78,6 +78,8 @@ NAME_UNITS = {
     "hiring_standard": "judged productivity (mean output = 1)",
     "vacancy_cost": "fill rate × relative pay",
     "outside_share": "share of the labour force",
+    "pace_min": "multiple of planned starts",
+    "pace_max": "multiple of planned starts",
     "expected_outcome_slope": "job chance per unit of employability",
     "payment_group_employability": "employability (0–1)",
     "referrals_per_start": "candidates per start",

@@ -133,7 +133,8 @@ class GrowthServices:
         book_overheads(self.ledger, self.units, self.alliances, self.orgs, m.persons,
                        self.scenario, month)
         book_benefits_and_taxes(self.ledger, m.persons, m.firms, self.state, self.scenario)
-        self.ledger.pace(self.plan)
+        org = self.scenario.organisers
+        self.ledger.pace(self.plan, org.pace_exponent, org.pace_min, org.pace_max)
 
     def progress(self) -> None:
         """Services run a month; completions take effect."""

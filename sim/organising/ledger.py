@@ -409,8 +409,11 @@ class Ledger:
             del self.settled[key]
         return total
 
-    def pace(self, plan: MonthPlan) -> None:
+    def pace(self, plan: MonthPlan, exponent: float, low: float, high: float) -> None:
         """Budget discipline: each unit scales next month's starts by its spend vs money.
+
+        The pace is multiplied by (planned money / spend) ** ``exponent`` and kept within
+        [``low``, ``high``] (``organisers.pace_exponent``, ``pace_min``, ``pace_max``).
 
         Plans assume list prices and full take-up; wage subsidies paid only when a job is
         found, outcome fees, capacity limits and open-book costs make the real spend
@@ -429,7 +432,7 @@ class Ledger:
                 ratio = target / spent if spent > 0 else 2.0
                 if uid in plan.capped:  # no wind-up while the budget check holds it
                     ratio = min(ratio, 1.0)
-                pace = float(np.clip(pace * ratio ** 0.2, 0.25, 4.0))
+                pace = float(np.clip(pace * ratio ** exponent, low, high))
             self.pacing[key] = pace
 
     def close_year_month(self, month: int, plan: MonthPlan) -> None:

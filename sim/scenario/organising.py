@@ -106,6 +106,28 @@ class Organisers(Strict):
             "assumption: half to double the default (a tenth to two fifths of a person-year of "
             "procurement work); no overhead figure found"),
     )
+    pace_exponent: float = Field(
+        0.2, gt=0, le=1, description="How strongly a purchasing unit corrects next month's "
+        "starts toward its money: the pace is multiplied by (planned money / spend) to this "
+        "power each month, a gentle correction of lags between starts and payments "
+        "(assumption).",
+        json_schema_extra=plausible(0.1, 0.5,
+            "assumption: half to two and a half times the default; a stronger correction "
+            "oscillates with the months between a start and its payments"),
+    )
+    pace_min: float = Field(
+        0.25, gt=0, le=1, description="Lowest pace of starts a unit may fall to, relative "
+        "to its planned starts (assumption).",
+        json_schema_extra=plausible(0.1, 0.5,
+            "assumption: a unit keeps at least a tenth to a half of its planned starts"),
+    )
+    pace_max: float = Field(
+        4.0, ge=1, le=20, description="Highest pace of starts a unit may rise to, relative "
+        "to its planned starts, when its services cost less than planned (assumption).",
+        json_schema_extra=plausible(2.0, 8.0,
+            "assumption: half to double the default; outcome pay pays 30 % up front, so a "
+            "unit may need about three times its planned starts to spend its money"),
+    )
     overhead_share_of_spend: float = Field(
         0.08, ge=0, le=1, description="Procurement and contract management as a share of "
         "service spend when acting separately (assumption).",

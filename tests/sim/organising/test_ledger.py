@@ -75,6 +75,8 @@ def test_a_month_starts_with_the_budgets_entered(ledger):
 
 # Three charges of the host unit and the region, and one of nothing for B: the amounts,
 # then the areas of each charge's clients and what each area's clients cost.
+PACE = (0.2, 0.25, 4.0)  # the schema's defaults: exponent, lowest and highest pace
+
 CHARGES = dict(
     uids=np.array([HOST, REGION, B, HOST]),
     amounts=np.array([400.0, 90.0, 0.0, 40.0]),
@@ -154,7 +156,7 @@ def plan(money):
 
 def test_pace_follows_planned_money_over_spend(ledger):
     ledger.key_spend.update({(0,): 500.0, (1, 3): 1_000.0})
-    ledger.pace(plan({REGION: 1_000.0, HOST: 800.0, B: 0.0}))
+    ledger.pace(plan({REGION: 1_000.0, HOST: 800.0, B: 0.0}), *PACE)
     # Spent half the money: 2 ** 0.2 faster; spent more: 0.8 ** 0.2; no money: unchanged.
     assert ledger.pacing == {(0,): pytest.approx(2 ** 0.2), (1, 3): pytest.approx(0.8 ** 0.2),
                              (2,): 1.0}
@@ -163,7 +165,7 @@ def test_pace_follows_planned_money_over_spend(ledger):
 def test_pace_doubles_the_ratio_when_nothing_was_spent_and_keeps_within_bounds(ledger):
     ledger.pacing.update({(0,): 4.0, (1, 3): 0.25})
     ledger.key_spend.update({(1, 3): 1_000.0})
-    ledger.pace(plan({REGION: 100.0, HOST: 10.0, B: 100.0}))
+    ledger.pace(plan({REGION: 100.0, HOST: 10.0, B: 100.0}), *PACE)
     assert ledger.pacing == {(0,): 4.0, (1, 3): 0.25, (2,): pytest.approx(2 ** 0.2)}
 
 
@@ -172,10 +174,10 @@ def test_pace_counts_a_third_of_the_quarters_settlement_in_each_of_three_months(
     ledger.settled[(1, 3)] = [[400.0, 3]]  # 1,200 settled: 400 a month
     for _ in range(3):
         ledger.key_spend[(1, 3)] = 600.0
-        ledger.pace(plan({HOST: 1_000.0}))  # 600 + 400 of 1,000: on pace
+        ledger.pace(plan({HOST: 1_000.0}), *PACE)  # 600 + 400 of 1,000: on pace
         assert ledger.pacing[(1, 3)] == pytest.approx(1.0)
     assert ledger.settled == {}
-    ledger.pace(plan({HOST: 1_000.0}))  # settled in full: now 600 of 1,000
+    ledger.pace(plan({HOST: 1_000.0}), *PACE)  # settled in full: now 600 of 1,000
     assert ledger.pacing[(1, 3)] == pytest.approx((1_000 / 600) ** 0.2)
 
 
