@@ -4,7 +4,9 @@ Books are kept per organiser even inside an alliance (budgets stay separate, as 
 document requires); a pooled unit's costs are split by the members' contribution shares.
 The ledger also keeps each purchasing unit's spend against its money (the pace of next
 month's purchases, :meth:`Ledger.pace`) and the tables ``organisers.parquet`` and
-``providers.parquet``.
+``providers.parquet``. Every payment is booked with its payer, payee and item
+(:class:`Flows`) and written as ``public_finance.parquet``, of which the books' money
+columns are sums.
 
 Budget discipline (talousarviokuri): a budget is an annual appropriation (määräraha).
 Before a purchasing unit starts new clients, each of its organisers checks the year's
