@@ -134,9 +134,8 @@ def organiser_sums(units: list[Unit], amounts: list[float], n_organisers: int) -
     out = np.zeros(n_organisers)
     for unit, amount in zip(units, amounts, strict=True):
         if amount != 0.0:
-            c = unit.contribution
-            w = c / c.sum() if c.sum() > 0 else np.full(c.size, 1.0 / c.size)
-            np.add.at(out, np.asarray(unit.organisers, dtype=np.int64), amount * w)
+            np.add.at(out, np.asarray(unit.organisers, dtype=np.int64),
+                      amount * contribution_weights(unit.contribution))
     return out
 
 

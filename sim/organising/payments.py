@@ -16,7 +16,8 @@ import numpy as np
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario import FIRM_SERVICES, SERVICES, Scenario
 from ..services.counts import served_by_providers
-from ..services.market import TRANSFERS, ProviderMarket
+from ..services.market import ProviderMarket
+from ..services.progress import TRANSFERS as TRANSFER_MASK
 from ..services.providers import outcome_price
 from ..services.state import SERVICE_INDEX, ServiceState
 from .alliance import AllianceAgent
@@ -45,6 +46,10 @@ class Payments:
         self.firms = firms
         self.alliances = alliances
         self.referrals = referrals
+        # The catalogue per service, fixed for the run: read once, not every month.
+        specs = [scenario.services.spec(name) for name in SERVICES]
+        self.list_price = np.array([spec.cost_eur_per_month for spec in specs])
+        self.duration = np.array([spec.duration_months for spec in specs])
 
     def pay_providers(self, month: int) -> None:
         """Pay each provider for this month's client-months under the payer unit's contract.
@@ -121,8 +126,7 @@ class Payments:
         Returns:
             (cost, fee, paid) per client-month, EUR.
         """
-        catalogue = self.scenario.services
-        base = np.array([catalogue.spec(s).cost_eur_per_month for s in SERVICES])[service]
+        base = self.list_price[service]
         cost_factor = np.array([p.cost_factor for p in self.market.providers])[pid]
         price_factor = np.array([p.price_factor for p in self.market.providers])[pid]
         regime = self.units.column("regime")[uid]
@@ -153,9 +157,7 @@ class Payments:
         if n_units == 0:
             return np.zeros(len(self.ledger.orgs.names))
         by_unit = np.zeros(n_units)
-        transfer = np.array([s in TRANSFERS for s in SERVICES])
-        monthly = np.array([self.scenario.services.spec(s).cost_eur_per_month for s in SERVICES])
-        duration = np.array([self.scenario.services.spec(s).duration_months for s in SERVICES])
+        monthly, duration = self.list_price, self.duration
         # Persons in a service bought from a provider.
         served = served_by_providers(st.service, st.provider)
         uid = st.payer[served].astype(np.int64)
@@ -165,7 +167,7 @@ class Payments:
         by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
         # Transfers: holders still searching (the months a job would be paid) and in work.
         holding = np.flatnonzero((st.service >= 0) & (st.payer >= 0))
-        holding = holding[transfer[st.service[holding]]]
+        holding = holding[TRANSFER_MASK[st.service[holding]]]
         left = np.minimum(st.months_left[holding], months)
         by_unit += np.bincount(st.payer[holding].astype(np.int64),
                                weights=monthly[st.service[holding]] * left, minlength=n_units)
@@ -230,9 +232,7 @@ class Payments:
         due = due[pays[st.outcome_payer[due]]]
         if due.size == 0:
             return
-        catalogue = self.scenario.services
-        cost = np.array([catalogue.spec(s).cost_eur_per_month for s in SERVICES])
-        months = np.array([catalogue.spec(s).duration_months for s in SERVICES])
+        cost, months = self.list_price, self.duration
         factor = np.array([p.price_factor for p in self.market.providers])
         provider, service, payer = (st.outcome_provider[due], st.outcome_service[due],
                                     st.outcome_payer[due])
@@ -261,7 +261,7 @@ class Payments:
         if paid.size == 0:
             return
         svc = st.outcome_service[paid].astype(np.int64)
-        cost = np.array([self.scenario.services.spec(s).cost_eur_per_month for s in SERVICES])[svc]
+        cost = self.list_price[svc]
         # One charge per payer and transfer: a wage subsidy is paid to the employer, a
         # start-up grant to its founder.
         order, starts, ends = runs(st.outcome_payer[paid].astype(np.int64) * len(SERVICES) + svc)
