@@ -87,6 +87,13 @@ NAME_UNITS = {
     "entrant_quality_max": "dimensionless",
     "best_practice_pull": "share (0–1) of the gap per month",
     "joint_decision_step": "relative change per quarter",
+    "joint_decision_min_follow_ups": "follow-ups",
+    "effort_min": "multiple of the contracted standard",
+    "effort_max": "multiple of the contracted standard",
+    "effort_job_chance_elasticity": "relative change of job chance per unit of effort",
+    "estimate_prior_clients": "follow-ups",
+    "learning_evidence_clients": "follow-ups",
+    "outcome_memory_months": "months",
     "joint_decision_min_weight": "multiple of the planned share",
     "joint_decision_max_weight": "multiple of the planned share",
 }

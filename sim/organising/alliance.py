@@ -11,7 +11,7 @@ Levers read here (the others are read where they act, see :mod:`sim.organising`)
 ``outcome_payment`` and ``gain_pain_share`` (the contract: :attr:`AllianceAgent.regime`,
 the quarter's gain/pain and bonus), ``joint_learning`` and the cost cutting of open books
 (:meth:`~AllianceAgent.learning`, :meth:`~AllianceAgent.cut_cost`), ``joint_decisions``
-(:meth:`~AllianceAgent.adjust_mix`), ``joint_office`` (its cost and the integration
+(:func:`adjust_mix`), ``joint_office`` (its cost and the integration
 slowdown, :func:`application_factor`; its cost is in :mod:`sim.organising.overheads`).
 """
 
@@ -54,13 +54,12 @@ class AllianceAgent(mesa.Agent):
         self.provider_ids = [p.index for p in market.providers if p.name in spec.providers]
         self.exited: list[int] = []
         self.failing = dict.fromkeys(self.members, 0)
-        self.target_per_client_month = np.nan
         self.levels: dict[str, tuple[float, float]] | None = None  # set by development
         self.member_levels: dict[int, dict[str, tuple[float, float]]] = {}
         self.mix_adjust = np.ones(len(SERVICES))
-        self.service_starts = np.zeros(len(SERVICES))  # this quarter, for joint decisions
-        self.service_jobs = np.zeros(len(SERVICES))
         self.acc = np.zeros(3)  # this quarter: client-months, open-book cost, fees
+        self.by_service = np.zeros((len(SERVICES), 2))  # this quarter: client-months, cost
+        self.target_unit = np.full(len(SERVICES), np.nan)  # per client-month, by service
         self.last_gain_pain = 0.0  # the last quarter's gain/pain share, EUR
 
     # ----------------------------------------------------------------- levers, phases
@@ -131,16 +130,17 @@ class AllianceAgent(mesa.Agent):
         return mix / mix.sum() if mix.sum() > 0 else mix
 
     # ------------------------------------------------------------ providers' learning
-    def learning(self, providers: list[ServiceProvider], p: ServiceProvider
-                 ) -> tuple[float, float, float]:
-        """Joint learning: the multiplier, the best quality ``p`` learns from, the pull."""
-        best = max((providers[i].quality for i in self.provider_ids), default=p.quality)
-        return self.spec.joint_learning_multiplier, best, self.spec.best_practice_pull
+    def data_pool(self, p: ServiceProvider) -> list[int]:
+        """Providers whose outcome records ``p`` reads: under joint learning, all of its."""
+        if not (self.lever("joint_learning") and self.covers(p)):
+            return [p.index]
+        return self.its_providers()
 
-    def cut_cost(self, p: ServiceProvider) -> None:
-        """Open books: ``p`` cuts its unit cost a month, to ``cost_cut_floor`` of its first."""
-        p.cost_factor = max(p.cost_factor * (1.0 - self.spec.efficiency_gain_per_year / 12.0),
-                            self.spec.cost_cut_floor * p.initial_cost_factor)
+    def its_providers(self) -> list[int]:
+        """Its contracted providers and its members' own units, by index."""
+        own = [q.index for q in self.market.providers if q.kind == "own"
+               and q.owner in self.members]
+        return sorted({*self.provider_ids, *own})
 
     # ------------------------------------------------------------ the quarter's record
     def tracks(self, unit: Unit, month: int) -> tuple[bool, bool]:
@@ -154,36 +154,24 @@ class AllianceAgent(mesa.Agent):
                       and set(unit.organisers) <= set(self.members))
         return mine or developing, mine
 
-    def track(self, client_months: int, cost: float, fee: float) -> None:
+    def track(self, client_months: int, cost: float, fee: float, service: int) -> None:
         """Add a payment's client-months, open-book cost and fee to the quarter."""
         self.acc += (client_months, cost, fee)
+        self.by_service[service] += (client_months, cost)
 
-    def count_starts(self, service: int, n: int) -> None:
-        """Clients started in ``service`` under its contract (joint decisions)."""
-        self.service_starts[service] += n
+    def target_cost(self) -> float:
+        """The quarter's target cost, NaN before development ends.
 
-    def count_jobs(self, services: np.ndarray) -> None:
-        """Jobs found by clients of its services within their follow-up."""
-        np.add.at(self.service_jobs, services, 1.0)
-
-    def adjust_mix(self) -> None:
-        """Joint decisions: move the pooled mix toward services whose clients find jobs.
-
-        Each quarter a service's weight changes by ``joint_decision_step`` times its jobs per
-        start relative to the average over services, within ``joint_decision_min_weight`` to
-        ``joint_decision_max_weight`` of the plan.
+        Each service's target per client-month times its client-months (a service without
+        a target counts at its cost), so that a change of mix or volume is neither gain nor
+        pain.
         """
-        spec = self.spec
-        used = self.service_starts > 0
-        if used.sum() >= 2:
-            rate = np.where(used, self.service_jobs / np.maximum(self.service_starts, 1), 0.0)
-            mean = rate[used].mean()
-            if mean > 0:
-                change = np.where(used, spec.joint_decision_step * (rate - mean) / mean, 0.0)
-                low, high = spec.joint_decision_min_weight, spec.joint_decision_max_weight
-                self.mix_adjust = np.clip(self.mix_adjust * (1.0 + change), low, high)
-        self.service_starts[:] = 0.0
-        self.service_jobs[:] = 0.0
+        if not np.isfinite(self.target_unit).any():
+            return np.nan
+        months, cost = self.by_service[:, 0], self.by_service[:, 1]
+        has = np.isfinite(self.target_unit)
+        return float((np.where(has, self.target_unit, 0.0) * months).sum()
+                     + cost[~has].sum())
 
     # --------------------------------------------------------------------- the quarter
     def quarter(self, month: int, observed: Observed) -> list[tuple]:
@@ -201,22 +189,21 @@ class AllianceAgent(mesa.Agent):
             else:
                 event, values, target = self.settle(observed)
                 if self.lever("joint_decisions"):
-                    self.adjust_mix()
+                    self.mix_adjust = adjust_mix(self, observed.value_per_euro(self))
         elif phase == "development" and month + QUARTER > f + d:
             event = self.end_development(observed)
         return quarter_rows(self, month, phase, target, values, event)
 
     def kra_values(self, members: list[int], observed: Observed) -> dict[str, float]:
         """This quarter's value of each of its KRAs over the areas of ``members``."""
-        values = observed.values(self.orgs.areas(members), self.acc,
-                                 self.target_per_client_month)
+        values = observed.values(self.orgs.areas(members), self.acc, self.target_cost())
         return {k.name: float(values[k.name]) for k in self.spec.kras}
 
     def end_development(self, observed: Observed) -> str:
         """Set the target cost and KRA levels; parties using their exit right leave."""
-        acc = self.acc
-        self.target_per_client_month = (acc[1] / acc[0] * (1.0 - self.spec.target_saving)
-                                        if acc[0] > 0 else np.nan)
+        months, cost = self.by_service[:, 0], self.by_service[:, 1]
+        unit = np.divide(cost, months, out=np.full(months.size, np.nan), where=months > 0)
+        self.target_unit = unit * (1.0 - self.spec.target_saving)
         values = self.kra_values(self.members, observed)
         self.levels = {k.name: kra_levels(k.name, values[k.name], k.improvement)
                        for k in self.spec.kras}
@@ -242,8 +229,8 @@ class AllianceAgent(mesa.Agent):
         """Gain/pain on target cost and the KRA bonus; member exits on failing KRAs."""
         acc, providers = self.acc, self.market.providers
         shares = self.orgs.budget[self.members]
-        target = self.target_per_client_month * acc[0] \
-            if np.isfinite(self.target_per_client_month) else acc[1]
+        target = self.target_cost()
+        target = acc[1] if not np.isfinite(target) else target
         values = self.kra_values(self.members, observed)
         score = composite(self.spec.kras, values, self.levels)
         # Open-book costs by provider this quarter, as the ledger collects them.
@@ -287,6 +274,31 @@ class AllianceAgent(mesa.Agent):
     def end_quarter(self) -> None:
         """A new quarter's record starts."""
         self.acc = np.zeros(3)
+        self.by_service[:] = 0.0
+
+
+def adjust_mix(a: AllianceAgent, value: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Joint decisions: the mix moves toward services with more value added per euro.
+
+    ``value`` is, per service, the value added per euro its providers' clients showed and
+    the follow-ups it rests on (:meth:`sim.organising.kra.Observed.value_per_euro`). Services
+    with at least ``joint_decision_min_follow_ups`` follow-ups are compared: each one's
+    weight changes by ``joint_decision_step`` times its value per euro less the mean over
+    them, relative to the mean's size, within ``joint_decision_min_weight`` to
+    ``joint_decision_max_weight`` of the plan. Firm services have no job follow-up and
+    keep their weight.
+    """
+    spec = a.spec
+    per_euro, seen = value
+    used = seen >= spec.joint_decision_min_follow_ups
+    if used.sum() < 2:
+        return a.mix_adjust
+    mean = per_euro[used].mean()
+    if mean == 0.0:
+        return a.mix_adjust
+    change = np.where(used, spec.joint_decision_step * (per_euro - mean) / abs(mean), 0.0)
+    return np.clip(a.mix_adjust * (1.0 + change), spec.joint_decision_min_weight,
+                   spec.joint_decision_max_weight)
 
 
 def pay_provider(a: AllianceAgent, shares: np.ndarray, amount: float, provider: str,

@@ -111,16 +111,15 @@ class GrowthServices:
         return open_vacancy_class(self.state, self.model.firms)
 
     def count_hires(self, hired: np.ndarray) -> None:
-        """Hires of the hard to help (a KRA), and jobs after each service (joint decisions)."""
-        self.outcomes.count_hires(hired, self.model.persons.home)
-        st, month = self.state, self.model.month
-        due = hired[(st.outcome_service[hired] >= 0) & (st.outcome_until[hired] >= month)
-                    & (st.outcome_payer[hired] >= 0)]
-        if not self.alliances or due.size == 0:
-            return
-        payer_alliance = self.units.column("alliance", np.int64)[st.outcome_payer[due]]
-        for a in self.alliances:
-            a.count_jobs(st.outcome_service[due[payer_alliance == a.index]])
+        """Count the month's hires: the hard to help (a KRA) and the outcome record.
+
+        The providers' record of their clients' outcomes (:mod:`sim.services.learning`)
+        feeds their job-chance estimates, joint learning and joint decisions.
+        """
+        persons = self.model.persons
+        self.outcomes.count_hires(hired, persons.home)
+        self.market.record.observe(self.model.month, hired, self.state, persons.status,
+                                   persons.base_employability)
 
     def pay_and_book(self, month: int, hired: np.ndarray) -> None:
         """Pay providers and transfers, book overheads, benefits and taxes; keep the pace."""
@@ -148,7 +147,11 @@ class GrowthServices:
         quarter_end = month >= 1 and month % QUARTER == 0
         if quarter_end:
             observed = Observed(self.model.last_stats, self.model.metric_index,
-                                self.referrals.counts, self.outcomes.hard_to_help_hires)
+                                self.referrals.counts, self.outcomes.hard_to_help_hires,
+                                self.market.record,
+                                self.payments.list_price * self.payments.duration,
+                                self.payments.duration.astype(float)
+                                + self.scenario.market.outcome_follow_up_months)
             for a in self.alliances:
                 if a.members:
                     for row in a.quarter(month, observed):

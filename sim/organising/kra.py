@@ -9,8 +9,13 @@ own score stays at 0 for a number of quarters may leave.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..services.learning import OutcomeRecord
+    from .alliance import AllianceAgent
 
 
 @dataclass(frozen=True)
@@ -22,23 +27,42 @@ class Observed:
         metric_index: column of each metric in ``stats``.
         referrals: per municipality, referrals sent and lost this quarter.
         hard_to_help_hires: per municipality, hires of the hard to help this quarter.
+        record: the providers' outcome record (:class:`sim.services.learning.OutcomeRecord`).
+        start_cost: per service, the catalogue cost of a start (price × months), EUR.
+        windows: per service, its months plus the follow-up.
     """
 
     stats: np.ndarray
     metric_index: dict[str, int]
     referrals: np.ndarray
     hard_to_help_hires: np.ndarray
+    record: OutcomeRecord | None = None
+    start_cost: np.ndarray | None = None
+    windows: np.ndarray | None = None
 
-    def values(self, areas: np.ndarray, acc: np.ndarray,
-               target_per_client_month: float) -> dict[str, float]:
+    def value_per_euro(self, a: AllianceAgent) -> tuple[np.ndarray, np.ndarray]:
+        """Per service: value added per euro of a start among ``a``'s providers' clients.
+
+        Value added is jobs above what the clients' bands predict without a service, per
+        follow-up (:meth:`~sim.services.learning.OutcomeRecord.value_added`). Returns the
+        value per euro and the follow-ups seen, per service.
+        """
+        pool = a.its_providers()
+        n = len(self.windows)
+        per_euro, seen = np.zeros(n), np.zeros(n)
+        for s in range(n):
+            va, seen[s] = self.record.value_added(pool, s, self.windows[s])
+            per_euro[s] = va / self.start_cost[s] if self.start_cost[s] > 0 else 0.0
+        return per_euro, seen
+
+    def values(self, areas: np.ndarray, acc: np.ndarray, target: float) -> dict[str, float]:
         """Every KRA's value over ``areas`` (bool per municipality).
 
-        ``acc`` is the alliance's quarter: client-months, open-book cost and fees.
+        ``acc`` is the alliance's quarter: client-months, open-book cost and fees;
+        ``target`` its target cost (NaN before development ends).
         """
         stats, cols = self.stats, self.metric_index
         lf = stats[:-1, cols["labour_force"]][areas].sum()
-        target = target_per_client_month * acc[0] if np.isfinite(target_per_client_month) \
-            else np.nan
         sent, lost = self.referrals[areas].sum(axis=0)
         return {
             "employment_rate": stats[:-1, cols["employed"]][areas].sum() / max(lf, 1.0),

@@ -115,9 +115,9 @@ def settlement_reserve(a: AllianceAgent, month: int, budgets: np.ndarray) -> np.
         # This quarter's gain so far, projected to its end; before its first payment,
         # the last quarter's.
         elapsed = (month - 1) % 3
-        clients, cost = a.acc[0], a.acc[1]
-        if elapsed and clients > 0 and np.isfinite(a.target_per_client_month):
-            gain = spec.provider_gain_share * (a.target_per_client_month * clients - cost)
+        target, cost = a.target_cost(), a.acc[1]
+        if elapsed and a.acc[0] > 0 and np.isfinite(target):
+            gain = spec.provider_gain_share * (target - cost)
             per_quarter = max(gain * 3 / elapsed, 0.0)
         else:
             per_quarter = max(a.last_gain_pain, 0.0)

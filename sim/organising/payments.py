@@ -59,38 +59,21 @@ class Payments:
         payments under an alliance contract are walked one by one (few, and the alliance's
         books accumulate over a quarter).
         """
-        st, persons, firms = self.state, self.persons, self.firms
         n_prov = len(self.market.providers) + 1
-        n_svc = len(SERVICES)
-        payers, provs, services, areas = [], [], [], []
-        active = served_by_providers(st.service, st.provider)
-        payer, provider = st.payer[active].astype(np.int64), st.provider[active]
-        key = (payer * n_prov + provider) * n_svc + st.service[active]  # int64: no overflow
-        order, first, _ = runs(key)
-        members = active[order]
-        payers.append(st.payer[members[first]])
-        provs.append(st.provider[members[first]])
-        services.append(st.service[members[first]])
-        areas.append((persons.home[members], np.diff(np.r_[first, members.size])))
-        for col, name in enumerate(FIRM_SERVICES):
-            served = np.flatnonzero(st.firm_provider[: firms.capacity, col] >= 0)
-            payer = st.firm_payer[served, col]
-            prov = st.firm_provider[served, col]
-            order, first, _ = runs(payer * n_prov + prov)
-            payers.append(payer[order][first])
-            provs.append(prov[order][first])
-            services.append(np.full(first.size, SERVICE_INDEX[name], dtype=np.int64))
-            areas.append((firms.muni[served[order]], np.diff(np.r_[first, served.size])))
-        uid = np.concatenate(payers).astype(np.int64)
-        pid = np.concatenate(provs).astype(np.int64)
-        service = np.concatenate(services).astype(np.int64)
-        area = np.concatenate([a for a, _ in areas]).astype(np.int64)
-        n = np.concatenate([c for _, c in areas]).astype(np.int64)
+        uid, pid, service, area, n, weights = payment_groups(
+            self.state, self.persons, self.firms, n_prov,
+            self.scenario.market.effort_cost_share)
         if uid.size == 0:
             return
+        effort_w, billed, billed_w = weights
         nf = n.astype(np.float64)
         unit_cost, unit_fee, unit_paid = self.prices(uid, pid, service)
-        cost, fee, paid = nf * unit_cost, nf * unit_fee, nf * unit_paid
+        # Open books pay the billed clients' cost at their effort, plus the fee; the other
+        # contracts pay the billed clients' price (or attachment share).
+        open_book = self.units.column("regime")[uid] == "open_book"
+        cost = unit_cost * effort_w  # what serving them cost the provider
+        fee = unit_fee * billed_w
+        paid = np.where(open_book, unit_paid * billed_w, unit_paid * billed)
         # Each provider's ledger starts the month at zero, so sums from zero in payment order
         # are the same as adding payment after payment.
         clients = np.bincount(pid, weights=nf, minlength=n_prov - 1)
@@ -108,7 +91,8 @@ class Payments:
         external = np.array([p.kind != "own" for p in self.market.providers])[pid]
         self.market.count_open_clients(service[free & external], nf[free & external])
         if self.alliances:
-            self._track(uid, month, n, cost, fee, pid)
+            self._track(uid, month, n, np.where(open_book, unit_cost * billed_w, cost),
+                        fee, pid, service)
 
     def prices(self, uid: np.ndarray, pid: np.ndarray, service: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -197,7 +181,7 @@ class Payments:
         return organiser_sums(list(units), by_unit.tolist(), len(self.ledger.orgs.names))
 
     def _track(self, uid: np.ndarray, month: int, n: np.ndarray, cost: np.ndarray,
-               fee: np.ndarray, pid: np.ndarray) -> None:
+               fee: np.ndarray, pid: np.ndarray, service: np.ndarray) -> None:
         """Book the alliances' open-book costs of this month's payments.
 
         Payment ``g`` counts for every alliance that tracks its unit (see
@@ -215,7 +199,7 @@ class Payments:
             for a in self.alliances:
                 books, mine = a.tracks(unit, month)
                 if books:
-                    a.track(int(n[g]), c, float(fee[g]))
+                    a.track(int(n[g]), c, float(fee[g]), int(service[g]))
                     if mine:
                         open_book[p] = open_book.get(p, 0.0) + c
 
@@ -298,4 +282,63 @@ def spread_by_weight(totals: np.ndarray, weights: np.ndarray, starts: np.ndarray
     for total, a, b in zip(totals.tolist(), starts.tolist(), ends.tolist(), strict=True):
         w = weights[a:b]
         out[a:b] = total * w / w.sum()
+    return out
+
+
+def payment_groups(st: ServiceState, persons: Persons, firms: Firms, n_prov: int,
+                   effort_cost_share: float) -> tuple[np.ndarray, ...]:
+    """The month's payments: one per (payer unit, provider, service).
+
+    Person services first in key order, then each firm service's.
+
+    Returns:
+        (payer unit, provider, service per payment; the clients' areas, in payment order;
+        clients per payment; the effort and billing weights of :func:`effort_weights`).
+    """
+    n_svc = len(SERVICES)
+    payers, provs, services, areas, weights = [], [], [], [], []
+    active = served_by_providers(st.service, st.provider)
+    payer, provider = st.payer[active].astype(np.int64), st.provider[active]
+    key = (payer * n_prov + provider) * n_svc + st.service[active]  # int64: no overflow
+    order, first, _ = runs(key)
+    members = active[order]
+    payers.append(st.payer[members[first]])
+    provs.append(st.provider[members[first]])
+    services.append(st.service[members[first]])
+    areas.append((persons.home[members], np.diff(np.r_[first, members.size])))
+    weights.append(effort_weights(st, members, first, effort_cost_share))
+    for col, name in enumerate(FIRM_SERVICES):
+        served = np.flatnonzero(st.firm_provider[: firms.capacity, col] >= 0)
+        payer = st.firm_payer[served, col]
+        prov = st.firm_provider[served, col]
+        order, first, _ = runs(payer * n_prov + prov)
+        payers.append(payer[order][first])
+        provs.append(prov[order][first])
+        services.append(np.full(first.size, SERVICE_INDEX[name], dtype=np.int64))
+        count = np.diff(np.r_[first, served.size]).astype(np.float64)
+        areas.append((firms.muni[served[order]], count.astype(np.int64)))
+        weights.append(np.stack([count, count, count]))  # firm services: the standard
+    return (np.concatenate(payers).astype(np.int64), np.concatenate(provs).astype(np.int64),
+            np.concatenate(services).astype(np.int64),
+            np.concatenate([a for a, _ in areas]).astype(np.int64),
+            np.concatenate([c for _, c in areas]).astype(np.int64),
+            np.concatenate(weights, axis=1))
+
+
+def effort_weights(st: ServiceState, members: np.ndarray, first: np.ndarray,
+                   effort_cost_share: float) -> np.ndarray:
+    """Per payment group of ``members`` (runs starting at ``first``): effort and billing.
+
+    Rows: the clients' cost weights ``1 + effort_cost_share × (effort − 1)`` summed; the
+    clients billed (not withheld for service below the standard); the billed clients' cost
+    weights summed.
+    """
+    out = np.zeros((3, first.size))
+    if members.size == 0:
+        return out
+    weight = 1.0 + effort_cost_share * (st.effort[members] - 1.0)
+    billed = ~st.withheld[members]
+    out[0] = np.add.reduceat(weight, first)
+    out[1] = np.add.reduceat(billed.astype(np.float64), first)
+    out[2] = np.add.reduceat(np.where(billed, weight, 0.0), first)
     return out

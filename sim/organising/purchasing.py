@@ -5,7 +5,7 @@ into service starts by its service mix, at the price it expects to pay; it draws
 clients from the eligible persons and firms of its municipalities (under the unanimity
 rule when its budget is pooled) and places them with the providers it may buy from, best
 quality per euro first, within their capacity. Under outcome pay the providers choose whom
-to take first and how hard to try (:func:`sim.services.providers.effort_and_order`).
+to take first and how hard to try (:func:`sim.services.providers.choose_effort`).
 
 Performance: eligibility and the provider rankings are made once a month; a unit then
 works on slices of lists grouped by municipality and on short provider lists, never on the
@@ -29,7 +29,13 @@ from ..services.eligibility import (
 )
 from ..services.market import TRANSFERS, ProviderMarket, Rankings
 from ..services.outcomes import OutcomeTracker
-from ..services.providers import effort_and_order, pick_providers
+from ..services.providers import (
+    Contract,
+    ServiceProvider,
+    choose_effort,
+    outcome_price,
+    pick_providers,
+)
 from ..services.state import SERVICE_INDEX, ServiceState, firm_column, start_firms, start_persons
 from .alliance import AllianceAgent
 from .ledger import (
@@ -160,8 +166,11 @@ class Purchasing:
         start_persons(self.state, idx, service, providers, uid, effort, month,
                       spec.duration_months, self.scenario.market.outcome_follow_up_months)
         self.outcomes.count_starts(idx, effort)
-        if np.ndim(uid) == 0 and uid >= 0 and self.units[uid].alliance >= 0:
-            self.alliances[self.units[uid].alliance].count_starts(service, idx.size)
+        low = np.flatnonzero(effort < 1.0)  # below the standard: the buyer may find out
+        self.state.withheld[idx] = False
+        if low.size:
+            found = self._rng.random(low.size) < self.scenario.market.monitoring_share
+            self.state.withheld[idx[low[found]]] = True
         if SERVICES[service] == "start_up_grant":
             self.start_firms_for(idx)
 
@@ -204,7 +213,8 @@ class Purchasing:
         # choice of whom to take first (creaming).
         referred = starts * self.scenario.market.referrals_per_start
         if unit.unanimity:
-            candidates = self._unanimous_sample(pool, unit, referred)
+            candidates = unanimous_sample(self._rng, pool, self.persons.home[pool], unit,
+                                              self.orgs.n_munis, referred)
         else:
             candidates = self._rng.choice(pool, size=min(pool.size, referred), replace=False)
         if name in TRANSFERS:
@@ -225,43 +235,41 @@ class Purchasing:
             chosen, providers, effort = now
         self.begin(chosen, service, providers, uid, effort, month)
 
-    def _unanimous_sample(self, pool: np.ndarray, unit: Unit, size: int) -> np.ndarray:
-        """Sample clients across member municipalities under the unanimity rule."""
-        rng, home = self._rng, self.persons.home[pool]
-        munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
-        floors = np.array([f for _, f in unit.unanimity])
-        # Performance: the pool grouped by home once (in pool order within a home), rather
-        # than a mask over the pool per member municipality.
-        at, bounds = group_by_area(np.arange(pool.size), home, self.orgs.n_munis)
-        counts = (bounds[munis + 1] - bounds[munis]).astype(float)
-        shares = unanimity_shares(counts, floors)
-        take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
-                          counts.astype(int))
-        out = [rng.choice(pool[at[bounds[m]:bounds[m + 1]]], size=t, replace=False)
-               for m, t in zip(munis, take, strict=True) if t > 0]
-        member = np.zeros(self.orgs.n_munis, dtype=bool)
-        member[munis] = True
-        others = pool[~member[home]]
-        if others.size:
-            out.append(rng.choice(others, size=min(others.size, size), replace=False))
-        return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
-
     def _assign(self, name: str, unit: Unit, candidates: np.ndarray, starts: int,
                 load: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Providers take clients: in their preferred order, up to capacity and ``starts``."""
+        """Providers take clients up to capacity and ``starts``, each at its chosen effort.
+
+        The candidates come in random order; the first-ranked provider (the one that takes
+        most of them) takes them in order of its expected margin (creaming when the margin
+        depends on the client). Each provider then chooses each of its clients' effort.
+        """
         s = SERVICE_INDEX[name]
         spec = self.scenario.services.spec(name)
-        price = self._rankings.reference_price(name, unit.allowed)
-        emp = self.persons.employability[candidates]
-        effort, order = effort_and_order(unit.regime, price, spec.duration_months,
-                                         self.scenario.market, emp, self._rng)
-        chosen = candidates[order][:starts]
-        effort = effort[order][:starts]
-        providers = pick_providers(
-            self._rankings.candidates(unit.allowed, unit.organisers, s, True), load,
-            spec.capacity_need, chosen.size)
-        n = providers.size
-        return chosen[:n], providers, effort[:n]
+        ranked = self._rankings.candidates(unit.allowed, unit.organisers, s, True)
+        candidates = candidates[self._rng.permutation(candidates.size)]
+        if ranked:
+            _, margin = self._choose(unit, ranked[0], s, candidates)
+            candidates = candidates[np.argsort(-margin, kind="stable")]
+        chosen = candidates[:starts]
+        providers = pick_providers(ranked, load, spec.capacity_need, chosen.size)
+        chosen = chosen[: providers.size]
+        effort = np.ones(chosen.size)
+        for k in np.unique(providers).tolist():
+            at = providers == k
+            effort[at], _ = self._choose(unit, self.market.providers[k], s, chosen[at])
+        return chosen, providers, effort
+
+    def _choose(self, unit: Unit, provider: ServiceProvider, service: int,
+                clients: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``provider``'s effort for each of ``clients`` under ``unit``'s contract, and margin."""
+        alliance = self.alliances[unit.alliance] if unit.alliance >= 0 else None
+        emp = self.persons.base_employability[clients]
+        contract = client_contract(unit, provider, self.scenario, alliance, SERVICES[service],
+                                   emp)
+        pool = alliance.data_pool(provider) if alliance is not None else [provider.index]
+        record = self.market.record
+        chance = record.job_chance(pool, service, record.band(emp))
+        return choose_effort(contract, chance, self.scenario.market)
 
     def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,
                             load: np.ndarray) -> None:
@@ -317,3 +325,51 @@ def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: li
     plan.capped = {uid for uid, f in zip(plan.unit_ids, factor, strict=True) if f < 1.0}
     cut = [(uid, name, int(starts * factor[at[uid]])) for uid, name, starts in orders]
     return [order for order in cut if order[2] > 0]
+
+
+def client_contract(unit: Unit, provider: ServiceProvider, scenario: Scenario,
+                    alliance: AllianceAgent | None, name: str,
+                    employability: np.ndarray) -> Contract:
+    """What ``provider`` is paid for each client of ``unit`` in service ``name``.
+
+    The outcome payment (under outcome pay, or its bonus share under open books with
+    outcome payment) is priced as the payments price it, by baseline employability.
+    """
+    spec = scenario.services.spec(name)
+    m = scenario.market
+    price = provider.price_factor * spec.cost_eur_per_month
+    cost = provider.cost_factor * spec.cost_eur_per_month
+    pays = unit.regime == "outcome" or unit.outcome_bonus
+    outcome = (outcome_price(price, spec.duration_months, m, employability) if pays
+               else np.zeros(employability.size))
+    open_book = unit.regime == "open_book" and alliance is not None
+    if open_book:
+        outcome = m.outcome_bonus_share * outcome
+    return Contract(unit.regime, price, cost, spec.duration_months, outcome,
+                    alliance.spec.fee_share if open_book else 0.0,
+                    alliance.spec.provider_gain_share if open_book else 0.0)
+
+
+def unanimous_sample(rng: np.random.Generator, pool: np.ndarray, home: np.ndarray, unit: Unit,
+                     n_munis: int, size: int) -> np.ndarray:
+    """Sample clients across member municipalities under the unanimity rule.
+
+    ``home`` is each of ``pool``'s home municipality.
+    """
+    munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
+    floors = np.array([f for _, f in unit.unanimity])
+    # Performance: the pool grouped by home once (in pool order within a home), rather
+    # than a mask over the pool per member municipality.
+    at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
+    counts = (bounds[munis + 1] - bounds[munis]).astype(float)
+    shares = unanimity_shares(counts, floors)
+    take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
+                      counts.astype(int))
+    out = [rng.choice(pool[at[bounds[m]:bounds[m + 1]]], size=t, replace=False)
+           for m, t in zip(munis, take, strict=True) if t > 0]
+    member = np.zeros(n_munis, dtype=bool)
+    member[munis] = True
+    others = pool[~member[home]]
+    if others.size:
+        out.append(rng.choice(others, size=min(others.size, size), replace=False))
+    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)

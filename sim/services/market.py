@@ -12,8 +12,9 @@ import mesa
 import numpy as np
 
 from ..scenario import SERVICES, Scenario
-from ..scenario.organising import Provider
+from ..scenario.organising import Alliance, Provider
 from ..scenario.services import TRANSFERS
+from .learning import OutcomeRecord
 from .providers import ServiceProvider, rank_providers
 
 QUARTER_MONTHS = 3
@@ -34,6 +35,13 @@ class ProviderMarket:
         # This quarter's client-months bought from external providers by buyers free to
         # choose any, per service (where a newcomer could find clients).
         self.open_clients = np.zeros(len(SERVICES))
+        m = scenario.market
+        persons = getattr(model, "persons", None)  # a market without people: a uniform band
+        employability = (persons.base_employability if persons is not None
+                         else np.linspace(0.0, 1.0, 101))
+        self.record = OutcomeRecord(employability, len(self.providers),
+                                    m.expected_outcome_slope, m.estimate_prior_clients,
+                                    m.outcome_memory_months)
 
     def quality(self) -> np.ndarray:
         """Quality per provider, with index -1 (no provider) mapping to quality 1."""
@@ -58,20 +66,42 @@ class ProviderMarket:
         return Rankings(self.providers, scenario)
 
     def close_month(self, alliances: list, month: int) -> None:
-        """Providers book the month; alliance providers learn jointly and cut costs.
+        """Providers book the month and learn from outcomes; open books cut costs.
 
-        ``alliances`` are the alliances whose levers act this month.
+        A provider learns from the follow-ups it has seen (its record, decayed by
+        ``market.outcome_memory_months``): ``learning_per_year`` / 12 × n / (n +
+        ``market.learning_evidence_clients``). Under joint learning an alliance's providers
+        pool their records (more evidence, faster learning), and each copies part of the
+        practice (``alliance.best_practice_pull``) of the provider with the highest
+        measured value added among them, if that is above its own: measured on few
+        outcomes, the copied practice may be the worse one. ``alliances`` are the alliances
+        whose levers act this month.
         """
-        learning_per_year = self.scenario.market.learning_per_year
+        m = self.scenario.market
+        record = self.record
+        record.grow(len(self.providers))
+        windows = np.array([self.scenario.services.spec(s).duration_months for s in SERVICES],
+                           dtype=float) + m.outcome_follow_up_months
+        value_added, seen = record.value_added_by_provider(windows)
         for p in self.providers:
-            mult, best, pull = 1.0, p.quality, 0.0
+            pool, pull = [p.index], 0.0
             for a in alliances:
                 if a.covers(p):
                     if a.lever("joint_learning"):
-                        mult, best, pull = a.learning(self.providers, p)
+                        pool, pull = a.data_pool(p), a.spec.best_practice_pull
                     if a.lever("gain_pain_share"):
-                        a.cut_cost(p)
-            p.close_month(learning_per_year, mult, best, pull)
+                        cut_cost(p, a.spec)
+            n = float(seen[pool].sum())
+            learning = m.learning_per_year / 12.0 * n / (n + m.learning_evidence_clients)
+            best = p.index
+            if pull > 0.0:
+                measured = [q for q in pool if seen[q] > 0 and self.providers[q].active]
+                if measured:
+                    top = max(measured, key=lambda q: (value_added[q], -q))
+                    if seen[p.index] == 0 or value_added[top] > value_added[p.index]:
+                        best = top
+            p.close_month(learning, self.providers[best].quality, pull if best != p.index
+                          else 0.0)
 
     def count_quarter_clients(self) -> None:
         """Add the month's clients to the quarter's (the KRA bonus is shared by them)."""
@@ -204,3 +234,18 @@ class Rankings:
             self._open_price[s] = price
         return price
 
+
+
+def cut_cost(p: ServiceProvider, spec: Alliance) -> None:
+    """Open books: ``p`` cuts its unit cost this month by as much as it gains from.
+
+    Cutting the unit cost by a share x in a month costs the provider a reorganisation cost
+    rising with x², scaled so that one keeping every euro saved would cut
+    ``efficiency_gain_per_year`` a year. Under open books it keeps its gain share of a
+    saving and loses the fee on it (the fee is a share of cost), so it cuts
+    (``provider_gain_share`` − ``fee_share``) times that, down to ``cost_cut_floor`` of
+    its first unit cost; with a fee at least its gain share it cuts nothing.
+    """
+    keep = max(spec.provider_gain_share - spec.fee_share, 0.0)
+    rate = keep * spec.efficiency_gain_per_year / 12.0
+    p.cost_factor = max(p.cost_factor * (1.0 - rate), spec.cost_cut_floor * p.initial_cost_factor)

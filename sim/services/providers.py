@@ -15,6 +15,8 @@ profitability. Payment regimes:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
@@ -54,30 +56,25 @@ class ServiceProvider(mesa.Agent):
         self.gain_pain = 0.0
         self.kra_bonus = 0.0
 
-    def close_month(self, learning_per_year: float, joint_learning: float,
-                    best_quality: float, best_practice_pull: float = 0.0) -> None:
-        """Book fixed cost and cash; learn from this month's clients.
+    def close_month(self, learning: float, best_quality: float, pull: float) -> None:
+        """Book fixed cost and cash; learn from the outcomes seen.
 
-        Variable costs (client-months × cost) are booked as clients are served.
+        Variable costs (client-months × cost at the clients' effort) are booked as clients
+        are served.
 
         Args:
-            learning_per_year: yearly relative rise of quality at full use of capacity.
-            joint_learning: the learning multiplier (1 outside joint learning).
-            best_quality: quality of the best provider it learns from.
-            best_practice_pull: share of the gap to ``best_quality`` closed this month per
-                unit of ``joint_learning`` above 1 (``alliance.best_practice_pull``).
+            learning: this month's relative rise of quality (see
+                :meth:`sim.services.market.ProviderMarket.close_month`).
+            best_quality: quality of the provider whose practice it copies (its own if none).
+            pull: share of the gap to ``best_quality`` closed this month.
         """
         self.cost += self.fixed_cost if self.active else 0.0
         self.cash += self.revenue + self.gain_pain + self.kra_bonus - self.cost
         self.quarter_revenue += self.revenue + self.gain_pain + self.kra_bonus
         self.quarter_cost += self.cost
-        if self.active and self.capacity > 0:
-            use = min(self.clients / self.capacity, 1.0)
-            self.quality *= 1.0 + joint_learning * learning_per_year / 12.0 * use
-            if joint_learning > 1.0 and best_quality > self.quality:
-                # Joint learning: practice spreads from the best provider in the alliance.
-                self.quality += best_practice_pull * (joint_learning - 1.0) * (
-                    best_quality - self.quality)
+        if self.active:
+            self.quality *= 1.0 + learning
+            self.quality += pull * (best_quality - self.quality)
             self.quality = min(self.quality, 3.0)
 
     @property
@@ -111,29 +108,77 @@ def outcome_price(price, months, market: Market, employability: np.ndarray) -> n
     return np.broadcast_to(base, employability.shape).astype(float)
 
 
-def effort_and_order(regime: str, price: float, months: int,
-                     market: Market, employability: np.ndarray,
-                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """How hard a provider tries for each client, and in what order it takes them.
+EFFORT_STEPS = 8
+"""Resolution of the effort grid between ``market.effort_min`` and ``market.effort_max``
+(numerical, not behavioural; the contracted standard 1 is always on the grid)."""
 
-    Under output pay or open books every client gets effort 1 in random order. Under
-    outcome pay a client whose expected outcome payment covers the withheld price gets
-    ``outcome_effort``, the others ``parking_effort`` (parking), and clients are taken in
-    order of their chance of a job (creaming: when capacity runs short, the hard to help are
-    the ones left out).
+
+@dataclass
+class Contract:
+    """What a provider is paid for one client under a unit's contract, EUR.
+
+    Attributes:
+        regime: ``output``, ``outcome`` or ``open_book``.
+        price: the provider's price per client-month.
+        cost: the provider's variable cost per client-month at the standard effort.
+        months: the service's duration.
+        outcome_pay: per client, the payment on a job within the follow-up (0 if none).
+        fee_share: open books: the fee over cost.
+        gain_share: open books: the provider's share of gain or pain on the target cost.
+    """
+
+    regime: str
+    price: float
+    cost: float
+    months: int
+    outcome_pay: np.ndarray
+    fee_share: float = 0.0
+    gain_share: float = 0.0
+
+
+def expected_margins(contract: Contract, chance: np.ndarray, market: Market
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Per client and effort level, the provider's expected margin; and the levels.
+
+    Effort ``e`` (1 = the contracted standard) costs ``cost × months × (1 + κ (e − 1))``
+    with κ = ``market.effort_cost_share``, and moves the job chance to
+    ``chance × (1 + β (e − 1))`` (β = ``market.effort_job_chance_elasticity``, at most 1).
+    Below the standard the buyer finds the shortfall with chance
+    ``market.monitoring_share`` and withholds the per-output payment (the price, the
+    attachment share, or the open-book cost and fee). Under open books the provider's
+    share of gain/pain falls by ``gain_share`` of every extra euro of cost.
 
     Returns:
-        (effort per client, order in which to take them).
+        (margins of shape clients × levels, the effort levels).
     """
-    n = employability.shape[0]
-    if regime != "outcome":
-        return np.ones(n), rng.permutation(n)
-    p = expected_outcome(employability, market.expected_outcome_slope)
-    payoff = p * outcome_price(price, months, market, employability)
-    worth = payoff >= (1.0 - market.attachment_share) * price * months
-    effort = np.where(worth, market.outcome_effort, market.parking_effort)
-    order = np.argsort(-payoff, kind="stable")
-    return effort, order
+    levels = np.unique(np.r_[np.linspace(market.effort_min, market.effort_max,
+                                         EFFORT_STEPS), 1.0])
+    c = contract
+    cost = c.cost * c.months * (1.0 + market.effort_cost_share * (levels - 1.0))
+    p = np.clip(chance[:, None] * (1.0 + market.effort_job_chance_elasticity
+                                   * (levels - 1.0)), 0.0, 1.0)
+    if c.regime == "open_book":
+        per_output = cost * (1.0 + c.fee_share)
+    elif c.regime == "outcome":
+        per_output = np.full(levels.size, market.attachment_share * c.price * c.months)
+    else:
+        per_output = np.full(levels.size, c.price * c.months)
+    kept = np.where(levels < 1.0, 1.0 - market.monitoring_share, 1.0)
+    margin = per_output * kept - cost * (1.0 + c.gain_share)
+    return margin[None, :] + p * c.outcome_pay[:, None], levels
+
+
+def choose_effort(contract: Contract, chance: np.ndarray, market: Market
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Each client's effort that maximises the provider's expected margin, and that margin.
+
+    Ties go to the lower effort. Creaming and parking follow from the contract: under
+    output pay the margin does not depend on the client, so every client gets the
+    standard; under outcome pay clients with a low estimated chance are worth little.
+    """
+    margins, levels = expected_margins(contract, chance, market)
+    best = np.argmax(margins, axis=1)
+    return levels[best], margins[np.arange(best.size), best]
 
 
 def rank_providers(providers: list[ServiceProvider]) -> list[list[ServiceProvider]]:

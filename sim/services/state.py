@@ -41,6 +41,8 @@ class ServiceState:
     referral_wait: np.ndarray  # int16 months until a referred service starts, -1 none
     ever_served: np.ndarray  # bool started any service since month 0
     outcome_paid: np.ndarray  # bool an outcome payment was made for this person
+    outcome_found: np.ndarray  # bool a job was found within the current follow-up
+    withheld: np.ndarray  # bool served below the standard, found out: per-output pay withheld
     months_unemployed: np.ndarray  # int32 months unemployed since month 0
     firm_left: np.ndarray  # int64 (firms × firm services) months left
     firm_provider: np.ndarray  # int64 (firms × firm services)
@@ -62,7 +64,8 @@ class ServiceState:
             minus(np.int8), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
             np.ones(n), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
             minus(np.int32), minus(np.int8), np.zeros(n, np.int32), minus(np.int16),
-            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int32),
+            np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
+            np.zeros(n, np.int32),
             np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
             np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
         )
@@ -97,6 +100,7 @@ def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: 
     state.outcome_payer[idx] = payer
     state.outcome_service[idx] = service
     state.ever_served[idx] = True
+    state.outcome_found[idx] = False
     # A subsidy belongs to the job it was granted for: one who left that job and starts
     # a new service before the month's close has none left (paid once per transfer).
     state.subsidy_left[idx] = 0

@@ -18,11 +18,12 @@ from organising_cases import (
     observed,
 )
 
-from sim.organising.alliance import ALLIANCE_COLUMNS, application_factor
+from sim.organising.alliance import ALLIANCE_COLUMNS, adjust_mix, application_factor
 from sim.organising.ledger import Ledger
 from sim.organising.units import Unit, UnitRegistry
 from sim.scenario import SERVICES
-from sim.scenario.organising import KRA, Alliance
+from sim.scenario.organising import KRA
+from sim.services.market import cut_cost
 
 
 def test_phases_follow_the_months(world):
@@ -74,26 +75,42 @@ def test_unit_mix_is_moved_only_by_joint_decisions(world):
     assert not alliance(m, orgs, provs).unit_mix(np.zeros(len(SERVICES))).any()
 
 
-def test_learning_pulls_toward_the_best_contracted_provider(world):
+def test_joint_learning_pools_the_alliances_providers_outcome_records(world):
     orgs, m, provs = world
-    provs[0].quality, provs[1].quality, provs[2].quality = 1.2, 1.5, 2.9
     a = alliance(m, orgs, provs, providers=["Coach Oy", "Other Oy"],
-                 joint_learning_multiplier=3.0)
-    # The region's own unit is covered but not contracted: the best is Other Oy's 1.5.
-    assert a.learning(provs, provs[2]) == (3.0, 1.5, 0.02)
-    alone = alliance(m, orgs, provs)
-    assert alone.learning(provs, provs[0]) == (2.5, 1.2, 0.02)
+                 levers=("joint_learning",))
+    # Its contracted providers and the region's own unit (a member's) pool their records.
+    assert a.data_pool(provs[2]) == [0, 1, 2]
+    assert a.data_pool(provs[0]) == [0, 1, 2]
+    alone = alliance(m, orgs, provs, providers=["Coach Oy", "Other Oy"], levers=())
+    assert alone.data_pool(provs[0]) == [0]
 
 
-def test_open_books_cut_a_providers_cost_down_to_a_floor(world):
+def test_open_books_cut_a_providers_cost_by_its_gain_less_the_fee_down_to_a_floor(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, efficiency_gain_per_year=0.12)
     p = provs[0]  # cost factor 0.9
-    a.cut_cost(p)
-    assert p.cost_factor == pytest.approx(0.9 * 0.99)
+    cut_cost(p, a.spec)  # keeps 0.5 − 0.08 of a saving: cuts 0.42 × 1 % this month
+    assert p.cost_factor == pytest.approx(0.9 * (1 - 0.42 * 0.01))
     p.cost_factor = 0.631
-    a.cut_cost(p)  # 0.631 × 0.99 is below 0.7 × 0.9
+    cut_cost(p, a.spec)  # below 0.7 × 0.9
     assert p.cost_factor == pytest.approx(0.63)
+
+
+def test_the_target_cost_is_per_service_so_a_change_of_mix_is_no_gain(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, kras=employment_kra())
+    a.track(100, 50_000.0, 4_000.0, COACHING)
+    a.track(10, 13_000.0, 1_040.0, TRAINING)
+    a.end_development(observed())
+    a.end_quarter()
+    # Next quarter: the mix moves to training at the same unit costs.
+    a.track(20, 10_000.0, 800.0, COACHING)
+    a.track(50, 65_000.0, 5_200.0, TRAINING)
+    assert a.target_cost() == pytest.approx(0.95 * 75_000.0)
+    # A service bought for the first time counts at its cost.
+    a.track(5, 2_000.0, 160.0, REHABILITATION)
+    assert a.target_cost() == pytest.approx(0.95 * 75_000.0 + 2_000.0)
 
 
 def unit(organisers_, alliance_index=-1):
@@ -119,64 +136,61 @@ def test_tracks_its_own_units_and_in_development_its_members_separate_ones(world
 def test_track_and_counts_add_up_over_the_quarter(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs)
-    a.track(10, 900.0, 72.0)
-    a.track(5, 450.0, 36.0)
+    a.track(10, 900.0, 72.0, COACHING)
+    a.track(5, 450.0, 36.0, COACHING)
     assert a.acc.tolist() == [15.0, 1350.0, 108.0]
-    a.count_starts(COACHING, 4)
-    a.count_starts(COACHING, 2)
-    a.count_jobs(np.array([COACHING, COACHING, TRAINING]))
-    assert a.service_starts[COACHING] == 6.0
-    assert a.service_jobs[[COACHING, TRAINING]].tolist() == [2.0, 1.0]
     a.end_quarter()
     assert a.acc.tolist() == [0.0, 0.0, 0.0]
 
 
-def test_joint_decisions_move_the_mix_toward_services_that_find_jobs(world):
+def value(per_euro: dict[int, float], seen: float = 50.0):
+    """Value added per euro and follow-ups seen, per service (others unseen)."""
+    v, n = np.zeros(len(SERVICES)), np.zeros(len(SERVICES))
+    for s, x in per_euro.items():
+        v[s], n[s] = x, seen
+    return v, n
+
+
+def test_joint_decisions_move_the_mix_toward_value_added_per_euro(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",))
-    a.service_starts[[COACHING, TRAINING]] = 10.0
-    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
-    a.adjust_mix()
-    # Jobs per start 0.5 and 0.1 against a mean of 0.3: ±0.15 × 0.2 / 0.3 = ±0.1.
-    assert a.mix_adjust[COACHING] == pytest.approx(1.1)
-    assert a.mix_adjust[TRAINING] == pytest.approx(0.9)
-    assert a.mix_adjust[REHABILITATION] == 1.0  # unused: unchanged
-    assert not a.service_starts.any() and not a.service_jobs.any()
+    mix = adjust_mix(a, value({COACHING: 5e-5, TRAINING: 1e-5}))
+    # 5e-5 and 1e-5 against a mean of 3e-5: ±0.15 × 2 / 3 = ±0.1.
+    assert mix[COACHING] == pytest.approx(1.1)
+    assert mix[TRAINING] == pytest.approx(0.9)
+    assert mix[REHABILITATION] == 1.0  # not seen: unchanged
+    # Value added may be negative (lock-in): still toward the better one.
+    mix = adjust_mix(a, value({COACHING: -1e-5, TRAINING: -3e-5}))
+    assert mix[COACHING] == pytest.approx(1.075) and mix[TRAINING] == pytest.approx(0.925)
 
 
 def test_joint_decisions_stay_within_half_and_double_the_plan(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",))
     a.mix_adjust[[COACHING, TRAINING]] = [1.95, 0.52]
-    a.service_starts[[COACHING, TRAINING]] = 10.0
-    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
-    a.adjust_mix()
-    assert a.mix_adjust[[COACHING, TRAINING]].tolist() == [2.0, 0.5]
+    mix = adjust_mix(a, value({COACHING: 5e-5, TRAINING: 1e-5}))
+    assert mix[[COACHING, TRAINING]].tolist() == [2.0, 0.5]
 
 
-@pytest.mark.parametrize(("starts", "jobs"), [
-    ({COACHING: 10.0}, {COACHING: 5.0}),  # one service used: nothing to compare
-    ({COACHING: 10.0, TRAINING: 10.0}, {}),  # no jobs at all
+@pytest.mark.parametrize(("per_euro", "seen"), [
+    ({COACHING: 5e-5}, 50.0),  # one service seen: nothing to compare
+    ({COACHING: 5e-5, TRAINING: 1e-5}, 29.0),  # too few follow-ups
+    ({COACHING: 0.0, TRAINING: 0.0}, 50.0),  # no value added anywhere
 ])
-def test_joint_decisions_need_two_services_and_some_jobs(world, starts, jobs):
+def test_joint_decisions_need_two_services_with_enough_follow_ups(world, per_euro, seen):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",))
-    for s, n in starts.items():
-        a.service_starts[s] = n
-    for s, n in jobs.items():
-        a.service_jobs[s] = n
-    a.adjust_mix()
-    assert a.mix_adjust.tolist() == [1.0] * len(SERVICES)
-    assert not a.service_starts.any()
+    assert adjust_mix(a, value(per_euro, seen)).tolist() == [1.0] * len(SERVICES)
 
 
 def test_end_of_development_sets_the_target_cost_and_levels(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, kras=employment_kra(0.1))
-    a.track(100, 50_000.0, 4_000.0)
+    a.track(100, 50_000.0, 4_000.0, COACHING)
     assert a.end_development(observed()) == ""
     # 500 EUR a client-month less the target saving of 5 %.
-    assert a.target_per_client_month == pytest.approx(475.0)
+    assert a.target_unit[COACHING] == pytest.approx(475.0)
+    assert np.isnan(a.target_unit[TRAINING])  # not bought: no target
     # A and B employ 120 of 150; the region alone answers for all 200 (165 employed).
     assert a.levels == {"employment_rate": (pytest.approx(0.8), pytest.approx(0.88))}
     assert a.member_levels == {
@@ -191,7 +205,7 @@ def test_end_of_development_without_clients_sets_no_target(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, kras=employment_kra())
     a.end_development(observed())
-    assert np.isnan(a.target_per_client_month)
+    assert np.isnan(a.target_cost())
 
 
 def test_parties_use_their_exit_right_at_the_end_of_development(world):
@@ -208,7 +222,7 @@ def test_parties_use_their_exit_right_at_the_end_of_development(world):
 def test_quarter_ends_development_at_its_last_quarter_end(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, kras=employment_kra(), leave_after_development=["B"])
-    a.track(10, 1_000.0, 80.0)
+    a.track(10, 1_000.0, 80.0, COACHING)
     # Month 3 is the last quarter end before implementation starts in month 6.
     (row,) = a.quarter(3, observed())
     assert len(row) == len(ALLIANCE_COLUMNS)
@@ -251,7 +265,7 @@ def settling(world):
     a = alliance(m, orgs, provs, levers=("pooled_budget", "gain_pain_share", "outcome_payment"),
                  providers=["Coach Oy", "Other Oy"], kras=employment_kra(0.1),
                  kra_bonus_eur_per_year=400_000.0, ledger=ledger)
-    a.track(100, 50_000.0, 4_000.0)
+    a.track(100, 50_000.0, 4_000.0, COACHING)
     a.end_development(observed())
     a.end_quarter()
     registry.of_month(6, [a], provs)  # one pooled unit of the region, A and B
@@ -262,7 +276,7 @@ def settling(world):
 
 def test_settle_shares_pain_and_pays_the_bonus_by_clients(settling):
     a, ledger, provs = settling
-    a.track(100, 52_500.0, 4_200.0)
+    a.track(100, 52_500.0, 4_200.0, COACHING)
     # Employment 126 of 150: 0.84, half way to the exceptional level.
     events, values, target = a.settle(observed(employed=(84.0, 42.0, 45.0)))
     assert (events, target) == ("", pytest.approx(47_500.0))
@@ -287,7 +301,7 @@ def test_settle_shares_pain_and_pays_the_bonus_by_clients(settling):
 
 def test_settle_caps_the_providers_pain_at_their_fee(settling):
     a, ledger, provs = settling
-    a.track(100, 60_000.0, 4_800.0)  # half of the overrun is 6,250
+    a.track(100, 60_000.0, 4_800.0, COACHING)  # half of the overrun is 6,250
     a.settle(observed())
     assert provs[0].gain_pain + provs[1].gain_pain == pytest.approx(-4_800.0)
     assert ledger.books.values["gain_pain_eur"].sum() == pytest.approx(-4_800.0)
@@ -295,7 +309,7 @@ def test_settle_caps_the_providers_pain_at_their_fee(settling):
 
 def test_settle_shares_gain_and_pays_no_bonus_at_the_minimum(settling):
     a, ledger, provs = settling
-    a.track(100, 45_500.0, 3_640.0)
+    a.track(100, 45_500.0, 3_640.0, COACHING)
     a.settle(observed())  # employment 0.8: at the minimum, score 0
     assert provs[0].gain_pain + provs[1].gain_pain == pytest.approx(1_000.0)
     assert provs[0].kra_bonus == provs[1].kra_bonus == 0.0
@@ -321,7 +335,7 @@ def test_settlements_of_successive_quarters_overlap_in_the_budget_checks(world):
 def test_settle_without_contract_levers_pays_nothing(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, providers=["Coach Oy"], kras=employment_kra())
-    a.track(100, 50_000.0, 4_000.0)
+    a.track(100, 50_000.0, 4_000.0, COACHING)
     a.end_development(observed())
     a.ledger.open_book_cost[0] = 1_000.0
     provs[0].quarter_clients = 10
@@ -364,10 +378,10 @@ def test_implementation_quarter_gives_one_row_per_kra(world):
     orgs, m, provs = world
     kras = [*employment_kra(0.1), KRA(name="firm_employment", improvement=0.1)]
     a = alliance(m, orgs, provs, kras=kras, exit_after_failing_quarters=1)
-    a.track(100, 50_000.0, 4_000.0)
+    a.track(100, 50_000.0, 4_000.0, COACHING)
     a.end_development(observed())  # jobs in A and B: 100, levels 100 and 110
     a.end_quarter()
-    a.track(50, 20_000.0, 1_600.0)
+    a.track(50, 20_000.0, 1_600.0, COACHING)
     rows = a.quarter(6, observed(employed=(84.0, 36.0, 50.0)))
     records = [dict(zip(ALLIANCE_COLUMNS, row, strict=True)) for row in rows]
     assert [r["kra"] for r in records] == ["employment_rate", "firm_employment"]
@@ -404,23 +418,15 @@ def test_joint_decisions_take_the_alliances_step_and_bounds(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",), joint_decision_step=0.3,
                  joint_decision_min_weight=0.85, joint_decision_max_weight=1.15)
-    a.service_starts[[COACHING, TRAINING]] = 10.0
-    a.service_jobs[[COACHING, TRAINING]] = [5.0, 1.0]
-    a.adjust_mix()
-    # ±0.3 × 0.2 / 0.3 = ±0.2, within [0.85, 1.15].
-    assert a.mix_adjust[[COACHING, TRAINING]].tolist() == [1.15, 0.85]
+    mix = adjust_mix(a, value({COACHING: 5e-5, TRAINING: 1e-5}))
+    # ±0.3 × 2 / 3 = ±0.2, within [0.85, 1.15].
+    assert mix[[COACHING, TRAINING]].tolist() == [1.15, 0.85]
 
 
 def test_open_books_stop_at_the_alliances_cost_floor(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, efficiency_gain_per_year=0.12, cost_cut_floor=0.95)
     p = provs[0]  # cost factor 0.9
-    p.cost_factor = 0.86
-    a.cut_cost(p)  # 0.86 × 0.99 is below 0.95 × 0.9
+    p.cost_factor = 0.856
+    cut_cost(p, a.spec)  # 0.856 × (1 − 0.0042) is below 0.95 × 0.9
     assert p.cost_factor == pytest.approx(0.855)
-
-
-def test_joint_learning_cannot_pull_past_the_best_provider():
-    Alliance(members=["region"], best_practice_pull=0.5, joint_learning_multiplier=3.0)
-    with pytest.raises(ValueError, match="overshoot"):
-        Alliance(members=["region"], best_practice_pull=0.5, joint_learning_multiplier=3.5)

@@ -71,8 +71,8 @@ def test_settlement_reserve_holds_the_bonus_pool_and_the_gain_in_sight(world):
                  members=("A", "B"), kra_bonus_eur_per_year=4_000.0)
     # Months 1-2 formation, 3-5 development; the quarter end at 6 sets the KRA levels,
     # settlements follow at 9 and 12: two within the year from month 7.
-    a.target_per_client_month = 100.0
-    a.acc[:] = (10.0, 800.0, 0.0)  # a month of the quarter gone: 1,000 target, 800 cost
+    a.target_unit[0] = 100.0
+    a.track(10, 800.0, 0.0, 0)  # a month of the quarter gone: 1,000 target, 800 cost
     reserve = settlement_reserve(a, 8, orgs.budget)
     gain = a.spec.provider_gain_share * 200.0 * 3  # per quarter, projected
     assert reserve.sum() == pytest.approx(2 * (gain + 1_000.0))
@@ -84,7 +84,7 @@ def test_settlement_reserve_holds_the_bonus_pool_and_the_gain_in_sight(world):
     assert settlement_reserve(a, 13, orgs.budget).sum() == pytest.approx(4 * 1_000.0)
     a.last_gain_pain = 300.0  # at a quarter's first month, the last quarter's gain
     assert settlement_reserve(a, 13, orgs.budget).sum() == pytest.approx(4 * 1_300.0)
-    a.acc[:] = (10.0, 1_200.0, 0.0)  # a pain: nothing reserved for it
+    a.track(0, 400.0, 0.0, 0)  # a pain (1,200 against 1,000): nothing reserved for it
     assert settlement_reserve(a, 8, orgs.budget).sum() == pytest.approx(2 * 1_000.0)
 
 

@@ -18,7 +18,7 @@ A_AND_B = np.array([True, True, False])
 
 
 def test_values_sum_over_the_areas_asked():
-    values = observed().values(A_AND_B, np.array([10.0, 5_000.0, 400.0]), 400.0)
+    values = observed().values(A_AND_B, np.array([10.0, 5_000.0, 400.0]), 4_000.0)
     assert values == pytest.approx({
         "employment_rate": 120 / 150,
         "long_term_unemployed": 5.0,

@@ -135,10 +135,17 @@ def test_gain_pain_share_settles_against_target(separate_run):
 
 
 def test_joint_learning_raises_quality(separate_run):
+    """Providers that pool their outcome records learn from each other's evidence.
+
+    Coach Oy, ranked first, takes every client; Train Oy has no outcomes of its own and
+    learns only when the alliance shares its data.
+    """
     with_providers = ["providers=[{name = \"Coach Oy\", kind = \"external\", "
-                      "services = [\"coaching\", \"training\"], capacity = 400, "
-                      "fixed_cost_eur_per_month = 0.0}]",
-                      "alliance.providers=[\"Coach Oy\"]"]
+                      "services = [\"coaching\", \"training\"], capacity = 200, "
+                      "fixed_cost_eur_per_month = 0.0}, {name = \"Train Oy\", "
+                      "kind = \"external\", services = [\"coaching\", \"training\"], "
+                      "capacity = 200, fixed_cost_eur_per_month = 0.0}]",
+                      "alliance.providers=[\"Coach Oy\", \"Train Oy\"]"]
     base = load_scenario("tiny-alliance", [*SHORT, *with_providers,
                                            *[f"alliance.levers.{lv}=false" for lv in LEVERS],
                                            "alliance.levers.gain_pain_share=true"])
@@ -148,9 +155,11 @@ def test_joint_learning_raises_quality(separate_run):
                                            "alliance.levers.joint_learning=true"])
     q0 = run(base, seed=11, months=MONTHS).providers
     q1 = run(both, seed=11, months=MONTHS).providers
-    coach0 = q0[q0["provider"] == "Coach Oy"]["quality"].iloc[-1]
-    coach1 = q1[q1["provider"] == "Coach Oy"]["quality"].iloc[-1]
-    assert coach1 > coach0 > 1.0
+    last = {name: (q0[q0["provider"] == name]["quality"].iloc[-1],
+                   q1[q1["provider"] == name]["quality"].iloc[-1])
+            for name in ("Coach Oy", "Train Oy")}
+    assert last["Train Oy"][0] == 1.0 < last["Train Oy"][1]
+    assert last["Coach Oy"][1] >= last["Coach Oy"][0] > 1.0
 
 
 def test_joint_decisions_move_the_mix():

@@ -211,3 +211,25 @@ def test_committed_counts_referrals_from_the_month_they_start(pay):
     assert pay.committed(2).tolist() == [0.0, 0.0, 0.0, 0.0]
     assert pay.committed(3).tolist() == pytest.approx([450.0, 0.0, 0.0, 0.0])
     assert pay.committed(12).tolist() == pytest.approx([1_350.0, 0.0, 0.0, 0.0])
+
+
+def test_effort_costs_the_provider_and_a_found_shortfall_is_not_paid(pay):
+    st, provs = pay.state, pay.market.providers
+    serve(st, 0, COACHING, 0, REGION)  # per output, effort 0.3, found out: not paid
+    st.effort[0], st.withheld[0] = 0.3, True
+    serve(st, 1, COACHING, 0, REGION)  # per output, effort 0.3, not found: paid
+    st.effort[1] = 0.3
+    serve(st, 2, TRAINING, 0, A)  # open books at effort 1.1: its cost and fee rise
+    st.effort[2] = 1.1
+    serve(st, 3, COACHING, 1, C)  # outcome pay, effort 0.3, found: no attachment fee
+    st.effort[3], st.withheld[3] = 0.3, True
+    pay.pay_providers(6)
+    # Half of a client-month's cost scales with effort (market.effort_cost_share 0.5).
+    low, high = 1 + 0.5 * (0.3 - 1), 1 + 0.5 * (1.1 - 1)
+    assert provs[0].cost == pytest.approx(2 * 405.0 * low + 1_170.0 * high)
+    assert provs[0].revenue == pytest.approx(450.0 + 1_170.0 * high * 1.08)
+    assert (provs[1].revenue, provs[1].cost) == pytest.approx((0.0, 405.0 * low))
+    open_books, _ = pay.alliances
+    assert open_books.acc.tolist() == pytest.approx([1.0, 1_170.0 * high, 93.6 * high])
+    books = pay.ledger.books.values["service_spend_eur"]
+    assert books.tolist() == pytest.approx([450.0, 1_170.0 * high * 1.08, 0.0, 0.0])

@@ -102,7 +102,7 @@ def test_a_plausible_range_is_valid_and_holds_the_default(path):
 
 
 def test_the_range_check_catches_each_kind_of_mistake():
-    field, default = FIELDS["market.parking_effort"]  # 0.3, within [0, 1]
+    field, default = FIELDS["market.effort_min"]  # 0.3, within [0, 1]
     assert range_problems(field, default, PlausibleRange(0.1, 0.6, "why")) == []
     for bad, words in [
         (PlausibleRange(0.6, 0.1, "why"), "not below"),

@@ -20,7 +20,12 @@ from organising_cases import FixedDraws, alliance, model, organisers
 from sim import ScenarioError, load_scenario
 from sim.scenario import SERVICES
 from sim.services.market import ProviderMarket, Rankings
-from sim.services.providers import effort_and_order, expected_outcome, outcome_price
+from sim.services.providers import (
+    Contract,
+    choose_effort,
+    expected_outcome,
+    outcome_price,
+)
 
 VALMENNUS, KOULUTUS, TYOPAJA, OWN = range(4)
 COACHING, TRAINING, REHABILITATION, ADVISORY = (
@@ -168,16 +173,24 @@ def test_quarter_clients_add_up_until_the_quarter_ends():
     assert p.quarter_clients == 0
 
 
-def test_month_close_books_fixed_costs_and_learns_from_use():
+def seen(m: ProviderMarket, provider: int, follow_ups: float, jobs: float) -> None:
+    """``provider`` has seen ``follow_ups`` coaching follow-ups in the bottom band."""
+    m.record.grow(len(m.providers))
+    m.record.seen[provider, COACHING, 0] = follow_ups
+    m.record.jobs[provider, COACHING, 0] = jobs
+
+
+def test_month_close_books_fixed_costs_and_learns_from_outcomes_seen():
     m = market()
     p = m.providers
     p[VALMENNUS].clients, p[VALMENNUS].revenue, p[VALMENNUS].cost = 50, 1_000.0, 300.0
-    p[TYOPAJA].clients = 50
+    p[TYOPAJA].clients = 50  # clients, but no follow-up ended yet: nothing to learn from
+    seen(m, VALMENNUS, 200.0, 50.0)
     p[KOULUTUS].active = False
     m.close_month([], 1)
-    # Learning 2 % a year at half capacity.
+    # Learning 2 % a year at 200 / (200 + 200) of full evidence.
     assert p[VALMENNUS].quality == pytest.approx(1.0 * (1 + 0.02 / 12 * 0.5))
-    assert p[TYOPAJA].quality == pytest.approx(1.2 * (1 + 0.02 / 12 * 0.5))
+    assert p[TYOPAJA].quality == 1.2
     assert (p[VALMENNUS].cost, p[VALMENNUS].cash) == (5_300.0, -4_300.0)
     assert (p[VALMENNUS].quarter_revenue, p[VALMENNUS].quarter_cost) == (1_000.0, 5_300.0)
     assert (p[KOULUTUS].cost, p[KOULUTUS].quality) == (0.0, 1.5)  # gone: no cost, no learning
@@ -187,24 +200,50 @@ def test_month_close_books_fixed_costs_and_learns_from_use():
     assert p[VALMENNUS].cash == 0.0
 
 
-def test_alliance_providers_learn_jointly_and_cut_costs():
+def test_alliance_providers_pool_their_outcomes_copy_the_best_measured_and_cut_costs():
     m = market()
     p = m.providers
     orgs = organisers()
     a = alliance(model(), orgs, p, levers=("joint_learning", "gain_pain_share"),
                  providers=["Valmennus Oy", "Koulutus Oy"])
-    p[VALMENNUS].clients = p[TYOPAJA].clients = 50
+    seen(m, VALMENNUS, 100.0, 10.0)  # no baseline yet: value added = jobs per follow-up
+    seen(m, KOULUTUS, 100.0, 30.0)
+    seen(m, TYOPAJA, 100.0, 0.0)
     m.close_month([a], 6)
-    # Valmennus Oy: learning 2.5 times faster, then a pull of 0.02 × 1.5 toward the best
-    # contracted provider's quality (Koulutus Oy's 1.5).
-    learnt = 1.0 * (1 + 2.5 * 0.02 / 12 * 0.5)
-    assert p[VALMENNUS].quality == pytest.approx(learnt + 0.02 * 1.5 * (1.5 - learnt))
-    assert p[VALMENNUS].cost_factor == pytest.approx(0.9 * (1 - 0.04 / 12))
-    assert p[KOULUTUS].quality == 1.5  # the best: no one to learn from, no clients
-    assert p[KOULUTUS].cost_factor == pytest.approx(1.0 * (1 - 0.04 / 12))
-    # Työpaja ry works outside the alliance.
-    assert p[TYOPAJA].quality == pytest.approx(1.2 * (1 + 0.02 / 12 * 0.5))
+    # Valmennus Oy learns from the pooled 200 follow-ups, then copies 0.03 of the practice
+    # of Koulutus Oy, whose measured value added (0.3) beats its own (0.1).
+    learnt = 1.0 * (1 + 0.02 / 12 * 200 / 400)
+    assert p[VALMENNUS].quality == pytest.approx(learnt + 0.03 * (1.5 - learnt))
+    # Open books: it keeps a gain share of 0.5 less the fee of 0.08 of what it saves.
+    assert p[VALMENNUS].cost_factor == pytest.approx(0.9 * (1 - 0.42 * 0.04 / 12))
+    assert p[KOULUTUS].quality == pytest.approx(1.5 * (1 + 0.02 / 12 * 200 / 400))  # the best
+    assert p[KOULUTUS].cost_factor == pytest.approx(1.0 * (1 - 0.42 * 0.04 / 12))
+    # Työpaja ry works outside the alliance: its own 100 follow-ups, no copying, no cut.
+    assert p[TYOPAJA].quality == pytest.approx(1.2 * (1 + 0.02 / 12 * 100 / 300))
     assert p[TYOPAJA].cost_factor == 0.9
+
+
+def test_a_provider_copies_the_best_measured_practice_even_when_it_is_worse():
+    m = market()
+    p = m.providers
+    a = alliance(model(), organisers(), p, levers=("joint_learning",),
+                 providers=["Valmennus Oy", "Koulutus Oy"], best_practice_pull=0.1)
+    p[VALMENNUS].quality = 2.0
+    seen(m, VALMENNUS, 10.0, 1.0)  # few outcomes, measured value added 0.1
+    seen(m, KOULUTUS, 10.0, 5.0)  # measured 0.5, though its quality is lower
+    m.close_month([a], 6)
+    learnt = 2.0 * (1 + 0.02 / 12 * 20 / 220)
+    assert p[VALMENNUS].quality == pytest.approx(learnt + 0.1 * (1.5 - learnt))
+    assert p[VALMENNUS].quality < 2.0
+
+
+def test_a_fee_as_large_as_the_gain_share_cuts_no_cost():
+    m = market()
+    p = m.providers
+    a = alliance(model(), organisers(), p, levers=("gain_pain_share",),
+                 providers=["Valmennus Oy"], fee_share=0.5)
+    m.close_month([a], 6)
+    assert p[VALMENNUS].cost_factor == 0.9
 
 
 def test_a_new_provider_gets_the_next_index():
@@ -301,17 +340,6 @@ def test_entrants_draw_their_quality_between_the_markets_bounds():
                                "market.entrant_quality_max": 1.2})
 
 
-def test_joint_learning_pulls_by_the_alliances_best_practice_pull():
-    m = market()
-    p = m.providers
-    a = alliance(model(), organisers(), p, levers=("joint_learning",),
-                 providers=["Valmennus Oy", "Koulutus Oy"], best_practice_pull=0.1)
-    p[VALMENNUS].clients = 50
-    m.close_month([a], 6)
-    learnt = 1.0 * (1 + 2.5 * 0.02 / 12 * 0.5)
-    assert p[VALMENNUS].quality == pytest.approx(learnt + 0.1 * 1.5 * (1.5 - learnt))
-
-
 def test_a_providers_guess_and_the_payment_groups_follow_the_market():
     market_ = load_scenario("tiny", {"market.differential_prices": True,
                                      "market.expected_outcome_slope": 0.5,
@@ -323,7 +351,47 @@ def test_a_providers_guess_and_the_payment_groups_follow_the_market():
     # (a guessed chance of 0.4); the guess is floored at 0.05.
     assert outcome_price(1_000.0, 2, market_, employability) == pytest.approx(
         [base * 0.4 / 0.2, base * 0.4 / 0.05, base * 0.4 / 0.5])
-    # Creaming: clients are taken in order of their guessed chance of a job.
-    _, order = effort_and_order("outcome", 1_000.0, 2, market_.model_copy(
-        update={"differential_prices": False}), employability, np.random.default_rng(0))
-    assert order.tolist() == [2, 0, 1]
+    # Creaming: without payment groups, the margin rises with the chance of a job.
+    plain = market_.model_copy(update={"differential_prices": False})
+    pay = outcome_price(1_000.0, 2, plain, employability)
+    _, margin = choose_effort(Contract("outcome", 1_000.0, 900.0, 2, pay),
+                              expected_outcome(employability, 0.5), plain)
+    assert np.argsort(-margin).tolist() == [2, 0, 1]
+
+
+def effort_market(**update):
+    """The tiny scenario's market settings, changed by ``update``."""
+    return scenario().market.model_copy(update=update)
+
+
+def test_under_output_pay_every_client_gets_the_contracted_standard():
+    chance = np.array([0.05, 0.4, 0.9])
+    effort, margin = choose_effort(Contract("output", 450.0, 405.0, 3, np.zeros(3)), chance,
+                                   effort_market())
+    assert effort.tolist() == [1.0, 1.0, 1.0]
+    assert margin.tolist() == pytest.approx([3 * 45.0] * 3)  # the same: no one to cream
+    # Without monitoring, a provider paid per output saves on effort.
+    effort, _ = choose_effort(Contract("output", 450.0, 405.0, 3, np.zeros(3)), chance,
+                              effort_market(monitoring_share=0.0))
+    assert effort.tolist() == [0.3, 0.3, 0.3]
+
+
+def test_outcome_pay_parks_the_hard_to_help_and_tries_for_the_likely():
+    chance = np.array([0.05, 0.4, 0.9])
+    market_ = effort_market(effort_job_chance_elasticity=1.0)
+    pay = outcome_price(450.0, 3, market_, np.array([0.1, 0.6, 1.0]))
+    effort, margin = choose_effort(Contract("outcome", 450.0, 405.0, 3, pay), chance, market_)
+    assert effort[0] == 0.3 and effort[2] == 1.15
+    assert np.all(np.diff(effort) >= 0) and np.all(np.diff(margin) > 0)
+
+
+def test_open_books_keep_the_standard_and_its_gain_share_discourages_more():
+    chance = np.array([0.05, 0.4, 0.9])
+    bonus = np.full(3, 0.25 * 2_362.5)
+    effort, _ = choose_effort(Contract("open_book", 450.0, 405.0, 3, bonus, 0.08, 0.5),
+                              chance, effort_market())
+    assert effort.tolist() == [1.0, 1.0, 1.0]
+    # A fee above the gain share pays for more effort (cost-plus gold-plating).
+    effort, _ = choose_effort(Contract("open_book", 450.0, 405.0, 3, bonus, 0.3, 0.0),
+                              chance, effort_market())
+    assert effort.tolist() == [1.15, 1.15, 1.15]
