@@ -18,7 +18,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from ..scenario.organising import Market, Provider
+from ..scenario.market import Market
+from ..scenario.organising import Provider
 from ..scenario.services import SERVICES
 
 
