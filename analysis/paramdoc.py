@@ -96,6 +96,12 @@ NAME_UNITS = {
     "outcome_memory_months": "months",
     "joint_decision_min_weight": "multiple of the planned share",
     "joint_decision_max_weight": "multiple of the planned share",
+    "caseload": "unemployed jobseekers per caseworker",
+    "caseworker_search_elasticity": "dimensionless",
+    "caseworker_time_min": "multiple of month 0's time per jobseeker",
+    "caseworker_time_max": "multiple of month 0's time per jobseeker",
+    "joint_office_caseworker_gain": "share (0–1) of caseworker time",
+    "transition_slowdown": "share (0–1) of caseworker time",
 }
 """Units of fields whose name alone would mislead the key rules below."""
 

@@ -36,8 +36,14 @@ METRICS = (
     "vacancy_duration_months",
     "organiser_outlays_eur",
     "public_net_eur",
+    "caseload",
 )
 """Columns of the time series, in order (the README's table of ``timeseries.parquet``)."""
+
+RATIOS = ("caseload",)
+"""Metrics that are ratios though their names do not say so (the rest are counts, rates,
+euros or months): ``caseload`` is unemployed jobseekers per caseworker of the pool that
+serves the area (NaN where a pool has jobseekers but no caseworkers)."""
 
 REGION_AREA = "ALL"
 
@@ -82,7 +88,8 @@ class AreaCollector:
         frame = pd.DataFrame(data.reshape(n_months * n_areas, len(METRICS)), columns=list(METRICS))
         frame.insert(0, "area", np.tile(np.asarray(self.areas, dtype=object), n_months))
         frame.insert(0, "month", np.repeat(np.asarray(self._months, dtype=np.int64), n_areas))
-        counts = [m for m in METRICS if not m.endswith(("_rate", "_eur", "_months"))]
+        counts = [m for m in METRICS
+                  if not m.endswith(("_rate", "_eur", "_months")) and m not in RATIOS]
         frame[counts] = frame[counts].astype(np.int64)
         return frame
 

@@ -200,10 +200,10 @@ class GrowthServicesModel(mesa.Model):
 
         The unemployed search, and so do some of the employed (on-the-job search), who
         move only to a better job; firms hire only applicants who clear their hiring
-        standard. Services change how many applications a person sends and how firms
-        score them; which vacancies a person sees depends on the cooperation model
-        (vacancy classes, see :mod:`sim.organising.vacancies`). Returns the unemployed
-        persons hired.
+        standard. Services (and the caseworkers' time per jobseeker) change how many
+        applications a person sends, services how firms score them; which vacancies a
+        person sees depends on the cooperation model (vacancy classes, see
+        :mod:`sim.organising.vacancies`). Returns the unemployed persons hired.
         """
         market, services = self.labour, self.services
         p, f, m = market.persons, market.firms, self.scenario.matching

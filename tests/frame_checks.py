@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.collect import METRICS, REGION_AREA
+from sim.collect import METRICS, RATIOS, REGION_AREA
 
-COUNTS = [m for m in METRICS if not m.endswith(("_rate", "_eur", "_months"))]
+COUNTS = [m for m in METRICS
+          if not m.endswith(("_rate", "_eur", "_months")) and m not in RATIOS]
 PUBLIC = ["organiser_outlays_eur", "public_net_eur"]  # ALL: the region's own money too
 MONEY = [m for m in METRICS if m.endswith("_eur") and m not in PUBLIC]
 
@@ -29,6 +30,8 @@ def check_frame(frame: pd.DataFrame, job_finding: bool = True) -> None:
     assert (duration.isna() | (duration >= 1.0)).all(), "a vacancy lasts at least its month"
     assert (frame["hires"] <= frame["labour_force"]).all()
     assert frame["unemployment_rate"].between(0.0, 1.0).all()
+    caseload = frame["caseload"]
+    assert (caseload.isna() | (caseload >= 0.0)).all(), "a negative caseload"
     if job_finding:
         check_job_finding_rate(frame)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -13,7 +13,8 @@ quarter the alliances settle. Where to look:
 - :mod:`.alliance`: the alliance as a Mesa agent: phases, contract, quarter, exits;
 - :mod:`.kra`: key result areas: values, levels and scores;
 - :mod:`.payments`: providers paid per output, for outcomes or by open books; transfers;
-- :mod:`.overheads`: procurement offices, the joint office, caseworker contacts;
+- :mod:`.overheads`: procurement offices, the joint office, caseworker contacts and
+  caseworker capacity (caseloads and their effect on job search);
 - :mod:`.public_money`: benefits and taxes by home municipality (TE24 schedule);
 - :mod:`.ledger`: the books, spend by area, the month's plan and the budget pace;
 - :mod:`.growth_services`: the thin coordinator that calls them in the month's order.
@@ -22,11 +23,13 @@ Where each alliance lever acts: ``pooled_budget`` in :func:`.units.build_units` 
 unanimity floors: :func:`.units.unanimity_shares`); ``shared_vacancies`` in
 :class:`.vacancies.VacancyAccess`; ``unified_referrals`` in :func:`.units.build_units`
 (no referral friction) and :class:`.referrals.ReferralDesk`; ``joint_office`` in
-:mod:`.overheads` and :func:`.alliance.application_factor`; ``outcome_payment`` and
+:mod:`.overheads` (its cost, and its pooled caseworkers: :func:`.overheads.caseworker_pools`,
+:class:`.overheads.Caseworkers`); ``outcome_payment`` and
 ``gain_pain_share`` in :mod:`.payments`, :meth:`.alliance.AllianceAgent.settle` and
-:func:`sim.services.providers.effort_and_order`; ``joint_learning`` in
-:meth:`.alliance.AllianceAgent.learning`; ``joint_decisions`` in
-:meth:`.alliance.AllianceAgent.adjust_mix`.
+:func:`sim.services.providers.choose_effort` (each provider's effort and order of clients);
+``joint_learning`` in :meth:`.alliance.AllianceAgent.data_pool` and
+:meth:`sim.services.market.ProviderMarket.close_month` (with open books' cost cutting,
+:func:`sim.services.market.cut_cost`); ``joint_decisions`` in :func:`.alliance.adjust_mix`.
 """
 
 from .alliance import AllianceAgent

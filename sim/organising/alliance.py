@@ -9,10 +9,11 @@ a set number of quarters. Members who leave return to separate action.
 
 Levers read here (the others are read where they act, see :mod:`sim.organising`):
 ``outcome_payment`` and ``gain_pain_share`` (the contract: :attr:`AllianceAgent.regime`,
-the quarter's gain/pain and bonus), ``joint_learning`` and the cost cutting of open books
-(:meth:`~AllianceAgent.learning`, :meth:`~AllianceAgent.cut_cost`), ``joint_decisions``
-(:func:`adjust_mix`), ``joint_office`` (its cost and the integration
-slowdown, :func:`application_factor`; its cost is in :mod:`sim.organising.overheads`).
+the quarter's gain/pain and bonus), ``joint_learning`` (whose records its providers pool:
+:meth:`~AllianceAgent.data_pool`; learning and cost cutting act in
+:mod:`sim.services.market`), ``joint_decisions``
+(:func:`adjust_mix`); ``joint_office`` acts in :mod:`sim.organising.overheads`
+(its cost, and its pooled caseworkers: :func:`~sim.organising.overheads.caseworker_pools`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from ..scenario import LEVERS, SERVICES
 from ..scenario.organising import Alliance
 from .kra import Observed, composite, kra_levels, kra_score
-from .organisers import REGION_INDEX, Organisers
+from .organisers import Organisers
 
 if TYPE_CHECKING:
     from ..services.market import ProviderMarket
@@ -333,19 +334,3 @@ def quarter_rows(a: AllianceAgent, month: int, phase: str, target: float,
                     kra, value, lo, hi, score, event if i == 0 else ""))
     return out
 
-
-def application_factor(alliances: list[AllianceAgent], orgs: Organisers,
-                       month: int) -> np.ndarray:
-    """Per municipality: share of applications kept (the joint office's slowdown).
-
-    While a joint office forms (formation and development), integrating the members'
-    caseworkers slows their work (as in Norway's NAV merger): the members' jobseekers send
-    ``transition_slowdown`` fewer applications.
-    """
-    factor = np.ones(orgs.n_munis)
-    for a in alliances:
-        if a.lever("joint_office") and a.phase(month) in ("formation", "development"):
-            for m in a.members:
-                if m != REGION_INDEX:
-                    factor[m - 1] *= 1.0 - a.spec.transition_slowdown
-    return factor

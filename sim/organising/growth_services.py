@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..collect import Table
+from ..labour.population import UNEMPLOYED
 from ..services.counts import clients_by_area, served_firms_by_area
 from ..services.market import ProviderMarket
 from ..services.outcomes import OutcomeTracker
@@ -25,11 +26,11 @@ from ..services.progress import (
 from ..services.search import search_modifiers
 from ..services.state import ServiceState
 from ..services.trial import Trial
-from .alliance import ALLIANCE_COLUMNS, QUARTER, AllianceAgent, application_factor
+from .alliance import ALLIANCE_COLUMNS, QUARTER, AllianceAgent
 from .kra import Observed
 from .ledger import ORGANISER_COLUMNS, Ledger, MonthPlan
 from .organisers import Organisers
-from .overheads import book_overheads
+from .overheads import Caseworkers, book_overheads
 from .payments import Payments
 from .public_money import book_benefits_and_taxes
 from .purchasing import Purchasing
@@ -54,6 +55,7 @@ class GrowthServices:
         self.ledger = Ledger(self.orgs, self.units)
         self.alliances = [AllianceAgent(model, k, spec, self.orgs, self.market, self.ledger)
                           for k, spec in enumerate(sc.all_alliances)]
+        self.caseworkers = Caseworkers(sc.organisers, self.orgs)
         self.state = ServiceState.empty(persons.size, firms.capacity)
         self.state.firm_class[:] = (model.streams["services"].random(firms.capacity)
                                     < sc.separate.municipal_vacancy_share)
@@ -88,16 +90,22 @@ class GrowthServices:
                ) -> tuple[np.ndarray, np.ndarray]:
         """Applications and score multipliers of this month's seekers, from their services.
 
-        See :mod:`sim.services.search`; the joint office's integration slowdown then
-        scales the applications of its members' jobseekers.
+        See :mod:`sim.services.search`; the caseworker time per jobseeker of each home
+        municipality's pool then scales the applications
+        (:meth:`.overheads.Caseworkers.search_factor`; the seekers are the unemployed),
+        rounded to whole ones at random without bias (down or up with the chances that keep
+        the mean), so that a factor near 1 still moves the expected applications.
         """
-        persons = self.model.persons
+        home = self.model.persons.home[seekers]
         apps, boost = search_modifiers(self.state, self.scenario.services,
                                        self.market.quality(), base_apps,
                                        self.model.streams["services"], seekers)
-        factor = application_factor(self.alliances, self.orgs, month)
-        if (factor < 1.0).any():
-            apps = np.rint(apps * factor[persons.home[seekers]]).astype(np.int64)
+        factor = self.caseworkers.search_factor(
+            self.alliances, np.bincount(home, minlength=self.orgs.n_munis), month)
+        if (factor != 1.0).any():
+            scaled = apps * factor[home]
+            u = self.model.streams["services"].random(scaled.size)
+            apps = np.floor(scaled + u).astype(np.int64)
         return apps, boost
 
     def expanded_reach(self, reach: np.ndarray, dist: np.ndarray, month: int
@@ -174,8 +182,12 @@ class GrowthServices:
             self.trial.record(month, self.model.persons.status)
 
     def start_observation(self) -> None:
-        """Month 0: reset per-person counters; fix employability quintiles for the tables."""
+        """Month 0: reset counters; fix employability quintiles and the caseworkers.
+
+        The caseworkers are fixed from the unemployed jobseekers by home municipality now.
+        """
         st = self.state
+        self.caseworkers.start_observation(self.unemployed_by_home())
         st.ever_served[:] = False
         st.outcome_paid[:] = False
         st.months_unemployed[:] = 0
@@ -208,15 +220,27 @@ class GrowthServices:
         st.firm_class[slots] = rng.random(slots.size) < \
             self.scenario.separate.municipal_vacancy_share
 
+    def unemployed_by_home(self) -> np.ndarray:
+        """Unemployed jobseekers (in services or not) by home municipality now."""
+        p = self.model.persons
+        return np.bincount(p.home[p.status == UNEMPLOYED], minlength=self.orgs.n_munis)
+
     def area_columns(self) -> dict[str, np.ndarray]:
-        """Per-area service columns of the time series (region total appended)."""
+        """Per-area service columns of the time series (region total appended).
+
+        ``caseload``: unemployed jobseekers per caseworker of the pool that serves the area
+        (:meth:`.overheads.Caseworkers.caseload`).
+        """
         st, p, f = self.state, self.model.persons, self.model.firms
         m = self.orgs.n_munis
         clients = clients_by_area(st.service, p.home, m).astype(float)
         clients += served_firms_by_area(st.firm_left, f.alive, f.muni, m)
         cols = {"service_spend_eur": self.ledger.area_spend, "clients_in_services": clients,
                 "municipal_benefit_cost_eur": self.ledger.area_benefit}
-        return {k: np.append(v, v.sum()) for k, v in cols.items()}
+        out = {k: np.append(v, v.sum()) for k, v in cols.items()}
+        out["caseload"] = self.caseworkers.caseload(self.alliances, self.unemployed_by_home(),
+                                                    self.model.month)
+        return out
 
     def money_columns(self) -> dict[str, np.ndarray]:
         """Per area and for the region (``ALL``), the month's public money so far.

@@ -7,6 +7,12 @@ organiser a variable overhead on its own service spend. The alliance's joint off
 share of the members' offices and a smaller variable share. The region pays the statutory
 caseworker contacts of every jobseeker, or each municipality those of its residents
 (``organisers.caseworkers``).
+
+Caseworker capacity (:class:`Caseworkers`): at month 0 each caseworker employer gets its
+unemployed jobseekers / ``organisers.caseload`` caseworkers and keeps them; a jobseeker's
+applications scale with the caseworker time per jobseeker of the pool that serves the home
+municipality, relative to month 0. The joint office pools its members' caseworkers
+(:func:`caseworker_pools`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import numpy as np
 
 from ..labour.population import UNEMPLOYED, Persons
 from ..scenario import Scenario
+from ..scenario.organising import Organisers as OrganiserSpec
 from .alliance import AllianceAgent
 from .ledger import ADMINISTRATION, CASEWORKER, Ledger, contribution_weights
 from .organisers import REGION_INDEX, Organisers
@@ -139,3 +146,136 @@ def book_overheads(ledger: Ledger, units: UnitRegistry, alliances: list[Alliance
     books.values["overhead_eur"][payers] += contacts
     books.values[CASEWORKER][payers] += contacts  # not paid by the budget
     books.pay(payers, contacts, ADMINISTRATION, "caseworker_contacts")
+
+
+# ----------------------------------------------------------------- caseworker capacity
+JOINT_OFFICE_PHASES = ("formation", "development", "implementation")
+"""Phases in which a joint office pools its members' caseworkers (integration, then work)."""
+
+
+def caseworker_pools(alliances: list[AllianceAgent], orgs: Organisers, employer: str,
+                     month: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each municipality's caseworker pool this month, and each pool's time multiplier.
+
+    Under separate action the region's caseworkers are one pool for every municipality
+    (``organisers.caseworkers = "region"``), or each home municipality's are its own. An
+    alliance with the ``joint_office`` lever pools its members' caseworkers from formation
+    on for the municipalities they serve: the member municipalities' own, or the region's
+    for the member municipalities (for all of them when the region is the only member)
+    when the region is a member and employs them; non-members keep what is left of their
+    pool. The pool's time per jobseeker is multiplied by 1 − ``transition_slowdown`` in
+    formation and development (integration) and by 1 + ``joint_office_caseworker_gain`` in
+    implementation (duplicated administration goes). With the lever off nothing changes.
+
+    Args:
+        alliances: the alliances, in scenario order (a later one's pool wins an overlap).
+        orgs: the organisers.
+        employer: ``organisers.caseworkers``, "region" or "municipalities".
+        month: the month.
+
+    Returns:
+        (pool index per municipality, time multiplier per pool).
+    """
+    n = orgs.n_munis
+    by_region = employer == "region"
+    pool = np.zeros(n, dtype=np.int64) if by_region else np.arange(n, dtype=np.int64)
+    scale = [1.0] * (1 if by_region else n)
+    for a in alliances:
+        phase = a.phase(month)
+        if not a.lever("joint_office") or phase not in JOINT_OFFICE_PHASES:
+            continue
+        if by_region:
+            served = (orgs.areas(a.members) if REGION_INDEX in a.members
+                      else np.zeros(n, dtype=bool))
+        else:
+            served = np.zeros(n, dtype=bool)
+            served[orgs.municipalities(a.members)] = True
+        if served.any():
+            pool[served] = len(scale)
+            scale.append(1.0 + a.spec.joint_office_caseworker_gain
+                         if phase == "implementation" else 1.0 - a.spec.transition_slowdown)
+    return pool, np.array(scale)
+
+
+class Caseworkers:
+    """Caseworker capacity: the staff fixed at month 0, caseloads and the search factor.
+
+    Caseworker time per jobseeker of a pool is its caseworkers (times its multiplier,
+    :func:`caseworker_pools`) over its unemployed jobseekers now; a jobseeker's applications
+    are scaled by (that time / month 0's) ** ``organisers.caseworker_search_elasticity``,
+    the ratio clipped to [``caseworker_time_min``, ``caseworker_time_max``]. Before month 0
+    the factor is 1. Municipality k's caseworkers are ``base[k] / caseload``: a pool's staff
+    is the sum over the municipalities it serves, so that when a joint office takes some
+    municipalities from the region's pool, the region's staff is split by their jobseekers
+    at month 0.
+
+    Attributes:
+        spec: the organisers' parameters (caseworkers, caseload, elasticity, clip).
+        orgs: the organisers.
+        base: unemployed jobseekers by home municipality at month 0 (None before).
+    """
+
+    def __init__(self, spec: OrganiserSpec, orgs: Organisers) -> None:
+        """No staff before month 0."""
+        self.spec = spec
+        self.orgs = orgs
+        self.base: np.ndarray | None = None
+
+    def start_observation(self, unemployed: np.ndarray) -> None:
+        """Month 0: fix the staff from ``unemployed``, jobseekers by home municipality."""
+        self.base = np.asarray(unemployed, dtype=np.float64).copy()
+
+    @property
+    def staff(self) -> np.ndarray:
+        """Caseworkers serving each municipality's jobseekers since month 0."""
+        base = self.base if self.base is not None else np.zeros(self.orgs.n_munis)
+        return base / self.spec.caseload
+
+    def pooled(self, alliances: list[AllianceAgent], unemployed: np.ndarray, month: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per municipality: its staff weight, and its pool's staff weight and jobseekers.
+
+        A staff weight is caseworkers × caseload × the pool's multiplier (month-0
+        jobseekers, moved by the joint office), so that a pool's caseworker time per
+        jobseeker relative to month 0 is its weight over its jobseekers now. Before month 0
+        the staff is what month 0's rule would give now.
+        """
+        unemployed = np.asarray(unemployed, dtype=np.float64)
+        base = self.base if self.base is not None else unemployed
+        pool, scale = caseworker_pools(alliances, self.orgs, self.spec.caseworkers, month)
+        own = scale[pool] * base
+        capacity = np.bincount(pool, weights=own, minlength=scale.size)
+        now = np.bincount(pool, weights=unemployed, minlength=scale.size)
+        return own, capacity[pool], now[pool]
+
+    def search_factor(self, alliances: list[AllianceAgent], unemployed: np.ndarray,
+                      month: int) -> np.ndarray:
+        """Per municipality: the factor on its jobseekers' applications (1 before month 0).
+
+        Args:
+            alliances: the alliances (their joint offices pool caseworkers).
+            unemployed: unemployed jobseekers by home municipality now.
+            month: the month.
+        """
+        if self.base is None:
+            return np.ones(self.orgs.n_munis)
+        _, capacity, now = self.pooled(alliances, unemployed, month)
+        # Time per jobseeker relative to month 0: a pool without jobseekers has all the time.
+        ratio = np.divide(capacity, now, out=np.full(now.size, np.inf), where=now > 0)
+        spec = self.spec
+        ratio = np.clip(ratio, spec.caseworker_time_min, spec.caseworker_time_max)
+        return ratio ** spec.caseworker_search_elasticity
+
+    def caseload(self, alliances: list[AllianceAgent], unemployed: np.ndarray, month: int
+                 ) -> np.ndarray:
+        """Unemployed jobseekers per caseworker in each municipality's pool, region appended.
+
+        0 where a pool has no jobseekers, NaN where it has jobseekers but no caseworkers;
+        the region's value is all jobseekers over all caseworkers (multipliers counted).
+        """
+        own, capacity, now = self.pooled(alliances, unemployed, month)
+        capacity, now = np.append(capacity, own.sum()), np.append(now, np.sum(unemployed))
+        load = np.divide(self.spec.caseload * now, capacity, out=np.full(now.size, np.nan),
+                         where=capacity > 0)
+        load[now == 0] = 0.0
+        return load

@@ -7,8 +7,9 @@ pydantic model whose every field has a unit and a source. Where to look:
 - :mod:`.region`: municipalities or a generated region, and the length of a run;
 - :mod:`.labour`: labour force, firms, matching and the economy's demand path;
 - :mod:`.services`: the service catalogue, who is eligible, a randomised trial;
-- :mod:`.organising`: organisers' budgets, providers and their market, separate action,
+- :mod:`.organising`: organisers' budgets and caseworkers, providers, separate action,
   alliances and their levers, host-municipality arrangements;
+- :mod:`.market`: the provider market (entry, exit, learning, outcome pay, effort);
 - :mod:`.law`: rules of the statutes that reject a scenario (lainsäädäntö);
 - :mod:`.loading`: reading files, ``extends``, ``--set`` overrides and error messages;
 - :mod:`.ranges`: the plausible range of every assumption, for sweeps.

@@ -1,9 +1,9 @@
 """Organisers, providers and cooperation (järjestäjät, tuottajat ja yhteistyö): parameters.
 
-Separate action (``[separate]``), the organisers' budgets and books (``[organisers]``), the
-providers and their market (``[[providers]]``, ``[market]``), alliances (``[alliance]``,
-``[[alliances]]``) and host-municipality arrangements. Types, units, ranges and sources, no
-behaviour; money in euros (EUR), durations in months.
+Separate action (``[separate]``), the organisers' budgets, books and caseworkers
+(``[organisers]``), the providers (``[[providers]]``; their market is :mod:`.market`),
+alliances (``[alliance]``, ``[[alliances]]``) and host-municipality arrangements. Types,
+units, ranges and sources, no behaviour; money in euros (EUR), durations in months.
 """
 
 from __future__ import annotations
@@ -101,6 +101,48 @@ class Organisers(Strict):
         json_schema_extra=plausible(30.0, 90.0,
             "EUR 70 M funded about 1,200 staff in the Nordic employment-service model (2022), "
             "about EUR 58,000 a person-year: 30–90 EUR a contact at 650–2,000 contacts a year"),
+    )
+    caseload: float = Field(
+        136.0, gt=0, description="Unemployed jobseekers per caseworker at month 0, the start "
+        "of observation: each caseworker employer (organisers.caseworkers) then gets its "
+        "unemployed jobseekers / this many caseworkers and keeps that staff, so that the "
+        "caseload rises with unemployment (assumption: Uusimaa's 136 of 2018 taken for the "
+        "region).",
+        json_schema_extra=plausible(107.0, 166.0,
+            "Finland about 107–166 unemployed per staff member, Uusimaa 136 in 2018 (press and "
+            "trade-union analyses, 2018)"),
+    )
+    caseworker_search_elasticity: float = Field(
+        0.2, ge=0, le=2, description="Elasticity of a jobseeker's applications with respect "
+        "to caseworker time per jobseeker: applications are scaled by (time / time at "
+        "month 0) to this power, the ratio clipped to [caseworker_time_min, "
+        "caseworker_time_max] (assumption: 0.2, a tenth more time per jobseeker giving "
+        "about 2 % more applications; more caseworkers per jobseeker lowered unemployment "
+        "in Germany, Hainmueller, Hofmann, Krug & Wolf 2016, Scandinavian Journal of "
+        "Economics 118(4), but the paper measures unemployment, not search, and no "
+        "elasticity of applications could be derived from it here).",
+        json_schema_extra=plausible(0.0, 0.5,
+            "assumption: from no effect to half a per cent more applications per per cent "
+            "more caseworker time; 490 extra caseworkers in 14 of 779 German offices lowered "
+            "unemployment and paid back in about 10 months (Hainmueller et al. 2016), which "
+            "gives the sign, not the size"),
+    )
+    caseworker_time_min: float = Field(
+        0.5, gt=0, le=1, description="Least caseworker time per jobseeker, relative to "
+        "month 0, that the search effect counts: a lower ratio (unemployment more than "
+        "doubled) counts as this (assumption).",
+        json_schema_extra=plausible(0.25, 0.75,
+            "assumption: the effect of a thinner caseload stops somewhere between a quarter "
+            "and three quarters of month 0's time per jobseeker; no source found"),
+    )
+    caseworker_time_max: float = Field(
+        2.0, ge=1, le=10, description="Most caseworker time per jobseeker, relative to "
+        "month 0, that the search effect counts, so that a collapse of unemployment does "
+        "not inflate applications without bound (assumption).",
+        json_schema_extra=plausible(1.5, 4.0,
+            "assumption: Finnish caseloads of 107–166 against Denmark's about 13 (2018) leave "
+            "room for much more time per jobseeker; that its effect on search saturates at "
+            "1.5 to 4 times month 0's time is assumed, no source found"),
     )
     overhead_eur_per_year: float = Field(
         15_000.0, ge=0, description="Each organiser's fixed procurement and contract "
@@ -322,9 +364,28 @@ class Alliance(Strict):
     joint_office_share_of_spend: float = Field(
         0.03, ge=0, le=1, description="Joint contract management as a share of spend."
     )
+    joint_office_caseworker_gain: float = Field(
+        0.05, ge=0, le=1, description="Under the joint office in implementation, the share "
+        "by which the members' pooled caseworker time per jobseeker rises as duplicated "
+        "administration goes (assumption: no source found for the size; the UK's one-stop "
+        "Jobcentre Plus raised outflow from unemployment benefits by about 1 % in the long "
+        "run, not significant, Riley et al., DWP RR 781, 2011; Bagaria, Petrongolo & Van "
+        "Reenen 2015).",
+        json_schema_extra=plausible(0.0, 0.15,
+            "assumption: from nothing to about a seventh more time per jobseeker; Jobcentre "
+            "Plus's long-run +1 % (ns) outflow from unemployment benefits suggests a small "
+            "gain (Riley et al. 2011); no size found"),
+    )
     transition_slowdown: float = Field(
-        0.1, ge=0, le=1, description="Share of caseworker effect lost during formation and "
-        "development (integration cost; Fevang, Markussen & Røed 2014)."
+        0.1, ge=0, le=1, description="Under the joint office in formation and development, "
+        "the share by which the members' pooled caseworker time per jobseeker falls while "
+        "their caseworkers integrate (assumption: Norway's NAV merger slowed entry to work "
+        "at first, Fevang, Markussen & Røed 2014, and UK Jobcentre Plus's effects were "
+        "negative at first, Riley et al. 2011; the size was not found).",
+        json_schema_extra=plausible(0.0, 0.2,
+            "assumption: up to a fifth of caseworker time lost to integration; the NAV merger "
+            "slowed entry to work mainly in its first couple of years (Fevang, Markussen & "
+            "Røed 2014), size not found"),
     )
     provider_gain_share: float = Field(
         0.5, ge=0, le=1, description="Providers' share of gain or pain on target vs actual cost "

@@ -1,8 +1,8 @@
 """The scenario (skenaario): one what-if case, every table of it validated.
 
 The top of the schema: :class:`Scenario` gathers the tables of :mod:`.region`,
-:mod:`.labour`, :mod:`.services` and :mod:`.organising`, checks that the region is given
-once, and applies the law (:mod:`.law`).
+:mod:`.labour`, :mod:`.services`, :mod:`.organising` and :mod:`.market`, checks that the
+region is given once, and applies the law (:mod:`.law`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pydantic import Field, model_validator
 from .base import Strict
 from .labour import Economy, Firms, Labour, Matching
 from .law import check_law
-from .organising import Alliance, HostArrangement, Market, Organisers, Provider, Separate
+from .market import Market
+from .organising import Alliance, HostArrangement, Organisers, Provider, Separate
 from .region import Municipality, Simulation, SyntheticRegion, mean_internal_distance_km
 from .services import Experiment, Services, Targeting
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from ..scenario.organising import Market, Provider
+from ..scenario.market import Market
+from ..scenario.organising import Provider
 from ..scenario.services import SERVICES
 
 

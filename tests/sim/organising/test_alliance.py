@@ -18,8 +18,9 @@ from organising_cases import (
     observed,
 )
 
-from sim.organising.alliance import ALLIANCE_COLUMNS, adjust_mix, application_factor
+from sim.organising.alliance import ALLIANCE_COLUMNS, adjust_mix
 from sim.organising.ledger import Ledger
+from sim.organising.overheads import caseworker_pools
 from sim.organising.units import Unit, UnitRegistry
 from sim.scenario import SERVICES
 from sim.scenario.organising import KRA
@@ -400,18 +401,43 @@ def test_implementation_quarter_gives_one_row_per_kra(world):
     assert first["members"] == 2
 
 
-def test_joint_office_slows_members_applications_while_it_forms(world):
+def test_joint_office_pools_the_members_caseworkers_slower_first_then_faster(world):
     orgs, m, provs = world
-    first = alliance(m, orgs, provs, levers=("joint_office",))
-    second = alliance(m, orgs, provs, levers=("joint_office",), members=("C",), index=1,
-                      transition_slowdown=0.25)
-    both = [first, second]
-    assert application_factor(both, orgs, 0).tolist() == [1.0, 1.0, 1.0]
-    for month in (1, 4):  # formation, development
-        assert application_factor(both, orgs, month).tolist() == pytest.approx([0.9, 0.9, 0.75])
-    assert application_factor(both, orgs, 6).tolist() == [1.0, 1.0, 1.0]
-    plain = alliance(m, orgs, provs)
-    assert application_factor([plain], orgs, 1).tolist() == [1.0, 1.0, 1.0]
+    a = alliance(m, orgs, provs, levers=("joint_office",), transition_slowdown=0.2,
+                 joint_office_caseworker_gain=0.1)
+    # The region's caseworkers serve A, B and C in one pool; the joint office takes its
+    # member municipalities A and B into a pool of their own from formation on.
+    pool, scale = caseworker_pools([a], orgs, "region", 0)
+    assert (pool.tolist(), scale.tolist()) == ([0, 0, 0], [1.0])
+    for month in (1, 4):  # formation, development: integration costs a fifth of the time
+        pool, scale = caseworker_pools([a], orgs, "region", month)
+        assert (pool.tolist(), scale.tolist()) == ([1, 1, 0], [1.0, 0.8])
+    pool, scale = caseworker_pools([a], orgs, "region", 6)  # implementation
+    assert (pool.tolist(), scale.tolist()) == ([1, 1, 0], [1.0, 1.1])
+    # Under TE24 each municipality employs its own: A's and B's join, C keeps its own.
+    pool, scale = caseworker_pools([a], orgs, "municipalities", 6)
+    assert (pool.tolist(), scale.tolist()) == ([3, 3, 2], [1.0, 1.0, 1.0, 1.1])
+
+
+def test_caseworker_pools_without_a_joint_office_are_separate_actions(world):
+    orgs, m, provs = world
+    plain = alliance(m, orgs, provs, levers=("pooled_budget", "shared_vacancies"))
+    no_region = alliance(m, orgs, provs, levers=("joint_office",), members=("A", "B"))
+    for month in (0, 1, 4, 6):
+        for employer, separate in (("region", ([0, 0, 0], [1.0])),
+                                   ("municipalities", ([0, 1, 2], [1.0, 1.0, 1.0]))):
+            pool, scale = caseworker_pools([plain], orgs, employer, month)
+            assert (pool.tolist(), scale.tolist()) == separate
+    # Without the region the members employ no caseworkers when the region does.
+    pool, scale = caseworker_pools([no_region], orgs, "region", 6)
+    assert (pool.tolist(), scale.tolist()) == ([0, 0, 0], [1.0])
+    pool, _ = caseworker_pools([no_region], orgs, "municipalities", 6)
+    assert pool.tolist() == [3, 3, 2]
+    # The region alone answers for every municipality; a dissolved alliance pools nothing.
+    alone = alliance(m, orgs, provs, levers=("joint_office",), members=("region",))
+    assert caseworker_pools([alone], orgs, "region", 6)[0].tolist() == [1, 1, 1]
+    alone.members.clear()
+    assert caseworker_pools([alone], orgs, "region", 6)[0].tolist() == [0, 0, 0]
 
 
 def test_joint_decisions_take_the_alliances_step_and_bounds(world):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sim import GrowthServicesModel
+from sim.labour.population import UNEMPLOYED
 from sim.organising.alliance import ALLIANCE_COLUMNS
 from sim.organising.ledger import ORGANISER_COLUMNS, PROVIDER_COLUMNS
 from sim.services.outcomes import QUINTILE_COLUMNS
@@ -47,10 +48,29 @@ def test_tables_of_the_service_side():
 def test_area_columns_append_the_region():
     columns = model_at("tiny", 2).services.area_columns()
     assert set(columns) == {"service_spend_eur", "clients_in_services",
-                            "municipal_benefit_cost_eur"}
+                            "municipal_benefit_cost_eur", "caseload"}
+    caseload = columns.pop("caseload")
     for name, values in columns.items():
         assert values.shape == (4,) and values[-1] == pytest.approx(values[:-1].sum()), name
     assert columns["clients_in_services"][-1] > 0
+    # The region's caseworkers are one pool: every area has the region's caseload.
+    assert caseload.shape == (4,) and (caseload == caseload[-1]).all() and caseload[-1] > 0
+
+
+def test_caseworkers_are_fixed_at_month_0_from_the_unemployed():
+    model = model_at("tiny", 0, **{"organisers.caseworkers": "municipalities"})
+    sv, p = model.services, model.persons
+    unemployed = np.bincount(p.home[p.status == UNEMPLOYED], minlength=sv.orgs.n_munis)
+    assert sv.caseworkers.base.tolist() == unemployed.tolist()
+    assert sv.caseworkers.staff == pytest.approx(unemployed / 136.0)
+    ts = model.collector.to_frame()
+    assert ts["caseload"].tolist() == [136.0] * 4  # month 0: three areas and the region
+    model.step()
+    now = sv.unemployed_by_home()
+    assert sv.caseworkers.caseload(sv.alliances, now, 1)[:-1] == pytest.approx(
+        136.0 * now / unemployed)
+    assert model.collector.to_frame()["caseload"].iloc[4:8].tolist() == pytest.approx(
+        [*(136.0 * now / unemployed), 136.0 * now.sum() / unemployed.sum()])
 
 
 def test_only_implemented_alliances_act():
