@@ -94,6 +94,8 @@ NAME_UNITS = {
     "estimate_prior_clients": "follow-ups",
     "learning_evidence_clients": "follow-ups",
     "outcome_memory_months": "months",
+    "outcome_chance_floor": "job chance (0–1)",
+    "quality_max": "effect multiplier",
     "joint_decision_min_weight": "multiple of the planned share",
     "joint_decision_max_weight": "multiple of the planned share",
     "caseload": "unemployed jobseekers per caseworker",

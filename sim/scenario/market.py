@@ -75,6 +75,23 @@ class Market(Strict):
         False, description="Outcome prices rise for clients of low employability (payment "
         "groups), which removes the motive to cream."
     )
+    outcome_chance_floor: float = Field(
+        0.05, gt=0, le=1, description="With differential prices, the lowest guessed job "
+        "chance an outcome price is scaled by (share 0–1): the price of the hardest to help "
+        "is at most payment_group_employability's chance over this times the base "
+        "(assumption).",
+        json_schema_extra=plausible(0.02, 0.15,
+            "assumption: the UK Work Programme's highest payment groups paid several times "
+            "the lowest (Public Accounts Committee 2013); no source for the floor"),
+    )
+    quality_max: float = Field(
+        3.0, gt=0, description="Highest quality (effect multiplier) a provider's learning "
+        "can reach (assumption).",
+        json_schema_extra=plausible(2.0, 4.0,
+            "assumption: the best Finnish employment offices produce about 60 % above the "
+            "average (Räisänen & Tuomaala 2010); two to four times the average bounds it "
+            "generously"),
+    )
     effort_min: float = Field(
         0.3, ge=0, le=1, description="Lowest effort a provider may give a client, as a share "
         "of the contracted service standard (1): parking (assumption, after UK Work "

@@ -101,7 +101,7 @@ class ProviderMarket:
                     if seen[p.index] == 0 or value_added[top] > value_added[p.index]:
                         best = top
             p.close_month(learning, self.providers[best].quality, pull if best != p.index
-                          else 0.0)
+                          else 0.0, m.quality_max)
 
     def count_quarter_clients(self) -> None:
         """Add the month's clients to the quarter's (the KRA bonus is shared by them)."""

@@ -57,7 +57,8 @@ class ServiceProvider(mesa.Agent):
         self.gain_pain = 0.0
         self.kra_bonus = 0.0
 
-    def close_month(self, learning: float, best_quality: float, pull: float) -> None:
+    def close_month(self, learning: float, best_quality: float, pull: float,
+                    quality_max: float = 3.0) -> None:
         """Book fixed cost and cash; learn from the outcomes seen.
 
         Variable costs (client-months × cost at the clients' effort) are booked as clients
@@ -68,6 +69,7 @@ class ServiceProvider(mesa.Agent):
                 :meth:`sim.services.market.ProviderMarket.close_month`).
             best_quality: quality of the provider whose practice it copies (its own if none).
             pull: share of the gap to ``best_quality`` closed this month.
+            quality_max: the highest quality learning reaches (``market.quality_max``).
         """
         self.cost += self.fixed_cost if self.active else 0.0
         self.cash += self.revenue + self.gain_pain + self.kra_bonus - self.cost
@@ -76,7 +78,7 @@ class ServiceProvider(mesa.Agent):
         if self.active:
             self.quality *= 1.0 + learning
             self.quality += pull * (best_quality - self.quality)
-            self.quality = min(self.quality, 3.0)
+            self.quality = min(self.quality, quality_max)
 
     @property
     def margin(self) -> float:
@@ -98,12 +100,14 @@ def outcome_price(price, months, market: Market, employability: np.ndarray) -> n
     ``price`` (per month) and ``months`` may be scalars or per-client arrays. With
     differential prices the payment is scaled so that its expected value is the same for
     every client (payment groups by employability): that of a client of employability
-    ``market.payment_group_employability``.
+    ``market.payment_group_employability``; the guessed chance is floored at
+    ``market.outcome_chance_floor`` so that the hardest to help are not priced without
+    bound.
     """
     base = (1.0 - market.attachment_share) * price * months * market.outcome_price_multiplier
     if market.differential_prices:
         slope = market.expected_outcome_slope
-        p = np.maximum(expected_outcome(employability, slope), 0.05)
+        p = np.maximum(expected_outcome(employability, slope), market.outcome_chance_floor)
         reference = expected_outcome(np.array([market.payment_group_employability]), slope)
         return base * (reference[0] / p)
     return np.broadcast_to(base, employability.shape).astype(float)
