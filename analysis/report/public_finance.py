@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.organising.ledger import ITEM_COLUMNS
+from sim.organising.ledger import ITEM_COLUMNS, RECEIVED_COLUMNS
 
 PROVIDER_ITEMS = {"service": "revenue_eur", "outcome_payment": "revenue_eur",
                   "gain_pain": "gain_pain_eur", "kra_bonus": "kra_bonus_eur"}
@@ -41,7 +41,8 @@ def organiser_columns(finance: pd.DataFrame, organisers: list[str]) -> pd.DataFr
     """The money columns of organisers.parquet from the payments.
 
     Each item adds, as paid less received, into its column (:data:`ITEM_COLUMNS`); tax
-    revenue as received. ``net_eur`` is everything received less everything paid;
+    revenue and the state's compensation as received. ``net_eur`` is everything received
+    less everything paid;
     ``budget_outlays_eur`` the budget's items paid less received.
 
     Args:
@@ -62,7 +63,8 @@ def organiser_columns(finance: pd.DataFrame, organisers: list[str]) -> pd.DataFr
     for name in sorted(set(ITEM_COLUMNS.values())):
         if name not in columns:
             columns[name] = 0.0
-    columns["tax_revenue_eur"] = -columns["tax_revenue_eur"]
+    for name in RECEIVED_COLUMNS:
+        columns[name] = -columns[name]
     columns["net_eur"] = sides.groupby(index)["euros"].sum()
     budget = sides[sides["budget_line"]]
     columns["budget_outlays_eur"] = budget.groupby(index)["outlay"].sum()

@@ -44,12 +44,14 @@ ORGANISER_COLUMNS = (
     "overhead_eur",
     "benefit_cost_eur",
     "tax_revenue_eur",
+    "state_compensation_eur",
     "gain_pain_eur",
     "kra_bonus_eur",
     "net_eur",
     "budget_outlays_eur",
 )
-"""Per organiser and month. net = tax − benefits − services − overhead − gain/pain − bonus;
+"""Per organiser and month. net = tax + the state's compensation − benefits − services −
+overhead − gain/pain − bonus;
 gain_pain_eur is limb 3 paid to providers (negative: pain received back). overhead_eur
 includes the region's caseworker contacts, which the growth-services budget does not pay;
 budget_outlays_eur is everything charged to the budget: services (transfers included),
@@ -214,9 +216,14 @@ ITEM_COLUMNS = {
     "overhead": "overhead_eur", "caseworker_contacts": "overhead_eur",
     "gain_pain": "gain_pain_eur", "kra_bonus": "kra_bonus_eur",
     "unemployment_benefit": "benefit_cost_eur", "income_tax": "tax_revenue_eur",
+    "state_compensation": "state_compensation_eur",
 }
 """The organisers.parquet column each item of the public finance table adds up in
-(payments out, less payments in; ``tax_revenue_eur`` the other way round)."""
+(payments out, less payments in; the received columns of :data:`RECEIVED_COLUMNS` the other
+way round)."""
+
+RECEIVED_COLUMNS = ("tax_revenue_eur", "state_compensation_eur")
+"""organisers.parquet columns of money an organiser receives."""
 
 
 class Flows:
@@ -287,7 +294,8 @@ class OrganiserBooks:
     def close(self) -> np.ndarray:
         """Compute net and return the (organisers × columns) array of the month."""
         v = self.values
-        v["net_eur"] = (v["tax_revenue_eur"] - v["benefit_cost_eur"] - v["service_spend_eur"]
+        v["net_eur"] = (v["tax_revenue_eur"] + v["state_compensation_eur"]
+                        - v["benefit_cost_eur"] - v["service_spend_eur"]
                         - v["overhead_eur"] - v["gain_pain_eur"] - v["kra_bonus_eur"])
         v["budget_outlays_eur"] = (v["service_spend_eur"] + v["overhead_eur"] - v[CASEWORKER]
                                    + v["gain_pain_eur"] + v["kra_bonus_eur"])

@@ -76,6 +76,8 @@ class Organisers:
         mix: (organisers × services) planned share of the service money per service.
         labour_force_by_home: persons in the labour force per municipality (persons do
             not move, so it is counted once).
+        compensation: per municipality, the state's fixed compensation, EUR per month
+            (``organisers.state_compensation_eur_per_resident``); None when there is none.
     """
 
     names: list[str]
@@ -83,6 +85,7 @@ class Organisers:
     budget: np.ndarray
     mix: np.ndarray
     labour_force_by_home: np.ndarray
+    compensation: np.ndarray | None = None
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, geo: Geography, persons: Persons) -> Organisers:
@@ -104,6 +107,9 @@ class Organisers:
             budget=np.array([region_budget, *muni_budget]) / 12.0,
             mix=mix,
             labour_force_by_home=np.bincount(persons.home, minlength=geo.size).astype(float),
+            compensation=(org.state_compensation_eur_per_resident / 12.0
+                          * geo.population.astype(float)
+                          if org.state_compensation_eur_per_resident > 0 else None),
         )
 
     @property

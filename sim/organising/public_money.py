@@ -111,3 +111,9 @@ def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
         books.flows.add(PERSONS, name, "income_tax", tax)
     books.flows.add(STATE, PERSONS, "unemployment_benefit", float(sb.sum()))
     books.flows.add(PERSONS, STATE, "income_tax", float(st.sum()))
+    comp = ledger.orgs.compensation
+    if comp is not None:  # the state's fixed compensation to each municipality
+        books.values["state_compensation_eur"][1:] += comp
+        ledger.area_state_net[:] -= comp
+        for name, euros in zip(ledger.orgs.names[1:], comp.tolist(), strict=True):
+            books.flows.add(STATE, name, "state_compensation", euros)

@@ -73,6 +73,15 @@ class Organisers(Strict):
         json_schema_extra=plausible(15.0, 45.0,
             "assumption: ±50 % around the default; no source found"),
     )
+    state_compensation_eur_per_resident: float = Field(
+        0.0, ge=0, description="Fixed yearly compensation the state pays each municipality "
+        "for the employment services and benefit financing transferred to it, EUR per "
+        "resident (0: none, the source document's setting). Under TE24 the compensation is "
+        "fixed on 2023 spending. Source: Association of Finnish Municipalities, Sept 2025: "
+        "EUR 823 M of funding in 2025, about EUR 147 a resident for Finland's 5.6 M; the "
+        "real grant weighs the 18-64 population, the unemployed and foreign-language "
+        "speakers, which a per-resident figure leaves out.",
+    )
     municipal_mix: dict[str, float] = Field(
         {"rehabilitation": 0.40, "coaching": 0.25, "wage_subsidy": 0.15,
          "business_advisory": 0.15, "recruitment": 0.05},
