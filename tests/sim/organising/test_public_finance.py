@@ -108,6 +108,24 @@ def test_employment_areas_pay_their_residents_caseworkers_under_te24():
     assert set(default.loc[default["item"] == "caseworker_contacts", "payer"]) == {"region"}
 
 
+def test_the_state_pays_each_municipality_its_fixed_compensation_under_te24():
+    """147 EUR a resident a year, a twelfth each month, to every municipality; none before."""
+    results = long_run("pirkanmaa-te24-separate")
+    finance = results.public_finance
+    paid = finance[finance["item"] == "state_compensation"]
+    assert set(paid["payer"]) == {"state"} and not paid["budget_line"].any()
+    population = {m.name: m.population for m in results.scenario.municipalities}
+    expected = pd.Series({n: 147.0 / 12 * p for n, p in population.items()})
+    for _, month in paid.groupby("month"):
+        got = month.set_index("payee")["euros"].sort_index()
+        np.testing.assert_allclose(got, expected.loc[got.index], atol=CENT)
+        assert len(got) == len(population)
+    o = results.organisers
+    assert (o.loc[o["organiser"] == "region", "state_compensation_eur"] == 0).all()
+    default = long_run("pirkanmaa-separate").public_finance
+    assert "state_compensation" not in set(default["item"])
+
+
 def test_a_host_is_not_among_its_members():
     from sim import ScenarioError, load_scenario
 
