@@ -2,7 +2,8 @@
 
 :func:`compare` is ``kasvu compare`` without the terminal: it runs both scenarios with the
 same seeds (common random numbers) in worker processes, tabulates B − A with confidence
-intervals (:mod:`.paired`), optionally splits B's alliance effect by lever
+intervals (:mod:`.paired`) for every metric and for each party's net (who pays whom:
+:func:`analysis.report.public_finance.party_nets`), optionally splits B's alliance effect by lever
 (:mod:`.decomposition`), and returns a :class:`Comparison`, which writes the comparison
 directory only when asked (through an :class:`~analysis.outputs.Output`, checked before the runs).
 """
@@ -24,7 +25,7 @@ from sim.scenario.loading import Overrides
 from ..outputs import Writer, json_writer, optional_output, write_files
 from . import decomposition
 from .executors import default_workers
-from .paired import compare_tables, headline_table
+from .paired import compare_tables, headline_table, payers_headline
 from .runs import Job, Replications, run_jobs, summarise
 
 
@@ -42,6 +43,8 @@ class Comparison:
         seeds: the seeds of the replications, in order.
         months: months after month 0.
         overrides: the overrides applied to both scenarios, as given.
+        payers: each party's mean monthly net in A and B and B − A with its 95 % CI
+            (payers.csv; :func:`analysis.report.public_finance.party_nets`), or None.
     """
 
     a: Replications
@@ -52,10 +55,14 @@ class Comparison:
     seeds: list[int]
     months: int
     overrides: Overrides = ()
+    payers: pd.DataFrame | None = None
 
     def headline(self) -> str:
-        """The region's final-month differences as a short text table."""
-        return headline_table(self.table, *self.names)
+        """The region's final-month differences and each party's net as short text tables."""
+        text = headline_table(self.table, *self.names)
+        if self.payers is not None:
+            text += "\n\n" + payers_headline(self.payers, *self.names)
+        return text
 
     def meta(self) -> dict[str, Any]:
         """What compare.json records: names, replications, months, seeds and overrides."""
@@ -67,14 +74,16 @@ class Comparison:
     def files(self) -> dict[str, Writer]:
         """The comparison directory's files.
 
-        Both run directories (named by :attr:`names`), compare.csv, compare.json and, with
-        a decomposition, decomposition.csv.
+        Both run directories (named by :attr:`names`), compare.csv, compare.json,
+        payers.csv (with :attr:`payers`) and, with a decomposition, decomposition.csv.
         """
         files: dict[str, Writer] = {}
         for name, side in zip(self.names, (self.a, self.b), strict=True):
             files |= side.files(under=f"{name}/")
         files["compare.csv"] = functools.partial(self.table.to_csv, index=False)
         files["compare.json"] = json_writer(self.meta())
+        if self.payers is not None:
+            files["payers.csv"] = functools.partial(self.payers.to_csv, index=False)
         if self.decomposition is not None:
             files["decomposition.csv"] = functools.partial(self.decomposition.to_csv,
                                                            index=False)
@@ -144,6 +153,7 @@ def compare(
         done = run_jobs(jobs, workers, on_run=on_run)
         ta, tb = done["a"], done["b"]
         table = compare_tables(ta["timeseries"], tb["timeseries"])
+        payers = _payers(ta, tb)
         parts = None
         if decompose:
             parts = decomposition.decompose(sb, seed, reps, months, method, on_run=on_run,
@@ -153,7 +163,20 @@ def compare(
             b=Replications(sb, tb, summarise(tb["timeseries"])),
             names=names, table=table, decomposition=parts,
             seeds=list(range(seed, seed + reps)), months=months, overrides=overrides,
+            payers=payers,
         )
         if output is not None:
             output.write(result.files())
     return result
+
+
+def _payers(a: Mapping[str, pd.DataFrame], b: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each party's net in A and B (:func:`analysis.report.public_finance.party_nets`).
+
+    The organisers are those of either scenario's organisers table, A's first.
+    """
+    # Imported here: the report package loads matplotlib, which worker processes need not.
+    from ..report.public_finance import party_nets
+
+    organisers = pd.concat([a["organisers"]["organiser"], b["organisers"]["organiser"]])
+    return party_nets(a["public_finance"], b["public_finance"], organisers.unique().tolist())

@@ -88,16 +88,47 @@ def headline_table(table: pd.DataFrame, a_name: str, b_name: str) -> str:
     sel = region[region["statistic"] == "final"]
     lines = [f"{b_name} − {a_name}, region, final month; euros a month over months 1.. "
              f"({int(sel['reps'].iloc[0])} replication(s), common random numbers)",
-             f"{'metric':<28}{'A':>14}{'B':>14}{'B − A':>14}{'95% CI':>26}{'B better':>10}"]
+             _header("metric") + f"{'B better':>10}"]
     for metric in HEADLINE_METRICS:
         statistic = "mean" if metric.endswith("_eur") else "final"  # money: a month's mean
         row = region[(region["metric"] == metric)
                      & (region["statistic"] == statistic)].iloc[0]
-        rate = metric.endswith("_rate")
-        f = (lambda v: f"{v:.4f}") if rate else (lambda v: f"{v:,.0f}")
-        ci = ("n/a" if math.isnan(row["diff_ci_low"])
-              else f"[{f(row['diff_ci_low'])}, {f(row['diff_ci_high'])}]")
         share = "" if math.isnan(row["share_b_better"]) else f"{row['share_b_better']:.0%}"
-        lines.append(f"{metric:<28}{f(row['a_mean']):>14}{f(row['b_mean']):>14}"
-                     f"{f(row['diff_mean']):>14}{ci:>26}{share:>10}")
+        decimals = 4 if metric.endswith("_rate") else 0
+        lines.append(_line(metric, row, decimals) + f"{share:>10}")
     return "\n".join(lines)
+
+
+def payers_headline(payers: pd.DataFrame, a_name: str, b_name: str) -> str:
+    """Each party's mean monthly net in A and B and B − A, as a text table like the headline.
+
+    The state and the organisers, which make up the public sector, are indented under it.
+
+    Args:
+        payers: the payer table (payers.csv, :func:`analysis.report.public_finance.party_nets`).
+        a_name: A's name.
+        b_name: B's name.
+    """
+    reps = int(payers["reps"].max()) if len(payers) else 0
+    lines = [f"Each party's net, EUR a month (received − paid), B − A: {b_name} − {a_name}, "
+             f"mean of months 1.. ({reps} replication(s))", _header("party")]
+    for _, row in payers.iterrows():
+        indent = "  " if row["kind"] in ("state", "organiser") else ""
+        lines.append(_line(indent + str(row["party"]), row, 0))
+    return "\n".join(lines)
+
+
+def _header(first: str) -> str:
+    """The column heads of a headline table, after the first column's."""
+    return f"{first:<28}{'A':>14}{'B':>14}{'B − A':>14}{'95% CI':>26}"
+
+
+def _line(name: str, row: pd.Series, decimals: int) -> str:
+    """One row of a headline table: A, B, B − A and its CI, with ``decimals``."""
+    def f(value: float) -> str:
+        return f"{value:,.{decimals}f}"
+
+    ci = ("n/a" if math.isnan(row["diff_ci_low"])
+          else f"[{f(row['diff_ci_low'])}, {f(row['diff_ci_high'])}]")
+    return (f"{name:<28}{f(row['a_mean']):>14}{f(row['b_mean']):>14}"
+            f"{f(row['diff_mean']):>14}{ci:>26}")

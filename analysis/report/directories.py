@@ -9,8 +9,9 @@ The data contract (what ``kasvu run``, ``kasvu compare`` and ``kasvu sensitivity
 - a comparison directory: run directories ``A_NAME/`` and ``B_NAME/``, ``compare.csv``
   (metric, area, statistic, a_mean, b_mean, diff_mean, diff_ci_low, diff_ci_high,
   share_b_better, reps), ``compare.json`` ({"a", "b", "reps", "months", "seeds"}) and
-  optionally ``decomposition.csv`` (lever, metric, contribution_mean, ci_low, ci_high,
-  method);
+  optionally ``payers.csv`` (party, kind, a_mean, b_mean, diff_mean, diff_ci_low,
+  diff_ci_high, reps: each party's mean monthly net; absent in older comparisons) and
+  ``decomposition.csv`` (lever, metric, contribution_mean, ci_low, ci_high, method);
 - a sweep directory: ``sensitivity.csv`` (outcome, parameter, index, value, conf; the CI
   column may also be called ``ci``).
 
@@ -87,6 +88,7 @@ class ComparisonDirectory:
     table: pd.DataFrame | None
     meta: dict[str, Any]
     decomposition: pd.DataFrame | None
+    payers: pd.DataFrame | None = None
 
     @property
     def names(self) -> tuple[str, str]:
@@ -182,7 +184,8 @@ def read_comparison_directory(path: Path) -> ComparisonDirectory | None:
         a, b = sorted((read_run_directory(r) for r in runs), key=lambda run: run.kind == "alliance")
     else:
         a = b = None
-    return ComparisonDirectory(path, a, b, table, meta, _read_csv(path / "decomposition.csv"))
+    return ComparisonDirectory(path, a, b, table, meta, _read_csv(path / "decomposition.csv"),
+                               _read_csv(path / "payers.csv"))
 
 
 def sensitivity_table(table: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -154,6 +154,24 @@ _FI = {
     "sum_run_rate": "Työttömyysaste: {start} → {end}; pitkäaikaistyöttömiä lopussa {ltu}.",
     "sum_run_worst": "Korkein työttömyysaste lopussa: {area} ({rate}).",
     "sum_sensitivity": "{outcome}: herkin parametrille {parameter} ({index} = {value} ± {ci}).",
+    # each party's net (payers.csv)
+    "report_payers": "Kuka maksaa ja kuka saa",
+    "payers_intro": "Kunkin osapuolen saamat rahat vähennettyinä sen maksamilla, euroa "
+    "kuukaudessa keskimäärin kuukausina 1–{months} ({reps} toistoa), ja ero B − A "
+    "95 %:n luottamusvälein. Julkinen sektori on valtio ja järjestäjät yhteensä "
+    "(sisennetyt rivit). Osapuolten nettojen summa on nolla, koska jokaisella maksulla on "
+    "maksaja ja saaja.",
+    "payers_party": "osapuoli",
+    "payers_scenario": "{which}: {name}",
+    "payers_diff": "B − A",
+    "payers_ci": "95 %:n luottamusväli",
+    "ci_range": "{low}…{high}",
+    "party_public_sector": "julkinen sektori",
+    "party_state": "valtio",
+    "party_providers": "palveluntuottajat",
+    "party_persons": "henkilöt",
+    "party_firms": "yritykset",
+    "party_administration": "hallinto",
 }
 
 _EN = {
@@ -290,6 +308,23 @@ _EN = {
     "sum_run_rate": "Unemployment rate: {start} → {end}; long-term unemployed at the end: {ltu}.",
     "sum_run_worst": "Highest unemployment rate at the end: {area} ({rate}).",
     "sum_sensitivity": "{outcome}: most sensitive to {parameter} ({index} = {value} ± {ci}).",
+    "report_payers": "Who pays and who receives",
+    "payers_intro": "What each party received less what it paid, euros a month on average "
+    "over months 1–{months} ({reps} replications), and the difference B − A with its 95% "
+    "confidence interval. The public sector is the state and the organisers together "
+    "(indented rows). The parties' nets sum to zero, as every payment has a payer and a "
+    "payee.",
+    "payers_party": "party",
+    "payers_scenario": "{which}: {name}",
+    "payers_diff": "B − A",
+    "payers_ci": "95% confidence interval",
+    "ci_range": "{low} to {high}",
+    "party_public_sector": "public sector",
+    "party_state": "the state",
+    "party_providers": "service providers",
+    "party_persons": "persons",
+    "party_firms": "firms",
+    "party_administration": "administration",
 }
 
 LABELS: dict[str, dict[str, str]] = {"fi": _FI, "en": _EN}

@@ -22,8 +22,10 @@ from .i18n import text
 from .plans import make_figures, plans_of, scenario_label
 from .style import png_bytes, save_figure
 from .summary import (
+    PayerTable,
     comparison_numbers,
     comparison_sentences,
+    payer_table,
     run_numbers,
     run_sentences,
     sensitivity_sentences,
@@ -58,13 +60,17 @@ def _subjects(comparison: ComparisonDirectory, lang: str) -> tuple[str, str]:
     return a, b
 
 
+def _labels(comparison: ComparisonDirectory, lang: str) -> tuple[str, str]:
+    a, b = comparison.names
+    return scenario_label(comparison.a, a, lang), scenario_label(comparison.b, b, lang)
+
+
 def summary_of(results: ResultDirectory, lang: str) -> list[str]:
     """The plain-language summary of whatever the directory holds."""
     sentences: list[str] = []
     comparison = results.comparison
     if comparison is not None:
-        a, b = comparison.names
-        labels = (scenario_label(comparison.a, a, lang), scenario_label(comparison.b, b, lang))
+        labels = _labels(comparison, lang)
         numbers = comparison_numbers(comparison)
         sentences += comparison_sentences(numbers, lang, _subjects(comparison, lang), labels)
     elif results.run is not None and (numbers := run_numbers(results.run)) is not None:
@@ -74,11 +80,18 @@ def summary_of(results: ResultDirectory, lang: str) -> list[str]:
     return sentences
 
 
+def payers_of(results: ResultDirectory, lang: str) -> PayerTable | None:
+    """Each party's net of a comparison (payers.csv), or None without one."""
+    comparison = results.comparison
+    return None if comparison is None else payer_table(comparison, lang,
+                                                       _labels(comparison, lang))
+
+
 def render_html(
     title: str, summary: list[str], images: list[tuple[str, str, bytes]], notes: list[str],
-    lang: str, source_dir: Path,
+    lang: str, source_dir: Path, payers: PayerTable | None = None,
 ) -> str:
-    """A self-contained HTML page: summary, figures as base64 PNG, notes.
+    """A self-contained HTML page: summary, each party's net, figures as base64 PNG, notes.
 
     Args:
         title: The page's title.
@@ -87,6 +100,7 @@ def render_html(
         notes: Figures skipped and why.
         lang: ``fi`` or ``en``.
         source_dir: The result directory, named on the page.
+        payers: The table of each party's net, if the directory has one.
     """
     esc = html.escape
     parts = [
@@ -100,6 +114,8 @@ def render_html(
         *(f"<p>{esc(sentence)}</p>" for sentence in summary),
         "</div>",
     ]
+    if payers is not None:
+        parts += _payers_html(payers, lang)
     if images:
         parts.append(f'<h2>{esc(text("report_figures", lang))}</h2>')
     for caption, filename, png in images:
@@ -114,12 +130,30 @@ def render_html(
     return "\n".join(parts) + "\n"
 
 
+def _payers_html(payers: PayerTable, lang: str) -> list[str]:
+    """The section of each party's net: a heading, its introduction and the table."""
+    esc = html.escape
+    head = "".join(f"<th>{esc(cell)}</th>" for cell in payers.header)
+    rows = [
+        ('<tr class="part">' if part else "<tr>")
+        + "".join(f"<td>{esc(cell)}</td>" for cell in cells) + "</tr>"
+        for part, cells in payers.rows
+    ]
+    return [f'<h2>{esc(text("report_payers", lang))}</h2>',
+            f'<p class="intro">{esc(payers.intro)}</p>',
+            f'<table class="payers"><thead><tr>{head}</tr></thead><tbody>', *rows,
+            "</tbody></table>"]
+
+
 _CSS = (
     "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;"
     "padding:0 1em;color:#222;line-height:1.5}"
     "h1{font-size:1.8em}.meta{color:#666}.summary p{font-size:1.2em;margin:.5em 0}"
     "figure{margin:2em 0}img{width:100%;height:auto;border:1px solid #ddd}"
     "figcaption{color:#555;margin-top:.3em}.notes{color:#555}"
+    ".payers{border-collapse:collapse}.payers th,.payers td{padding:.2em .8em;"
+    "border-bottom:1px solid #ddd}.payers td+td{text-align:right;white-space:nowrap}"
+    ".payers tr.part td:first-child{padding-left:2em}"
 )
 
 
@@ -164,7 +198,7 @@ def write_report(
                 files[f"{slug}-{lang}.{fmt}"] = _figure_writer(fig, fmt, png)
             images.append((fig.kasvu_title, f"{slug}-{lang}.{formats[0]}", png))
         page = render_html(text("report_title", lang), summary_of(results, lang), images,
-                           notes, lang, Path(directory))
+                           notes, lang, Path(directory), payers_of(results, lang))
         files[f"report-{lang}.html"] = text_writer(page)
         output.write(files)
     return out / f"report-{lang}.html", notes

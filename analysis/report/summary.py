@@ -12,7 +12,9 @@ can check the sentences against the tables. Definitions:
   mean over replications, B − A;
 - cost per additional employed person-year: extra spending / extra person-years; not
   meaningful when the employment impact's CI includes 0 or lies below it, or when the extra
-  person-years are not positive.
+  person-years are not positive;
+- each party's net (the payer table, :func:`payer_table`): payers.csv as it is, each
+  party's mean monthly net over months 1..M in A and B and B − A with its 95 % CI.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.collect import REGION_AREA
+from sim.organising.organisers import REGION_NAME
 
 from .directories import ComparisonDirectory, RunDirectory
 from .i18n import NBSP, capitalise, euros, label, number, percent, text
+from .public_finance import PAYER_COLUMNS
 
 OTHER_METRICS = ("long_term_unemployed", "unemployment_rate")
 """Metrics of compare.csv reported after employment, when present."""
@@ -129,7 +133,7 @@ def _difference(comparison: ComparisonDirectory, table: str, measure) -> float |
 def comparison_numbers(comparison: ComparisonDirectory) -> ComparisonNumbers:
     """Every number of a comparison's summary, from its tables."""
     a, b = comparison.names
-    months = int(comparison.meta.get("months") or _last_month(comparison))
+    months = comparison_months(comparison)
     employed = compare_estimate(comparison.table, "employed")
     best = best_municipality(comparison.table)
     spend = _difference(comparison, "organisers", organiser_spending)
@@ -156,11 +160,71 @@ def comparison_numbers(comparison: ComparisonDirectory) -> ComparisonNumbers:
     )
 
 
-def _last_month(comparison: ComparisonDirectory) -> int:
+def comparison_months(comparison: ComparisonDirectory) -> int:
+    """Months after month 0: compare.json's, else the last month of a time series (or 0)."""
+    if comparison.meta.get("months"):
+        return int(comparison.meta["months"])
     for run in (comparison.a, comparison.b):
         if run is not None and run.table("timeseries") is not None:
             return int(run.table("timeseries")["month"].max())
     return 0
+
+
+@dataclass(frozen=True)
+class PayerTable:
+    """The report's table of each party's net: its introduction, column heads and rows.
+
+    Attributes:
+        intro: The sentence above the table.
+        header: The column heads: party, A, B, B − A, the CI.
+        rows: Per party whether it is part of the public sector (the state and the
+            organisers, shown indented under it) and its cells.
+    """
+
+    intro: str
+    header: tuple[str, ...]
+    rows: list[tuple[bool, tuple[str, ...]]]
+
+
+def party_label(party: str, kind: str, lang: str) -> str:
+    """An organiser by its name (the region as ``maakunta``/``region``), others by kind."""
+    if kind == "organiser":
+        return text("region", lang) if party == REGION_NAME else party
+    return text(f"party_{kind}", lang)
+
+
+def _money(value: float, lang: str, signed: bool = False) -> str:
+    return "–" if pd.isna(value) else euros(value, lang, signed=signed)
+
+
+def payer_table(
+    comparison: ComparisonDirectory, lang: str, labels: tuple[str, str]
+) -> PayerTable | None:
+    """Each party's net from payers.csv, or None when the directory has none (older runs).
+
+    Args:
+        comparison: The comparison directory.
+        lang: ``fi`` or ``en``.
+        labels: How A and B are named in the column heads.
+    """
+    payers = comparison.payers
+    if payers is None or payers.empty or not set(PAYER_COLUMNS) <= set(payers.columns):
+        return None
+    scenarios = (text("payers_scenario", lang, which=which, name=name)
+                 for which, name in zip("AB", labels, strict=True))
+    header = (text("payers_party", lang), *scenarios, text("payers_diff", lang),
+              text("payers_ci", lang))
+    rows = []
+    for row in payers.itertuples(index=False):
+        ci = text("ci_range", lang, low=_money(row.diff_ci_low, lang),
+                  high=_money(row.diff_ci_high, lang))
+        rows.append((row.kind in ("state", "organiser"), (
+            capitalise(party_label(str(row.party), str(row.kind), lang)),
+            _money(row.a_mean, lang), _money(row.b_mean, lang),
+            _money(row.diff_mean, lang, signed=True), ci)))
+    intro = text("payers_intro", lang, months=comparison_months(comparison),
+                 reps=int(payers["reps"].max()))
+    return PayerTable(intro, header, rows)
 
 
 def period(months: int, lang: str) -> str:

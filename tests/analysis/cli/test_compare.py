@@ -14,6 +14,9 @@ def test_compare_cli_writes_both_runs_and_the_table(tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "95% CI" in printed and "employed" in printed
+    assert "Each party's net, EUR a month (received − paid)" in printed
+    assert "public_sector" in printed and "  state" in printed
+    assert set(pd.read_csv(out / "payers.csv")["party"]) >= {"public_sector", "providers"}
     table = pd.read_csv(out / "compare.csv")
     assert {"metric", "area", "statistic", "diff_mean", "diff_ci_low", "diff_ci_high",
             "share_b_better", "reps"} <= set(table.columns)

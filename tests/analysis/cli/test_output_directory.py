@@ -108,7 +108,8 @@ def test_compare_rerun_removes_its_stale_files_and_keeps_the_users(tmp_path):
     (out / "tiny-alliance" / "notes.txt").write_text("mine")
     assert main(["compare", "tiny", "tiny", *args]) == 0  # named tiny-a and tiny-b now
     assert sorted(p.name for p in out.iterdir()) == [
-        MARKER, "compare.csv", "compare.json", "tiny-a", "tiny-alliance", "tiny-b"]
+        MARKER, "compare.csv", "compare.json", "payers.csv", "tiny-a", "tiny-alliance",
+        "tiny-b"]
     assert [p.name for p in (out / "tiny-alliance").iterdir()] == ["notes.txt"]
     assert json.loads((out / "compare.json").read_text())["b"] == "tiny-b"
 

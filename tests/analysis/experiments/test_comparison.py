@@ -1,4 +1,5 @@
-"""Comparisons: paired differences with CIs, the decomposition by lever, and compare()."""
+"""Comparisons: paired differences with CIs, each party's net, the decomposition by lever,
+and compare()."""
 
 import json
 
@@ -11,6 +12,7 @@ from analysis.cli import main
 from analysis.experiments.decomposition import attribute, coalitions, decompose
 from analysis.experiments.paired import compare_tables, mean_ci
 from analysis.outputs import MARKER
+from analysis.report.public_finance import PAYER_COLUMNS, PUBLIC_SECTOR, party_nets
 from sim import load_scenario
 from sim.collect import REGION_AREA
 from sim.scenario import scenario_to_toml
@@ -46,6 +48,46 @@ def test_compare_tables_pairs_replications():
 def _metrics():
     from sim.collect import METRICS
     return METRICS
+
+
+def _payments(rep: int, rows: list[tuple[int, str, str, float]]) -> pd.DataFrame:
+    """A stacked public finance table of one replication from (month, payer, payee, euros)."""
+    frame = pd.DataFrame(rows, columns=["month", "payer", "payee", "euros"])
+    return frame.assign(scenario="x", rep=rep, seed=rep + 1, item="unemployment_benefit",
+                        budget_line=False)
+
+
+def test_party_nets_are_monthly_means_paired_by_replication():
+    """Two replications, an organiser paying persons, a provider paid only in B."""
+    a = pd.concat([
+        _payments(0, [(0, "region", "persons", 999.0), (1, "region", "persons", 100.0),
+                      (2, "region", "persons", 100.0)]),
+        _payments(1, [(1, "region", "persons", 200.0), (2, "region", "persons", 200.0)]),
+    ])
+    b = pd.concat([
+        _payments(0, [(1, "region", "persons", 110.0), (2, "region", "persons", 110.0),
+                      (1, "region", "Valmennus Oy", 40.0)]),
+        _payments(1, [(1, "region", "persons", 230.0), (2, "region", "persons", 230.0)]),
+    ])
+    table = party_nets(a, b, ["region"])
+    assert list(table.columns) == list(PAYER_COLUMNS)
+    assert list(table["party"]) == [PUBLIC_SECTOR, "state", "region", "providers", "persons",
+                                    "firms", "administration"]
+    rows = table.set_index("party")
+    persons = rows.loc["persons"]  # B − A: 10 and 30 euros a month
+    assert (persons["a_mean"], persons["b_mean"], persons["diff_mean"]) == (150.0, 170.0, 20.0)
+    half = 12.7062047 * np.std([10.0, 30.0], ddof=1) / np.sqrt(2)  # t(0.975, 1 df)
+    assert persons["diff_ci_low"] == pytest.approx(20.0 - half)
+    assert persons["diff_ci_high"] == pytest.approx(20.0 + half)
+    region = rows.loc["region"]  # month 0 left out; 20 a month more to the provider in rep 0
+    assert (region["a_mean"], region["b_mean"]) == (-150.0, -180.0)
+    assert region["diff_ci_low"] == region["diff_ci_high"] == -30.0
+    assert rows.loc["providers", "a_mean"] == 0.0 and rows.loc["providers", "b_mean"] == 10.0
+    assert rows.loc[PUBLIC_SECTOR, "diff_mean"] == rows.loc["region", "diff_mean"]
+    assert (rows.loc[["state", "firms", "administration"], "diff_mean"] == 0.0).all()
+    assert (table["reps"] == 2).all()
+    parties = table[table["party"] != PUBLIC_SECTOR]
+    assert parties[["a_mean", "b_mean", "diff_mean"]].sum().abs().max() == 0.0
 
 
 def test_oat_and_shapley_attribution():
@@ -115,6 +157,31 @@ def test_compare_without_out_returns_the_tables_and_writes_nothing(tmp_path, mon
              for frame in (a, b)]
     pd.testing.assert_frame_equal(*early)
     assert "tiny-alliance − tiny" in result.headline()
+    _check_payers(result)
+
+
+def _check_payers(result):
+    """Each party's net: every party, zero in sum, the public sector as public_net_eur."""
+    payers = result.payers.set_index("party")
+    organisers = list(result.a.tables["organisers"]["organiser"].unique())
+    assert list(payers.index) == [PUBLIC_SECTOR, "state", *organisers, "providers", "persons",
+                                  "firms", "administration"]
+    assert (payers["reps"] == 2).all()
+    # Every payment has a payer and a payee: the parties' nets sum to zero.
+    parties = payers.drop(index=PUBLIC_SECTOR)[["a_mean", "b_mean", "diff_mean"]]
+    scale = parties.abs().to_numpy().max()
+    assert scale > 0 and (parties.sum().abs() < 1e-9 * scale).all()
+    # The public sector is the organisers and the state, the region's public_net_eur.
+    public = payers.loc[PUBLIC_SECTOR]
+    net = result.table.set_index(["metric", "area", "statistic"]).loc[
+        ("public_net_eur", REGION_AREA, "mean")]
+    for column in ("a_mean", "b_mean", "diff_mean", "diff_ci_low", "diff_ci_high"):
+        assert public[column] == pytest.approx(net[column], rel=1e-9), column
+    assert public["a_mean"] == pytest.approx(payers.loc[["state", *organisers], "a_mean"].sum())
+    headline = result.headline().split("\n\n")[1].splitlines()
+    assert headline[0].startswith("Each party's net, EUR a month (received − paid), B − A")
+    assert [line.split()[0] for line in headline[2:]] == list(payers.index)
+    assert headline[3].startswith("  state")
 
 
 def test_compare_with_out_writes_what_kasvu_compare_writes(tmp_path):
@@ -122,11 +189,14 @@ def test_compare_with_out_writes_what_kasvu_compare_writes(tmp_path):
     a, b = load_scenario("tiny", FAST), load_scenario("tiny-alliance", TWO_LEVERS)
     result = analysis.compare(a, b, reps=2, months=6, decompose=True, workers=1, out=out)
     assert sorted(p.name for p in out.iterdir()) == [
-        MARKER, "compare.csv", "compare.json", "decomposition.csv", "tiny", "tiny-alliance"]
+        MARKER, "compare.csv", "compare.json", "decomposition.csv", "payers.csv", "tiny",
+        "tiny-alliance"]
     assert json.loads((out / "compare.json").read_text()) == {
         "a": "tiny", "b": "tiny-alliance", "reps": 2, "months": 6, "seeds": [1, 2],
         "overrides": []}
     pd.testing.assert_frame_equal(pd.read_csv(out / "compare.csv"), result.table,
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "payers.csv"), result.payers,
                                   check_dtype=False)
     parts = pd.read_csv(out / "decomposition.csv")
     assert set(parts["lever"]) == {"shared_vacancies", "unified_referrals", "interactions"}

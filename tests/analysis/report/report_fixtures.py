@@ -2,7 +2,8 @@
 
 ``make_run_dir`` writes a run directory (timeseries, organisers, providers, alliance,
 quintiles parquet files, summary.json, scenario.toml); ``make_compare_dir`` two of them plus
-compare.csv, compare.json and decomposition.csv; ``make_sensitivity_dir`` a sensitivity.csv.
+compare.csv, compare.json, payers.csv and decomposition.csv; ``make_sensitivity_dir`` a
+sensitivity.csv.
 Both scenarios of a comparison draw the same random numbers per seed (common random numbers)
 and the alliance adds a smooth, municipality-specific employment effect.
 """
@@ -237,9 +238,34 @@ def make_decomposition(compare: pd.DataFrame) -> pd.DataFrame:
     ])
 
 
+def make_payers(reps: int) -> pd.DataFrame:
+    """payers.csv: each party's mean monthly net; the parties other than the public sector
+    sum to zero in A, in B and in B − A."""
+    a = {"state": 900_000.0, REGION_ORGANISER: -140_000.0, "Tampere": 610_000.0,
+         "Kangasala": 80_000.0, "Orivesi": 12_000.0, "providers": 95_000.0,
+         "persons": -1_600_000.0, "firms": 3_000.0, "administration": 40_000.0}
+    diff = {"state": 6_000.0, REGION_ORGANISER: 9_500.0, "Tampere": 4_200.0,
+            "Kangasala": 1_300.0, "Orivesi": -200.0, "providers": -21_000.0,
+            "persons": 8_000.0, "firms": -300.0, "administration": -7_500.0}
+    kinds = {"state": "state", "providers": "providers", "persons": "persons",
+             "firms": "firms", "administration": "administration"}
+    public = ("state", REGION_ORGANISER, *(m["name"] for m in MUNICIPALITIES))
+    a["public_sector"] = sum(a[p] for p in public)
+    diff["public_sector"] = sum(diff[p] for p in public)
+    rows = [{"party": party, "kind": kinds.get(party, "organiser"), "a_mean": a[party],
+             "b_mean": a[party] + diff[party], "diff_mean": diff[party],
+             "diff_ci_low": diff[party] - 1_000.0, "diff_ci_high": diff[party] + 1_000.0,
+             "reps": reps}
+            for party in ("public_sector", *public, "providers", "persons", "firms",
+                          "administration")]
+    rows[0]["kind"] = "public_sector"
+    return pd.DataFrame(rows)
+
+
 def make_compare_dir(path: Path, reps: int = 3, months: int = 24,
                      decomposition: bool = True) -> Path:
-    """Write a comparison directory: A and B run directories, compare.csv and compare.json."""
+    """Write a comparison directory: A and B run directories, compare.csv, compare.json and
+    payers.csv."""
     seeds = [100 + i for i in range(reps)]
     make_run_dir(path / A_NAME, A_NAME, False, seeds, months)
     make_run_dir(path / B_NAME, B_NAME, True, seeds, months)
@@ -249,6 +275,7 @@ def make_compare_dir(path: Path, reps: int = 3, months: int = 24,
     compare.to_csv(path / "compare.csv", index=False)
     meta = {"a": A_NAME, "b": B_NAME, "reps": reps, "months": months, "seeds": seeds}
     (path / "compare.json").write_text(json.dumps(meta), encoding="utf-8")
+    make_payers(reps).to_csv(path / "payers.csv", index=False)
     if decomposition:
         make_decomposition(compare).to_csv(path / "decomposition.csv", index=False)
     return path

@@ -14,9 +14,15 @@ from report_fixtures import A_NAME, B_NAME, make_compare_dir, make_run_dir, make
 
 from analysis.report import ReportError, parse_formats, write_report
 from analysis.report.directories import read_result_directory
-from analysis.report.i18n import euros, number, text
+from analysis.report.i18n import capitalise, euros, number, text
 from analysis.report.page import summary_of
-from analysis.report.summary import Estimate, comparison_numbers, cost_status, run_numbers
+from analysis.report.summary import (
+    Estimate,
+    comparison_numbers,
+    cost_status,
+    party_label,
+    run_numbers,
+)
 from sim.collect import REGION_AREA
 
 SEEDS = [100, 101, 102]
@@ -99,6 +105,29 @@ def test_summary_sentences_show_the_tables_numbers(compare_dir, reports, lang):
         assert "the growth-services alliance raises employment" in summary
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_report_shows_each_partys_net_from_payers_csv(compare_dir, reports, lang):
+    page = reports[lang][0].read_text(encoding="utf-8")
+    payers = pd.read_csv(compare_dir / "payers.csv")
+    assert f"<h2>{text('report_payers', lang)}</h2>" in page
+    table = page[page.index('<table class="payers">'):page.index("</table>")]
+    rows = re.findall(r"<tr( class=\"part\")?>(.*?)</tr>", table)
+    assert len(rows) == len(payers) + 1, "a head and one row per party"
+    for (part, cells), party in zip(rows[1:], payers.itertuples(), strict=True):
+        cells = re.findall(r"<td>(.*?)</td>", cells)
+        assert cells[1:4] == [euros(party.a_mean, lang), euros(party.b_mean, lang),
+                              euros(party.diff_mean, lang, signed=True)]
+        assert cells[4] == text("ci_range", lang, low=euros(party.diff_ci_low, lang),
+                                high=euros(party.diff_ci_high, lang))
+        assert bool(part) == (party.kind in ("state", "organiser"))
+    labels = [re.findall(r"<td>(.*?)</td>", cells)[0] for _, cells in rows[1:]]
+    assert labels[:3] == [capitalise(text("party_public_sector", lang)),
+                          capitalise(text("party_state", lang)), "Pirkanmaa"]
+    assert capitalise(text("party_providers", lang)) in labels
+    assert party_label("region", "organiser", lang) == text("region", lang)
+    assert text("payers_intro", lang, months=24, reps=3).replace("'", "&#x27;") in page
+
+
 def test_report_of_a_comparison_writes_every_figure_and_format(reports):
     _, _, out = reports["fi"]
     written = {p.name for p in out.iterdir()}
@@ -127,6 +156,7 @@ def test_missing_tables_of_a_comparison_are_skipped_with_notes(tmp_path):
     root = make_compare_dir(tmp_path / "cmp", reps=2, months=12, decomposition=False)
     (root / A_NAME / "organisers.parquet").unlink()
     (root / B_NAME / "quintiles.parquet").unlink()
+    (root / "payers.csv").unlink()  # as in comparisons made before payers.csv
     path, notes = write_report(root, "fi")
     assert path == root / "report" / "report-fi.html"
     noted = "\n".join(notes)
@@ -136,6 +166,7 @@ def test_missing_tables_of_a_comparison_are_skipped_with_notes(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert "Lisätyöllisen henkilötyövuoden hinta" not in page, "no cost without organisers"
     assert "ohitettiin" in page
+    assert text("report_payers", "fi") not in page and "payers" not in noted
 
 
 def test_cost_is_not_meaningful_when_the_ci_includes_zero(tmp_path):
