@@ -66,6 +66,8 @@ def analyse(directory: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
         "spec_hash": plan["spec_hash"],
         "design_kind": plan["design_kind"],
         "uncertainties": len(design.columns),
+        "ranges": [{"key": u["key"], "min": u["min"], "max": u["max"]}
+                   for u in plan["uncertainties"] if u.get("min") is not None],
         "runs": {"stored": int(len(runs)),
                  "planned": len(design) * plan["replications"] * len(plan["alternatives"])},
         "summary": _records(table),

@@ -117,6 +117,13 @@ def test_tiny_study_end_to_end_and_its_schemas(tmp_path, capsys):
     reference = table[table["alternative"] == "tiny"]
     assert (reference["difference"] == 0).all() and (table["regret"] >= 0).all()
     assert table["point"].dtype == "int64" and table["better"].dtype == bool
+    # The report reads the decision directory, in both languages.
+    for lang in ("fi", "en"):
+        assert main(["report", str(out), "--lang", lang]) == 0
+        for slug in ("decision-differences", "decision-prim", "decision-uncertainties"):
+            assert (out / "report" / f"{slug}-{lang}.png").is_file() or slug == "decision-prim"
+    page = (out / "report" / "report-en.html").read_text()
+    assert "tiny-alliance beats tiny at" in page
     # Rerunning the finished study runs nothing and writes the same results.
     first = (out / "decision.json").read_bytes()
     assert decide(spec, out) == 0
