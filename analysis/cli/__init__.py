@@ -8,6 +8,7 @@ library (:mod:`analysis.experiments`, :mod:`analysis.validation`, :mod:`analysis
 - :mod:`.run`: ``kasvu run``; :mod:`.compare`: ``kasvu compare``; :mod:`.scenarios`:
   ``kasvu scenarios``;
 - :mod:`.sweep`: ``kasvu sweep`` (and ``--status``) and ``kasvu sensitivity``;
+  :mod:`.decide`: ``kasvu decide``;
 - :mod:`.report`: ``kasvu report``; :mod:`.validate`: ``kasvu validate``;
   :mod:`.app`: ``kasvu app``.
 
@@ -40,7 +41,7 @@ __all__ = ["build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand; ``args.handler`` runs the chosen one."""
-    from . import app, compare, report, run, scenarios, sweep, validate
+    from . import app, compare, decide, report, run, scenarios, sweep, validate
 
     parser = KasvuParser(prog="kasvu", description="Simulate a region's growth services.")
     parser.add_argument("--debug", action="store_true",
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_subcommand(sub)
     scenarios.add_subcommand(sub)
     sweep.add_subcommands(sub)
+    decide.add_subcommand(sub)
     report.add_subcommand(sub)
     app.add_subcommand(sub)
     validate.add_subcommand(sub)

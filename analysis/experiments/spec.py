@@ -34,7 +34,7 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -59,6 +59,7 @@ STATISTICS = {
     "min": "smallest monthly value",
     "max": "largest monthly value",
     "change": "last month minus month 0",
+    "total": "sum over months 0..M (money: euros over the whole run)",
 }
 """Statistics an outcome name may start with: ``STAT_METRIC``, e.g. ``mean_unemployment_rate``."""
 
@@ -70,6 +71,9 @@ DEFAULT_OUTCOMES = (
     "final_firm_employment",
 )
 """Scalar outcomes kept when a spec names none (all for the region, area ``ALL``)."""
+
+
+SpecModel = TypeVar("SpecModel", bound=BaseModel)
 
 
 class SpecError(ScenarioError):
@@ -206,11 +210,7 @@ class SweepSpec(_Table):
     @field_validator("outcomes")
     @classmethod
     def _known_outcomes(cls, names: list[str]) -> list[str]:
-        for name in names:
-            parse_outcome(name)
-        if len(set(names)) != len(names):
-            raise ValueError("outcomes must be unique")
-        return names
+        return check_outcomes(names)
 
     @model_validator(mode="after")
     def _unique_keys(self) -> SweepSpec:
@@ -218,6 +218,19 @@ class SweepSpec(_Table):
         if len(set(keys)) != len(keys):
             raise ValueError("parameter keys must be unique")
         return self
+
+
+def check_outcomes(names: list[str]) -> list[str]:
+    """Outcome names, each known (:func:`parse_outcome`) and none twice.
+
+    Raises:
+        ValueError: an unknown or repeated name.
+    """
+    for name in names:
+        parse_outcome(name)
+    if len(set(names)) != len(names):
+        raise ValueError("outcomes must be unique")
+    return names
 
 
 def parse_outcome(name: str) -> tuple[str, str]:
@@ -246,6 +259,11 @@ class Sweep:
     months: int
     warnings: tuple[str, ...] = ()
     base_read: dict[str, Any] | None = None  # the base as read, `extends` merged
+    given_design: tuple[list[list[Any]], list[list[float]]] | None = None
+    """The design (values, unit rows) when the caller draws it, not the spec's sampler:
+    a decision study gives every alternative the same points (:mod:`analysis.decision`)."""
+    given_hash: str | None = None
+    """The hash of whatever drew ``given_design`` (a decision spec), instead of the spec's."""
 
     @property
     def base_text(self) -> str:
@@ -266,8 +284,11 @@ class Sweep:
         """SHA-256 of everything that shapes the results.
 
         Name and description do not count, nor a generated entropy: two specs with the
-        same hash give the same sweep.
+        same hash give the same sweep. A sweep of a decision study has the study's hash
+        (with its alternative), ``given_hash``.
         """
+        if self.given_hash is not None:
+            return self.given_hash
         return spec_hash(self.spec, self.base_data)
 
 
@@ -292,24 +313,9 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None,
         SpecError: the file, the key and what is wrong; nothing has been written.
     """
     path = Path(source)
-    if not path.is_file():
-        raise SpecError(f"{path}: no such sweep spec file")
-    try:
-        data = read_toml(path)
-    except ScenarioError as exc:
-        raise SpecError(str(exc)) from None
-    data.setdefault("name", path.stem)
-    if design is not None:
-        data["design"] = {k: v for k, v in design.items() if v is not None}
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(
-            "\n".join(
-                f"{path}: {key_path(err['loc'], data, label='key')}: {_msg(err)}"
-                for err in exc.errors()
-            )
-        ) from None
+    replace = None if design is None else {
+        "design": {k: v for k, v in design.items() if v is not None}}
+    spec = read_spec(path, SweepSpec, "sweep spec", replace)
     base_path = Path(base) if base is not None else _resolve_base(spec.base, path)
     base_data = read_with_base(base_path)
     base_read = copy.deepcopy(base_data)
@@ -329,6 +335,38 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None,
     months = spec.months or scenario.simulation.months
     warnings = tuple(_corner_warnings(spec, base_data, path))
     return Sweep(spec, path, base_path, base_data, months, warnings, base_read)
+
+
+def read_spec(path: Path, model: type[SpecModel], kind: str,
+              replace: dict[str, Any] | None = None) -> SpecModel:
+    """Read a spec file and check it against ``model`` (its name defaults to the stem).
+
+    Args:
+        path: the TOML file.
+        model: the spec's schema (:class:`SweepSpec`, a decision spec).
+        kind: what the file is, for the message when it is missing (``sweep spec``).
+        replace: top-level tables replacing the file's.
+
+    Raises:
+        SpecError: one line per problem, each naming the file and the key.
+    """
+    if not path.is_file():
+        raise SpecError(f"{path}: no such {kind} file")
+    try:
+        data = read_toml(path)
+    except ScenarioError as exc:
+        raise SpecError(str(exc)) from None
+    data.setdefault("name", path.stem)
+    data.update(replace or {})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(
+            "\n".join(
+                f"{path}: {key_path(err['loc'], data, label='key')}: {_msg(err)}"
+                for err in exc.errors()
+            )
+        ) from None
 
 
 def names_a_table(key: str) -> bool:

@@ -122,6 +122,7 @@ def compute_outcomes(timeseries: pd.DataFrame, names: tuple[str, ...]) -> dict[s
             "min": np.min,
             "max": np.max,
             "change": lambda s: s[-1] - s[0],
+            "total": np.sum,
         }[stat](series)
         out[name] = float(value)
     return out
@@ -153,7 +154,7 @@ def new_manifest(sweep: Sweep, entropy: int | None = None) -> dict[str, Any]:
         entropy = spec.entropy
     elif entropy is None:
         entropy = new_entropy()
-    values, unit = design_matrix(spec, entropy)
+    values, unit = sweep.given_design or design_matrix(spec, entropy)
     runs = plan_runs(len(values), spec.replications, entropy, spec.common_random_numbers)
     return {
         "format": MANIFEST_FORMAT,

@@ -12,6 +12,8 @@ The data contract (what ``kasvu run``, ``kasvu compare`` and ``kasvu sensitivity
   optionally ``payers.csv`` (party, kind, a_mean, b_mean, diff_mean, diff_ci_low,
   diff_ci_high, reps: each party's mean monthly net; absent in older comparisons) and
   ``decomposition.csv`` (lever, metric, contribution_mean, ci_low, ci_high, method);
+- a decision directory (``kasvu decide``): ``decision.json`` and ``decision.parquet``
+  (:mod:`analysis.decision.results`);
 - a sweep directory: ``sensitivity.csv`` (outcome, parameter, index, value, conf; the CI
   column may also be called ``ci``).
 
@@ -27,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from .decision import read_decision
 
 RUN_TABLES = ("timeseries", "organisers", "providers", "alliance", "quintiles")
 """Parquet tables of a run directory, by file stem."""
@@ -130,6 +134,7 @@ class ResultDirectory:
     comparison: ComparisonDirectory | None = None
     sensitivity: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    decision: tuple[dict[str, Any], pd.DataFrame | None] | None = None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -209,10 +214,13 @@ def read_result_directory(path: str | Path) -> ResultDirectory:
         run=read_run_directory(path),
         comparison=read_comparison_directory(path),
         sensitivity=sensitivity_table(_read_csv(path / "sensitivity.csv")),
+        decision=read_decision(path),
     )
-    if results.run is None and results.comparison is None and results.sensitivity is None:
+    if (results.run is None and results.comparison is None and results.sensitivity is None
+            and results.decision is None):
         raise NoResults(
             f"{path}: no results here; expected timeseries.parquet (kasvu run), "
-            "compare.csv or two run directories (kasvu compare), or sensitivity.csv (a sweep)"
+            "compare.csv or two run directories (kasvu compare), sensitivity.csv (a sweep) "
+            "or decision.json (kasvu decide)"
         )
     return results

@@ -327,7 +327,55 @@ _EN = {
     "party_administration": "administration",
 }
 
-LABELS: dict[str, dict[str, str]] = {"fi": _FI, "en": _EN}
+_FI_DECISION = {
+    "public_net_eur": "julkisen talouden nettovaikutus",
+    "stat_final": "lopussa", "stat_mean": "keskimäärin", "stat_total": "yhteensä",
+    "stat_initial": "alussa", "stat_min": "pienin", "stat_max": "suurin",
+    "stat_change": "muutos",
+    "fig_decision": "päätös epävarmuudessa",
+    "title_decision_diff": "Ero vertailuvaihtoehtoon epävarmuuksien koko vaihteluvälillä",
+    "title_decision_prim": "Missä {alternative} {verb}: PRIM-laatikko ({outcome})",
+    "title_decision_rank": "Mitkä epävarmuudet ratkaisevat: {alternative}",
+    "decision_wins": "voittaa", "decision_loses": "häviää",
+    "decision_diff_axis": "ero vertailuvaihtoehtoon ({reference}), suunnittelupisteittäin",
+    "decision_coverage": "kattavuus", "decision_density": "tiheys",
+    "decision_chosen": "valittu laatikko",
+    "decision_range": "osuus vaihteluvälistä (0 = alaraja, 1 = yläraja)",
+    "decision_score": "merkitys (osuus)",
+    "decision_source": "{points} suunnittelupistettä × {seeds} siementä, {n} epävarmuutta",
+    "sum_decision": "{outcome}: {alternative} on parempi kuin {reference} {share} "
+    "suunnittelupisteistä (95 %:n luottamusväli {low}–{high}); odotettu ero {diff}. "
+    "Pienin suurin harmi: {minimax}.",
+    "sum_decision_box": "{alternative} {verb} ({outcome}), kun {where} "
+    "(kattavuus {coverage}, tiheys {density}).",
+    "sum_decision_rank": "Ratkaisevimmat epävarmuudet ({alternative}, {outcome}): {keys}.",
+}
+
+_EN_DECISION = {
+    "public_net_eur": "public net effect",
+    "stat_final": "at the end", "stat_mean": "on average", "stat_total": "in total",
+    "stat_initial": "at the start", "stat_min": "lowest", "stat_max": "highest",
+    "stat_change": "change",
+    "fig_decision": "decision under uncertainty",
+    "title_decision_diff": "Difference from the reference across the ranges of what we do "
+    "not know",
+    "title_decision_prim": "Where {alternative} {verb}: the PRIM box ({outcome})",
+    "title_decision_rank": "Which uncertainties decide: {alternative}",
+    "decision_wins": "wins", "decision_loses": "loses",
+    "decision_diff_axis": "difference from the reference ({reference}), per design point",
+    "decision_coverage": "coverage", "decision_density": "density",
+    "decision_chosen": "chosen box",
+    "decision_range": "share of the range (0 = low end, 1 = high end)",
+    "decision_score": "importance (share)",
+    "decision_source": "{points} design points × {seeds} seeds, {n} uncertainties",
+    "sum_decision": "{outcome}: {alternative} beats {reference} at {share} of the design "
+    "points (95% CI {low}–{high}); expected difference {diff}. Minimax regret: {minimax}.",
+    "sum_decision_box": "{alternative} {verb} ({outcome}) when {where} "
+    "(coverage {coverage}, density {density}).",
+    "sum_decision_rank": "The uncertainties that matter most ({alternative}, {outcome}): {keys}.",
+}
+
+LABELS: dict[str, dict[str, str]] = {"fi": {**_FI_DECISION, **_FI}, "en": {**_EN_DECISION, **_EN}}
 """Every label string, one dictionary per language with the same keys."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..outputs import Output, Writer, text_writer
+from .decision import decision_sentences
 from .directories import ComparisonDirectory, NoResults, ResultDirectory, read_result_directory
 from .i18n import text
 from .plans import make_figures, plans_of, scenario_label
@@ -77,6 +78,8 @@ def summary_of(results: ResultDirectory, lang: str) -> list[str]:
         sentences += run_sentences(numbers, lang)
     if results.sensitivity is not None and not results.sensitivity.empty:
         sentences += sensitivity_sentences(results.sensitivity, lang)
+    if results.decision is not None:
+        sentences += decision_sentences(results.decision[0], lang)
     return sentences
 
 

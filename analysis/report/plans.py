@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from sim.collect import REGION_AREA
 
+from .decision import difference_figure, prim_figure, ranking_figure
 from .directories import ComparisonDirectory, ResultDirectory, RunDirectory
 from .figures import (
     beveridge_figure,
@@ -149,6 +150,15 @@ def plans_of(results: ResultDirectory, lang: str) -> list[FigurePlan]:
     if results.sensitivity is not None:
         plans.append(FigurePlan("sensitivity", (),
                                 lambda: sensitivity_figure(results.sensitivity, lang)))
+    if results.decision is not None:
+        doc, table = results.decision
+        no_table = () if table is not None else ("decision.parquet",)
+        plans += [
+            FigurePlan("decision-differences", no_table,
+                       lambda: difference_figure(doc, table, lang)),
+            FigurePlan("decision-prim", (), lambda: prim_figure(doc, lang)),
+            FigurePlan("decision-uncertainties", (), lambda: ranking_figure(doc, lang)),
+        ]
     return plans
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 
 import pytest
-from sweep_fixtures import REPO, SPEC, assert_same_results, sweep_serial, write_spec
+from sweep_fixtures import (
+    SPEC,
+    assert_same_results,
+    kill_when_stored,
+    sweep_serial,
+    write_spec,
+)
 
 import analysis
 from analysis.cli import main
@@ -81,38 +83,10 @@ def test_status_command(tmp_path, capsys):
 
 def test_sweep_killed_with_sigkill_resumes_to_identical_results(tmp_path):
     spec, out = write_spec(tmp_path, months=6, samples=10), tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     # The writer is the sweep's own process whatever the executor; serial starts fastest.
-    command = [
-        sys.executable,
-        "-m",
-        "analysis.cli",
-        "sweep",
-        str(spec),
-        "--out",
-        str(out),
-        "--executor",
-        "serial",
-        "--quiet",
-    ]
-    proc = subprocess.Popen(
-        command,
-        cwd=REPO,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len(list((out / "runs").glob("r*.json"))) < 2:  # checksum records: stored whole
-            assert proc.poll() is None, "the sweep ended before it could be killed"
-            assert time.monotonic() < deadline, "no runs stored within a minute"
-            time.sleep(0.01)
-        os.killpg(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-    stored = len(list((out / "runs").glob("r*.json")))  # a file without one is run again
+    argv = ["sweep", str(spec), "--out", str(out), "--executor", "serial", "--quiet"]
+    # A run file without its checksum record is run again.
+    stored = kill_when_stored(argv, out, "runs/r*.json", seconds=60)
     assert 2 <= stored < 20
     report = sweep_serial(spec, out)
     assert report.ran == 20 - stored and (report.done, report.failed) == (20, 0)

@@ -7,7 +7,12 @@ command line (``tests/analysis/cli``).
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -120,3 +125,23 @@ max = 8
 integer = true
 """
 """A sweep for sensitivity indices: two outcomes of two parameters, one replication."""
+
+
+def kill_when_stored(argv: list[str], out: Path, pattern: str, count: int = 2,
+                     seconds: float = 90) -> int:
+    """Run ``python -m analysis.cli ARGV``; ``kill -9`` its group once ``count`` checksum
+    records match ``out.glob(pattern)`` (runs stored whole). Returns the records then."""
+    proc = subprocess.Popen([sys.executable, "-m", "analysis.cli", *argv], cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)},
+                            start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while len(list(out.glob(pattern))) < count:
+            assert proc.poll() is None, "the command ended before it could be killed"
+            assert time.monotonic() < deadline, f"no {count} runs stored within {seconds} s"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    return len(list(out.glob(pattern)))

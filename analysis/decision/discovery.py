@@ -1,0 +1,147 @@
+"""Scenario discovery (skenaarioiden löytäminen): where an alternative wins or loses.
+
+Also which uncertainties matter most for the verdict.
+
+Boxes come from PRIM, the Patient Rule Induction Method of EMA Workbench
+(:mod:`ema_workbench.analysis.prim`, Kwakkel 2017), not from code of ours. For each
+alternative, outcome and verdict (``win``: better than the reference at a point, i.e. at
+more than half of its seeds; ``lose``: worse at more than half) PRIM peels the space of
+design points into a box where that verdict is dense. The box kept from its peeling
+trajectory is chosen by one rule (:func:`choose_box`): the highest density among the
+boxes that still cover at least half of the points with that verdict (coverage ≥ 0.5);
+ties go to the larger coverage, then fewer restricted dimensions. Its restricted
+dimensions are said in words (:func:`describe_limits`).
+
+Which uncertainties matter: Sobol' total indices (SALib) of the seed-mean difference when
+the design is Saltelli's, else EMA Workbench's extra-trees feature scores
+(:func:`ema_workbench.analysis.feature_scoring.get_ex_feature_scores`) of it, with a fixed
+random state so that a rerun gives the same ranking.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_COVERAGE = 0.5
+"""The chosen box covers at least this share of the points with its verdict."""
+PRIM_THRESHOLD = 0.8
+"""PRIM's density threshold (EMA Workbench's ``threshold``)."""
+
+
+def _prim() -> Any:
+    """EMA Workbench's PRIM module, imported quietly (it warns about optional extras)."""
+    logging.getLogger("EMA").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+    return prim
+
+
+def choose_box(trajectory: pd.DataFrame, min_coverage: float = MIN_COVERAGE) -> int:
+    """Index of the chosen box on a peeling trajectory (the module's rule).
+
+    Args:
+        trajectory: PRIM's ``peeling_trajectory`` (coverage, density, res_dim per box).
+        min_coverage: the least coverage a chosen box keeps.
+    """
+    eligible = trajectory[trajectory["coverage"] >= min_coverage]
+    if eligible.empty:
+        eligible = trajectory.iloc[:1]
+    ordered = eligible.assign(neg_density=-eligible["density"],
+                              neg_coverage=-eligible["coverage"])
+    ordered = ordered.sort_values(["neg_density", "neg_coverage", "res_dim"], kind="stable")
+    return int(ordered.index[0])
+
+
+def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = PRIM_THRESHOLD
+             ) -> dict[str, Any] | None:
+    """PRIM's box where ``y`` is true, with its statistics and restricted dimensions.
+
+    Returns None when ``y`` is all false or all true (nothing to discover: the verdict
+    holds nowhere or everywhere), else coverage, density, mass, the restricted
+    dimensions (key, min, max, which ends are restricted), a sentence and the trajectory.
+    """
+    y = np.asarray(y, dtype=bool)
+    if y.all() or not y.any():
+        return None
+    prim = _prim()
+    x = x.reset_index(drop=True).astype(float)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        box = prim.Prim(x, y, threshold=threshold).find_box()
+    if box is None:
+        return None
+    trajectory = box.peeling_trajectory.reset_index(drop=True)
+    chosen = choose_box(trajectory)
+    limits = box.box_lims[chosen]
+    restricted = []
+    for key in x.columns:
+        low, high = float(limits.loc[0, key]), float(limits.loc[1, key])
+        lo_cut, hi_cut = low > float(x[key].min()), high < float(x[key].max())
+        if lo_cut or hi_cut:
+            restricted.append({"key": key, "min": low, "max": high,
+                               "min_restricted": bool(lo_cut), "max_restricted": bool(hi_cut)})
+    row = trajectory.loc[chosen]
+    return {
+        "box": chosen,
+        "coverage": float(row["coverage"]),
+        "density": float(row["density"]),
+        "mass": float(row["mass"]),
+        "restricted": restricted,
+        "trajectory": [{"coverage": float(r["coverage"]), "density": float(r["density"]),
+                        "mass": float(r["mass"]), "res_dim": int(r["res_dim"])}
+                       for _, r in trajectory.iterrows()],
+    }
+
+
+def describe_limits(restricted: list[dict[str, Any]], language: str = "en") -> str:
+    """The restricted dimensions in words: ``a above 0.12 and b below 0.01``."""
+    words = {"en": ("above", "below", "between", "and", "anywhere in the space"),
+             "fi": ("yli", "alle", "välillä", "ja", "missä tahansa")}[language]
+    parts = []
+    for dim in restricted:
+        low, high = _number(dim["min"]), _number(dim["max"])
+        if dim["min_restricted"] and dim["max_restricted"]:
+            parts.append(f"{dim['key']} {words[2]} {low}–{high}")
+        elif dim["min_restricted"]:
+            parts.append(f"{dim['key']} {words[0]} {low}")
+        else:
+            parts.append(f"{dim['key']} {words[1]} {high}")
+    if not parts:
+        return words[4]
+    return f" {words[3]} ".join(parts)
+
+
+def _number(value: float) -> str:
+    """A limit with three significant digits (whole numbers as they are)."""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) >= 10:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:.3g}"
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:
+    """EMA Workbench's extra-trees scores of ``y`` over the columns of ``x``, summing to 1."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring
+        from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
+
+        scores, _ = feature_scoring.get_ex_feature_scores(
+            x.reset_index(drop=True).astype(float), np.asarray(y, dtype=float),
+            mode=RuleInductionType.REGRESSION, random_state=seed % (2**32))
+    return scores.iloc[:, 0].rename("score")
+
+
+def sobol_scores(keys: list[str], y: np.ndarray, seed: int) -> pd.Series:
+    """Sobol' total indices (SALib) of ``y`` over a Saltelli sample in design order."""
+    from ..experiments.indices import sobol_indices
+
+    table = sobol_indices(keys, y, seed=seed)
+    total = table[table["index"] == "ST"].set_index("parameter")["value"]
+    return total.sort_values(ascending=False).rename("score")
