@@ -113,7 +113,7 @@ class Purchasing:
             if name in PERSON_SERVICES:
                 self._start_person_service(name, unit, uid, starts, load, month)
             else:
-                self._start_firm_service(name, unit, uid, starts, load)
+                self._start_firm_service(name, unit, uid, starts, load, month)
         return plan
 
     def _orders(self, plan: MonthPlan, month: int, rng: np.random.Generator
@@ -272,7 +272,7 @@ class Purchasing:
         return choose_effort(contract, chance, self.scenario.market)
 
     def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,
-                            load: np.ndarray) -> None:
+                            load: np.ndarray, month: int) -> None:
         """Draw ``starts`` client firms of ``unit`` for firm service ``name``; start them."""
         f = self.firms
         idx, grouped, bounds = self._eligible_firms[name]
@@ -295,7 +295,8 @@ class Purchasing:
         if chosen.size:
             strength = self._quality[providers]
             start_firms(self.state, f, chosen, name, providers, uid, strength,
-                        self.scenario.services)
+                        self.scenario.services, month,
+                        self.scenario.market.outcome_follow_up_months)
 
 
 def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: list[float],

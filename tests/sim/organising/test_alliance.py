@@ -165,6 +165,18 @@ def test_joint_decisions_move_the_mix_toward_value_added_per_euro(world):
     assert mix[COACHING] == pytest.approx(1.075) and mix[TRAINING] == pytest.approx(0.925)
 
 
+def test_joint_decisions_compare_firm_services_with_person_services(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    advisory, recruitment = SERVICES.index("business_advisory"), SERVICES.index("recruitment")
+    # Value per euro of a start, scored by client firms' jobs above the baseline.
+    mix = adjust_mix(a, value({COACHING: 1e-5, advisory: 5e-5}))
+    assert mix[advisory] == pytest.approx(1.1) and mix[COACHING] == pytest.approx(0.9)
+    assert mix[recruitment] == 1.0  # not seen: unchanged
+    mix = adjust_mix(a, value({recruitment: 1e-5, advisory: 5e-5, TRAINING: 3e-5}))
+    assert mix[[recruitment, TRAINING, advisory]] == pytest.approx([0.9, 1.0, 1.1])
+
+
 def test_joint_decisions_stay_within_half_and_double_the_plan(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",))

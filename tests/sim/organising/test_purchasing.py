@@ -14,7 +14,7 @@ import pytest
 
 from sim import GrowthServicesModel
 from sim.organising.overheads import planned_overhead
-from sim.scenario import LEVERS, SERVICES
+from sim.scenario import FIRM_SERVICES, LEVERS, SERVICES
 from sim.services.market import TRANSFERS
 
 SHORT = {"simulation.burn_in_months": 1}
@@ -66,6 +66,19 @@ def test_clients_are_the_units_own_residents_and_firms(separate):
         assert sv.units[sv.referrals.payer[person]].areas[model.persons.home[person]]
     for slot, col in firms:
         assert sv.units[st.firm_payer[slot, col]].areas[model.firms.muni[slot]]
+
+
+def test_a_firm_service_start_begins_its_follow_up(separate):
+    model, _, _, _, firms = separate
+    st, sc = model.services.state, model.scenario
+    for slot, col in firms:
+        months = sc.services.spec(FIRM_SERVICES[col]).duration_months
+        assert st.firm_outcome_until[slot, col] == 2 + months + sc.market.outcome_follow_up_months
+        assert st.firm_outcome_provider[slot, col] == st.firm_provider[slot, col]
+        # Its employment at the end of last month (a firm born this month: now).
+        born = model.firms.born[slot] == 2
+        assert st.firm_start_employment[slot, col] == (
+            model.firms.employment[slot] if born else st.firm_last_employment[slot])
 
 
 def test_providers_offer_what_they_sell(separate):
