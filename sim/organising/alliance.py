@@ -287,8 +287,8 @@ def adjust_mix(a: AllianceAgent, value: tuple[np.ndarray, np.ndarray]) -> np.nda
     weight changes by ``joint_decision_step`` times its value per euro less the mean over
     them, relative to the mean's size, within ``joint_decision_min_weight`` to
     ``joint_decision_max_weight`` of the plan. Person and firm services are compared
-    alike: a firm service's value added is its client firms' jobs above the no-service
-    baseline per follow-up (:meth:`sim.services.learning.OutcomeRecord.firm_value_added`).
+    alike: a firm service's value added is its client firms' jobs per follow-up above its
+    random control group's (:meth:`sim.services.learning.OutcomeRecord.firm_value_added`).
     """
     spec = a.spec
     per_euro, seen = value

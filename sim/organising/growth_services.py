@@ -15,7 +15,6 @@ import pandas as pd
 from ..collect import Table
 from ..labour.population import UNEMPLOYED
 from ..services.counts import clients_by_area, served_firms_by_area
-from ..services.learning import firm_windows
 from ..services.market import ProviderMarket
 from ..services.outcomes import OutcomeTracker
 from ..services.progress import (
@@ -73,7 +72,6 @@ class GrowthServices:
                                      self.payments.committed)
         self.alliance_rows = Table(ALLIANCE_COLUMNS)
         self.plan = MonthPlan()
-        self.firm_windows = firm_windows(sc.services, sc.market.outcome_follow_up_months)
 
     @property
     def names(self) -> list[str]:
@@ -155,8 +153,7 @@ class GrowthServices:
         progress_persons(self.state, self.model.persons, self.scenario.services,
                          self.market.quality())
         progress_firms(self.state)
-        self.market.record.observe_firms(self.model.month, self.state, self.model.firms,
-                                         self.firm_windows)
+        self.market.record.observe_firms(self.model.month, self.state, self.model.firms)
 
     def govern(self, month: int) -> None:
         """Quarterly: the alliances' quarter, then the providers' month and market."""
@@ -222,11 +219,12 @@ class GrowthServices:
     def firms_born(self, slots: np.ndarray, rng: np.random.Generator) -> None:
         """New firms: no services, and a vacancy class drawn like the initial firms'.
 
-        A dead firm's follow-up still running in a slot taken ends (employing none).
+        A dead firm's follow-ups (as a client or a control) still running in a slot taken
+        end (employing none).
         """
         st = self.state
         st.grow_firms(self.model.firms.capacity)
-        self.market.record.firms_reborn(slots, st, self.firm_windows)
+        self.market.record.firms_reborn(slots, st)
         st.firm_left[slots] = 0
         st.firm_provider[slots] = -1
         st.firm_payer[slots] = -1

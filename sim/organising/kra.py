@@ -47,8 +47,8 @@ class Observed:
 
         Value added is jobs above what the clients' bands predict without a service, per
         follow-up (:meth:`~sim.services.learning.OutcomeRecord.value_added`); for a firm
-        service, jobs in the client firms above what the employment growth of firms
-        outside firm services predicts, per follow-up
+        service, the client firms' employment change per follow-up less that of the
+        eligible firms not drawn, its random control group
         (:meth:`~sim.services.learning.OutcomeRecord.firm_value_added`). Returns the value
         per euro and the follow-ups seen, per service.
         """

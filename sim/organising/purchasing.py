@@ -36,7 +36,14 @@ from ..services.providers import (
     outcome_price,
     pick_providers,
 )
-from ..services.state import SERVICE_INDEX, ServiceState, firm_column, start_firms, start_persons
+from ..services.state import (
+    SERVICE_INDEX,
+    ServiceState,
+    enrol_controls,
+    firm_column,
+    start_firms,
+    start_persons,
+)
 from .alliance import AllianceAgent
 from .ledger import (
     Ledger,
@@ -292,11 +299,12 @@ class Purchasing:
             self._rankings.candidates(unit.allowed, unit.organisers, SERVICE_INDEX[name],
                                       False), load, spec.capacity_need, chosen.size)
         chosen = chosen[: providers.size]
-        if chosen.size:
-            strength = self._quality[providers]
-            start_firms(self.state, f, chosen, name, providers, uid, strength,
-                        self.scenario.services, month,
-                        self.scenario.market.outcome_follow_up_months)
+        if chosen.size:  # the rest of the pool, not drawn (at random), are its controls
+            strength, sc = self._quality[providers], self.scenario
+            start_firms(self.state, f, chosen, name, providers, uid, strength, sc.services,
+                        month, sc.market.outcome_follow_up_months)
+            enrol_controls(self.state, f, pool, chosen, name, sc.services, month,
+                           sc.market.outcome_follow_up_months)
 
 
 def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: list[float],

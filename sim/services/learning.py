@@ -19,12 +19,13 @@ From it:
 
 A follow-up cut short by a new service is not observed; nor are transfers (no provider).
 
-Firm services are scored on the same scale, jobs above the no-service baseline per start
-(:meth:`OutcomeRecord.observe_firms`, :meth:`OutcomeRecord.firm_value_added`): a client
-firm's follow-up ends in its employment then (none if it died), against its employment at
-the start (at the end of the month before) grown at the monthly employment growth of
-firms outside any firm service or follow-up. Only joint decisions read it (providers'
-learning counts person follow-ups).
+Firm services are scored on the same scale, jobs per start above a random control group
+(:meth:`OutcomeRecord.observe_firms`, :meth:`OutcomeRecord.firm_value_added`): purchasing
+draws client firms at random from a unit's eligible firms, so those not drawn are controls
+(:func:`sim.services.state.enrol_controls`); a client firm's follow-up ends in its
+employment change since the start (to none if it died), per provider, a control's in its
+own, per firm service, and value added is the difference of the means. Only joint
+decisions read it (providers' learning counts person follow-ups).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..labour.population import UNEMPLOYED, Firms
-from ..scenario.services import FIRM_SERVICES, SERVICES, Services
+from ..scenario.services import FIRM_SERVICES, SERVICES
 from .state import NONE, ServiceState
 
 BANDS = 5
@@ -40,7 +41,11 @@ BANDS = 5
 
 
 class OutcomeRecord:
-    """Follow-ups seen and jobs, per provider × service × band; the no-service baseline."""
+    """Follow-ups seen and jobs, per provider × service × band; the no-service baseline.
+
+    For firm services, client firms' follow-ups and employment change per provider × firm
+    service, and their random controls' per firm service.
+    """
 
     def __init__(self, base_employability: np.ndarray, n_providers: int, slope: float,
                  prior_clients: float, memory_months: float) -> None:
@@ -64,9 +69,10 @@ class OutcomeRecord:
         self.jobs = np.zeros_like(self.seen)
         self.base_months = np.zeros(BANDS)  # jobseeker-months outside services
         self.base_hires = np.zeros(BANDS)
-        self.firm_seen = np.zeros((n_providers, len(FIRM_SERVICES)))  # firm follow-ups
-        self.firm_jobs = np.zeros_like(self.firm_seen)  # their jobs above the baseline
-        self.base_employment = np.zeros(2)  # unserved firms: employment before, after
+        self.firm_seen = np.zeros((n_providers, len(FIRM_SERVICES)))  # client firms' follow-ups
+        self.firm_change = np.zeros_like(self.firm_seen)  # their employment change
+        self.control_seen = np.zeros(len(FIRM_SERVICES))  # control firms' follow-ups
+        self.control_change = np.zeros(len(FIRM_SERVICES))  # their employment change
 
     def band(self, employability: np.ndarray) -> np.ndarray:
         """Band (0 = hardest to help) of each baseline employability."""
@@ -81,7 +87,7 @@ class OutcomeRecord:
             self.jobs = np.concatenate([self.jobs, pad])
             pad = np.zeros((extra, len(FIRM_SERVICES)))
             self.firm_seen = np.concatenate([self.firm_seen, pad])
-            self.firm_jobs = np.concatenate([self.firm_jobs, pad])
+            self.firm_change = np.concatenate([self.firm_change, pad])
 
     # ------------------------------------------------------------------ observations
     def observe(self, month: int, hired: np.ndarray, state: ServiceState,
@@ -171,101 +177,105 @@ class OutcomeRecord:
             return 0.0, 0.0
         return float((jobs - seen * self.baseline(window_months)).sum() / n), n
 
-
     # -------------------------------------------------------------------- firm services
-    def observe_firms(self, month: int, state: ServiceState, firms: Firms,
-                      windows: np.ndarray) -> None:
+    def observe_firms(self, month: int, state: ServiceState, firms: Firms) -> None:
         """The month's firm observations, once its employment is final (after the hires).
 
-        The baseline: firms alive at last month's end and now outside any firm service or
-        follow-up add their employment then and now (a slot whose firm died and another
-        was born in this month adds none now). A follow-up ends in its last month, or
-        earlier when the firm dies (its employment is then known: none), in jobs above the
-        baseline (:meth:`end_firm_follow_ups`). Each firm's employment now is kept in
-        ``state.firm_last_employment`` for the next month.
+        A client firm's follow-up, and a control's (:func:`sim.services.state.enrol_controls`),
+        ends in its last month, or earlier when the firm dies (its employment is then
+        known: none), in its employment change since the start (:meth:`end_firm_follow_ups`).
+        Each firm's employment now is kept in ``state.firm_last_employment`` for the next
+        month's starts.
 
         Args:
             month: this month.
-            state: the firms' services and follow-ups.
+            state: the firms' services, follow-ups and control follow-ups.
             firms: the firm table.
-            windows: per firm service, the months of a follow-up's span
-                (:func:`firm_windows`).
         """
         self.firm_seen *= self.keep
-        self.firm_jobs *= self.keep
-        self.base_employment *= self.keep
+        self.firm_change *= self.keep
+        self.control_seen *= self.keep
+        self.control_change *= self.keep
         n = firms.capacity
         state.grow_firms(n)
         alive = firms.alive[:n]
         now = np.where(alive, firms.employment[:n], 0)
-        before = state.firm_last_employment[:n]  # -1: no firm at last month's end
+        # Performance: one pass over firms × firm services for each kind of follow-up.
         until = state.firm_outcome_until[:n]
-        base = (before >= 0) & (until.max(axis=1, initial=NONE) < month)
-        self.base_employment += (before[base].sum(),
-                                 now[base & (firms.born[:n] != month)].sum())
-        provider = state.firm_outcome_provider[:n]
-        ends = (provider >= 0) & ((until == month) | ((until >= month) & ~alive[:, None]))
+        ends = ((state.firm_outcome_provider[:n] >= 0)
+                & ((until == month) | ((until >= month) & ~alive[:, None])))
         f, c = np.nonzero(ends)
-        self.end_firm_follow_ups(f, c, now[f], state, windows)
+        until = state.firm_control_until[:n]
+        ends = ((state.firm_control_employment[:n] >= 0)
+                & ((until == month) | ((until >= month) & ~alive[:, None])))
+        g, d = np.nonzero(ends)
+        self.end_firm_follow_ups(f, c, now[f], g, d, now[g], state)
         state.firm_last_employment[:n] = np.where(alive, now, NONE)
 
-    def firm_growth(self) -> float:
-        """Monthly employment growth of firms outside firm services (the baseline)."""
-        before, after = self.base_employment
-        return after / before - 1.0 if before > 0 else 0.0
-
     def end_firm_follow_ups(self, firm: np.ndarray, column: np.ndarray,
-                            employment: np.ndarray, state: ServiceState,
-                            windows: np.ndarray) -> None:
-        """End the follow-ups of firm services ``column`` of ``firm``, employing ``employment``.
+                            employment: np.ndarray, control: np.ndarray,
+                            control_column: np.ndarray, control_employment: np.ndarray,
+                            state: ServiceState) -> None:
+        """End client firms' and controls' follow-ups of firm services, employing as given.
 
-        Each counts a follow-up seen and its jobs above the baseline: the employment less
-        that at the start × (1 + :meth:`firm_growth`) ** its span (``windows`` per firm
-        service, months), for its provider. The follow-up is then over.
+        A client firm's counts a follow-up seen and its employment less that at the start
+        for its provider and firm service; a control's the same for the firm service. The
+        follow-ups are then over.
+
+        Args:
+            firm: client firms whose follow-up ends.
+            column: each one's firm service.
+            employment: each one's employees now (none if it died).
+            control: control firms whose control follow-up ends.
+            control_column: each one's firm service.
+            control_employment: each one's employees now (none if it died).
+            state: the firms' follow-ups.
         """
-        if firm.size == 0:
-            return
-        p = state.firm_outcome_provider[firm, column]
-        self.grow(int(p.max()) + 1)
-        expected = (state.firm_start_employment[firm, column]
-                    * (1.0 + self.firm_growth()) ** windows[column])
-        np.add.at(self.firm_seen, (p, column), 1.0)
-        np.add.at(self.firm_jobs, (p, column), employment - expected)
-        state.firm_outcome_provider[firm, column] = NONE
+        if firm.size:
+            p = state.firm_outcome_provider[firm, column]
+            self.grow(int(p.max()) + 1)
+            np.add.at(self.firm_seen, (p, column), 1.0)
+            np.add.at(self.firm_change, (p, column),
+                      employment - state.firm_start_employment[firm, column])
+            state.firm_outcome_provider[firm, column] = NONE
+        if control.size:
+            k = len(FIRM_SERVICES)
+            self.control_seen += np.bincount(control_column, minlength=k)
+            self.control_change += np.bincount(
+                control_column, minlength=k,
+                weights=control_employment - state.firm_control_employment[control,
+                                                                           control_column])
+            state.firm_control_employment[control, control_column] = NONE
 
-    def firms_reborn(self, slots: np.ndarray, state: ServiceState, windows: np.ndarray
-                     ) -> None:
-        """New firms in ``slots``: a dead firm's follow-up still running there ends now.
+    def firms_reborn(self, slots: np.ndarray, state: ServiceState) -> None:
+        """New firms in ``slots``: a dead firm's follow-ups still running there end now.
 
         A slot is taken only after its firm died (this month, or the follow-up would have
-        ended at the death), so the follow-up ends employing none; the slot starts with no
-        follow-up.
+        ended at the death), so a client's or a control's follow-up ends employing none;
+        the slot starts with neither.
         """
         rows, column = np.nonzero(state.firm_outcome_provider[slots] >= 0)
-        self.end_firm_follow_ups(slots[rows], column, np.zeros(rows.size), state, windows)
+        crows, ccolumn = np.nonzero(state.firm_control_employment[slots] >= 0)
+        self.end_firm_follow_ups(slots[rows], column, np.zeros(rows.size),
+                                 slots[crows], ccolumn, np.zeros(crows.size), state)
         state.firm_start_employment[slots] = 0
         state.firm_outcome_until[slots] = NONE
+        state.firm_control_until[slots] = NONE
 
     def firm_value_added(self, providers: np.ndarray | list[int], column: int
                          ) -> tuple[float, float]:
-        """Jobs above the baseline per follow-up of firm service ``column``, and follow-ups.
+        """Jobs per start of firm service ``column`` above its controls, and follow-ups seen.
 
-        Pooled over ``providers``, on the scale of :meth:`value_added`.
+        The client firms' mean employment change over their follow-ups, pooled over
+        ``providers``, less that of all the service's controls (one control group per
+        firm service: a control was never any provider's client, and the draw was random
+        within each unit's pool whichever provider then took the clients). On the scale of
+        :meth:`value_added`; none (0, 0) before a client's and a control's follow-up are seen.
         """
         self.grow(int(np.max(providers, initial=-1)) + 1)
         n = float(self.firm_seen[providers, column].sum())
-        if n <= 0:
+        controls = float(self.control_seen[column])
+        if n <= 0 or controls <= 0:
             return 0.0, 0.0
-        return float(self.firm_jobs[providers, column].sum() / n), n
-
-
-def firm_windows(catalogue: Services, follow_up: int) -> np.ndarray:
-    """Per firm service, the whole months a follow-up spans.
-
-    From the end of the month before the start (the employment at the start,
-    :func:`sim.services.state.start_firms`) to the follow-up's last month: the start month,
-    the service's other months and the follow-up (``follow_up``), so that the start month's
-    hires count and the no-service growth runs over the same whole months.
-    """
-    return np.array([catalogue.spec(name).duration_months + follow_up + 1
-                     for name in FIRM_SERVICES], dtype=float)
+        treated = float(self.firm_change[providers, column].sum()) / n
+        return treated - float(self.control_change[column]) / controls, n

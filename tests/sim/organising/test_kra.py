@@ -80,15 +80,16 @@ def test_composite_is_the_weighted_mean_score():
     assert composite(kras, values, levels) == pytest.approx(0.625)
 
 
-def test_a_firm_services_value_per_euro_is_its_client_firms_jobs_above_the_baseline(world):
+def test_a_firm_services_value_per_euro_is_its_client_firms_jobs_above_controls(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, providers=["Coach Oy"])  # and the region's own unit
     record = OutcomeRecord(np.linspace(0.0, 1.0, 50), len(provs), 0.6, 20.0, 24.0)
     column = FIRM_SERVICES.index("business_advisory")
-    # Coach Oy's and the region's unit's client firms: 20 jobs above the baseline in 40
-    # follow-ups; Other Oy's are not the alliance's.
+    # Coach Oy's and the region's unit's client firms: 20 jobs more in 40 follow-ups;
+    # Other Oy's are not the alliance's. The service's controls: 0.5 fewer a follow-up.
     record.firm_seen[[0, 2, 1], column] = 30.0, 10.0, 50.0
-    record.firm_jobs[[0, 2, 1], column] = 24.0, -4.0, 500.0
+    record.firm_change[[0, 2, 1], column] = 24.0, -4.0, 500.0
+    record.control_seen[column], record.control_change[column] = 200.0, -100.0
     record.seen[0, COACHING, 0], record.jobs[0, COACHING, 0] = 40.0, 10.0  # no baseline
     cost = np.full(len(SERVICES), 1_000.0)
     advisory = SERVICES.index("business_advisory")
@@ -96,7 +97,7 @@ def test_a_firm_services_value_per_euro_is_its_client_firms_jobs_above_the_basel
     obs = replace(observed(), record=record, start_cost=cost,
                   windows=np.full(len(SERVICES), 9.0))
     per_euro, seen = obs.value_per_euro(a)
-    assert (per_euro[advisory], seen[advisory]) == pytest.approx((0.5 / 3_000.0, 40.0))
+    assert (per_euro[advisory], seen[advisory]) == pytest.approx((1.0 / 3_000.0, 40.0))
     assert (per_euro[COACHING], seen[COACHING]) == pytest.approx((0.25 / 1_000.0, 40.0))
     growth_funding = SERVICES.index("growth_funding")
     assert (per_euro[growth_funding], seen[growth_funding]) == (0.0, 0.0)  # none seen

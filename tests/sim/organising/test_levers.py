@@ -169,8 +169,9 @@ def test_joint_decisions_move_the_mix():
     adjust = model.services.alliances[0].mix_adjust
     assert not np.allclose(adjust, 1.0)
     assert adjust.min() >= 0.5 and adjust.max() <= 2.0
-    # Firm services are compared too, by their client firms' jobs above the baseline.
-    assert model.services.market.record.firm_seen.sum() > 0
+    # Firm services are compared too, by their client firms' jobs above their controls'.
+    record = model.services.market.record
+    assert record.firm_seen.sum() > 0 and (record.control_seen > 0).all()
     assert any(adjust[SERVICES.index(name)] != 1.0 for name in FIRM_SERVICES)
 
 

@@ -81,6 +81,27 @@ def test_a_firm_service_start_begins_its_follow_up(separate):
             model.firms.employment[slot] if born else st.firm_last_employment[slot])
 
 
+def test_the_eligible_firms_not_drawn_become_its_controls(separate):
+    model, _, _, _, firms = separate
+    st, sc, f = model.services.state, model.scenario, model.firms
+    enrolled = 0  # those already controls since last month's purchase are not enrolled
+    for col, name in enumerate(FIRM_SERVICES):
+        until = 2 + sc.services.spec(name).duration_months + sc.market.outcome_follow_up_months
+        controls = np.flatnonzero((st.firm_control_until[:, col] == until)
+                                  & (st.firm_control_employment[:, col] >= 0))
+        started = firms[firms[:, 1] == col, 0]
+        enrolled += controls.size
+        # Eligible, not started, and followed from their employment at the end of last month.
+        assert not np.isin(controls, started).any()
+        assert f.alive[controls].all() and not st.firm_left[controls, col].any()
+        born = f.born[controls] == 2
+        np.testing.assert_array_equal(
+            st.firm_control_employment[controls, col],
+            np.where(born, f.employment[controls], st.firm_last_employment[controls]))
+        assert (st.firm_control_employment[started, col] == -1).all()
+    assert enrolled > 0
+
+
 def test_providers_offer_what_they_sell(separate):
     model, _, (now, referred), waiting, firms = separate
     st, sv = model.services.state, model.services

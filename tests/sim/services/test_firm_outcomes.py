@@ -1,7 +1,8 @@
-"""The firm side of the outcome record: client firms' follow-ups, their jobs above the
-no-service baseline (the employment growth of firms outside firm services), the slot of a
-dead firm taken by a new one, and value added per follow-up, checked against a slow,
-obvious count firm by firm and against numbers worked out by hand."""
+"""The firm side of the outcome record: client firms' follow-ups and those of their random
+control group (the eligible firms not drawn), the slot of a dead firm taken by a new one,
+and value added per follow-up (the clients' mean employment change less the controls'),
+checked against slow, obvious counts firm by firm, against numbers worked out by hand and
+on planted worlds whose answer is known."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import pytest
 
 from sim.scenario import FIRM_SERVICES
 from sim.scenario.services import Services
-from sim.services.learning import OutcomeRecord, firm_windows
-from sim.services.state import ServiceState
+from sim.services.learning import OutcomeRecord
+from sim.services.state import ServiceState, enrol_controls, start_firms
 
 F, PROVIDERS, MONTH = 300, 3, 5
 K = len(FIRM_SERVICES)
-WINDOWS = np.array([9.0, 10.0, 9.0])
+CATALOGUE = Services()
+FOLLOW_UP = 6
 
 
 def record(memory: float = 24.0) -> OutcomeRecord:
@@ -26,15 +28,17 @@ def record(memory: float = 24.0) -> OutcomeRecord:
 
 
 def firm_table(employment, alive, born) -> SimpleNamespace:
-    """The firm attributes the record reads."""
+    """The firm attributes the record and a start read and write."""
     employment = np.asarray(employment, dtype=np.int64)
-    return SimpleNamespace(capacity=employment.size, employment=employment,
+    n = employment.size
+    return SimpleNamespace(capacity=n, employment=employment,
                            alive=np.asarray(alive, dtype=bool),
-                           born=np.asarray(born, dtype=np.int64))
+                           born=np.asarray(born, dtype=np.int64), productivity=np.ones(n),
+                           baseline=np.ones(n), policy_gain=np.zeros(n))
 
 
 def world(seed: int):
-    """Random firms, some dead or born this month, in and after firm services."""
+    """Random firms, some dead or born this month, as clients and controls of firm services."""
     rng = np.random.default_rng(seed)
     firms = firm_table(rng.integers(0, 40, F), rng.random(F) < 0.85,
                        np.where(rng.random(F) < 0.05, MONTH, -10))
@@ -44,122 +48,228 @@ def world(seed: int):
     state.firm_outcome_until[followed] = rng.integers(2, 12, followed.sum())
     state.firm_outcome_provider[followed] = rng.integers(-1, PROVIDERS, followed.sum())
     state.firm_start_employment[followed] = rng.integers(0, 40, followed.sum())
+    controls = rng.random((known, K)) < 0.5  # a client may be a control too
+    state.firm_control_until[controls] = rng.integers(2, 12, controls.sum())
+    state.firm_control_employment[controls] = rng.integers(0, 40, controls.sum())
+    # A month with no control running (-1) that is this month: nothing ends there.
+    state.firm_control_until[~controls & (rng.random((known, K)) < 0.5)] = MONTH
     state.firm_last_employment[:] = np.where(rng.random(known) < 0.9,
                                              rng.integers(0, 40, known), -1)
     rec = record()
     rec.firm_seen[:] = rng.random((PROVIDERS, K)) * 10
-    rec.firm_jobs[:] = rng.normal(size=(PROVIDERS, K))
-    rec.base_employment[:] = (4000.0, 3950.0)
+    rec.firm_change[:] = rng.normal(size=(PROVIDERS, K))
+    rec.control_seen[:] = rng.random(K) * 100
+    rec.control_change[:] = rng.normal(size=K)
     return rec, state, firms
 
 
 def reference(rec: OutcomeRecord, state: ServiceState, firms: SimpleNamespace):
     """Slow, obvious counts of one month's firm observations, firm by firm."""
-    before, after = rec.base_employment * rec.keep
-    known = state.firm_last_employment.size
-    for i in range(known):
-        was = state.firm_last_employment[i] >= 0
-        free = all(state.firm_outcome_until[i, c] < MONTH for c in range(K))
-        if was and free:
-            before += state.firm_last_employment[i]
-            if firms.alive[i] and firms.born[i] != MONTH:
-                after += firms.employment[i]
-    growth = after / before - 1.0
-    seen, jobs = rec.firm_seen * rec.keep, rec.firm_jobs * rec.keep
+    seen, change = rec.firm_seen * rec.keep, rec.firm_change * rec.keep
+    control_seen, control_change = rec.control_seen * rec.keep, rec.control_change * rec.keep
     ended = np.zeros((F, K), dtype=bool)
-    for i in range(known):
+    control_ended = np.zeros((F, K), dtype=bool)
+    for i in range(state.firm_last_employment.size):
+        now = firms.employment[i] if firms.alive[i] else 0
         for c in range(K):
             p, until = state.firm_outcome_provider[i, c], state.firm_outcome_until[i, c]
             if p >= 0 and (until == MONTH or (until > MONTH and not firms.alive[i])):
-                now = firms.employment[i] if firms.alive[i] else 0
-                start = state.firm_start_employment[i, c]
                 seen[p, c] += 1
-                jobs[p, c] += now - start * (1.0 + growth) ** WINDOWS[c]
+                change[p, c] += now - state.firm_start_employment[i, c]
                 ended[i, c] = True
-    return (before, after), seen, jobs, ended
+            start, until = state.firm_control_employment[i, c], state.firm_control_until[i, c]
+            if start >= 0 and (until == MONTH or (until > MONTH and not firms.alive[i])):
+                control_seen[c] += 1
+                control_change[c] += now - start
+                control_ended[i, c] = True
+    return seen, change, control_seen, control_change, ended, control_ended
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_months_firm_observations_match_a_count_firm_by_firm(seed):
     rec, state, firms = world(seed)
-    base, seen, jobs, ended = reference(rec, state, firms)
-    provider_before = state.firm_outcome_provider.copy()
-    provider_before = np.vstack([provider_before, np.full((F - len(provider_before), K), -1)])
-    rec.observe_firms(MONTH, state, firms, WINDOWS)
-    np.testing.assert_allclose(rec.base_employment, base, rtol=1e-12)
+    seen, change, control_seen, control_change, ended, control_ended = reference(
+        rec, state, firms)
+    pad = np.full((F - state.firm_outcome_provider.shape[0], K), -1)
+    provider_before = np.vstack([state.firm_outcome_provider, pad])
+    control_before = np.vstack([state.firm_control_employment, pad])
+    rec.observe_firms(MONTH, state, firms)
     np.testing.assert_allclose(rec.firm_seen, seen, rtol=1e-12)
-    np.testing.assert_allclose(rec.firm_jobs, jobs, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(rec.firm_change, change, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(rec.control_seen, control_seen, rtol=1e-12)
+    np.testing.assert_allclose(rec.control_change, control_change, rtol=1e-12, atol=1e-9)
     assert ended.sum() > 0 and (ended & ~firms.alive[:, None]).sum() > 0
+    assert control_ended.sum() > 0 and (control_ended & ~firms.alive[:, None]).sum() > 0
     # An ended follow-up is over; the others run on.
     assert (state.firm_outcome_provider[ended] == -1).all()
     np.testing.assert_array_equal(state.firm_outcome_provider[~ended],
                                   provider_before[~ended])
-    # What this month's firms employ is the next month's "before" (-1: no firm).
+    assert (state.firm_control_employment[control_ended] == -1).all()
+    np.testing.assert_array_equal(state.firm_control_employment[~control_ended],
+                                  control_before[~control_ended])
+    # What this month's firms employ is the next month's start (-1: no firm).
     assert state.firm_last_employment.tolist() == np.where(firms.alive, firms.employment,
                                                            -1).tolist()
 
 
-def test_the_baseline_is_the_employment_growth_of_firms_outside_firm_services():
-    rec = record(memory=10.0)
-    assert rec.firm_growth() == 0.0  # nothing seen yet
-    state = ServiceState.empty(1, 4)
-    state.firm_outcome_until[1, 0] = MONTH + 2  # firm 1 is in a service or its follow-up
-    state.firm_last_employment[:] = 10, 20, 5, 4
-    # Firm 2 died; slot 3's firm died too and a new one was born there this month.
-    firms = firm_table([12, 30, 0, 2], [True, True, False, True], [-3, -3, -3, MONTH])
-    rec.observe_firms(MONTH, state, firms, WINDOWS)
-    assert rec.base_employment.tolist() == [19.0, 12.0]  # firms 0, 2 and 3
-    assert rec.firm_growth() == pytest.approx(12 / 19 - 1)
-    # A month later the old months fade (memory 10 months); firm 2 was dead last month.
-    firms = firm_table([12, 30, 0, 3], [True, True, False, True], [-3, -3, -3, MONTH])
-    rec.observe_firms(MONTH + 1, state, firms, WINDOWS)
-    assert rec.base_employment.tolist() == pytest.approx([19 * 0.9 + 14, 12 * 0.9 + 15])
+def reference_controls(state: ServiceState, firms: SimpleNamespace, pool: np.ndarray,
+                       started: np.ndarray, column: int, until: int):
+    """Slow, obvious enrolment: (employment at the start, last month) per firm, or None."""
+    out = {}
+    for i in pool.tolist():
+        if i in started.tolist() or state.firm_control_employment[i, column] >= 0:
+            continue
+        start = (firms.employment[i] if firms.born[i] == MONTH
+                 else state.firm_last_employment[i])
+        out[i] = (start, until)
+    return out
 
 
-def test_a_follow_up_ends_in_jobs_above_the_firms_grown_start():
-    rec = record()
-    rec.base_employment[:] = (100.0, 101.0)  # 1 % a month
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_eligible_firms_not_drawn_become_controls_as_a_count_firm_by_firm(seed):
+    rec, state, firms = world(seed)
+    state.grow_firms(F)
+    rng = np.random.default_rng(seed)
+    name = FIRM_SERVICES[seed % K]
+    column = FIRM_SERVICES.index(name)
+    pool = np.flatnonzero(firms.alive & (rng.random(F) < 0.6))  # in firm order
+    started = rng.choice(pool, size=12, replace=False)
+    until = MONTH + CATALOGUE.spec(name).duration_months + FOLLOW_UP
+    expected = reference_controls(state, firms, pool, started, column, until)
+    before = (state.firm_control_employment.copy(), state.firm_control_until.copy())
+    enrol_controls(state, firms, pool, started, name, CATALOGUE, MONTH, FOLLOW_UP)
+    changed = np.flatnonzero((state.firm_control_employment != before[0])
+                             | (state.firm_control_until != before[1]))
+    assert len(expected) > 40 and sorted(expected) == sorted(set((changed // K).tolist()))
+    assert set((changed % K).tolist()) == {column}
+    for i, (start, last) in expected.items():
+        assert (state.firm_control_employment[i, column], state.firm_control_until[i, column]
+                ) == (start, last)
+    # A firm whose control follow-up ran on kept it: not enrolled again.
+    running = [i for i in pool if i not in started and before[0][i, column] >= 0]
+    assert running and all(state.firm_control_until[i, column] == before[1][i, column]
+                           for i in running)
+
+
+def test_a_firm_drawn_is_no_longer_a_control_of_the_service():
     state = ServiceState.empty(1, 3)
+    firms = firm_table([4, 5, 6], [True] * 3, [-9] * 3)
+    state.firm_last_employment[:] = 3, 5, 7
+    state.firm_control_employment[:, :] = 2
+    state.firm_control_until[:, :] = MONTH + 2
+    start_firms(state, firms, np.array([1]), FIRM_SERVICES[0], np.array([0]), 0,
+                np.ones(1), CATALOGUE, MONTH, FOLLOW_UP)
+    assert state.firm_control_employment[:, 0].tolist() == [2, -1, 2]
+    assert state.firm_control_employment[1, 1:].tolist() == [2] * (K - 1)  # other services
+    assert state.firm_start_employment[1, 0] == 5
+
+
+def planted(extra: int, seed: int = 0) -> tuple[OutcomeRecord, float]:
+    """A planted world: firms drawn at random from a pool, one firm service, months on.
+
+    Every eligible firm's employment moves by the same path (firms shrink by one a
+    month, the vacancies they post being refilled by the drawn and the rest alike), the
+    clients by ``extra`` more at the follow-up's end; firms outside the pool grow fast (a
+    baseline of firms outside services would read the pool's shrinking as the services'
+    doing). Returns the record and the treated follow-ups seen.
+    """
+    rng = np.random.default_rng(seed)
+    n, name = 400, "recruitment"
+    span = CATALOGUE.spec(name).duration_months + FOLLOW_UP
+    start = rng.integers(20, 60, n)
+    firms = firm_table(start, np.ones(n, bool), np.full(n, -30))
+    state = ServiceState.empty(1, n)
+    state.firm_last_employment[:] = start
+    eligible = rng.random(n) < 0.5
+    rec = record(memory=1e9)  # keep everything: no fading
+    drawn = np.empty(0, dtype=np.int64)
+    for month in range(MONTH, MONTH + span + 1):
+        months_in = month - MONTH + 1  # whole months since the start's employment
+        if month == MONTH:
+            pool = np.flatnonzero(eligible)
+            drawn = rng.choice(pool, size=30, replace=False)
+            start_firms(state, firms, drawn, name, rng.integers(0, PROVIDERS, drawn.size),
+                        0, np.ones(drawn.size), CATALOGUE, month, FOLLOW_UP)
+            enrol_controls(state, firms, pool, drawn, name, CATALOGUE, month, FOLLOW_UP)
+        path = np.where(eligible, start - months_in, start + 5 * months_in)
+        if month == MONTH + span:
+            path[drawn] += extra
+        firms.employment[:] = path
+        rec.observe_firms(month, state, firms)
+    return rec, 30.0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_clients_and_controls_on_the_same_path_add_no_value_and_one_more_job_adds_one(seed):
+    column = FIRM_SERVICES.index("recruitment")
+    rec, starts = planted(0, seed)
+    assert rec.control_seen[column] == pytest.approx(rec.control_seen.sum())
+    assert rec.control_seen[column] > 100  # the pool less the 30 drawn
+    assert rec.firm_value_added(list(range(PROVIDERS)), column) == pytest.approx((0.0, starts))
+    # The clients shrank too (no credit for the pool's path), as did the controls.
+    assert rec.firm_change[:, column].sum() / starts < -5
+    rec, starts = planted(1, seed)
+    assert rec.firm_value_added(list(range(PROVIDERS)), column) == pytest.approx((1.0, starts))
+    # Any provider's clients are compared with the service's one control group.
+    for p in range(PROVIDERS):
+        assert rec.firm_value_added([p], column)[0] == pytest.approx(1.0)
+
+
+def test_value_added_is_the_clients_mean_change_less_the_controls():
+    rec = record()
+    state = ServiceState.empty(1, 4)
     state.firm_outcome_until[[0, 1], 1] = MONTH, MONTH + 3
     state.firm_outcome_provider[[0, 1], 1] = 2, 1
     state.firm_start_employment[[0, 1], 1] = 10, 8
-    # No firm was alive last month (-1): no baseline this month, the growth stays 1 %.
+    assert rec.firm_value_added([1, 2], 1) == (0.0, 0.0)  # nothing seen yet
     # Firm 0's follow-up ends now at 14 employees; firm 1 died before its follow-up ended.
-    rec.observe_firms(MONTH, state, firm_table([14, 0, 7], [True, False, True], [-9] * 3),
-                      WINDOWS)
+    firms = firm_table([14, 0, 7, 9], [True, False, True, True], [-9] * 4)
+    rec.observe_firms(MONTH, state, firms)
     assert rec.firm_seen[:, 1].tolist() == [0.0, 1.0, 1.0]
-    assert rec.firm_jobs[2, 1] == pytest.approx(14 - 10 * 1.01 ** WINDOWS[1])
-    assert rec.firm_jobs[1, 1] == pytest.approx(-8 * 1.01 ** WINDOWS[1])
-    assert rec.firm_value_added([1, 2], 1) == pytest.approx(
-        ((14 - 18 * 1.01 ** WINDOWS[1]) / 2, 2.0))
-    assert rec.firm_value_added([0], 1) == (0.0, 0.0)  # nothing seen
+    assert rec.firm_change[:, 1].tolist() == [0.0, -8.0, 4.0]
+    assert rec.firm_value_added([1, 2], 1) == (0.0, 0.0)  # no control seen yet
+    # Firms 2 and 3 were controls: 7 - 4 and 9 - 12.
+    state.firm_control_employment[[2, 3], 1] = 4, 12
+    state.firm_control_until[[2, 3], 1] = MONTH + 1
+    rec.observe_firms(MONTH + 1, state, firms)
+    keep = rec.keep
+    assert rec.control_seen[1] == 2.0 and rec.control_change[1] == pytest.approx(0.0)
+    assert rec.firm_value_added([1, 2], 1) == pytest.approx((-2.0, 2 * keep))
+    assert rec.firm_value_added([2], 1) == pytest.approx((4.0, keep))
+    assert rec.firm_value_added([0], 1) == (0.0, 0.0)  # no client seen
     assert rec.firm_value_added([2], 0) == (0.0, 0.0)
 
 
-def test_a_dead_firms_follow_up_in_a_slot_taken_by_a_new_firm_ends_employing_none():
+def test_a_dead_firms_follow_ups_in_a_slot_taken_by_a_new_firm_end_employing_none():
     rec = record()
-    rec.base_employment[:] = (100.0, 99.0)
     state = ServiceState.empty(1, 4)
     state.firm_outcome_until[[1, 2], [0, 2]] = MONTH + 4
     state.firm_outcome_provider[[1, 2], [0, 2]] = 0
     state.firm_start_employment[[1, 2], [0, 2]] = 6, 3
-    rec.firms_reborn(np.array([1, 3]), state, WINDOWS)
+    state.firm_control_until[[1, 3], [2, 2]] = MONTH + 4
+    state.firm_control_employment[[1, 3], [2, 2]] = 5, 2
+    state.firm_control_until[2, 1], state.firm_control_employment[2, 1] = MONTH + 4, 9
+    rec.firms_reborn(np.array([1, 3]), state)
     assert rec.firm_seen[0].tolist() == [1.0, 0.0, 0.0]
-    assert rec.firm_jobs[0, 0] == pytest.approx(-6 * 0.99 ** WINDOWS[0])
+    assert rec.firm_change[0, 0] == -6.0
+    assert rec.control_seen.tolist() == [0.0, 0.0, 2.0] and rec.control_change[2] == -7.0
     assert (state.firm_outcome_provider[[1, 3]] == -1).all()
     assert not state.firm_start_employment[[1, 3]].any()
     assert (state.firm_outcome_until[[1, 3]] == -1).all()
-    assert state.firm_outcome_provider[2, 2] == 0  # another slot's follow-up runs on
+    assert (state.firm_control_employment[[1, 3]] == -1).all()
+    assert (state.firm_control_until[[1, 3]] == -1).all()
+    # Another slot's follow-ups run on.
+    assert state.firm_outcome_provider[2, 2] == 0 and state.firm_control_employment[2, 1] == 9
 
 
 def test_the_record_grows_with_entrants_for_firm_services_too():
     rec = record()
     rec.firm_value_added([PROVIDERS + 1], 0)
-    assert rec.firm_seen.shape == rec.firm_jobs.shape == (PROVIDERS + 2, K)
+    assert rec.firm_seen.shape == rec.firm_change.shape == (PROVIDERS + 2, K)
 
 
-def test_a_firm_services_window_is_its_months_and_the_follow_up():
-    catalogue = Services()
-    # From the end of the month before the start to the follow-up's last month.
-    expected = [1 + catalogue.spec(name).duration_months + 6 for name in FIRM_SERVICES]
-    assert firm_windows(catalogue, 6).tolist() == expected
+def test_the_firm_arrays_grow_with_the_firm_table():
+    state = ServiceState.empty(1, 3)
+    state.grow_firms(5)
+    assert state.firm_control_employment.shape == state.firm_control_until.shape == (5, K)
+    assert (state.firm_control_employment == -1).all()
