@@ -219,8 +219,8 @@ class GrowthServices:
     def firms_born(self, slots: np.ndarray, rng: np.random.Generator) -> None:
         """New firms: no services, and a vacancy class drawn like the initial firms'.
 
-        A dead firm's follow-ups (as a client or a control) still running in a slot taken
-        end (employing none).
+        A dead firm's client follow-ups still running in a slot taken end (employing none);
+        as a purchase's control the slot counts none from the new firm's birth.
         """
         st = self.state
         st.grow_firms(self.model.firms.capacity)

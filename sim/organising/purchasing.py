@@ -27,6 +27,7 @@ from ..services.eligibility import (
     eligible_firms,
     group_by_area,
 )
+from ..services.learning import enrol_controls
 from ..services.market import TRANSFERS, ProviderMarket, Rankings
 from ..services.outcomes import OutcomeTracker
 from ..services.providers import (
@@ -36,14 +37,7 @@ from ..services.providers import (
     outcome_price,
     pick_providers,
 )
-from ..services.state import (
-    SERVICE_INDEX,
-    ServiceState,
-    enrol_controls,
-    firm_column,
-    start_firms,
-    start_persons,
-)
+from ..services.state import SERVICE_INDEX, ServiceState, firm_column, start_firms, start_persons
 from .alliance import AllianceAgent
 from .ledger import (
     Ledger,
@@ -303,8 +297,8 @@ class Purchasing:
             strength, sc = self._quality[providers], self.scenario
             start_firms(self.state, f, chosen, name, providers, uid, strength, sc.services,
                         month, sc.market.outcome_follow_up_months)
-            enrol_controls(self.state, f, pool, chosen, name, sc.services, month,
-                           sc.market.outcome_follow_up_months)
+            enrol_controls(self.market.record, self.state, f, pool, chosen, name,
+                           sc.services, month, sc.market.outcome_follow_up_months)
 
 
 def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: list[float],

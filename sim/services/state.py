@@ -55,11 +55,6 @@ class ServiceState:
     # runs, or -1 (kept after the service ends, unlike firm_provider)
     firm_last_employment: np.ndarray  # int64 per firm: employees at last month's end, -1 if
     # no firm was alive in the slot then (kept by OutcomeRecord.observe_firms)
-    firm_control_employment: np.ndarray  # int64 (firms × firm services) employees at the
-    # start of the firm's control follow-up (eligible, not drawn: see enrol_controls), or -1
-    # (none running; months are negative in the burn-in, so -1 marks none, not the month)
-    firm_control_until: np.ndarray  # int64 (firms × firm services) last month of the control
-    # follow-up
 
     @classmethod
     def empty(cls, n_persons: int, n_firms: int) -> ServiceState:
@@ -82,7 +77,6 @@ class ServiceState:
             np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
             np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
             np.full((n_firms, k), NONE, np.int64), np.full(n_firms, NONE, np.int64),
-            np.full((n_firms, k), NONE, np.int64), np.full((n_firms, k), NONE, np.int64),
         )
 
     def grow_firms(self, capacity: int) -> None:
@@ -102,8 +96,6 @@ class ServiceState:
         self.firm_outcome_provider = np.vstack([self.firm_outcome_provider, none])
         self.firm_last_employment = np.concatenate([self.firm_last_employment,
                                                     np.full(extra, NONE, np.int64)])
-        self.firm_control_employment = np.vstack([self.firm_control_employment, none])
-        self.firm_control_until = np.vstack([self.firm_control_until, none])
 
 def firm_column(name: str) -> int:
     """Column of firm service ``name`` in the firm arrays."""
@@ -139,8 +131,8 @@ def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
     (:meth:`sim.services.learning.OutcomeRecord.observe_firms`), the latter as at the end
     of last month (before this month's separations and hires; a firm born this month: its
     employment now), so that the follow-up spans whole months like those of its random
-    control group (:func:`enrol_controls`). A follow-up of the same service still running is
-    cut short, unobserved; so is a control follow-up of it (the firm is no longer a control).
+    control group (:func:`sim.services.learning.enrol_controls`). A follow-up of the same
+    service still running is cut short, unobserved.
     """
     col = firm_column(name)
     spec = spec_catalogue.spec(name)
@@ -150,7 +142,6 @@ def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
     state.firm_start_employment[idx, col] = employment_at_start(state, firms, idx, month)
     state.firm_outcome_until[idx, col] = month + spec.duration_months + follow_up
     state.firm_outcome_provider[idx, col] = provider
-    state.firm_control_employment[idx, col] = NONE
     firms.productivity[idx] *= 1.0 + spec.productivity_gain * strength
     gain = firms.baseline[idx] * spec.growth_gain * strength
     firms.baseline[idx] += gain
@@ -167,42 +158,3 @@ def employment_at_start(state: ServiceState, firms: Firms, idx: np.ndarray, mont
     return np.where(firms.born[idx] == month, firms.employment[idx],
                     state.firm_last_employment[idx])
 
-
-def enrol_controls(state: ServiceState, firms: Firms, pool: np.ndarray, started: np.ndarray,
-                   name: str, spec_catalogue: Services, month: int, follow_up: int) -> None:
-    """The firms of ``pool`` not ``started`` become controls for firm service ``name``.
-
-    Purchasing draws a unit's client firms uniformly at random from its eligible ``pool``,
-    so those not drawn (or drawn but left without a provider) are a random control group
-    for those started: each begins a control follow-up of the same span as a client's
-    (the service's months plus ``follow_up``), from its employment at the start
-    (:func:`employment_at_start`), observed and counted per firm service by
-    :meth:`sim.services.learning.OutcomeRecord.observe_firms`. A firm whose control
-    follow-up of the service is still running keeps it (it is not enrolled again); one
-    already in a follow-up as a client may be a control too, as it may be drawn. No random
-    numbers are drawn.
-
-    Args:
-        state: the firms' services and follow-ups.
-        firms: the firm table.
-        pool: the eligible firms the draw was made from, in increasing order (firm order,
-            as purchasing keeps it).
-        started: the firms of ``pool`` that started the service now.
-        name: the firm service.
-        spec_catalogue: the service catalogue (the service's months).
-        month: this month.
-        follow_up: ``market.outcome_follow_up_months``.
-    """
-    col = firm_column(name)
-    # Performance: the pool can be thousands of firms a month at national scale and the
-    # started a handful, so the started are found in the sorted pool by binary search
-    # (k log n) and dropped with a mask over the pool, never over the whole firm table
-    # nor by a set difference that sorts; the rest is fancy indexing on the pool alone.
-    keep = np.ones(pool.size, dtype=bool)
-    keep[np.searchsorted(pool, started)] = False
-    controls = pool[keep]
-    controls = controls[state.firm_control_employment[controls, col] < 0]  # none running
-    state.firm_control_employment[controls, col] = employment_at_start(state, firms,
-                                                                       controls, month)
-    state.firm_control_until[controls, col] = (
-        month + spec_catalogue.spec(name).duration_months + follow_up)

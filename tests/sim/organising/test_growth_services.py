@@ -90,18 +90,15 @@ def test_new_firms_start_without_services(share):
     st.firm_left[slots] = 3
     st.firm_provider[slots] = st.firm_payer[slots] = st.firm_outcome_provider[slots] = 1
     st.firm_outcome_until[slots], st.firm_start_employment[slots] = 9, 4
-    st.firm_control_until[slots], st.firm_control_employment[slots] = 9, 3
     record = sv.market.record
-    seen, controls = record.firm_seen[1].sum(), record.control_seen.sum()
+    seen = record.firm_seen[1].sum()
     sv.firms_born(slots, np.random.default_rng(0))
     assert not st.firm_left[slots].any()
     assert (st.firm_provider[slots] == -1).all() and (st.firm_payer[slots] == -1).all()
-    # The dead firms' follow-ups, as clients and as controls, end there (employing none);
-    # the new firms have none.
-    assert record.firm_seen[1].sum() == seen + 6 and record.control_seen.sum() == controls + 6
+    # The dead firms' client follow-ups end there (employing none); the new firms have none.
+    assert record.firm_seen[1].sum() == seen + 6
     assert (st.firm_outcome_provider[slots] == -1).all()
     assert (st.firm_outcome_until[slots] == -1).all() and not st.firm_start_employment[slots].any()
-    assert (st.firm_control_employment[slots] == -1).all()
     assert st.firm_class[slots].tolist() == [int(share)] * 2  # known to the municipality only
 
 

@@ -1,4 +1,4 @@
-"""The firm side of the outcome record: client firms' follow-ups and those of their random
+"""The firm side of the outcome record: client firms' follow-ups and each purchase's random
 control group (the eligible firms not drawn), the slot of a dead firm taken by a new one,
 and value added per follow-up (the clients' mean employment change less the controls'),
 checked against slow, obvious counts firm by firm, against numbers worked out by hand and
@@ -13,8 +13,8 @@ import pytest
 
 from sim.scenario import FIRM_SERVICES
 from sim.scenario.services import Services
-from sim.services.learning import OutcomeRecord
-from sim.services.state import ServiceState, enrol_controls, start_firms
+from sim.services.learning import ControlGroup, OutcomeRecord, enrol_controls
+from sim.services.state import ServiceState, start_firms
 
 F, PROVIDERS, MONTH = 300, 3, 5
 K = len(FIRM_SERVICES)
@@ -38,21 +38,17 @@ def firm_table(employment, alive, born) -> SimpleNamespace:
 
 
 def world(seed: int):
-    """Random firms, some dead or born this month, as clients and controls of firm services."""
+    """Random firms, some dead, born this month or in a slot taken since a purchase, as
+    clients of firm services and controls of purchases whose window ends now or later."""
     rng = np.random.default_rng(seed)
     firms = firm_table(rng.integers(0, 40, F), rng.random(F) < 0.85,
-                       np.where(rng.random(F) < 0.05, MONTH, -10))
+                       rng.choice([-10, MONTH - 2, MONTH], F, p=[0.85, 0.1, 0.05]))
     known = F - 20  # the firm table grew since last month
     state = ServiceState.empty(1, known)
     followed = rng.random((known, K)) < 0.3
     state.firm_outcome_until[followed] = rng.integers(2, 12, followed.sum())
     state.firm_outcome_provider[followed] = rng.integers(-1, PROVIDERS, followed.sum())
     state.firm_start_employment[followed] = rng.integers(0, 40, followed.sum())
-    controls = rng.random((known, K)) < 0.5  # a client may be a control too
-    state.firm_control_until[controls] = rng.integers(2, 12, controls.sum())
-    state.firm_control_employment[controls] = rng.integers(0, 40, controls.sum())
-    # A month with no control running (-1) that is this month: nothing ends there.
-    state.firm_control_until[~controls & (rng.random((known, K)) < 0.5)] = MONTH
     state.firm_last_employment[:] = np.where(rng.random(known) < 0.9,
                                              rng.integers(0, 40, known), -1)
     rec = record()
@@ -60,6 +56,11 @@ def world(seed: int):
     rec.firm_change[:] = rng.normal(size=(PROVIDERS, K))
     rec.control_seen[:] = rng.random(K) * 100
     rec.control_change[:] = rng.normal(size=K)
+    for _ in range(12):  # purchases some months ago (a firm may be a control of several)
+        pool = np.flatnonzero(rng.random(F) < 0.3).astype(np.int32)
+        rec.control_groups.append(ControlGroup(
+            int(rng.integers(0, K)), MONTH + int(rng.integers(0, 3)),
+            MONTH - int(rng.integers(1, 6)), pool, int(rng.integers(0, 2000))))
     return rec, state, firms
 
 
@@ -68,7 +69,6 @@ def reference(rec: OutcomeRecord, state: ServiceState, firms: SimpleNamespace):
     seen, change = rec.firm_seen * rec.keep, rec.firm_change * rec.keep
     control_seen, control_change = rec.control_seen * rec.keep, rec.control_change * rec.keep
     ended = np.zeros((F, K), dtype=bool)
-    control_ended = np.zeros((F, K), dtype=bool)
     for i in range(state.firm_last_employment.size):
         now = firms.employment[i] if firms.alive[i] else 0
         for c in range(K):
@@ -77,91 +77,140 @@ def reference(rec: OutcomeRecord, state: ServiceState, firms: SimpleNamespace):
                 seen[p, c] += 1
                 change[p, c] += now - state.firm_start_employment[i, c]
                 ended[i, c] = True
-            start, until = state.firm_control_employment[i, c], state.firm_control_until[i, c]
-            if start >= 0 and (until == MONTH or (until > MONTH and not firms.alive[i])):
-                control_seen[c] += 1
-                control_change[c] += now - start
-                control_ended[i, c] = True
-    return seen, change, control_seen, control_change, ended, control_ended
+    running = []
+    for group in rec.control_groups:
+        if group.until > MONTH:
+            running.append(group)
+            continue
+        control_change[group.column] -= group.start
+        for i in group.firms.tolist():
+            control_seen[group.column] += 1
+            # The purchase's firm, alive now: its employees; dead or a new firm: none.
+            if firms.alive[i] and firms.born[i] <= group.month:
+                control_change[group.column] += firms.employment[i]
+    return seen, change, control_seen, control_change, ended, running
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_months_firm_observations_match_a_count_firm_by_firm(seed):
     rec, state, firms = world(seed)
-    seen, change, control_seen, control_change, ended, control_ended = reference(
+    seen, change, control_seen, control_change, ended, running = reference(
         rec, state, firms)
     pad = np.full((F - state.firm_outcome_provider.shape[0], K), -1)
     provider_before = np.vstack([state.firm_outcome_provider, pad])
-    control_before = np.vstack([state.firm_control_employment, pad])
     rec.observe_firms(MONTH, state, firms)
     np.testing.assert_allclose(rec.firm_seen, seen, rtol=1e-12)
     np.testing.assert_allclose(rec.firm_change, change, rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(rec.control_seen, control_seen, rtol=1e-12)
     np.testing.assert_allclose(rec.control_change, control_change, rtol=1e-12, atol=1e-9)
     assert ended.sum() > 0 and (ended & ~firms.alive[:, None]).sum() > 0
-    assert control_ended.sum() > 0 and (control_ended & ~firms.alive[:, None]).sum() > 0
-    # An ended follow-up is over; the others run on.
+    # An ended follow-up is over; the others run on, as do the purchases' windows not ended.
     assert (state.firm_outcome_provider[ended] == -1).all()
     np.testing.assert_array_equal(state.firm_outcome_provider[~ended],
                                   provider_before[~ended])
-    assert (state.firm_control_employment[control_ended] == -1).all()
-    np.testing.assert_array_equal(state.firm_control_employment[~control_ended],
-                                  control_before[~control_ended])
+    assert 0 < len(running) < 12 and rec.control_groups == running
     # What this month's firms employ is the next month's start (-1: no firm).
     assert state.firm_last_employment.tolist() == np.where(firms.alive, firms.employment,
                                                            -1).tolist()
 
 
-def reference_controls(state: ServiceState, firms: SimpleNamespace, pool: np.ndarray,
-                       started: np.ndarray, column: int, until: int):
-    """Slow, obvious enrolment: (employment at the start, last month) per firm, or None."""
-    out = {}
-    for i in pool.tolist():
-        if i in started.tolist() or state.firm_control_employment[i, column] >= 0:
-            continue
-        start = (firms.employment[i] if firms.born[i] == MONTH
-                 else state.firm_last_employment[i])
-        out[i] = (start, until)
-    return out
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_eligible_firms_not_drawn_become_controls_as_a_count_firm_by_firm(seed):
+def test_the_eligible_firms_not_drawn_are_the_purchases_controls_as_a_count_firm_by_firm(seed):
     rec, state, firms = world(seed)
     state.grow_firms(F)
     rng = np.random.default_rng(seed)
     name = FIRM_SERVICES[seed % K]
-    column = FIRM_SERVICES.index(name)
     pool = np.flatnonzero(firms.alive & (rng.random(F) < 0.6))  # in firm order
     started = rng.choice(pool, size=12, replace=False)
-    until = MONTH + CATALOGUE.spec(name).duration_months + FOLLOW_UP
-    expected = reference_controls(state, firms, pool, started, column, until)
-    before = (state.firm_control_employment.copy(), state.firm_control_until.copy())
-    enrol_controls(state, firms, pool, started, name, CATALOGUE, MONTH, FOLLOW_UP)
-    changed = np.flatnonzero((state.firm_control_employment != before[0])
-                             | (state.firm_control_until != before[1]))
-    assert len(expected) > 40 and sorted(expected) == sorted(set((changed // K).tolist()))
-    assert set((changed % K).tolist()) == {column}
-    for i, (start, last) in expected.items():
-        assert (state.firm_control_employment[i, column], state.firm_control_until[i, column]
-                ) == (start, last)
-    # A firm whose control follow-up ran on kept it: not enrolled again.
-    running = [i for i in pool if i not in started and before[0][i, column] >= 0]
-    assert running and all(state.firm_control_until[i, column] == before[1][i, column]
-                           for i in running)
+    before = list(rec.control_groups)
+    enrol_controls(rec, state, firms, pool, started, name, CATALOGUE, MONTH, FOLLOW_UP)
+    # Slow, obvious enrolment: every firm of the pool not started, whatever it was before.
+    controls = [i for i in pool.tolist() if i not in started.tolist()]
+    start = sum(firms.employment[i] if firms.born[i] == MONTH else state.firm_last_employment[i]
+                for i in controls)
+    assert rec.control_groups[:-1] == before  # the earlier purchases' groups are kept
+    group = rec.control_groups[-1]
+    assert group.firms.tolist() == controls and len(controls) > 40
+    assert (group.column, group.month, group.start) == (FIRM_SERVICES.index(name), MONTH, start)
+    assert group.until == MONTH + CATALOGUE.spec(name).duration_months + FOLLOW_UP
+    # A firm already a control of an earlier purchase is one of this one's too.
+    assert set(controls) & set(np.concatenate([g.firms for g in before]).tolist())
+    # A pool all drawn leaves no group.
+    enrol_controls(rec, state, firms, pool[:3], pool[:3], name, CATALOGUE, MONTH, FOLLOW_UP)
+    assert rec.control_groups[-1] is group
 
 
-def test_a_firm_drawn_is_no_longer_a_control_of_the_service():
+def test_a_firm_drawn_later_stays_a_control_of_the_earlier_purchase():
+    rec = record()
     state = ServiceState.empty(1, 3)
     firms = firm_table([4, 5, 6], [True] * 3, [-9] * 3)
     state.firm_last_employment[:] = 3, 5, 7
-    state.firm_control_employment[:, :] = 2
-    state.firm_control_until[:, :] = MONTH + 2
-    start_firms(state, firms, np.array([1]), FIRM_SERVICES[0], np.array([0]), 0,
-                np.ones(1), CATALOGUE, MONTH, FOLLOW_UP)
-    assert state.firm_control_employment[:, 0].tolist() == [2, -1, 2]
-    assert state.firm_control_employment[1, 1:].tolist() == [2] * (K - 1)  # other services
+    name = FIRM_SERVICES[0]
+    enrol_controls(rec, state, firms, np.arange(3), np.array([0]), name, CATALOGUE, MONTH,
+                   FOLLOW_UP)
+    start_firms(state, firms, np.array([1]), name, np.array([0]), 0, np.ones(1), CATALOGUE,
+                MONTH + 1, FOLLOW_UP)
+    assert rec.control_groups[0].firms.tolist() == [1, 2] and rec.control_groups[0].start == 12
     assert state.firm_start_employment[1, 0] == 5
+
+
+def control_paths(seed: int):
+    """Months of a random world: firms die, new firms take dead firms' slots, employment
+    moves before and after each month's purchases of random pools; the record observes.
+
+    Yields each month, the record, per purchase so far its firm service, window's last
+    month and controls as (firm, employees at the start), each firm a number of its own
+    (not its slot), and the employees of each firm alive now.
+    """
+    rng = np.random.default_rng(seed)
+    n, months = 80, 14
+    firms = firm_table(rng.integers(0, 30, n), np.ones(n, bool), np.full(n, -20))
+    firm_id = np.arange(n)  # which firm is in each slot
+    state = ServiceState.empty(1, n)
+    rec = record()
+    rec.observe_firms(MONTH - 1, state, firms)
+    purchases = []
+    last = {int(i): int(e) for i, e in zip(firm_id, firms.employment, strict=True)}  # per firm
+    for month in range(MONTH, MONTH + months):
+        firms.alive &= rng.random(n) > 0.04  # deaths (a dead firm's employment is stale)
+        reborn = np.flatnonzero(~firms.alive & (rng.random(n) < 0.3))
+        firms.alive[reborn], firms.born[reborn] = True, month
+        firm_id[reborn] = firm_id.max() + 1 + np.arange(reborn.size)
+        firms.employment[reborn] = rng.integers(1, 4, reborn.size)
+        firms.employment[:] = np.maximum(firms.employment + rng.integers(-3, 4, n), 0)
+        for _ in range(2):
+            name = FIRM_SERVICES[int(rng.integers(0, K))]
+            pool = np.flatnonzero(firms.alive & (rng.random(n) < 0.5))
+            started = rng.choice(pool, size=min(4, pool.size), replace=False)
+            enrol_controls(rec, state, firms, pool, started, name, CATALOGUE, month, FOLLOW_UP)
+            controls = [(int(firm_id[i]), int(firms.employment[i]) if firms.born[i] == month
+                         else last[int(firm_id[i])]) for i in pool if i not in started]
+            until = month + CATALOGUE.spec(name).duration_months + FOLLOW_UP
+            purchases.append((FIRM_SERVICES.index(name), until, controls))
+        firms.employment[:] = np.maximum(firms.employment + rng.integers(-2, 3, n), 0)  # hires
+        rec.observe_firms(month, state, firms)
+        yield month, rec, purchases, {int(firm_id[i]): int(firms.employment[i])
+                                      for i in range(n) if firms.alive[i]}
+        last = {int(firm_id[i]): int(firms.employment[i]) for i in range(n)}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_each_purchases_controls_are_seen_at_its_windows_end_as_a_count_firm_by_firm(seed):
+    seen, change = np.zeros(K), np.zeros(K)
+    keep, gone = record().keep, 0
+    for month, rec, purchases, alive in control_paths(seed):
+        seen *= keep
+        change *= keep
+        for column, until, controls in purchases:
+            if until != month:
+                continue
+            for firm, start in controls:
+                seen[column] += 1
+                change[column] += alive.get(firm, 0) - start  # dead, or its slot taken: 0
+                gone += firm not in alive
+        np.testing.assert_allclose(rec.control_seen, seen, rtol=1e-12)
+        np.testing.assert_allclose(rec.control_change, change, rtol=1e-12, atol=1e-9)
+    assert seen.sum() > 50 and gone > 0
 
 
 def planted(extra: int, seed: int = 0) -> tuple[OutcomeRecord, float]:
@@ -190,7 +239,7 @@ def planted(extra: int, seed: int = 0) -> tuple[OutcomeRecord, float]:
             drawn = rng.choice(pool, size=30, replace=False)
             start_firms(state, firms, drawn, name, rng.integers(0, PROVIDERS, drawn.size),
                         0, np.ones(drawn.size), CATALOGUE, month, FOLLOW_UP)
-            enrol_controls(state, firms, pool, drawn, name, CATALOGUE, month, FOLLOW_UP)
+            enrol_controls(rec, state, firms, pool, drawn, name, CATALOGUE, month, FOLLOW_UP)
         path = np.where(eligible, start - months_in, start + 5 * months_in)
         if month == MONTH + span:
             path[drawn] += extra
@@ -228,9 +277,8 @@ def test_value_added_is_the_clients_mean_change_less_the_controls():
     assert rec.firm_seen[:, 1].tolist() == [0.0, 1.0, 1.0]
     assert rec.firm_change[:, 1].tolist() == [0.0, -8.0, 4.0]
     assert rec.firm_value_added([1, 2], 1) == (0.0, 0.0)  # no control seen yet
-    # Firms 2 and 3 were controls: 7 - 4 and 9 - 12.
-    state.firm_control_employment[[2, 3], 1] = 4, 12
-    state.firm_control_until[[2, 3], 1] = MONTH + 1
+    # Firms 2 and 3 were a purchase's controls: 7 + 9 - (4 + 12).
+    rec.control_groups.append(ControlGroup(1, MONTH + 1, MONTH - 3, np.array([2, 3]), 16))
     rec.observe_firms(MONTH + 1, state, firms)
     keep = rec.keep
     assert rec.control_seen[1] == 2.0 and rec.control_change[1] == pytest.approx(0.0)
@@ -246,20 +294,27 @@ def test_a_dead_firms_follow_ups_in_a_slot_taken_by_a_new_firm_end_employing_non
     state.firm_outcome_until[[1, 2], [0, 2]] = MONTH + 4
     state.firm_outcome_provider[[1, 2], [0, 2]] = 0
     state.firm_start_employment[[1, 2], [0, 2]] = 6, 3
-    state.firm_control_until[[1, 3], [2, 2]] = MONTH + 4
-    state.firm_control_employment[[1, 3], [2, 2]] = 5, 2
-    state.firm_control_until[2, 1], state.firm_control_employment[2, 1] = MONTH + 4, 9
     rec.firms_reborn(np.array([1, 3]), state)
     assert rec.firm_seen[0].tolist() == [1.0, 0.0, 0.0]
     assert rec.firm_change[0, 0] == -6.0
-    assert rec.control_seen.tolist() == [0.0, 0.0, 2.0] and rec.control_change[2] == -7.0
     assert (state.firm_outcome_provider[[1, 3]] == -1).all()
     assert not state.firm_start_employment[[1, 3]].any()
     assert (state.firm_outcome_until[[1, 3]] == -1).all()
-    assert (state.firm_control_employment[[1, 3]] == -1).all()
-    assert (state.firm_control_until[[1, 3]] == -1).all()
-    # Another slot's follow-ups run on.
-    assert state.firm_outcome_provider[2, 2] == 0 and state.firm_control_employment[2, 1] == 9
+    # Another slot's follow-up runs on.
+    assert state.firm_outcome_provider[2, 2] == 0
+
+
+def test_a_purchases_control_in_a_slot_taken_by_a_new_firm_counts_none():
+    rec = record()
+    state = ServiceState.empty(1, 3)
+    # Controls 0-2 of a purchase in MONTH - 4, employing 5, 2 and 9 then (16 together);
+    # slot 1's firm died and a new firm born in MONTH - 1 took it, employing 30 now.
+    rec.control_groups.append(ControlGroup(2, MONTH, MONTH - 4, np.array([0, 1, 2]), 16))
+    firms = firm_table([6, 30, 8], [True] * 3, [-9, MONTH - 1, MONTH - 4])
+    rec.observe_firms(MONTH, state, firms)
+    assert rec.control_seen.tolist() == [0.0, 0.0, 3.0]
+    assert rec.control_change[2] == 6 + 0 + 8 - 16  # born in the purchase's month: the same
+    assert rec.control_groups == []
 
 
 def test_the_record_grows_with_entrants_for_firm_services_too():
@@ -271,5 +326,5 @@ def test_the_record_grows_with_entrants_for_firm_services_too():
 def test_the_firm_arrays_grow_with_the_firm_table():
     state = ServiceState.empty(1, 3)
     state.grow_firms(5)
-    assert state.firm_control_employment.shape == state.firm_control_until.shape == (5, K)
-    assert (state.firm_control_employment == -1).all()
+    assert state.firm_outcome_until.shape == state.firm_outcome_provider.shape == (5, K)
+    assert (state.firm_outcome_provider == -1).all() and state.firm_last_employment.size == 5
