@@ -285,9 +285,13 @@ def adjust_mix(a: AllianceAgent, value: tuple[np.ndarray, np.ndarray]) -> np.nda
     the follow-ups it rests on (:meth:`sim.organising.kra.Observed.value_per_euro`). Services
     with at least ``joint_decision_min_follow_ups`` follow-ups are compared: each one's
     weight changes by ``joint_decision_step`` times its value per euro less the mean over
-    them, relative to the mean's size, within ``joint_decision_min_weight`` to
-    ``joint_decision_max_weight`` of the plan. Firm services have no job follow-up and
-    keep their weight.
+    them, relative to the largest such deviation among them (``max |v − mean|``), so a
+    quarter's change lies within ±``joint_decision_step`` however near zero the mean (the
+    farthest from it moves by the whole step; nothing moves when all are equal); the
+    weights stay within ``joint_decision_min_weight`` to ``joint_decision_max_weight`` of
+    the plan. Person and firm services are compared
+    alike: a firm service's value added is its client firms' jobs per follow-up above its
+    random control group's (:meth:`sim.services.learning.OutcomeRecord.firm_value_added`).
     """
     spec = a.spec
     per_euro, seen = value
@@ -295,9 +299,10 @@ def adjust_mix(a: AllianceAgent, value: tuple[np.ndarray, np.ndarray]) -> np.nda
     if used.sum() < 2:
         return a.mix_adjust
     mean = per_euro[used].mean()
-    if mean == 0.0:
+    scale = np.abs(per_euro[used] - mean).max()
+    if scale == 0.0:
         return a.mix_adjust
-    change = np.where(used, spec.joint_decision_step * (per_euro - mean) / abs(mean), 0.0)
+    change = np.where(used, spec.joint_decision_step * (per_euro - mean) / scale, 0.0)
     return np.clip(a.mix_adjust * (1.0 + change), spec.joint_decision_min_weight,
                    spec.joint_decision_max_weight)
 

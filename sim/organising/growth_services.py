@@ -59,6 +59,7 @@ class GrowthServices:
         self.state = ServiceState.empty(persons.size, firms.capacity)
         self.state.firm_class[:] = (model.streams["services"].random(firms.capacity)
                                     < sc.separate.municipal_vacancy_share)
+        self.state.firm_last_employment[:] = np.where(firms.alive, firms.employment, -1)
         self.outcomes = OutcomeTracker(persons.size, self.orgs.n_munis)
         self.trial = Trial()
         self.vacancies = VacancyAccess(self.orgs, hosts, sc.separate.open_market_share)
@@ -144,10 +145,15 @@ class GrowthServices:
         self.ledger.pace(self.plan, org.pace_exponent, org.pace_min, org.pace_max)
 
     def progress(self) -> None:
-        """Services run a month; completions take effect."""
+        """Services run a month; completions take effect; firm follow-ups are observed.
+
+        The firms' outcomes are observed here, once the month's employment is final (after
+        the matching) and before the quarter's decisions read them (:meth:`govern`).
+        """
         progress_persons(self.state, self.model.persons, self.scenario.services,
                          self.market.quality())
         progress_firms(self.state)
+        self.market.record.observe_firms(self.model.month, self.state, self.model.firms)
 
     def govern(self, month: int) -> None:
         """Quarterly: the alliances' quarter, then the providers' month and market."""
@@ -211,9 +217,14 @@ class GrowthServices:
         return survival_factor(self.state, self.model.firms, self.scenario.services)
 
     def firms_born(self, slots: np.ndarray, rng: np.random.Generator) -> None:
-        """New firms: no services, and a vacancy class drawn like the initial firms'."""
+        """New firms: no services, and a vacancy class drawn like the initial firms'.
+
+        A dead firm's client follow-ups still running in a slot taken end (employing none);
+        as a purchase's control the slot counts none from the new firm's birth.
+        """
         st = self.state
         st.grow_firms(self.model.firms.capacity)
+        self.market.record.firms_reborn(slots, st)
         st.firm_left[slots] = 0
         st.firm_provider[slots] = -1
         st.firm_payer[slots] = -1

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..scenario.services import FIRM_SERVICES, SERVICES
+
 if TYPE_CHECKING:
     from ..services.learning import OutcomeRecord
     from .alliance import AllianceAgent
@@ -44,14 +46,20 @@ class Observed:
         """Per service: value added per euro of a start among ``a``'s providers' clients.
 
         Value added is jobs above what the clients' bands predict without a service, per
-        follow-up (:meth:`~sim.services.learning.OutcomeRecord.value_added`). Returns the
-        value per euro and the follow-ups seen, per service.
+        follow-up (:meth:`~sim.services.learning.OutcomeRecord.value_added`); for a firm
+        service, the client firms' employment change per follow-up less that of the
+        eligible firms not drawn, its random control group
+        (:meth:`~sim.services.learning.OutcomeRecord.firm_value_added`). Returns the value
+        per euro and the follow-ups seen, per service.
         """
         pool = a.its_providers()
         n = len(self.windows)
         per_euro, seen = np.zeros(n), np.zeros(n)
         for s in range(n):
-            va, seen[s] = self.record.value_added(pool, s, self.windows[s])
+            if SERVICES[s] in FIRM_SERVICES:
+                va, seen[s] = self.record.firm_value_added(pool, FIRM_SERVICES.index(SERVICES[s]))
+            else:
+                va, seen[s] = self.record.value_added(pool, s, self.windows[s])
             per_euro[s] = va / self.start_cost[s] if self.start_cost[s] > 0 else 0.0
         return per_euro, seen
 

@@ -27,6 +27,7 @@ from ..services.eligibility import (
     eligible_firms,
     group_by_area,
 )
+from ..services.learning import enrol_controls
 from ..services.market import TRANSFERS, ProviderMarket, Rankings
 from ..services.outcomes import OutcomeTracker
 from ..services.providers import (
@@ -113,7 +114,7 @@ class Purchasing:
             if name in PERSON_SERVICES:
                 self._start_person_service(name, unit, uid, starts, load, month)
             else:
-                self._start_firm_service(name, unit, uid, starts, load)
+                self._start_firm_service(name, unit, uid, starts, load, month)
         return plan
 
     def _orders(self, plan: MonthPlan, month: int, rng: np.random.Generator
@@ -272,7 +273,7 @@ class Purchasing:
         return choose_effort(contract, chance, self.scenario.market)
 
     def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,
-                            load: np.ndarray) -> None:
+                            load: np.ndarray, month: int) -> None:
         """Draw ``starts`` client firms of ``unit`` for firm service ``name``; start them."""
         f = self.firms
         idx, grouped, bounds = self._eligible_firms[name]
@@ -292,10 +293,12 @@ class Purchasing:
             self._rankings.candidates(unit.allowed, unit.organisers, SERVICE_INDEX[name],
                                       False), load, spec.capacity_need, chosen.size)
         chosen = chosen[: providers.size]
-        if chosen.size:
-            strength = self._quality[providers]
-            start_firms(self.state, f, chosen, name, providers, uid, strength,
-                        self.scenario.services)
+        if chosen.size:  # the rest of the pool, not drawn (at random), are its controls
+            strength, sc = self._quality[providers], self.scenario
+            start_firms(self.state, f, chosen, name, providers, uid, strength, sc.services,
+                        month, sc.market.outcome_follow_up_months)
+            enrol_controls(self.market.record, self.state, f, pool, chosen, name,
+                           sc.services, month, sc.market.outcome_follow_up_months)
 
 
 def within_budgets(ledger: Ledger, plan: MonthPlan, units: list[Unit], money: list[float],

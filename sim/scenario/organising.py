@@ -427,9 +427,10 @@ class Alliance(Strict):
             "assumption: a sixth to 2.5 times the default; no source found"),
     )
     joint_decision_step: float = Field(
-        0.15, ge=0, le=1, description="Under joint decisions, each quarter a service's weight "
-        "in the mix changes by this times its value added per euro less the mean over the "
-        "services compared, relative to the mean's size (assumption).",
+        0.15, ge=0, le=1, description="Under joint decisions, the relative change per quarter "
+        "of a service's weight in the mix: this times its value added per euro less the mean "
+        "over the services compared, scaled by the largest deviation from the mean among "
+        "them, so at most this (assumption).",
         json_schema_extra=plausible(0.05, 0.3,
             "assumption: a third to double the default; no source found"),
     )

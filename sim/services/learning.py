@@ -18,22 +18,57 @@ From it:
   predict without the service, per follow-up seen. Joint learning and joint decisions read it.
 
 A follow-up cut short by a new service is not observed; nor are transfers (no provider).
+
+Firm services are scored on the same scale, jobs per start above a random control group
+(:meth:`OutcomeRecord.observe_firms`, :meth:`OutcomeRecord.firm_value_added`): purchasing
+draws client firms at random from a unit's eligible firms, so at each purchase those not
+drawn are that purchase's controls (:func:`enrol_controls`, one :class:`ControlGroup`); a
+client firm's follow-up ends in its employment change since the start (to none if it
+died), per provider, a purchase's controls' at the end of the same window in the sum of
+theirs, per firm service, and value added is the difference of the means. A firm eligible
+but not drawn in several months is a control of each of those purchases, as a firm drawn
+later stays one of the earlier purchases'. Only joint decisions read it (providers'
+learning counts person follow-ups).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..labour.population import UNEMPLOYED
-from ..scenario.services import SERVICES
-from .state import ServiceState
+from ..labour.population import UNEMPLOYED, Firms
+from ..scenario.services import FIRM_SERVICES, SERVICES, Services
+from .state import NONE, ServiceState, employment_at_start, firm_column
 
 BANDS = 5
 """Bands of baseline employability (quintiles at set-up)."""
 
 
+@dataclass
+class ControlGroup:
+    """The controls of one firm-service purchase: the unit's eligible firms not started.
+
+    Memory: one index per control, int32, kept until the window ends. In Pirkanmaa (seed
+    1) the pending groups hold some 400,000 indices (1.6 MB; business advisory's pool, the
+    small firms, up to some 30,000 firms a purchase); at national scale some ten times
+    that, tens of MB, so the controls are not capped.
+    """
+
+    column: int  # the firm service
+    until: int  # last month of the window (a client's follow-up's, started then)
+    month: int  # the purchase's month: a slot's firm born later is a new firm (firms die
+    # only at a month's start, before the purchases, so a control's slot is not retaken in it)
+    firms: np.ndarray  # int32 the controls' slots, in firm order
+    start: int  # their employees at the start, summed (as a client's: employment_at_start)
+
+
 class OutcomeRecord:
-    """Follow-ups seen and jobs, per provider × service × band; the no-service baseline."""
+    """Follow-ups seen and jobs, per provider × service × band; the no-service baseline.
+
+    For firm services, client firms' follow-ups and employment change per provider × firm
+    service, and their random controls' per firm service.
+    """
 
     def __init__(self, base_employability: np.ndarray, n_providers: int, slope: float,
                  prior_clients: float, memory_months: float) -> None:
@@ -57,6 +92,11 @@ class OutcomeRecord:
         self.jobs = np.zeros_like(self.seen)
         self.base_months = np.zeros(BANDS)  # jobseeker-months outside services
         self.base_hires = np.zeros(BANDS)
+        self.firm_seen = np.zeros((n_providers, len(FIRM_SERVICES)))  # client firms' follow-ups
+        self.firm_change = np.zeros_like(self.firm_seen)  # their employment change
+        self.control_seen = np.zeros(len(FIRM_SERVICES))  # control firms' follow-ups
+        self.control_change = np.zeros(len(FIRM_SERVICES))  # their employment change
+        self.control_groups: list[ControlGroup] = []  # purchases whose window runs
 
     def band(self, employability: np.ndarray) -> np.ndarray:
         """Band (0 = hardest to help) of each baseline employability."""
@@ -69,6 +109,9 @@ class OutcomeRecord:
             pad = np.zeros((extra, *self.seen.shape[1:]))
             self.seen = np.concatenate([self.seen, pad])
             self.jobs = np.concatenate([self.jobs, pad])
+            pad = np.zeros((extra, len(FIRM_SERVICES)))
+            self.firm_seen = np.concatenate([self.firm_seen, pad])
+            self.firm_change = np.concatenate([self.firm_change, pad])
 
     # ------------------------------------------------------------------ observations
     def observe(self, month: int, hired: np.ndarray, state: ServiceState,
@@ -158,3 +201,141 @@ class OutcomeRecord:
             return 0.0, 0.0
         return float((jobs - seen * self.baseline(window_months)).sum() / n), n
 
+    # -------------------------------------------------------------------- firm services
+    def observe_firms(self, month: int, state: ServiceState, firms: Firms) -> None:
+        """The month's firm observations, once its employment is final (after the hires).
+
+        A client firm's follow-up ends in its last month, or earlier when the firm dies
+        (its employment is then known: none), in its employment change since the start
+        (:meth:`end_firm_follow_ups`). A purchase's controls (:func:`enrol_controls`) are
+        seen when its window ends: as many follow-ups as controls and, as their employment
+        change, their employees now less at the start, summed (none for a dead firm or a
+        slot taken since by a new firm). Each firm's employment now is kept in
+        ``state.firm_last_employment`` for the next month's starts.
+
+        Args:
+            month: this month.
+            state: the firms' services and follow-ups.
+            firms: the firm table.
+        """
+        self.firm_seen *= self.keep
+        self.firm_change *= self.keep
+        self.control_seen *= self.keep
+        self.control_change *= self.keep
+        n = firms.capacity
+        state.grow_firms(n)
+        alive = firms.alive[:n]
+        now = np.where(alive, firms.employment[:n], 0)
+        # Performance: one pass over firms × firm services for the clients' follow-ups,
+        # and over the controls of the purchases whose window ends now.
+        until = state.firm_outcome_until[:n]
+        ends = ((state.firm_outcome_provider[:n] >= 0)
+                & ((until == month) | ((until >= month) & ~alive[:, None])))
+        f, c = np.nonzero(ends)
+        self.end_firm_follow_ups(f, c, now[f], state)
+        groups, self.control_groups = self.control_groups, []
+        for group in groups:
+            if group.until > month:
+                self.control_groups.append(group)
+                continue
+            same = firms.born[group.firms] <= group.month  # not a slot taken by a new firm
+            self.control_seen[group.column] += group.firms.size
+            self.control_change[group.column] += (
+                float(np.where(same, now[group.firms], 0).sum()) - group.start)
+        state.firm_last_employment[:n] = np.where(alive, now, NONE)
+
+    def end_firm_follow_ups(self, firm: np.ndarray, column: np.ndarray,
+                            employment: np.ndarray, state: ServiceState) -> None:
+        """End client firms' follow-ups of firm services, employing as given.
+
+        Each counts a follow-up seen and its employment less that at the start for its
+        provider and firm service. The follow-ups are then over.
+
+        Args:
+            firm: client firms whose follow-up ends.
+            column: each one's firm service.
+            employment: each one's employees now (none if it died).
+            state: the firms' follow-ups.
+        """
+        if firm.size:
+            p = state.firm_outcome_provider[firm, column]
+            self.grow(int(p.max()) + 1)
+            np.add.at(self.firm_seen, (p, column), 1.0)
+            np.add.at(self.firm_change, (p, column),
+                      employment - state.firm_start_employment[firm, column])
+            state.firm_outcome_provider[firm, column] = NONE
+
+    def firms_reborn(self, slots: np.ndarray, state: ServiceState) -> None:
+        """New firms in ``slots``: a dead firm's client follow-ups still running there end now.
+
+        A slot is taken only after its firm died (this month, or the follow-up would have
+        ended at the death), so the follow-up ends employing none; the slot starts with
+        none. A purchase's controls in the slot need nothing: the new firm's birth month,
+        after the purchase, marks the slot as taken (:meth:`observe_firms`).
+        """
+        rows, column = np.nonzero(state.firm_outcome_provider[slots] >= 0)
+        self.end_firm_follow_ups(slots[rows], column, np.zeros(rows.size), state)
+        state.firm_start_employment[slots] = 0
+        state.firm_outcome_until[slots] = NONE
+
+    def firm_value_added(self, providers: np.ndarray | list[int], column: int
+                         ) -> tuple[float, float]:
+        """Jobs per start of firm service ``column`` above its controls, and follow-ups seen.
+
+        The client firms' mean employment change over their follow-ups, pooled over
+        ``providers``, less that of all the service's controls, every purchase's pooled
+        (one control group per firm service: a control was not drawn in that purchase,
+        and the draw was random within each unit's pool whichever provider then took the
+        clients). On the scale of
+        :meth:`value_added`; none (0, 0) before a client's and a control's follow-up are seen.
+        """
+        self.grow(int(np.max(providers, initial=-1)) + 1)
+        n = float(self.firm_seen[providers, column].sum())
+        controls = float(self.control_seen[column])
+        if n <= 0 or controls <= 0:
+            return 0.0, 0.0
+        treated = float(self.firm_change[providers, column].sum()) / n
+        return treated - float(self.control_change[column]) / controls, n
+
+
+def enrol_controls(record: OutcomeRecord, state: ServiceState, firms: Firms, pool: np.ndarray,
+                   started: np.ndarray, name: str, spec_catalogue: Services, month: int,
+                   follow_up: int) -> None:
+    """The firms of ``pool`` not ``started`` are this purchase's controls for ``name``.
+
+    Purchasing draws a unit's client firms uniformly at random from its eligible ``pool``,
+    so those not drawn (or drawn but left without a provider) are a random control group
+    for those started, followed over the same window as a client's (the service's months
+    plus ``follow_up``) from their employment at the start, summed
+    (:func:`sim.services.state.employment_at_start`): one :class:`ControlGroup` kept in
+    ``record.control_groups`` until :meth:`OutcomeRecord.observe_firms` sees it. Every
+    purchase has its own controls: a firm eligible and not drawn in several months (or
+    units' purchases) is a control of each, and one drawn later stays a control of the
+    earlier ones. One already in a follow-up as a client may be a control too, as it may
+    be drawn. No random numbers are drawn.
+
+    Args:
+        record: the outcome record keeping the group.
+        state: the firms' services and follow-ups.
+        firms: the firm table.
+        pool: the eligible firms the draw was made from, in increasing order (firm order,
+            as purchasing keeps it).
+        started: the firms of ``pool`` that started the service now.
+        name: the firm service.
+        spec_catalogue: the service catalogue (the service's months).
+        month: this month.
+        follow_up: ``market.outcome_follow_up_months``.
+    """
+    # Performance: the pool can be thousands of firms a month at national scale and the
+    # started a handful, so the started are found in the sorted pool by binary search
+    # (k log n) and dropped with a mask over the pool, never over the whole firm table
+    # nor by a set difference that sorts; the rest is fancy indexing on the pool alone.
+    keep = np.ones(pool.size, dtype=bool)
+    keep[np.searchsorted(pool, started)] = False
+    controls = pool[keep]
+    if controls.size == 0:
+        return
+    start = int(employment_at_start(state, firms, controls, month).sum())
+    until = month + spec_catalogue.spec(name).duration_months + follow_up
+    record.control_groups.append(ControlGroup(firm_column(name), until, month,
+                                              controls.astype(np.int32), start))

@@ -48,6 +48,13 @@ class ServiceState:
     firm_provider: np.ndarray  # int64 (firms × firm services)
     firm_payer: np.ndarray  # int64 (firms × firm services)
     firm_class: np.ndarray  # int64 vacancy visibility class: 0 open, 1 municipality-known
+    firm_start_employment: np.ndarray  # int64 (firms × firm services) employees at the start
+    # (at the end of the month before it)
+    firm_outcome_until: np.ndarray  # int64 (firms × firm services) last month of the follow-up
+    firm_outcome_provider: np.ndarray  # int64 (firms × firm services) provider whose follow-up
+    # runs, or -1 (kept after the service ends, unlike firm_provider)
+    firm_last_employment: np.ndarray  # int64 per firm: employees at last month's end, -1 if
+    # no firm was alive in the slot then (kept by OutcomeRecord.observe_firms)
 
     @classmethod
     def empty(cls, n_persons: int, n_firms: int) -> ServiceState:
@@ -68,6 +75,8 @@ class ServiceState:
             np.zeros(n, np.int32),
             np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
             np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
+            np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
+            np.full((n_firms, k), NONE, np.int64), np.full(n_firms, NONE, np.int64),
         )
 
     def grow_firms(self, capacity: int) -> None:
@@ -80,6 +89,13 @@ class ServiceState:
         self.firm_provider = np.vstack([self.firm_provider, np.full((extra, k), NONE, np.int64)])
         self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int64)])
         self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int64)])
+        none = np.full((extra, k), NONE, np.int64)
+        self.firm_start_employment = np.vstack([self.firm_start_employment,
+                                                np.zeros((extra, k), np.int64)])
+        self.firm_outcome_until = np.vstack([self.firm_outcome_until, none])
+        self.firm_outcome_provider = np.vstack([self.firm_outcome_provider, none])
+        self.firm_last_employment = np.concatenate([self.firm_last_employment,
+                                                    np.full(extra, NONE, np.int64)])
 
 def firm_column(name: str) -> int:
     """Column of firm service ``name`` in the firm arrays."""
@@ -107,14 +123,38 @@ def start_persons(state: ServiceState, idx: np.ndarray, service: int, provider: 
 
 def start_firms(state: ServiceState, firms: Firms, idx: np.ndarray, name: str,
                 provider: np.ndarray, payer: int, strength: np.ndarray,
-                spec_catalogue: Services) -> None:
-    """Start firm service ``name`` for firms ``idx``: its effect applies at once."""
+                spec_catalogue: Services, month: int, follow_up: int) -> None:
+    """Start firm service ``name`` for firms ``idx``: its effect applies at once.
+
+    The follow-up (the service's months plus ``follow_up``) starts with it: the provider
+    and the employment at the start are kept for the outcome record
+    (:meth:`sim.services.learning.OutcomeRecord.observe_firms`), the latter as at the end
+    of last month (before this month's separations and hires; a firm born this month: its
+    employment now), so that the follow-up spans whole months like those of its random
+    control group (:func:`sim.services.learning.enrol_controls`). A follow-up of the same
+    service still running is cut short, unobserved.
+    """
     col = firm_column(name)
     spec = spec_catalogue.spec(name)
     state.firm_left[idx, col] = spec.duration_months
     state.firm_provider[idx, col] = provider
     state.firm_payer[idx, col] = payer
+    state.firm_start_employment[idx, col] = employment_at_start(state, firms, idx, month)
+    state.firm_outcome_until[idx, col] = month + spec.duration_months + follow_up
+    state.firm_outcome_provider[idx, col] = provider
     firms.productivity[idx] *= 1.0 + spec.productivity_gain * strength
     gain = firms.baseline[idx] * spec.growth_gain * strength
     firms.baseline[idx] += gain
     firms.policy_gain[idx] += gain
+
+
+def employment_at_start(state: ServiceState, firms: Firms, idx: np.ndarray, month: int
+                        ) -> np.ndarray:
+    """Employees of firms ``idx`` at the start of a follow-up in ``month``.
+
+    As at the end of last month (before this month's separations and hires), so that the
+    start month's hires count; a firm born this month: its employment now.
+    """
+    return np.where(firms.born[idx] == month, firms.employment[idx],
+                    state.firm_last_employment[idx])
+

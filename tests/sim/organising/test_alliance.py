@@ -156,13 +156,40 @@ def test_joint_decisions_move_the_mix_toward_value_added_per_euro(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("joint_decisions",))
     mix = adjust_mix(a, value({COACHING: 5e-5, TRAINING: 1e-5}))
-    # 5e-5 and 1e-5 against a mean of 3e-5: ±0.15 × 2 / 3 = ±0.1.
-    assert mix[COACHING] == pytest.approx(1.1)
-    assert mix[TRAINING] == pytest.approx(0.9)
+    # 5e-5 and 1e-5 against a mean of 3e-5, the largest deviation 2e-5: ±0.15 × 2 / 2.
+    assert mix[COACHING] == pytest.approx(1.15)
+    assert mix[TRAINING] == pytest.approx(0.85)
     assert mix[REHABILITATION] == 1.0  # not seen: unchanged
     # Value added may be negative (lock-in): still toward the better one.
     mix = adjust_mix(a, value({COACHING: -1e-5, TRAINING: -3e-5}))
-    assert mix[COACHING] == pytest.approx(1.075) and mix[TRAINING] == pytest.approx(0.925)
+    assert mix[COACHING] == pytest.approx(1.15) and mix[TRAINING] == pytest.approx(0.85)
+
+
+def test_a_quarters_change_of_the_mix_stays_within_the_step(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    # 0, 1e-5 and 4e-5: mean 5e-5 / 3, deviations -5, -2 and +7 (1e-5 / 3), the largest 7.
+    mix = adjust_mix(a, value({COACHING: 0.0, TRAINING: 1e-5, REHABILITATION: 4e-5}))
+    assert mix[[COACHING, TRAINING, REHABILITATION]] == pytest.approx(
+        [1 - 0.15 * 5 / 7, 1 - 0.15 * 2 / 7, 1.15])
+    # A mean of zero (or near it) no longer multiplies the step: ±0.15.
+    mix = adjust_mix(a, value({COACHING: 1e-5, TRAINING: -1e-5}))
+    assert mix[[COACHING, TRAINING]] == pytest.approx([1.15, 0.85])
+    # 1e-9, -3e-9 and 2e-9: mean 0, the largest deviation 3e-9.
+    mix = adjust_mix(a, value({COACHING: 1e-9, TRAINING: -3e-9, REHABILITATION: 2e-9}))
+    assert mix[[COACHING, TRAINING, REHABILITATION]] == pytest.approx([1.05, 0.85, 1.1])
+
+
+def test_joint_decisions_compare_firm_services_with_person_services(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, levers=("joint_decisions",))
+    advisory, recruitment = SERVICES.index("business_advisory"), SERVICES.index("recruitment")
+    # Value per euro of a start, scored by client firms' jobs above the baseline.
+    mix = adjust_mix(a, value({COACHING: 1e-5, advisory: 5e-5}))
+    assert mix[advisory] == pytest.approx(1.15) and mix[COACHING] == pytest.approx(0.85)
+    assert mix[recruitment] == 1.0  # not seen: unchanged
+    mix = adjust_mix(a, value({recruitment: 1e-5, advisory: 5e-5, TRAINING: 3e-5}))
+    assert mix[[recruitment, TRAINING, advisory]] == pytest.approx([0.85, 1.0, 1.15])
 
 
 def test_joint_decisions_stay_within_half_and_double_the_plan(world):
@@ -177,6 +204,7 @@ def test_joint_decisions_stay_within_half_and_double_the_plan(world):
     ({COACHING: 5e-5}, 50.0),  # one service seen: nothing to compare
     ({COACHING: 5e-5, TRAINING: 1e-5}, 29.0),  # too few follow-ups
     ({COACHING: 0.0, TRAINING: 0.0}, 50.0),  # no value added anywhere
+    ({COACHING: 3e-5, TRAINING: 3e-5}, 50.0),  # all equal: no deviation from the mean
 ])
 def test_joint_decisions_need_two_services_with_enough_follow_ups(world, per_euro, seen):
     orgs, m, provs = world
@@ -445,7 +473,7 @@ def test_joint_decisions_take_the_alliances_step_and_bounds(world):
     a = alliance(m, orgs, provs, levers=("joint_decisions",), joint_decision_step=0.3,
                  joint_decision_min_weight=0.85, joint_decision_max_weight=1.15)
     mix = adjust_mix(a, value({COACHING: 5e-5, TRAINING: 1e-5}))
-    # ±0.3 × 2 / 3 = ±0.2, within [0.85, 1.15].
+    # ±0.3 × 2 / 2 = ±0.3, within [0.85, 1.15].
     assert mix[[COACHING, TRAINING]].tolist() == [1.15, 0.85]
 
 

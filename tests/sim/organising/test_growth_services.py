@@ -88,11 +88,24 @@ def test_new_firms_start_without_services(share):
     st = sv.state
     slots = np.array([0, 2])
     st.firm_left[slots] = 3
-    st.firm_provider[slots] = st.firm_payer[slots] = 1
+    st.firm_provider[slots] = st.firm_payer[slots] = st.firm_outcome_provider[slots] = 1
+    st.firm_outcome_until[slots], st.firm_start_employment[slots] = 9, 4
+    record = sv.market.record
+    seen = record.firm_seen[1].sum()
     sv.firms_born(slots, np.random.default_rng(0))
     assert not st.firm_left[slots].any()
     assert (st.firm_provider[slots] == -1).all() and (st.firm_payer[slots] == -1).all()
+    # The dead firms' client follow-ups end there (employing none); the new firms have none.
+    assert record.firm_seen[1].sum() == seen + 6
+    assert (st.firm_outcome_provider[slots] == -1).all()
+    assert (st.firm_outcome_until[slots] == -1).all() and not st.firm_start_employment[slots].any()
     assert st.firm_class[slots].tolist() == [int(share)] * 2  # known to the municipality only
+
+
+def test_each_month_keeps_its_firms_employment_for_the_next_starts():
+    model = model_at("tiny", 2)
+    f, st = model.firms, model.services.state
+    assert st.firm_last_employment.tolist() == np.where(f.alive, f.employment, -1).tolist()
 
 
 def test_a_quarters_end_records_the_alliance_and_starts_counts_afresh():

@@ -2,17 +2,22 @@
 
 The observations are those of ``organising_cases``: labour force 100, 50, 50 and employed
 80, 40, 45 in A, B and C; long-term unemployed 3, 2, 1; jobs 70, 30, 20; referrals sent
-(lost) 10 (2), 5 (0) and 0; hires of the hard to help 4, 1, 0.
+(lost) 10 (2), 5 (0) and 0; hires of the hard to help 4, 1, 0. Value added per euro is
+read from an outcome record filled by hand.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from organising_cases import observed
+from organising_cases import COACHING, alliance, observed
 
 from sim.organising.kra import composite, kra_levels, kra_score
+from sim.scenario import FIRM_SERVICES, SERVICES
 from sim.scenario.organising import KRA
+from sim.services.learning import OutcomeRecord
 
 A_AND_B = np.array([True, True, False])
 
@@ -73,3 +78,26 @@ def test_composite_is_the_weighted_mean_score():
     values = {"employment_rate": 0.85, "firm_employment": 120.0}
     # (3 × 0.5 + 1 × 1) / 4.
     assert composite(kras, values, levels) == pytest.approx(0.625)
+
+
+def test_a_firm_services_value_per_euro_is_its_client_firms_jobs_above_controls(world):
+    orgs, m, provs = world
+    a = alliance(m, orgs, provs, providers=["Coach Oy"])  # and the region's own unit
+    record = OutcomeRecord(np.linspace(0.0, 1.0, 50), len(provs), 0.6, 20.0, 24.0)
+    column = FIRM_SERVICES.index("business_advisory")
+    # Coach Oy's and the region's unit's client firms: 20 jobs more in 40 follow-ups;
+    # Other Oy's are not the alliance's. The service's controls: 0.5 fewer a follow-up.
+    record.firm_seen[[0, 2, 1], column] = 30.0, 10.0, 50.0
+    record.firm_change[[0, 2, 1], column] = 24.0, -4.0, 500.0
+    record.control_seen[column], record.control_change[column] = 200.0, -100.0
+    record.seen[0, COACHING, 0], record.jobs[0, COACHING, 0] = 40.0, 10.0  # no baseline
+    cost = np.full(len(SERVICES), 1_000.0)
+    advisory = SERVICES.index("business_advisory")
+    cost[advisory] = 3_000.0
+    obs = replace(observed(), record=record, start_cost=cost,
+                  windows=np.full(len(SERVICES), 9.0))
+    per_euro, seen = obs.value_per_euro(a)
+    assert (per_euro[advisory], seen[advisory]) == pytest.approx((1.0 / 3_000.0, 40.0))
+    assert (per_euro[COACHING], seen[COACHING]) == pytest.approx((0.25 / 1_000.0, 40.0))
+    growth_funding = SERVICES.index("growth_funding")
+    assert (per_euro[growth_funding], seen[growth_funding]) == (0.0, 0.0)  # none seen

@@ -11,7 +11,7 @@ from sim.organising.organisers import REGION_INDEX
 from sim.organising.public_money import benefit_share
 from sim.organising.units import build_units, unanimity_shares
 from sim.organising.vacancies import visibility
-from sim.scenario import LEVERS
+from sim.scenario import FIRM_SERVICES, LEVERS, SERVICES
 
 SHORT = ["simulation.burn_in_months=6"]
 MONTHS = 18  # formation 3 + development 3 in tiny-alliance: a year of implementation
@@ -169,6 +169,10 @@ def test_joint_decisions_move_the_mix():
     adjust = model.services.alliances[0].mix_adjust
     assert not np.allclose(adjust, 1.0)
     assert adjust.min() >= 0.5 and adjust.max() <= 2.0
+    # Firm services are compared too, by their client firms' jobs above their controls'.
+    record = model.services.market.record
+    assert record.firm_seen.sum() > 0 and (record.control_seen > 0).all()
+    assert any(adjust[SERVICES.index(name)] != 1.0 for name in FIRM_SERVICES)
 
 
 def test_exit_at_end_of_development_returns_member_to_separate_action():

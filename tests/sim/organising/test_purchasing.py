@@ -14,7 +14,7 @@ import pytest
 
 from sim import GrowthServicesModel
 from sim.organising.overheads import planned_overhead
-from sim.scenario import LEVERS, SERVICES
+from sim.scenario import FIRM_SERVICES, LEVERS, SERVICES
 from sim.services.market import TRANSFERS
 
 SHORT = {"simulation.burn_in_months": 1}
@@ -66,6 +66,42 @@ def test_clients_are_the_units_own_residents_and_firms(separate):
         assert sv.units[sv.referrals.payer[person]].areas[model.persons.home[person]]
     for slot, col in firms:
         assert sv.units[st.firm_payer[slot, col]].areas[model.firms.muni[slot]]
+
+
+def test_a_firm_service_start_begins_its_follow_up(separate):
+    model, _, _, _, firms = separate
+    st, sc = model.services.state, model.scenario
+    for slot, col in firms:
+        months = sc.services.spec(FIRM_SERVICES[col]).duration_months
+        assert st.firm_outcome_until[slot, col] == 2 + months + sc.market.outcome_follow_up_months
+        assert st.firm_outcome_provider[slot, col] == st.firm_provider[slot, col]
+        # Its employment at the end of last month (a firm born this month: now).
+        born = model.firms.born[slot] == 2
+        assert st.firm_start_employment[slot, col] == (
+            model.firms.employment[slot] if born else st.firm_last_employment[slot])
+
+
+def test_the_eligible_firms_not_drawn_become_its_controls(separate):
+    model, _, _, _, firms = separate
+    st, sc, f = model.services.state, model.scenario, model.firms
+    groups = [g for g in model.services.market.record.control_groups if g.month == 2]
+    assert groups
+    for g in groups:
+        name = FIRM_SERVICES[g.column]
+        assert g.until == 2 + sc.services.spec(name).duration_months + (
+            sc.market.outcome_follow_up_months)
+        started = firms[firms[:, 1] == g.column, 0]
+        # Eligible, not started (a firm started by another unit's purchase after this one
+        # may be among its controls, not among those of the purchase that drew it), and
+        # followed from their employment at the end of last month.
+        same = [h for h in groups if h.column == g.column]
+        assert all(sum(i in h.firms for h in same) < len(same) for i in started)
+        rest = g.firms[~np.isin(g.firms, started)]
+        assert f.alive[g.firms].all() and not st.firm_left[rest, g.column].any()
+        assert (np.diff(g.firms) > 0).all()
+        born = f.born[g.firms] == 2
+        assert g.start == np.where(born, f.employment[g.firms],
+                                   st.firm_last_employment[g.firms]).sum()
 
 
 def test_providers_offer_what_they_sell(separate):
