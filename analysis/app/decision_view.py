@@ -82,7 +82,6 @@ def Verdict(study, alternative: str, outcome: str, key: str, value: float,
     rows = points(study, alternative, outcome)
     found = boxes(study, alternative, outcome)
     with solara.Column(classes=["kasvu-decision"]) as column:
-        solara.Markdown(f"### {t('decision_title', lang, name=doc['name'])}")
         solara.Text(t("decision_study", lang, points=doc["points"], seeds=doc["replications"],
                       uncertainties=doc["uncertainties"], reference=doc["reference"]))
         if key:
