@@ -18,13 +18,24 @@ $(STAMP): pyproject.toml
 		apt-get install -y chromium) || echo "chromium not installed: browser test will be skipped"
 	touch $(STAMP)
 
-# The default comparison: Pirkanmaa acting separately vs. in an alliance, five years, five
-# paired replications, then the report (figures and HTML) of that comparison.
-REPS ?= 5
+# The default run, about 5 minutes on two cores (a newcomer waits for it): Pirkanmaa acting
+# separately vs. in an alliance, 36 months after a 12-month burn-in, with two paired
+# replications and the alliance's effect attributed to its levers (--decompose: 18 more runs
+# per replication); then a quick decision study of the same choice over every assumption's
+# plausible range (scenarios/decisions/pirkanmaa-quick.toml); then the report of each
+# (out/pirkanmaa/report/ and out/pirkanmaa-decision/report/). The full-size decision study:
+# kasvu decide scenarios/decisions/pirkanmaa.toml (README, Decisions under uncertainty).
+REPS ?= 2
+RUN_MONTHS ?= 36
+RUN_BURN_IN ?= 12
 LANG_REPORT ?= fi
 run: setup
-	$(BIN)/kasvu compare pirkanmaa-separate pirkanmaa-alliance --reps $(REPS) --out out/pirkanmaa
+	$(BIN)/kasvu compare pirkanmaa-separate pirkanmaa-alliance --reps $(REPS) \
+		--months $(RUN_MONTHS) --set simulation.burn_in_months=$(RUN_BURN_IN) --decompose \
+		--out out/pirkanmaa
+	$(BIN)/kasvu decide scenarios/decisions/pirkanmaa-quick.toml --out out/pirkanmaa-decision
 	$(BIN)/kasvu report out/pirkanmaa --lang $(LANG_REPORT)
+	$(BIN)/kasvu report out/pirkanmaa-decision --lang $(LANG_REPORT)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -15,7 +15,9 @@ the model from the current settings. Everything is served from this machine; no 
 needed (solara-assets carries the front-end files).
 
 Environment variables (set by ``kasvu app``): ``KASVU_APP_SCENARIO`` (the built-in scenario
-to open), ``KASVU_APP_MONTHS``, ``KASVU_APP_LANGUAGE`` (``fi`` or ``en``).
+to open), ``KASVU_APP_MONTHS``, ``KASVU_APP_LANGUAGE`` (``fi`` or ``en``),
+``KASVU_APP_DECISION`` (a ``kasvu decide`` directory: show that study instead, see
+:mod:`.decision_view`).
 """
 
 from __future__ import annotations
@@ -335,24 +337,63 @@ def Map(model: WhatIfModel):
 
 COMPONENTS = [(Summary, 0), (Map, 0), (_line("employed"), 0), (_line("long_term_unemployed"), 0),
               (_line("firm_employment"), 0), (Money, 0)]
-"""SolaraViz components (component, page): Mesa re-draws them after every update."""
+"""The charts (component, page), drawn by :func:`Charts` after every update."""
+
+
+@solara.component
+def Charts(model: WhatIfModel):
+    """The charts in a grid, redrawn after every update (Mesa's update counter).
+
+    Drawn here rather than by SolaraViz, whose page tabs are named "Page 0" in any language.
+    """
+    update_counter.get()
+    with solara.Div(classes=["kasvu-charts"], style=CHART_GRID):
+        for component, _ in COMPONENTS:
+            component(model)
+
+
+CHART_GRID = ("display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); "
+              "gap: 12px; padding: 8px")
 
 
 # ------------------------------------------------------------------ the page
 @solara.component
 def Page():
-    """The dashboard: SolaraViz with Kasvu's controls in the sidebar and the language toggle."""
+    """The dashboard: the what-if page, or the decision study of ``KASVU_APP_DECISION``.
+
+    The what-if page is :func:`WhatIfPage`; the decision study's is
+    :func:`.decision_view.DecisionPage`.
+    """
+    if decision_directory():
+        from .decision_view import DecisionPage
+
+        return DecisionPage(decision_directory(), language)
+    return WhatIfPage()
+
+
+@solara.component
+def WhatIfPage():
+    """SolaraViz with Kasvu's controls in the sidebar, the language toggle and the charts."""
     initial = solara.use_memo(lambda: DashboardModel(chosen_settings), [])
     model = solara.use_reactive(initial)
-    with solara.AppBar():
-        LanguageToggle()
-    with solara.Sidebar():
-        Controls(model)
-    SolaraViz(model, components=COMPONENTS, model_params={"settings": chosen_settings},
-              name=t("title", language.value))
+    with solara.Column(style="padding: 0") as page_:
+        with solara.AppBar():
+            LanguageToggle()
+        with solara.Sidebar():
+            Controls(model)
+        SolaraViz(model, components=[], model_params={"settings": chosen_settings},
+                  name=t("title", language.value))
+        Charts(model.value)
+    return page_
+
+
+def decision_directory() -> str:
+    """The decision study to show (``KASVU_APP_DECISION``), or ``""`` for the what-if page."""
+    return os.environ.get("KASVU_APP_DECISION", "")
 
 
 page = Page
 """What ``solara run analysis.app.dashboard`` serves."""
 
-__all__ = ["COMPONENTS", "DashboardModel", "Page", "page", "run_months"]
+__all__ = ["COMPONENTS", "Charts", "DashboardModel", "LanguageToggle", "Page", "WhatIfPage",
+           "page", "run_months"]

@@ -76,6 +76,35 @@ _FI = {
     "crn_note": "Molemmat puolet ajetaan samalla siemenellä (yhteiset satunnaisluvut), "
     "joten ero johtuu yhteistyömallista eikä sattumasta.",
     "region_member": "maakunta",
+    "card_decision": "Päätösanalyysi",
+    "decision_title": "Kasvu – päätösanalyysi: {name}",
+    "decision_study": "{points} koepistettä × {seeds} siementä, {uncertainties} epävarmaa "
+    "oletusta; vertailukohta {reference}.",
+    "decision_alternative": "Vaihtoehto",
+    "decision_outcome": "Tulosmittari",
+    "decision_uncertainty": "Epävarma oletus (tärkeimmät ensin)",
+    "decision_value": "Oletuksen arvo",
+    "decision_near": "Kun {uncertainty} on lähellä arvoa {value}: {alternative} on parempi kuin "
+    "{reference} {better} ja huonompi {worse} niistä {n} koepisteestä, jotka ovat lähimpänä "
+    "(arvot {low}…{high}).",
+    "decision_flips": "Tuomio kääntyy, kun {uncertainty} ylittää arvon {values}.",
+    "decision_no_flip": "Tuomio ei käänny tämän oletuksen vaihteluvälillä.",
+    "decision_box_win": "PRIM: {alternative} voittaa ({outcome}), kun {where} (kattavuus "
+    "{coverage}, tiheys {density}).",
+    "decision_box_lose": "PRIM: {alternative} häviää ({outcome}), kun {where} (kattavuus "
+    "{coverage}, tiheys {density}).",
+    "decision_in_box": "Valittu arvo on laatikon rajoissa ({uncertainty}).",
+    "decision_out_box": "Valittu arvo on laatikon rajojen ulkopuolella ({uncertainty}).",
+    "decision_no_box": "PRIM ei löytänyt laatikkoa tälle vaihtoehdolle ja mittarille.",
+    "decision_chart": "Ero vertailukohtaan koepisteittäin: {uncertainty}",
+    "decision_prim_win": "PRIM: voittaa",
+    "decision_prim_lose": "PRIM: häviää",
+    "decision_chosen": "valittu arvo",
+    "decision_share_better": "osuus lähimmistä, joissa parempi",
+    "decision_difference": "ero vertailukohtaan",
+    "decision_note": "Mitään ei ajeta uudelleen: osuudet lasketaan tallennetuista "
+    "koepisteistä, ja harvoista pisteistä ne ovat karkeita. PRIM-laatikko rajaa muitakin "
+    "oletuksia kuin liukusäätimen.",
 }
 
 _EN = {
@@ -140,6 +169,33 @@ _EN = {
     "crn_note": "Both sides run with the same seed (common random numbers), so the difference "
     "comes from the cooperation model, not from chance.",
     "region_member": "region",
+    "card_decision": "Decision study",
+    "decision_title": "Kasvu – decision study: {name}",
+    "decision_study": "{points} design points × {seeds} seed(s) over {uncertainties} "
+    "uncertainties; reference {reference}.",
+    "decision_alternative": "Alternative",
+    "decision_outcome": "Outcome",
+    "decision_uncertainty": "Uncertainty (most important first)",
+    "decision_value": "Value of the uncertainty",
+    "decision_near": "Near {uncertainty} = {value}: {alternative} is better than {reference} at "
+    "{better} and worse at {worse} of the {n} nearest design points ({low}…{high}).",
+    "decision_flips": "The verdict flips where {uncertainty} crosses {values}.",
+    "decision_no_flip": "The verdict does not flip across this uncertainty's range.",
+    "decision_box_win": "PRIM: {alternative} wins on {outcome} when {where} (coverage "
+    "{coverage}, density {density}).",
+    "decision_box_lose": "PRIM: {alternative} loses on {outcome} when {where} (coverage "
+    "{coverage}, density {density}).",
+    "decision_in_box": "The chosen value is within the box's limits on {uncertainty}.",
+    "decision_out_box": "The chosen value is outside the box's limits on {uncertainty}.",
+    "decision_no_box": "PRIM found no box for this alternative and outcome.",
+    "decision_chart": "Difference from the reference at each design point: {uncertainty}",
+    "decision_prim_win": "PRIM: wins",
+    "decision_prim_lose": "PRIM: loses",
+    "decision_chosen": "chosen value",
+    "decision_share_better": "share of the nearest that are better",
+    "decision_difference": "difference from the reference",
+    "decision_note": "Nothing is run again: the shares come from the stored design points and "
+    "are coarse with few points. A PRIM box restricts other uncertainties besides the slider's.",
 }
 
 LABELS: dict[str, dict[str, str]] = {"fi": _FI, "en": _EN}

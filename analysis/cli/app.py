@@ -37,6 +37,10 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
                        help="months to simulate at first (default 24)")
     p_app.add_argument("--language", choices=("fi", "en"), default="fi",
                        help="language of the labels at first (default fi)")
+    p_app.add_argument("--decision", metavar="DIR", default=None,
+                       help="show the decision study in DIR (written by kasvu decide): its "
+                       "differences, PRIM boxes and where the verdict flips along one "
+                       "uncertainty, instead of the what-if page")
     p_app.set_defaults(handler=cmd_app)
 
 
@@ -58,7 +62,8 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     """Environment variables that tell the app what to open and keep Solara offline.
 
     Raises:
-        ScenarioError: the scenario is not a built-in one or does not validate.
+        ScenarioError: the scenario is not a built-in one or does not validate, or
+            ``--decision`` names a directory without a decision study.
     """
     from ..app.settings import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
 
@@ -68,10 +73,17 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     if scenario not in scenario_choices():
         raise ScenarioError(f"{scenario}: the dashboard offers the built-in scenarios with "
                             "listed municipalities: " + ", ".join(scenario_choices()))
+    decision = ""
+    if args.decision:
+        from ..app.decision import load_study
+
+        load_study(args.decision)  # fails here, with what to run, not in the browser
+        decision = os.path.abspath(args.decision)
     return {
         "KASVU_APP_SCENARIO": scenario,
         "KASVU_APP_MONTHS": str(months),
         "KASVU_APP_LANGUAGE": args.language,
+        "KASVU_APP_DECISION": decision,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
     }
 

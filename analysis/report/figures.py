@@ -278,17 +278,20 @@ def organiser_totals(organisers: pd.DataFrame) -> pd.DataFrame:
 def organiser_rows(values: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     """The rows of the money figure: each row's label and the organisers it sums.
 
-    The region comes first, then municipalities by the size of their net; beyond
-    :data:`MAX_ORGANISERS` rows the smallest are summed into one "others" row.
+    The region comes first (the model's ``region`` named in ``lang``: maakunta), then
+    municipalities by the size of their net; beyond :data:`MAX_ORGANISERS` rows the smallest
+    are summed into one "others" row.
     """
     region = list(values.index[values["kind"] == "region"])
     munis = values[values["kind"] != "region"]
     munis = list(munis["net_eur"].abs().sort_values(ascending=False, kind="stable").index)
-    rows = {str(name): [name] for name in region + munis}
+    rows = {label(str(name), lang): [name] for name in region}
+    rows.update({str(name): [name] for name in munis})
     if len(rows) > MAX_ORGANISERS:
         keep = MAX_ORGANISERS - len(region) - 1
         rest = munis[keep:]
-        rows = {str(name): [name] for name in region + munis[:keep]}
+        rows = {label(str(name), lang): [name] for name in region}
+        rows.update({str(name): [name] for name in munis[:keep]})
         rows[text("others", lang, n=len(rest))] = rest
     return rows
 

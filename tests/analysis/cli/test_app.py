@@ -26,3 +26,9 @@ def test_app_environment():
     assert env["KASVU_APP_SCENARIO"] == "tiny" and env["KASVU_APP_MONTHS"] == "6"
     assert env["KASVU_APP_LANGUAGE"] == "en"
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["KASVU_APP_DECISION"] == ""
+
+
+def test_app_decision_needs_a_decision_directory(tmp_path, capsys):
+    assert main(["app", "--decision", str(tmp_path)]) == 2
+    assert "kasvu decide" in capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -147,3 +148,15 @@ def test_study_killed_with_sigkill_resumes_to_identical_results(tmp_path):
             == json.loads((tmp_path / "whole" / "decision.json").read_text()))
     pd.testing.assert_frame_equal(pd.read_parquet(out / "decision.parquet"),
                                   pd.read_parquet(tmp_path / "whole" / "decision.parquet"))
+
+
+@pytest.mark.parametrize("name", ["tiny", "pirkanmaa", "pirkanmaa-quick"])
+def test_shipped_decision_specs_load(name):
+    root = Path(__file__).resolve().parents[3]
+    decision = load_decision(root / "scenarios" / "decisions" / f"{name}.toml")
+    assert len(decision.alternatives) >= 2
+    if name == "pirkanmaa-quick":  # what `make run` ends with: small enough for minutes
+        assert [a.name for a in decision.alternatives] == ["pirkanmaa-separate",
+                                                           "pirkanmaa-alliance"]
+        makefile = (root / "Makefile").read_text(encoding="utf-8")
+        assert "scenarios/decisions/pirkanmaa-quick.toml" in makefile and "--decompose" in makefile

@@ -229,3 +229,10 @@ def test_tick_labels_use_as_few_decimals_as_needed():
     assert [formatter(v) for v in (0, 2.5)] == ["0,0", "2,5"]
     formatter.set_locs([0, 1000, 2000])
     assert formatter(2000) == "2\u00a0000"
+
+
+def test_the_models_region_organiser_is_named_in_the_language():
+    values = pd.DataFrame({"kind": ["region", "municipality"], "net_eur": [1.0, 2.0]},
+                          index=["region", "Tampere"])
+    assert list(time_figures.organiser_rows(values, "fi")) == ["maakunta", "Tampere"]
+    assert list(time_figures.organiser_rows(values, "en")) == ["region", "Tampere"]

@@ -1,0 +1,165 @@
+"""The dashboard's decision page: its data functions on a small hand-made study, its labels,
+and the page rendered in-process from a decision directory (no browser, no model runs)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis.app import decision as view
+from analysis.app import labels as app_labels
+from sim import ScenarioError
+
+X = np.round(np.arange(8) * 0.1, 1)
+"""Eight design points; the alliance is better where x > 0.35, worse below."""
+
+
+def _study() -> view.Study:
+    rows = pd.DataFrame({
+        "alternative": "B", "point": np.arange(8), "outcome": "final_employed",
+        "value": 100 + X - 0.35, "difference": X - 0.35, "share_seeds_better": (X > 0.35) * 1.0,
+        "better": X > 0.35, "worse": X < 0.35, "regret": 0.0, "seeds": 1,
+    })
+    reference = rows.assign(alternative="A", difference=0.0, better=False, worse=False)
+    table = pd.concat([reference, rows], ignore_index=True)
+    table["x"] = np.tile(X, 2)
+    table["y"] = np.tile(np.linspace(5, 40, 8), 2)
+    table["fixed"] = 1.0
+    box = {"alternative": "B", "outcome": "final_employed", "kind": "win", "box": 1,
+           "coverage": 1.0, "density": 1.0, "text_fi": "x on yli 0,4",
+           "restricted": [{"key": "x", "min": 0.4, "max": 0.7, "min_restricted": True,
+                           "max_restricted": False}]}
+    doc = {"name": "synthetic", "reference": "A", "alternatives": ["A", "B"],
+           "outcomes": ["final_employed"], "points": 8, "replications": 1,
+           "uncertainties": 3, "ranges": [{"key": "x", "min": 0.0, "max": 1.0}],
+           "boxes": [box, {**box, "kind": "lose", "box": None}],
+           "importance": [{"alternative": "B", "outcome": "final_employed", "key": "y",
+                           "rank": 1}, {"alternative": "B", "outcome": "final_employed",
+                                        "key": "x", "rank": 2}]}
+    return view.Study(doc, table)
+
+
+def test_near_verdict_uses_the_nearest_quarter_of_the_points_at_least_three():
+    rows = view.points(_study(), "B", "final_employed")
+    assert len(rows) == 8
+    high = view.near_verdict(rows, "x", 0.7)
+    assert high["n"] == 3 and high["better"] == 1.0 and high["worse"] == 0.0
+    assert (high["low"], high["high"]) == (0.5, 0.7)
+    assert high["difference"] == pytest.approx((0.35 + 0.25 + 0.15) / 3)
+    low = view.near_verdict(rows, "x", 0.0)
+    assert low["better"] == 0.0 and low["worse"] == 1.0
+    assert view.near_verdict(rows.iloc[:0], "x", 0.0)["n"] == 0
+
+
+def test_the_verdict_flips_once_where_the_difference_changes_sign():
+    rows = view.points(_study(), "B", "final_employed")
+    curve = view.verdict_curve(rows, "x", 0.0, 0.7, count=71)
+    assert list(curve.columns[:2]) == ["value", "n"]
+    assert curve["better"].iloc[0] == 0.0 and curve["better"].iloc[-1] == 1.0
+    [flip] = view.flips(curve)
+    assert 0.3 < flip < 0.45
+    flat = view.verdict_curve(rows, "x", 0.6, 0.7)
+    assert view.flips(flat) == []
+
+
+def test_uncertainties_important_first_and_their_ranges():
+    study = _study()
+    assert view.uncertainty_choices(study, "B", "final_employed") == ["y", "x"]  # not "fixed"
+    assert view.key_range(study, "x") == (0.0, 1.0)  # the spec's range, not the points'
+    assert view.key_range(study, "y") == (5.0, 40.0)
+
+
+def test_prim_boxes_and_their_limits():
+    study = _study()
+    [box] = view.boxes(study, "B", "final_employed")
+    assert view.box_limits(box, "x") == (0.4, 0.7)
+    assert view.box_limits(box, "y") is None
+    assert "voittaa" in view.box_sentence(box, "fi") and "x on yli 0,4" in view.box_sentence(
+        box, "fi")
+    assert view.box_sentence(box, "en").startswith("PRIM: B wins on")
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_verdict_text_and_chart(lang):
+    study = _study()
+    rows = view.points(study, "B", "final_employed")
+    verdict = view.near_verdict(rows, "x", 0.7)
+    sentence = view.verdict_text(verdict, "x", 0.7, "B", "A", lang)
+    assert "100" in sentence and "3" in sentence and "{" not in sentence
+    assert ("0,7" if lang == "fi" else "0.7") in sentence
+    fig = view.verdict_chart(rows, "x", 0.7, (0.0, 1.0), view.boxes(study, "B",
+                                                                     "final_employed"), lang)
+    assert isinstance(fig, Figure)
+    assert fig._suptitle.get_text() == app_labels.t("decision_chart", lang, uncertainty="x")
+
+
+def test_decision_labels_are_in_both_languages():
+    keys = [k for k in app_labels.LABELS["fi"] if k.startswith("decision_")]
+    assert len(keys) > 15
+    for key in keys:
+        assert key in app_labels.LABELS["en"]
+        assert app_labels.LABELS["fi"][key] != app_labels.LABELS["en"][key] or key == "x"
+
+
+def _write(study: view.Study, path) -> None:
+    path.mkdir(exist_ok=True)
+    (path / "decision.json").write_text(json.dumps(study.doc), encoding="utf-8")
+    study.table.to_parquet(path / "decision.parquet", index=False)
+
+
+def test_load_study_reads_a_directory_and_names_what_is_missing(tmp_path):
+    with pytest.raises(ScenarioError, match="kasvu decide"):
+        view.load_study(tmp_path)
+    _write(_study(), tmp_path / "study")
+    study = view.load_study(tmp_path / "study")
+    assert study.others == ["B"] and len(study.table) == 16
+
+
+def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
+    solara = pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+
+    from analysis.app import dashboard as app
+
+    _write(_study(), tmp_path / "study")
+    monkeypatch.setenv("KASVU_APP_DECISION", str(tmp_path / "study"))
+    app.language.set("en")
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        def verdict() -> str:
+            return rc.find(class_="kasvu-decision-verdict").widget.children[0]
+
+        assert "Near y = 22.5" in verdict() and "of the 3 nearest" in verdict()
+        rc.find(v.Select, label="Uncertainty (most important first)").widget.v_model = "x"
+        assert "Near x = 0.500" in verdict() and "better than A at 100%" in verdict()
+        rc.find(class_="kasvu-decision-value").find(v.Slider).widget.v_model = 0.05
+        assert "better than A at 0%" in verdict() and "worse at 100%" in verdict()
+        flips = rc.find(class_="kasvu-decision-flips").widget.children[0]
+        assert flips.startswith("The verdict flips where x crosses 0.3")
+        boxes = [w.children[0] for w in rc.find(class_="kasvu-decision-box").widgets]
+        assert boxes == [view.box_sentence(_study().doc["boxes"][0], "en") + " "
+                         + app_labels.t("decision_out_box", "en", uncertainty="x")]
+        assert not rc.find(v.Tab).widgets  # no "Page 0" tab
+    finally:
+        rc.close()
+
+
+def test_what_if_page_has_no_untranslated_page_tab(monkeypatch):
+    solara = pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+
+    from analysis.app import dashboard as app
+    from analysis.app.settings import defaults_for
+
+    monkeypatch.delenv("KASVU_APP_DECISION", raising=False)
+    app.chosen_settings.set(defaults_for("tiny-alliance", months=3))
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        assert not rc.find(v.Tab).widgets
+        assert rc.find(class_="kasvu-charts").widgets
+    finally:
+        rc.close()
