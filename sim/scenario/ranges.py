@@ -19,7 +19,7 @@ Key paths come in two forms:
 
 - :func:`schema_ranges` keys by schema path, as the parameter reference lists them: a list
   of tables by its field name, without an element (``providers.quality``,
-  ``alliances.joint_learning_multiplier``);
+  ``alliances.best_practice_pull``);
 - :func:`plausible_ranges` keys by override path for one scenario (what ``--set``,
   :meth:`~sim.scenario.Scenario.with_overrides` and sweeps take): one key per element of a
   list of tables, by its name when the names are unique, else by index
