@@ -62,6 +62,8 @@ class AllianceAgent(mesa.Agent):
         self.by_service = np.zeros((len(SERVICES), 2))  # this quarter: client-months, cost
         self.target_unit = np.full(len(SERVICES), np.nan)  # per client-month, by service
         self.last_gain_pain = 0.0  # the last quarter's gain/pain share, EUR
+        self._pool: list[int] = []  # its_providers, kept for _pool_key
+        self._pool_key: tuple | None = None
 
     # ----------------------------------------------------------------- levers, phases
     def lever(self, name: str) -> bool:
@@ -138,10 +140,17 @@ class AllianceAgent(mesa.Agent):
         return self.its_providers()
 
     def its_providers(self) -> list[int]:
-        """Its contracted providers and its members' own units, by index."""
-        own = [q.index for q in self.market.providers if q.kind == "own"
-               and q.owner in self.members]
-        return sorted({*self.provider_ids, *own})
+        """Its contracted providers and its members' own units, by index.
+
+        Performance: read per provider and purchase each month, so it is kept until its
+        members, contracts or the number of providers change (entrants are never own units).
+        """
+        key = (tuple(self.members), tuple(self.provider_ids), len(self.market.providers))
+        if self._pool_key != key:
+            own = [q.index for q in self.market.providers if q.kind == "own"
+                   and q.owner in self.members]
+            self._pool, self._pool_key = sorted({*self.provider_ids, *own}), key
+        return self._pool
 
     # ------------------------------------------------------------ the quarter's record
     def tracks(self, unit: Unit, month: int) -> tuple[bool, bool]:
