@@ -25,3 +25,24 @@ def test_packages_modules_classes_and_functions_stay_small(package):
                 size = node.end_lineno - node.lineno + 1
                 limit = 250 if isinstance(node, ast.ClassDef) else 120
                 assert size <= limit, (module.name, node.name, size)
+
+
+def _is_cached_njit(decorator: ast.expr) -> bool:
+    """``@nb.njit(cache=True, ...)`` or ``@numba.njit(cache=True, ...)``."""
+    return (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr == "njit"
+            and any(k.arg == "cache" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in decorator.keywords))
+
+
+def test_every_kernel_is_compiled_and_cached():
+    # A private `_..._kernel` without its decorator still runs, as Python, hundreds of
+    # times slower: the outputs stay right and only the benchmarks would notice.
+    plain = []
+    for module in sorted((ROOT / "sim").rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.FunctionDef) and node.name.startswith("_")
+                    and node.name.endswith("_kernel")
+                    and not any(_is_cached_njit(d) for d in node.decorator_list)):
+                plain.append(f"{module.relative_to(ROOT)}:{node.name}")
+    assert plain == []

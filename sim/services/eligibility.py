@@ -71,6 +71,7 @@ def eligible_firms(name: str, firms: Firms, state: ServiceState, tg: Targeting,
     raise ValueError(f"{name} is not a firm service")
 
 
+@nb.njit(cache=True)
 def _group_kernel(idx, area, counts, out):
     # Counting sort: one pass to count, one to place. Stable, so that within an area the
     # indices keep their order (a purchasing unit's pool must not depend on the grouping).
