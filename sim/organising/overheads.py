@@ -29,7 +29,13 @@ from .units import Unit, UnitRegistry
 
 
 def separate_fixed_overhead(unit: Unit, scenario: Scenario) -> float:
-    """A unit's own procurement office, EUR per month (one per organiser, one per host unit)."""
+    """A unit's own procurement office, EUR per month (one per organiser, one per host unit).
+
+    The region's remaining unit beside a pooled alliance has none: the pooled unit carries
+    the region's office.
+    """
+    if not unit.own_office:
+        return 0.0
     host = unit.alliance < 0 and len(unit.organisers) > 1
     n = 1 if host else len(unit.organisers)
     return scenario.organisers.overhead_eur_per_year / 12.0 * n

@@ -38,6 +38,7 @@ class Unit:
     referral_friction: bool = True  # municipal services reached by referral
     allowed: np.ndarray | None = None  # providers it may buy from (None: all)
     unanimity: list[tuple[int, float]] = field(default_factory=list)  # (muni, floor share)
+    own_office: bool = True  # False: its organisers' offices are carried by another unit
 
     @property
     def budget(self) -> float:
@@ -119,7 +120,9 @@ def build_units(orgs: Organisers, active: list[AllianceAgent],
             units.append(Unit(a.name, members, contrib, areas, mix, a.index, regime, bonus,
                               friction, allowed,
                               list(zip(munis, np.maximum(floors, 0.0), strict=True))))
-            taken[members] = True
+            # The region's part is pooled, not the region: what is left of its budget
+            # still serves the non-members' residents (below).
+            taken[[m for m in members if m != REGION_INDEX]] = True
         else:
             for m in a.members:
                 if m == REGION_INDEX:
@@ -145,17 +148,21 @@ def build_units(orgs: Organisers, active: list[AllianceAgent],
             mix = (orgs.mix[group] * contrib[:, None]).sum(axis=0) / contrib.sum()
             units.append(Unit(orgs.names[host] + " host", group, contrib, areas, mix))
             taken[group] = True
-    if not taken[REGION_INDEX]:
-        units.insert(0, Unit(orgs.names[REGION_INDEX], [REGION_INDEX], np.array([region_left]),
-                             region_areas, orgs.mix[REGION_INDEX], referral_friction=False))
+    if not taken[REGION_INDEX] and region_areas.any():
+        # The region's own unit, or what is left of its budget after its parts went into
+        # pooled alliances: it serves the rest (whose office the pooled unit carries).
+        units.append(Unit(orgs.names[REGION_INDEX], [REGION_INDEX], np.array([region_left]),
+                          region_areas, orgs.mix[REGION_INDEX], referral_friction=False,
+                          own_office=region_left == orgs.budget[REGION_INDEX]))
     for m in range(1, orgs.n_munis + 1):
         if not taken[m]:
             areas = np.zeros(orgs.n_munis, dtype=bool)
             areas[m - 1] = True
             units.append(Unit(orgs.names[m], [m], np.array([orgs.budget[m]]), areas,
                               orgs.mix[m]))
-    # A canonical order (by first organiser) keeps the draws of the random number
-    # generator in the same order whatever the cooperation model: the placebo rests on it.
+    # A canonical order (by first organiser, then as built: a pooled alliance before the
+    # region's remaining unit) keeps the draws of the random number generator in the same
+    # order whatever the cooperation model: the placebo rests on it.
     return sorted(units, key=lambda u: min(u.organisers))
 
 

@@ -45,8 +45,11 @@ def test_a_unit_of_separate_action_pays_one_office_per_organiser(world, scenario
     assert [separate_fixed_overhead(u, scenario) for u in units] == [OFFICE] * 3
     # A pooled alliance without a joint office keeps each member's office.
     a = alliance(m, orgs, provs, levers=("pooled_budget",))
-    pooled = build_units(orgs, [a], [], provs)[0]
+    pooled, region = build_units(orgs, [a], [], provs)[:2]
     assert separate_fixed_overhead(pooled, scenario) == 3 * OFFICE
+    # The region's budget left for the non-member C has no office of its own.
+    assert region.organisers == [0] and region.areas.tolist() == [False, False, True]
+    assert separate_fixed_overhead(region, scenario) == 0.0
 
 
 def test_joint_office_costs_a_share_of_the_members_offices(world, scenario):

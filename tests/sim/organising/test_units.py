@@ -73,12 +73,12 @@ def test_pooled_alliance_takes_the_regions_part_by_the_members_labour_force(worl
     assert pooled.mix[TRAINING] == pytest.approx(810 * 0.5 / 1310)
     assert pooled.mix[REHABILITATION] == pytest.approx(300 / 1310)
     assert pooled.mix.sum() == pytest.approx(1.0)
-    # C, outside the alliance, acts separately.
-    assert summary(units[1:]) == [("C", [3], [100.0], [False, False, True], -1)]
+    # C, outside the alliance, acts separately, and so does the rest of the region's money
+    # (900 - 810) for C's residents.
+    assert summary(units[1:]) == [("region", [0], [90.0], [False, False, True], -1),
+                                  ("C", [3], [100.0], [False, False, True], -1)]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: with a pooled budget the region's money "
-                   "for the residents of non-member municipalities forms no unit")
 def test_pooled_alliance_leaves_the_region_serving_the_non_members(world):
     orgs, m, provs = world
     a = alliance(m, orgs, provs, levers=("pooled_budget",))  # region, A and B; not C
