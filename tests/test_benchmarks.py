@@ -1,10 +1,10 @@
 """The benchmark driver's plumbing (``make bench``): it measures and renders every target.
 
 Only the plumbing is checked, on the tiny scenario; no speed is asserted (performance is
-measured by ``make bench``, never by tests). The naive Mesa model that the fast one is
-measured against (``benchmarks/naive_mesa.py``) is checked to start from the fast model's
-population, to keep its books and to produce the fast model's flows and unemployment
-within broad bands.
+measured by ``make bench``, never by tests): the core clock's accounting is checked with a
+deliberately slow stand-in. The naive Mesa model that the fast one is measured against
+(``benchmarks/naive_mesa.py``) is checked to start from the fast model's population, to
+keep its books and to produce the fast model's flows and unemployment within broad bands.
 """
 
 from __future__ import annotations
@@ -183,3 +183,25 @@ def test_naive_model_rules_switch_off_their_flows(override, zero):
         # Every job whose match is drawn anew now ends: separations rise.
         assert region(naive, 2)["separations"] > 0.005 * region(naive, 2)["employed"]
 
+
+def test_core_clock_leaves_out_the_growth_services_inside_core_stages():
+    import time
+
+    from sim import load_scenario
+    from sim.model import GrowthServicesModel
+
+    model = GrowthServicesModel(load_scenario("tiny", ["simulation.burn_in_months=0"]),
+                                seed=1, months=2)
+    model.step()  # compiles what a cold cache lacks
+    count_hires = model.services.count_hires
+
+    def slow_count_hires(hired):  # called inside the matching stage
+        time.sleep(0.2)
+        return count_hires(hired)
+
+    model.services.count_hires = slow_count_hires
+    clock = bench.StageClock(model)
+    wall, core = bench.step_fast(model, clock, 1)
+    assert wall >= 0.2
+    assert 0 < core < 0.15
+    model.release()
