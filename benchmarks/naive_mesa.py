@@ -1,201 +1,81 @@
 """A naive Mesa 3 implementation of Kasvu's labour market, for the speed comparison only.
 
-One ``mesa.Agent`` per person and per firm; every rule runs as plain Python in the agents'
-methods, one agent and one random number at a time, all drawn from the model's generator
-(``self.rng``). It starts from the same initial populations as the fast model (the
-:mod:`sim.labour.population` builders, from the same scenario and seed) and follows the same
-monthly rules as :meth:`sim.model.GrowthServicesModel.simulate_month`'s labour-market core:
+One ``mesa.Agent`` per person and per firm (``benchmarks/naive_agents.py``); every rule
+runs as plain Python in the agents' methods, one agent and one random number at a time,
+all drawn from the model's generator (``self.rng``). It starts from the same initial
+populations as the fast model (the :mod:`sim.labour.population` builders, from the same
+scenario and seed: the employed, the unemployed and those outside the labour force) and
+follows the monthly rules of the labour-market core of
+:meth:`sim.model.GrowthServicesModel.simulate_month`, stage by stage:
 
 1. demand shocks: log demand takes a Laplace shock whose spread falls with size and is
-   pulled back toward the firm's baseline;
+   pulled toward the firm's baseline, rescaled so that the region's organic demand stays
+   at its starting total times the demand index (the economy's recession and cycle);
 2. firm deaths, with a probability that falls with size;
 3. separations: all workers of a dead firm; a shrinking firm lays off its surplus over
    desired size, a uniformly random set of its workers; other workers quit at the
-   monthly separation rate;
-4. firm births in each municipality, Poisson in proportion to its initial firm count;
-5. vacancies: every living firm below its desired size posts the gap;
-6. matching, in rounds: each unemployed person sends its applications of the round, each to
-   one open vacancy drawn with weight reach(home → municipality) × fit(skill → job skill);
-   firms score applicants by employability × fit × exp(noise), offer their vacancies to
-   their best distinct applicants; persons accept the best offer by pay minus commuting
-   cost;
-7. ageing: unemployment lengthens and scars employability, work restores it;
+   monthly separation rate, or have their match drawn anew (the match-shock rate) and
+   lose the job when employability × fit × exp(noise) × demand index falls below the
+   hiring standard (more of them in a downturn);
+4. labour-force flows: persons outside the labour force enter it as unemployed
+   jobseekers; the employed leave it (retirement, studies, care), freeing their jobs, and
+   so do the unemployed, more likely the longer the spell (discouragement);
+5. firm births in each municipality, Poisson in proportion to its initial firm count;
+6. vacancies: every living firm below its desired size posts the gap, if posting pays:
+   the recent fill rate of its municipality and skill group times its pay must cover the
+   vacancy cost;
+7. matching: the unemployed search, and so do employed persons drawn at the on-the-job
+   search rate, who hold a reservation value (the job held plus the switching gain); only
+   firms screening this month (the recruiting share) can hire, the others' posts stay
+   open. In rounds, each searcher sends its applications of the round, each to one open
+   vacancy drawn with weight reach(home → municipality) × fit(skill → job skill); firms
+   turn down applicants below the hiring standard, score the rest by employability × fit
+   × exp(noise), offer their open vacancies to their best distinct applicants; persons
+   accept the best offer by pay minus commuting cost if it beats their reservation value
+   (a job-to-job move frees the old post, which reopens next month). Afterwards the fill
+   rates learn from the screened and filled posts and screening firms keep their
+   unfilled posts open;
+8. ageing: unemployment lengthens and scars employability, work restores it;
 
-and measures the same stocks per area each month. It is not number-for-number identical
-to the fast model (it consumes random numbers one by one in agent order, and it leaves out
-the growth services, the cooperation models and the recession index), but it does the same
-work per person and firm. It is not a reference for tests (``tests/naive.py`` is) and is
-not used by the model: it exists only so that ``benchmarks/run.py`` can measure what the
-array-and-kernel design buys over the obvious agent-per-object design.
+and measures the same stocks and flows per area each month (:data:`COLUMNS`). It is not
+number-for-number identical to the fast model (it consumes random numbers one by one in
+agent order, draws only the numbers a rule needs for the agent at hand, and leaves out the
+growth services and the cooperation models: nobody is in a service, every unemployed
+person sends the scenario's applications, every vacancy is visible to every searcher
+within reach), but it does the same work per person and firm. It is not a reference for
+tests (``tests/naive.py`` is) and is not used by the model: it exists only so that
+``benchmarks/run.py`` can measure what the array-and-kernel design buys over the obvious
+agent-per-object design.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 
 import mesa
 import numpy as np
+from naive_agents import Firm, Person
 
+from sim.labour.market import FLOWS
 from sim.labour.population import (
+    EMPLOYED,
+    OUTSIDE,
+    UNEMPLOYED,
     build_firms,
     build_geography,
     build_persons,
     fit_weights,
     reach_weights,
-    zipf_sizes,
 )
+from sim.model import GrowthServicesModel
 from sim.scenario import Scenario
 
-SQRT3 = math.sqrt(3.0)
+STOCKS = ("labour_force", "employed", "unemployed", "long_term_unemployed",
+          "outside_labour_force", "firms", "firm_employment", "vacancies")
+"""Stocks measured per area, as the fast model's (without ``in_services``: no services)."""
 
-
-class Person(mesa.Agent):
-    """A labour force member: home, skill, employability, employer, unemployment spell."""
-
-    def __init__(self, model: NaiveMesaModel, home, skill, base, employability, employer):
-        super().__init__(model)
-        self.home = int(home)
-        self.skill = int(skill)
-        self.base = float(base)
-        self.employability = float(employability)
-        self.employer: Firm | None = employer
-        self.unemployment_months = 0
-        self.hired = False
-        self.offers: list[Firm] = []
-
-    def quit_job(self) -> None:
-        """Leave the job with the monthly separation probability."""
-        if self.employer is not None and self.model.rng.random() < self.model.separation_rate:
-            del self.employer.workers[self]
-            self.become_unemployed()
-
-    def become_unemployed(self) -> None:
-        """Lose the job (the firm's worker list is the caller's business)."""
-        self.employer = None
-        self.unemployment_months = 0
-        self.model.separations[self.home] += 1
-
-    def apply(self, rd: int) -> None:
-        """Send this round's applications, each to a vacancy drawn by reach × fit."""
-        model = self.model
-        if self.employer is not None or self.hired:
-            return
-        cumulative = model.bucket_weights(self.home, self.skill)
-        running = cumulative[-1] if cumulative else 0.0
-        if running <= 0.0:
-            return
-        fit = model.fit[self.skill]
-        buckets = model.bucket_keys
-        for _ in range(rd, model.applications, model.rounds):
-            k = bisect.bisect_right(cumulative, model.rng.random() * running)
-            k = min(k, len(buckets) - 1)
-            firms, cum_vac = model.bucket_firms[buckets[k]]
-            j = bisect.bisect_right(cum_vac, model.rng.random() * cum_vac[-1])
-            firm = firms[min(j, len(firms) - 1)]
-            score = (
-                self.employability
-                * fit[firm.skill]
-                * math.exp(model.noise * SQRT3 * (2.0 * model.rng.random() - 1.0))
-            )
-            firm.applications.append((score, model.next_application(), self))
-
-    def accept(self) -> None:
-        """Take the best offer: pay minus commuting cost, the first on ties."""
-        if not self.offers:
-            return
-        best, best_value = None, -math.inf
-        for firm in self.offers:
-            value = (
-                firm.productivity - self.model.commute_cost * self.model.dist[self.home][firm.muni]
-            )
-            if value > best_value:
-                best, best_value = firm, value
-        self.offers = []
-        if best is not None:
-            self.employer = best
-            self.hired = True
-            self.unemployment_months = 0
-            best.workers[self] = None
-            best.vacancies -= 1
-            self.model.hires[self.home] += 1
-
-    def age(self) -> None:
-        """Unemployment lengthens and scars employability; work restores it."""
-        model = self.model
-        self.hired = False
-        if self.employer is None:
-            self.unemployment_months += 1
-            self.employability = max(self.employability * (1.0 - model.scarring), model.floor)
-        else:
-            self.employability += model.recovery * (self.base - self.employability)
-
-
-class Firm(mesa.Agent):
-    """A firm: municipality, skill demanded, baseline and desired size, pay, workers."""
-
-    def __init__(self, model: NaiveMesaModel, muni, skill, baseline, demand, productivity):
-        super().__init__(model)
-        self.muni = int(muni)
-        self.skill = int(skill)
-        self.baseline = float(baseline)
-        self.demand = float(demand)
-        self.productivity = float(productivity)
-        self.workers: dict[Person, None] = {}  # an ordered set
-        self.vacancies = 0
-        self.applications: list[tuple[float, int, Person]] = []
-
-    def demand_shock(self) -> None:
-        """Laplace shock to log demand, spread falling with size, and mean reversion."""
-        fp = self.model.scenario.firms
-        demand = max(self.demand, 1e-3)
-        sigma = fp.demand_shock_sd * max(demand, 1.0) ** fp.volatility_exponent
-        log_d = math.log(demand)
-        shock = self.model.rng.laplace(0.0, sigma / math.sqrt(2.0))
-        log_d += fp.mean_reversion * (math.log(self.baseline) - log_d) + shock
-        self.demand = math.exp(log_d)
-
-    def maybe_die(self) -> None:
-        """Die with a probability that falls with size; the workers become unemployed."""
-        fp = self.model.scenario.firms
-        p = fp.monthly_death_rate * max(len(self.workers), 1) ** fp.death_size_exponent
-        if self.model.rng.random() < p:
-            for person in self.workers:
-                person.become_unemployed()
-            self.workers = {}
-            self.model.firm_deaths[self.muni] += 1
-            self.remove()
-
-    def lay_off(self) -> None:
-        """Lay off the surplus over desired size, a uniformly random set of workers."""
-        need = len(self.workers) - round(self.demand)
-        if need <= 0:
-            return
-        chosen = self.model.rng.choice(len(self.workers), size=need, replace=False)
-        workers = list(self.workers)
-        for k in chosen:
-            person = workers[int(k)]
-            del self.workers[person]
-            person.become_unemployed()
-
-    def post_vacancies(self) -> None:
-        """Post the gap between desired size and employment."""
-        self.vacancies = max(round(self.demand) - len(self.workers), 0)
-        self.applications = []
-
-    def rank_and_offer(self) -> None:
-        """Offer the open vacancies to the best distinct applicants."""
-        if self.vacancies <= 0 or not self.applications:
-            self.applications = []
-            return
-        offered = set()
-        for _score, _order, person in sorted(self.applications, key=lambda a: (-a[0], a[1])):
-            if len(offered) == self.vacancies:
-                break
-            if person not in offered:
-                offered.add(person)
-                person.offers.append(self)
-        self.applications = []
+COLUMNS = (*STOCKS, *FLOWS, "unemployment_rate", "job_finding_rate")
+"""Columns of a row of :meth:`NaiveMesaModel.measure`."""
 
 
 class NaiveMesaModel(mesa.Model):
@@ -218,101 +98,127 @@ class NaiveMesaModel(mesa.Model):
         fit_w = fit_weights(scenario.skill_groups, m.skill_mismatch_penalty)
         persons = build_persons(scenario, geo, self.rng)
         firms = build_firms(scenario, geo, persons, reach_w, self.rng)
-        self.n_areas = geo.size
-        self.reach = reach_w.tolist()
-        self.fit = fit_w.tolist()
+        self.n_areas, self.n_groups = geo.size, int(scenario.skill_groups)
+        self.reach, self.fit = reach_w.tolist(), fit_w.tolist()
         self.dist = geo.distance_km.tolist()
-        self.separation_rate = lab.monthly_separation_rate
+        self.quit_rate, self.match_shock_rate = (lab.monthly_separation_rate,
+                                                 lab.monthly_match_shock_rate)
+        self.entry_rate, self.discouragement = lab.monthly_entry_rate, lab.discouragement_per_year
+        self.exit_rate_employed = lab.monthly_exit_rate_employed
+        self.exit_rate_unemployed = lab.monthly_exit_rate_unemployed
+        self.on_the_job_rate = lab.monthly_on_the_job_search_rate
+        self.on_the_job_applications = lab.on_the_job_applications_per_month
+        self.switch_gain = lab.job_switch_gain
         self.scarring, self.recovery = lab.scarring_rate, lab.recovery_rate
         self.floor, self.long_term = lab.employability_floor, lab.long_term_months
         self.applications, self.rounds = m.applications_per_month, m.rounds_per_month
         self.noise, self.commute_cost = m.ranking_noise, m.commuting_cost_per_km
+        self.standard, self.recruiting_share = m.hiring_standard, m.recruiting_share
+        self.vacancy_cost = fp.vacancy_cost
         self.initial_count = firms.initial_count.tolist()
         self.size_scale = firms.size_scale
         self.birth_rate = fp.monthly_birth_rate
-        if self.birth_rate is None:
-            self.birth_rate = float(
-                np.mean(
-                    fp.monthly_death_rate
-                    * np.maximum(firms.employment, 1) ** fp.death_size_exponent
-                )
-            )
-        self.skill_shares = np.asarray(fp.skill_demand_shares or lab.skill_shares)
+        if self.birth_rate is None:  # births match the initial stock's expected deaths
+            self.birth_rate = float(np.mean(
+                fp.monthly_death_rate * np.maximum(firms.employment, 1) ** fp.death_size_exponent))
+        self.skill_shares = list(fp.skill_demand_shares or lab.skill_shares)
+        # The firms' memory of how easily posts fill, per (municipality × skill group).
+        self.fill_rate = [1.0] * (self.n_areas * self.n_groups)
 
         firm_agents = [
-            Firm(
-                self,
-                firms.muni[k],
-                firms.skill[k],
-                firms.baseline[k],
-                firms.demand[k],
-                firms.productivity[k],
-            )
+            Firm(self, firms.muni[k], firms.skill[k], firms.baseline[k], firms.demand[k],
+                 firms.productivity[k], firms.vacancies[k])
             for k in range(firms.capacity)
         ]
         for k in range(persons.size):
             e = int(persons.employer[k])
-            person = Person(
-                self,
-                persons.home[k],
-                persons.skill[k],
-                persons.base_employability[k],
-                persons.employability[k],
-                firm_agents[e] if e >= 0 else None,
-            )
-            person.unemployment_months = int(persons.unemployment_months[k])
-            if e >= 0:
-                firm_agents[e].workers[person] = None
+            employer = firm_agents[e] if e >= 0 else None
+            person = Person(self, persons.home[k], persons.skill[k],
+                            persons.base_employability[k], persons.employability[k],
+                            persons.status[k], employer, persons.unemployment_months[k])
+            if employer is not None:
+                employer.workers[person] = None
         self.persons = self.agents_by_type[Person]
         self.firms = self.agents_by_type[Firm]
+        self.organic_demand = sum(firm.baseline for firm in self.firms)
+        self.index = 1.0
+        self.score_floor = -math.inf
         self.application_count = 0
+        self.flows = self.zero_flows()
         self.records: list[list[list[float]]] = []
+
+    def zero_flows(self) -> dict[str, list[int]]:
+        """The month's flow counts per area, all zero."""
+        return {name: [0] * self.n_areas for name in FLOWS}
 
     def next_application(self) -> int:
         """Number of the next application sent (the firms' tie-break)."""
         self.application_count += 1
         return self.application_count
 
+    # ------------------------------------------------------------------- the month
     def step(self) -> None:
-        """One month."""
+        """One month, stage by stage as the fast model's labour-market core."""
         self.month += 1
-        self.hires = [0] * self.n_areas
-        self.separations = [0] * self.n_areas
-        self.firm_deaths = [0] * self.n_areas
-        self.firms.do("demand_shock")
+        self.flows = self.zero_flows()
+        # The economy's demand path: the fast model's own (a scalar a month).
+        self.index = GrowthServicesModel.demand_index(self)
+        self.score_floor = self.standard / self.index if self.standard > 0.0 else -math.inf
+        self.demand_shocks()
         self.firms.do("maybe_die")
-        self.firms.do("lay_off")
-        self.persons.do("quit_job")
+        self.firms.do("shed_workers")  # separations: deaths and layoffs, then persons
+        self.persons.do("separate")
+        self.persons.do("labour_force_flow")
         self.firm_births()
         self.firms.do("post_vacancies")
-        for rd in range(self.rounds):
-            self.open_buckets()
-            self.persons.do("apply", rd)
-            self.firms.do("rank_and_offer")
-            self.persons.do("accept")
+        self.match()
         self.persons.do("age")
         self.records.append(self.measure())
 
+    def demand_shocks(self) -> None:
+        """Every firm's demand shock, toward its baseline rescaled to the organic total."""
+        organic = sum(firm.baseline for firm in self.firms)
+        self.firms.do("demand_shock", self.organic_demand / max(organic, 1e-9))
+
     def firm_births(self) -> None:
         """New firms per municipality, Poisson in proportion to the initial firm count."""
-        fp = self.scenario.firms
+        fp, rng = self.scenario.firms, self.rng
         for muni, count in enumerate(self.initial_count):
-            for _ in range(int(self.rng.poisson(self.birth_rate * count))):
-                baseline = zipf_sizes(self.rng, 1, fp.size_zipf_exponent, fp.max_size)[0]
+            for _ in range(int(rng.poisson(self.birth_rate * count))):
+                skill = rng.choice(len(self.skill_shares), p=self.skill_shares)
+                u = 1.0 - rng.random()  # a Zipf size, as sim.labour.population.zipf_sizes
+                size = min(math.floor(u ** (-1.0 / fp.size_zipf_exponent)), fp.max_size)
                 productivity = math.exp(
-                    fp.productivity_sd * self.rng.standard_normal() - fp.productivity_sd**2 / 2
-                )
-                skill = self.rng.choice(len(self.skill_shares), p=self.skill_shares)
-                Firm(self, muni, skill, baseline * self.size_scale, fp.startup_size, productivity)
+                    fp.productivity_sd * rng.standard_normal() - fp.productivity_sd**2 / 2)
+                Firm(self, muni, skill, size * self.size_scale, fp.startup_size, productivity)
+                self.flows["firm_births"][muni] += 1
+
+    def match(self) -> None:
+        """Screening, rounds of apply → offer → accept, then the fill rates learn."""
+        self.persons.do("decide_search")
+        seekers = self.persons.select(Person.searching)
+        self.firms.do("screen")
+        for rd in range(self.rounds):
+            self.open_buckets()
+            seekers.do("apply", rd)
+            self.firms.do("rank_and_offer")
+            seekers.do("accept")
+        self.tried = [0] * (self.n_areas * self.n_groups)
+        self.filled = [0] * (self.n_areas * self.n_groups)
+        self.firms.do("record_fills")
+        weight = 1.0 / self.scenario.firms.fill_rate_memory_months
+        for b, tried in enumerate(self.tried):
+            if tried > 0:
+                self.fill_rate[b] += weight * (self.filled[b] / tried - self.fill_rate[b])
 
     def open_buckets(self) -> None:
         """Open vacancies by (municipality, skill), with cumulative counts over firms."""
         buckets: dict[tuple[int, int], tuple[list[Firm], list[int]]] = {}
         for firm in self.firms:
-            if firm.vacancies > 0:
+            if firm.open_now > 0:
                 firms, cum = buckets.setdefault((firm.muni, firm.skill), ([], []))
                 firms.append(firm)
-                cum.append((cum[-1] if cum else 0) + firm.vacancies)
+                cum.append((cum[-1] if cum else 0) + firm.open_now)
         self.bucket_firms = buckets
         self.bucket_keys = list(buckets)
         self.bucket_vacancies = {key: cum[-1] for key, (_, cum) in buckets.items()}
@@ -335,21 +241,37 @@ class NaiveMesaModel(mesa.Model):
             self.row_weights[(home, skill)] = row
         return row
 
+    # ---------------------------------------------------------------- measurement
     def measure(self) -> list[list[float]]:
-        """Labour force, employed, unemployed, long-term, firms, jobs, vacancies per area."""
-        rows = [[0.0] * 7 for _ in range(self.n_areas)]
+        """One row of :data:`COLUMNS` per area, then the region's row."""
+        col = {name: k for k, name in enumerate(COLUMNS)}
+        rows = [[0.0] * len(COLUMNS) for _ in range(self.n_areas + 1)]
         for person in self.persons:
             row = rows[person.home]
-            row[0] += 1
-            if person.employer is not None:
-                row[1] += 1
-            else:
-                row[2] += 1
+            if person.status == OUTSIDE:
+                row[col["outside_labour_force"]] += 1
+                continue
+            row[col["labour_force"]] += 1
+            if person.status == EMPLOYED:
+                row[col["employed"]] += 1
+            elif person.status == UNEMPLOYED:
+                row[col["unemployed"]] += 1
                 if person.unemployment_months >= self.long_term:
-                    row[3] += 1
+                    row[col["long_term_unemployed"]] += 1
         for firm in self.firms:
             row = rows[firm.muni]
-            row[4] += 1
-            row[5] += len(firm.workers)
-            row[6] += firm.vacancies
+            row[col["firms"]] += 1
+            row[col["firm_employment"]] += len(firm.workers)
+            row[col["vacancies"]] += firm.vacancies
+        for name, counts in self.flows.items():
+            for area, count in enumerate(counts):
+                rows[area][col[name]] = float(count)
+        region = rows[-1]
+        for row in rows[:-1]:
+            for c in range(len(STOCKS) + len(FLOWS)):
+                region[c] += row[c]
+        for row in rows:
+            lf, seekers = row[col["labour_force"]], row[col["seekers"]]
+            row[col["unemployment_rate"]] = row[col["unemployed"]] / lf if lf > 0 else 0.0
+            row[col["job_finding_rate"]] = row[col["hires"]] / seekers if seekers > 0 else 0.0
         return rows

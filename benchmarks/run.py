@@ -21,7 +21,9 @@ are medians of the per-pair ratios.
 Two rates are given for the fast model: the whole month as ``sim.run`` steps it (with the
 growth services, cooperation, alliances and books), and its labour-market core, the time
 spent in the stages that the naive model also has (demand shocks, deaths, separations,
-births, vacancies, matching, ageing, measurement). The naive model
+labour-force flows, births, vacancies, matching, ageing, measurement), less the growth
+services' calls made inside them (who searches with which services, which vacancies they
+see, the outcome record, the services' columns). The naive model
 (``benchmarks/naive_mesa.py``) has only that core, so the core ratio is the like-for-like
 comparison. The region (``pirkanmaa-alliance``) and the country (``finland``) run the full
 model, alliances with every lever on. Finland's 120 months run ``--reps`` times (minutes);
@@ -29,7 +31,8 @@ its memory is measured in a fresh process (peak RSS of the run above a baseline 
 kernel loaded, and the tracemalloc peak, which includes numpy's arrays). ``--naive-finland``
 adds the naive model
 at Finland scale (about 3 GB). The whole run takes about eight minutes on two cores.
-Progress goes to stderr; the Markdown report goes to ``--out``.
+Progress goes to stderr; the Markdown report goes to ``--out``. The clocks live in
+``benchmarks/clocks.py``, the fresh-process measurements in ``benchmarks/probes.py``.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,13 +55,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import mesa  # noqa: E402
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
+from clocks import MatchClock, StageClock, Timing, step_fast, step_naive  # noqa: E402
 from compare_versions import SECTION as CHANGES  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
-from profile_month import STAGES, profile, stage_owner  # noqa: E402
+from probes import Memory, compile_seconds, memory  # noqa: E402
+from profile_month import profile  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
 from sweep_bench import bench as sweep_bench  # noqa: E402
 
 from sim import load_scenario  # noqa: E402
+from sim.labour.flows import bernoulli_indices  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
 
 FULL_REGION = "pirkanmaa-alliance"
@@ -68,72 +73,12 @@ FULL_REGION = "pirkanmaa-alliance"
 COUNTRY = "finland"
 """The country of targets 2 and 4: 19 regional alliances with every lever on."""
 
-CORE_STAGES = tuple(stage for stage in STAGES if stage[1] != "record")
-"""Stages of the fast model's month that the naive model also has."""
-
 START = time.perf_counter()
 
 
 def log(message: str) -> None:
     """Progress on stderr, with the seconds since the start."""
     print(f"[{time.perf_counter() - START:7.1f} s] {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Timing:
-    """Repeated timings of a block of months."""
-
-    persons: int
-    months: int
-    seconds: list[float] = field(default_factory=list)
-    core_seconds: list[float] = field(default_factory=list)
-
-    def rate(self, core: bool = False) -> float:
-        """Median person-steps per second."""
-        secs = self.core_seconds if core else self.seconds
-        return self.persons * self.months / statistics.median(secs)
-
-    def month_ms(self, core: bool = False) -> float:
-        """Median milliseconds per month."""
-        secs = self.core_seconds if core else self.seconds
-        return 1000.0 * statistics.median(secs) / self.months
-
-
-class StageClock:
-    """Adds up the time a fast model spends in its core stages (wraps its methods)."""
-
-    def __init__(self, model: GrowthServicesModel) -> None:
-        self.total = 0.0
-        for owner, name in CORE_STAGES:
-            obj = stage_owner(model, owner)
-            setattr(obj, name, self._timed(getattr(obj, name)))
-
-    def _timed(self, method):
-        def wrapper(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                self.total += time.perf_counter() - t0
-
-        return wrapper
-
-
-def step_fast(model: GrowthServicesModel, clock: StageClock, months: int) -> tuple[float, float]:
-    """Step ``months`` months; return (wall seconds, seconds in core stages)."""
-    clock.total = 0.0
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    return time.perf_counter() - t0, clock.total
-
-
-def step_naive(model: NaiveMesaModel, months: int) -> float:
-    """Step ``months`` months of the naive model; return wall seconds."""
-    t0 = time.perf_counter()
-    for _ in range(months):
-        model.step()
-    return time.perf_counter() - t0
 
 
 def bench_fast(name: str, months: int, reps: int, seed: int = 1) -> tuple[Timing, float]:
@@ -200,50 +145,14 @@ def ten_years(
     return built, wall, core
 
 
-class MatchClock:
-    """Times the matching kernel and counts its applications while active (a context).
-
-    The model calls ``kernels.match`` through the module, so the wrapper sees every call.
-    Used to show where the physical limit stands: the month's applications each cost a few
-    cache misses in firm tables far larger than the caches.
-    """
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.applications = 0
-        self.calls = 0
-
-    def __enter__(self) -> MatchClock:
-        import sim.labour.matching as k
-
-        self._module, self._match = k, k.match
-
-        def timed(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return self._match(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - t0
-                self.applications += int(args[4].shape[0])  # ragged uniforms: one row each
-                self.calls += 1
-
-        k.match = timed
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._module.match = self._match
-
-    def ns_per_application(self) -> float:
-        """Kernel nanoseconds per application sent."""
-        return 1e9 * self.seconds / max(self.applications, 1)
-
-
 def random_draws_seconds(name: str, months: int, seed: int = 1) -> float:
     """Seconds the core's random draws of one month take at this scale, times ``months``.
 
     The draws a month makes (a uniform triple per application, a uniform per firm slot
-    for deaths and for screening, a Laplace shock per live firm) with this scenario's
-    sizes, drawn alone: the part of the month that bit-identical outputs pin down.
+    for deaths and for screening, a Laplace shock per live firm, a uniform per person for
+    the labour-force flows, and the Bernoulli draws of quits, match shocks and on-the-job
+    search) with this scenario's sizes, drawn alone: the part of the month that
+    bit-identical outputs pin down.
     """
     scenario = load_scenario(name, ["simulation.burn_in_months=0"])
     model = GrowthServicesModel(scenario, seed=seed, months=1)
@@ -251,7 +160,11 @@ def random_draws_seconds(name: str, months: int, seed: int = 1) -> float:
         model.step()
     apps, cap = clock.applications, model.firms.capacity
     alive = int(model.firms.alive.sum())
+    persons = model.persons.size
     model.release()
+    lab = scenario.labour
+    rates = (lab.monthly_separation_rate, lab.monthly_match_shock_rate,
+             lab.monthly_on_the_job_search_rate)
     rng = np.random.default_rng(seed)
     scale = np.full(alive, 0.1)
     seconds = []
@@ -261,117 +174,11 @@ def random_draws_seconds(name: str, months: int, seed: int = 1) -> float:
         rng.random(cap)
         rng.random(cap)
         rng.laplace(0.0, scale)
+        rng.random(persons)
+        for rate in rates:
+            bernoulli_indices(rng, persons, rate)
         seconds.append(time.perf_counter() - t0)
     return statistics.median(seconds) * months
-
-
-COMPILE_PROBE = """
-import time
-t0 = time.perf_counter()
-from sim import load_scenario
-from sim.model import GrowthServicesModel
-t1 = time.perf_counter()
-m = GrowthServicesModel(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=1)
-m.step()
-print(t1 - t0, time.perf_counter() - t0)
-"""
-
-
-def compile_seconds(warm_reps: int, cold: bool = True) -> tuple[float | None, list[float],
-                                                                  list[float]]:
-    """Cold seconds, warm seconds and warm import seconds of import + build tiny + one step.
-
-    Each is a fresh process. Cold compiles every kernel into an empty numba cache
-    (``NUMBA_CACHE_DIR``), median of ``warm_reps`` such starts; the warm runs reuse the
-    cache filled by the last cold one. Without
-    ``cold`` the warm runs use the default cache as it is.
-    """
-    def probe(env):
-        proc = subprocess.run([sys.executable, "-c", COMPILE_PROBE], env=env, cwd=ROOT,
-                              capture_output=True, text=True, check=True)
-        imports, total = map(float, proc.stdout.strip().splitlines()[-1].split())
-        return imports, total
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cold_runs = []
-    # A cold start varies by a few seconds from run to run: the median of ``warm_reps``
-    # cold starts, each into an empty cache of its own; the last one's cache serves the
-    # warm runs.
-    for k in range(warm_reps if cold else 1):
-        with tempfile.TemporaryDirectory() as cache:
-            if cold:
-                env["NUMBA_CACHE_DIR"] = cache
-                cold_runs.append(probe(env)[1])
-            if k == (warm_reps - 1 if cold else 0):
-                warm = [probe(env) for _ in range(warm_reps)]
-    cold_s = statistics.median(cold_runs) if cold_runs else None
-    return cold_s, [w[1] for w in warm], [w[0] for w in warm]
-
-
-MEMORY_PROBE = """
-import gc, resource, sys, tracemalloc
-from sim import load_scenario
-from sim.model import GrowthServicesModel
-
-
-def status(key):
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(key))
-
-
-name, months = sys.argv[1], int(sys.argv[2])
-# The baseline: interpreter, imports and every kernel loaded (a tiny model built, stepped
-# and dropped), so that what is left is what the region's persons and firms cost.
-t = GrowthServicesModel(load_scenario("tiny", ["simulation.burn_in_months=1"]), seed=1)
-t.step(); t.release(); del t; gc.collect()
-# Compiling a kernel (a stale numba cache) can raise the process's peak above anything the
-# model needs; Linux resets the peak (VmHWM) on writing 5 to clear_refs, so the peak read
-# afterwards is the model's own. Elsewhere the lifetime maximum RSS is the fallback.
-try:
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-    base, peak_of = status("VmRSS:"), lambda: status("VmHWM:")
-except OSError:
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    peak_of = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # noqa: E731
-tracemalloc.start()  # numpy reports its array allocations to tracemalloc
-m = GrowthServicesModel(load_scenario(name), seed=1, months=months)
-for _ in range(months):
-    m.step()
-peak_traced = tracemalloc.get_traced_memory()[1]
-print(m.persons.size, base, peak_of(), peak_traced)
-"""
-
-
-@dataclass
-class Memory:
-    """Peak memory of a process that builds a scenario (burn-in included) and runs it."""
-
-    name: str
-    months: int
-    persons: int
-    base_rss: int
-    peak_rss: int
-    peak_traced: int
-
-    @property
-    def rss_per_person(self) -> float:
-        """Peak resident set size above the baseline, bytes per person."""
-        return (self.peak_rss - self.base_rss) / self.persons
-
-    @property
-    def traced_per_person(self) -> float:
-        """Peak of traced allocations (numpy arrays and Python objects), bytes per person."""
-        return self.peak_traced / self.persons
-
-
-def memory(name: str, months: int) -> Memory:
-    """Peak bytes per person in a fresh process (peak RSS above baseline, and tracemalloc)."""
-    proc = subprocess.run([sys.executable, "-c", MEMORY_PROBE, name, str(months)],
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    persons, base, peak, traced = map(int, proc.stdout.strip().splitlines()[-1].split())
-    return Memory(name, months, persons, base, peak, traced)
 
 
 def machine() -> dict[str, str]:
@@ -436,8 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--naive-finland",
         action="store_true",
-        help="also pair the naive model at Finland scale (2.8M Mesa agents: about 3 GB, "
-        "several minutes)",
+        help="also pair the naive model at Finland scale (3.4 M person and 0.3 M firm agents: "
+        "about 3 GB, several minutes)",
     )
     args = parser.parse_args(argv)
     reps = 2 if args.quick else args.reps
@@ -678,7 +485,8 @@ def render(info, run: Results, args) -> list[str]:
         "month; burn-in is never timed. *Whole month* is the fast model's step as `sim.run` "
         "does it (labour market plus growth services, cooperation, alliances and books); "
         "*core* is the time in the stages the naive Mesa model also has (demand shocks, "
-        "deaths, separations, births, vacancies, matching, ageing, measurement). "
+        "deaths, separations, labour-force flows, births, vacancies, matching, ageing, "
+        "measurement), less the growth services' calls inside them. "
         f"`{FULL_REGION}` and `{COUNTRY}` run the full model: all services, and alliances "
         "with every lever on (their levers act from month 13, after formation and "
         f"development). Medians of {run.reps} repetitions unless said otherwise.",
