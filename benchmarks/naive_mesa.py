@@ -2,11 +2,11 @@
 
 One ``mesa.Agent`` per person and per firm (``benchmarks/naive_agents.py``); every rule
 runs as plain Python in the agents' methods, one agent and one random number at a time,
-all drawn from the model's generator (``self.rng``). It starts from the same initial
-populations as the fast model (the :mod:`sim.labour.population` builders, from the same
-scenario and seed: the employed, the unemployed and those outside the labour force) and
-follows the monthly rules of the labour-market core of
-:meth:`sim.model.GrowthServicesModel.simulate_month`, stage by stage:
+all drawn from the model's seeded generators (``self.random`` and ``self.rng``). It
+starts from the same initial populations as the fast model (the
+:mod:`sim.labour.population` builders, from the same scenario and seed: the employed,
+the unemployed and those outside the labour force) and follows the monthly rules of the
+labour-market core of :meth:`sim.model.GrowthServicesModel.simulate_month`, stage by stage:
 
 1. demand shocks: log demand takes a Laplace shock whose spread falls with size and is
    pulled toward the firm's baseline, rescaled so that the region's organic demand stays
