@@ -1,7 +1,8 @@
 """Measurements in fresh processes for ``benchmarks/run.py``: start-up time and memory.
 
 :func:`compile_seconds` times import, build and one step of ``tiny`` in fresh processes,
-with an empty and then a filled numba cache; :func:`memory` measures the peak bytes per
+with an empty and then a filled numba cache; :func:`command_seconds` the command
+``kasvu run tiny --months 1`` with a filled one; :func:`memory` measures the peak bytes per
 person of a scenario's run in a fresh process.
 """
 
@@ -12,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +60,26 @@ def compile_seconds(warm_reps: int, cold: bool = True) -> tuple[float | None, li
                 warm = [probe(env) for _ in range(warm_reps)]
     cold_s = statistics.median(cold_runs) if cold_runs else None
     return cold_s, [w[1] for w in warm], [w[0] for w in warm]
+
+
+def command_seconds(reps: int) -> list[float]:
+    """Wall seconds of ``kasvu run tiny --months 1`` in fresh processes, warm numba cache.
+
+    What a user waits for: the interpreter's start, the command's imports, building
+    ``tiny`` with its burn-in, one month and writing the results; one untimed run first
+    fills the cache.
+    """
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    seconds = []
+    with tempfile.TemporaryDirectory() as out:
+        for k in range(reps + 1):
+            command = [sys.executable, "-m", "analysis.cli", "run", "tiny", "--months", "1",
+                       "--quiet", "--overwrite", "--out", str(Path(out) / "tiny")]
+            t0 = time.perf_counter()
+            subprocess.run(command, env=env, cwd=ROOT, capture_output=True, check=True)
+            if k:  # the first run only fills the cache
+                seconds.append(time.perf_counter() - t0)
+    return seconds
 
 
 MEMORY_PROBE = """

@@ -58,7 +58,7 @@ import numpy as np  # noqa: E402
 from clocks import MatchClock, StageClock, Timing, step_fast, step_naive  # noqa: E402
 from compare_versions import SECTION as CHANGES  # noqa: E402
 from naive_mesa import NaiveMesaModel  # noqa: E402
-from probes import Memory, compile_seconds, memory  # noqa: E402
+from probes import Memory, command_seconds, compile_seconds, memory  # noqa: E402
 from profile_month import profile  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
 from sweep_bench import bench as sweep_bench  # noqa: E402
@@ -255,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     log("compile time: fresh processes with an empty and then a filled numba cache")
     run.cold, run.warm, run.warm_imports = compile_seconds(reps, cold=not args.quick)
     log(f"compile: cold (median) {run.cold}, warm {[round(w, 2) for w in run.warm]}")
+    run.command = command_seconds(reps)
+    log(f"kasvu run tiny --months 1, warm: {[round(w, 2) for w in run.command]}")
 
     full = "tiny" if args.quick else FULL_REGION
     country = "tiny" if args.quick else COUNTRY
@@ -337,6 +339,7 @@ class Results:
     cold: float | None = None
     warm: list[float] = field(default_factory=list)
     warm_imports: list[float] = field(default_factory=list)
+    command: list[float] = field(default_factory=list)
     fast_rows: list = field(default_factory=list)
     pair_rows: list = field(default_factory=list)
     decades: list[tuple[float, float, float]] = field(default_factory=list)
@@ -444,13 +447,16 @@ def target_rows(run: Results) -> list[str]:
         f"fresh process: `{m.name}` ({m.persons:,} persons), burn-in and {m.months} months |"
     )
     warm = statistics.median(run.warm)
+    command = statistics.median(run.command)
     cold = "not measured (`--quick`)" if run.cold is None else f"{run.cold:.1f} s"
     rows.append(
-        f"| 5 | cold start (compilation) ≤ 15 s; warm-cache start-up < 2 s | cold {cold}; "
-        f"warm **{warm:.2f} s** (of which imports {statistics.median(run.warm_imports):.2f} s) "
-        f"| {verdict(run.cold is not None and run.cold <= 15.0 and warm < 2.0, q)} | "
-        f"fresh processes: import, build `tiny`, one step; cold with an empty "
-        f"`NUMBA_CACHE_DIR`, median of {len(run.warm)}; warm median of {len(run.warm)} |"
+        f"| 5 | cold start (compilation) ≤ 15 s; a warm `kasvu run tiny --months 1` < 2 s | "
+        f"cold {cold}; warm command **{command:.2f} s** (import, build `tiny`, one step "
+        f"alone {warm:.2f} s, of which imports {statistics.median(run.warm_imports):.2f} s) "
+        f"| {verdict(run.cold is not None and run.cold <= 15.0 and command < 2.0, q)} | "
+        f"fresh processes: cold is import, build `tiny` and one step with an empty "
+        f"`NUMBA_CACHE_DIR`, median of {len(run.warm)}; the command's wall time with a "
+        f"filled cache (results written), median of {len(run.command)} |"
     )
     if run.sweep_speedup is None:
         rows.append("| 6 | sweeps on 2 local workers ≥ 1.8× the runs/h of 1 | not run | "

@@ -26,6 +26,7 @@ bench = pytest.importorskip("run")
 def test_quick_measurements_render_the_six_targets():
     run = bench.Results(reps=1, quick=True)
     run.cold, run.warm, run.warm_imports = bench.compile_seconds(1, cold=False)
+    run.command = bench.command_seconds(1)
     timing, built = bench.bench_fast("tiny", 2, 1)
     run.fast_rows.append(("tiny", timing, built))
     run.pair_rows.append(("tiny", *bench.bench_pair("tiny", 1, 1)))
@@ -43,7 +44,8 @@ def test_quick_measurements_render_the_six_targets():
     assert run.memory.persons == timing.persons > 0
     assert run.memory.peak_rss >= run.memory.base_rss > 0
     assert run.memory.peak_traced > 0
-    assert all(t > 0 for t in run.warm + run.warm_imports)
+    assert all(t > 0 for t in run.warm + run.warm_imports) and len(run.command) == 1
+    assert run.command[0] > run.warm_imports[0]  # the command imports more than sim
     assert len(timing.seconds) == len(timing.core_seconds) == 1
     assert 0 < timing.core_seconds[0] <= timing.seconds[0]
 
@@ -53,6 +55,7 @@ def test_quick_measurements_render_the_six_targets():
     assert [t.split("|")[1].strip() for t in targets] == ["1", "2", "3", "4", "5", "6"]
     assert all("smoke run" in t for t in targets)  # a quick run never claims a target
     assert "B/person" in targets[3] and "×" in targets[0]
+    assert "kasvu run tiny --months 1" in targets[4]
     assert f"| tiny | {timing.persons:,} |" in text
     assert "| match (core) |" in text and "| plan_and_start (growth services) |" in text
     assert run.country_match.calls == 2 and run.country_match.applications > 0
