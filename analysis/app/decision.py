@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 
 from sim import ScenarioError
 
+from ..decision.discovery import describe_limits
 from ..report import i18n
 from ..report.decision import outcome_label, read_decision
 from ..report.style import GAIN, LOSS, NEUTRAL
@@ -164,12 +165,8 @@ def box_limits(box: dict[str, Any], key: str) -> tuple[float, float] | None:
 
 
 def box_sentence(box: dict[str, Any], lang: str) -> str:
-    """The box in words, in ``lang`` (the restricted dimensions as ``decide`` said them)."""
-    where = box.get("text_fi") if lang == "fi" else None
-    if where is None:
-        from ..decision.discovery import describe_limits
-
-        where = describe_limits(box["restricted"], lang)
+    """The box in words, in ``lang`` (its restricted dimensions, in ``lang``'s numbers)."""
+    where = describe_limits(box["restricted"], lang)
     return t("decision_box_win" if box["kind"] == "win" else "decision_box_lose", lang,
              alternative=box["alternative"], outcome=outcome_label(box["outcome"], lang),
              where=where, coverage=i18n.percent(box["coverage"], lang, 0),

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.decision.discovery import describe_limits
+
 from .i18n import capitalise, label, number, percent, text
 from .style import (
     BASE_SIZE,
@@ -88,7 +90,7 @@ def decision_sentences(doc: dict[str, Any], lang: str) -> list[str]:
     for box in doc["boxes"]:
         if box.get("box") is None:
             continue
-        where = box.get("text_fi") if lang == "fi" else _where_en(box)
+        where = describe_limits(box["restricted"], lang)
         sentences.append(text(
             "sum_decision_box", lang, alternative=box["alternative"],
             verb=text("decision_wins" if box["kind"] == "win" else "decision_loses", lang),
@@ -98,12 +100,6 @@ def decision_sentences(doc: dict[str, Any], lang: str) -> list[str]:
         sentences.append(text("sum_decision_rank", lang, alternative=alternative,
                               outcome=outcome_label(outcome, lang), keys=", ".join(keys)))
     return sentences
-
-
-def _where_en(box: dict[str, Any]) -> str:
-    from analysis.decision.discovery import describe_limits
-
-    return describe_limits(box["restricted"], "en")
 
 
 def _top_keys(doc: dict[str, Any], top: int) -> dict[tuple[str, str], list[str]]:

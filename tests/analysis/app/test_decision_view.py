@@ -3,44 +3,17 @@ and the page rendered in-process from a decision directory (no browser, no model
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-import pandas as pd
 import pytest
+from decision_fixtures import decision_study, write_decision_dir
 from matplotlib.figure import Figure
 
 from analysis.app import decision as view
 from analysis.app import labels as app_labels
 from sim import ScenarioError
 
-X = np.round(np.arange(8) * 0.1, 1)
-"""Eight design points; the alliance is better where x > 0.35, worse below."""
-
 
 def _study() -> view.Study:
-    rows = pd.DataFrame({
-        "alternative": "B", "point": np.arange(8), "outcome": "final_employed",
-        "value": 100 + X - 0.35, "difference": X - 0.35, "share_seeds_better": (X > 0.35) * 1.0,
-        "better": X > 0.35, "worse": X < 0.35, "regret": 0.0, "seeds": 1,
-    })
-    reference = rows.assign(alternative="A", difference=0.0, better=False, worse=False)
-    table = pd.concat([reference, rows], ignore_index=True)
-    table["x"] = np.tile(X, 2)
-    table["y"] = np.tile(np.linspace(5, 40, 8), 2)
-    table["fixed"] = 1.0
-    box = {"alternative": "B", "outcome": "final_employed", "kind": "win", "box": 1,
-           "coverage": 1.0, "density": 1.0, "text_fi": "x on yli 0,4",
-           "restricted": [{"key": "x", "min": 0.4, "max": 0.7, "min_restricted": True,
-                           "max_restricted": False}]}
-    doc = {"name": "synthetic", "reference": "A", "alternatives": ["A", "B"],
-           "outcomes": ["final_employed"], "points": 8, "replications": 1,
-           "uncertainties": 3, "ranges": [{"key": "x", "min": 0.0, "max": 1.0}],
-           "boxes": [box, {**box, "kind": "lose", "box": None}],
-           "importance": [{"alternative": "B", "outcome": "final_employed", "key": "y",
-                           "rank": 1}, {"alternative": "B", "outcome": "final_employed",
-                                        "key": "x", "rank": 2}]}
-    return view.Study(doc, table)
+    return view.Study(*decision_study())
 
 
 def test_near_verdict_uses_the_nearest_quarter_of_the_points_at_least_three():
@@ -105,16 +78,10 @@ def test_decision_labels_are_in_both_languages():
         assert app_labels.LABELS["fi"][key] != app_labels.LABELS["en"][key] or key == "x"
 
 
-def _write(study: view.Study, path) -> None:
-    path.mkdir(exist_ok=True)
-    (path / "decision.json").write_text(json.dumps(study.doc), encoding="utf-8")
-    study.table.to_parquet(path / "decision.parquet", index=False)
-
-
 def test_load_study_reads_a_directory_and_names_what_is_missing(tmp_path):
     with pytest.raises(ScenarioError, match="kasvu decide"):
         view.load_study(tmp_path)
-    _write(_study(), tmp_path / "study")
+    write_decision_dir(tmp_path / "study", *decision_study())
     study = view.load_study(tmp_path / "study")
     assert study.others == ["B"] and len(study.table) == 16
 
@@ -125,7 +92,7 @@ def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
 
     from analysis.app import dashboard as app
 
-    _write(_study(), tmp_path / "study")
+    write_decision_dir(tmp_path / "study", *decision_study())
     monkeypatch.setenv("KASVU_APP_DECISION", str(tmp_path / "study"))
     app.language.set("en")
     _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
