@@ -115,6 +115,35 @@ def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
         rc.close()
 
 
+def test_decision_page_names_the_uncertainties_in_finnish(tmp_path, monkeypatch):
+    solara = pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+
+    from analysis.app import dashboard as app
+
+    keys = {"x": "economy.cycle_amplitude", "y": "services.coaching.extra_applications"}
+    write_decision_dir(tmp_path / "study", *decision_study(**keys))
+    monkeypatch.setenv("KASVU_APP_DECISION", str(tmp_path / "study"))
+    before = app.language.value
+    app.language.set("fi")
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        select = rc.find(v.Select, label=app_labels.t("decision_uncertainty", "fi")).widget
+        assert select.items == [
+            {"text": "extra applications (services.coaching.extra_applications)",
+             "value": keys["y"]},
+            {"text": "suhdannevaihtelu (economy.cycle_amplitude)", "value": keys["x"]}]
+        select.v_model = keys["x"]
+        verdict = rc.find(class_="kasvu-decision-verdict").widget.children[0]
+        assert verdict.startswith("Kun suhdannevaihtelu (economy.cycle_amplitude) on lähellä "
+                                  "arvoa 0,500")
+        box = rc.find(class_="kasvu-decision-box").widget.children[0]
+        assert "kun suhdannevaihtelu (economy.cycle_amplitude) on yli 0,4 (" in box
+    finally:
+        rc.close()
+        app.language.set(before)
+
+
 def test_what_if_page_has_no_untranslated_page_tab(monkeypatch):
     solara = pytest.importorskip("solara", reason="the app extra (solara) is not installed")
     import ipyvuetify as v

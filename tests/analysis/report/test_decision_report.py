@@ -8,7 +8,7 @@ import pytest
 from decision_fixtures import decision_study, write_decision_dir
 
 from analysis.report import write_report
-from analysis.report.decision import decision_sentences
+from analysis.report.decision import decision_sentences, prim_figure, ranking_figure
 from analysis.report.i18n import NBSP
 
 DECIMAL_POINT = re.compile(r"\d\.\d")
@@ -40,3 +40,31 @@ def test_the_page_of_a_decision_study_says_the_box_in_its_language(tmp_path, lan
     assert ("x on yli 0,4" if lang == "fi" else "x above 0.4") in page
     for slug in ("decision-differences", "decision-prim", "decision-uncertainties"):
         assert (directory / "report" / f"{slug}-{lang}.png").is_file()
+
+
+def test_uncertainties_are_named_in_the_language():
+    doc, _ = decision_study(x="economy.cycle_amplitude", y="services.coaching.extra_applications")
+    _, box, ranking = decision_sentences(doc, "fi")
+    assert "kun suhdannevaihtelu (economy.cycle_amplitude) on yli 0,4 (" in box
+    assert ranking.endswith(": extra applications (services.coaching.extra_applications), "
+                            "suhdannevaihtelu (economy.cycle_amplitude).")
+    _, box, ranking = decision_sentences(doc, "en")
+    assert "when cycle amplitude (economy.cycle_amplitude) above 0.4 (" in box
+    assert "cycle amplitude (economy.cycle_amplitude)." in ranking
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_figures_name_the_uncertainties(lang):
+    doc, _ = decision_study(x="economy.cycle_amplitude", y="services.coaching.extra_applications")
+    name = "suhdannevaihtelu" if lang == "fi" else "cycle amplitude"
+    figure = ranking_figure(doc, lang)
+    figure.canvas.draw()
+    ranked = figure.axes[0]
+    ticks = [t.get_text() for t in ranked.get_xticklabels()]
+    assert ("0,2" if lang == "fi" else "0.2") in ticks, ticks  # the language's number format
+    assert [t.get_text() for t in ranked.get_yticklabels()] == [
+        "extra applications\n(services.coaching.extra_applications)",
+        f"{name}\n(economy.cycle_amplitude)"]
+    limits = prim_figure(doc, lang).axes[1]
+    assert [t.get_text() for t in limits.get_yticklabels()] == [
+        f"{name}\n(economy.cycle_amplitude)"]
