@@ -159,6 +159,11 @@ def test_shipped_decision_specs_load(name):
     # The region's firm employment is its employed (tests/frame_checks.py): not twice.
     assert "final_firm_employment" not in decision.spec.outcomes
     assert "final_firm_employment" not in DEFAULT_OUTCOMES
+    if name == "pirkanmaa":  # the full study: 3 × 64 points × 2 seeds, as its header says
+        assert (decision.spec.design.samples, decision.spec.replications) == (64, 2)
+        assert decision.months == 24 and "simulation.burn_in_months=12" in decision.spec.set
+        text = (root / "scenarios" / "decisions" / "pirkanmaa.toml").read_text(encoding="utf-8")
+        assert "3 alternatives × 64 points × 2 seeds = 384 runs" in text
     if name == "pirkanmaa-quick":  # what `make run` ends with: small enough for minutes
         assert [a.name for a in decision.alternatives] == ["pirkanmaa-separate",
                                                            "pirkanmaa-alliance"]
