@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from sim import ScenarioError
 
 from ..decision.discovery import describe_limits
-from ..decision.names import uncertainty_label
+from ..decision.names import uncertainty_label, uncertainty_name
 from ..report import i18n
 from ..report.decision import outcome_label, read_decision
 from ..report.style import GAIN, LOSS, NEUTRAL
@@ -206,9 +206,8 @@ def verdict_chart(rows: pd.DataFrame, key: str, value: float, span: tuple[float,
         fig.subplots_adjust(left=0.14, right=0.88, bottom=0.15, top=0.88)
         ax = fig.add_subplot()
         share_ax = ax.twinx()
-        name = uncertainty_label(key, lang)
-        fig.suptitle(t("decision_chart", lang, uncertainty=name), x=0.01, ha="left",
-                     fontsize=11)
+        fig.suptitle(t("decision_chart", lang, uncertainty=uncertainty_name(key, lang)),
+                     x=0.01, ha="left", fontsize=11)  # the axis says the key
         for box in chosen_boxes:
             limits = box_limits(box, key)
             if limits is not None:
@@ -226,7 +225,7 @@ def verdict_chart(rows: pd.DataFrame, key: str, value: float, span: tuple[float,
         share_ax.axhline(0.5, color="#999999", linewidth=0.8, linestyle=":")
         share_ax.set_ylim(-0.02, 1.02)
         share_ax.set_ylabel(t("decision_share_better", lang), fontsize=9)
-        ax.set_xlabel(name, fontsize=9)
+        ax.set_xlabel(uncertainty_label(key, lang), fontsize=9)
         ax.set_ylabel(t("decision_difference", lang), fontsize=9)
         if span[1] > span[0]:
             ax.set_xlim(*span)

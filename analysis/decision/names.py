@@ -104,8 +104,29 @@ def plain_words(name: str) -> str:
     return " ".join(ABBREVIATIONS.get(part, part) for part in name.split("_") if part)
 
 
+def uncertainty_name(key: str, lang: str) -> str:
+    """An uncertainty's name alone, where its key is shown nearby (a chart's axis).
+
+    Args:
+        key: the uncertainty's key path.
+        lang: ``fi`` (the schema's Finnish term where it gives one) or ``en``.
+
+    Returns:
+        ``cycle amplitude`` or ``suhdannevaihtelu``; ``key`` itself when it names no value
+        of the schema.
+    """
+    from ..report.i18n import check_language
+
+    check_language(lang)
+    path = schema_path(key)
+    if path is None:
+        return key
+    name = finnish_terms().get(path) if lang == "fi" else None
+    return name or plain_words(path.rpartition(".")[2])
+
+
 def uncertainty_label(key: str, lang: str, sep: str = " ") -> str:
-    """How an uncertainty is shown in ``lang``: a name and the key in parentheses.
+    """How an uncertainty is shown in ``lang``: its name and the key in parentheses.
 
     Args:
         key: the uncertainty's key path.
@@ -115,14 +136,8 @@ def uncertainty_label(key: str, lang: str, sep: str = " ") -> str:
 
     Returns:
         ``cycle amplitude (economy.cycle_amplitude)`` in English, ``suhdannevaihtelu
-        (economy.cycle_amplitude)`` in Finnish; ``key`` itself when it names no value of
-        the schema.
+        (economy.cycle_amplitude)`` in Finnish (:func:`uncertainty_name`); ``key`` itself
+        when it names no value of the schema.
     """
-    from ..report.i18n import check_language
-
-    check_language(lang)
-    path = schema_path(key)
-    if path is None:
-        return key
-    name = finnish_terms().get(path) if lang == "fi" else None
-    return f"{name or plain_words(path.rpartition('.')[2])}{sep}({key})"
+    name = uncertainty_name(key, lang)
+    return key if name == key else f"{name}{sep}({key})"

@@ -70,6 +70,14 @@ def test_verdict_text_and_chart(lang):
     assert fig._suptitle.get_text() == app_labels.t("decision_chart", lang, uncertainty="x")
 
 
+def test_the_chart_names_the_uncertainty_and_its_axis_gives_the_key():
+    study = view.Study(*decision_study(x="economy.cycle_amplitude"))
+    rows = view.points(study, "B", "final_employed")
+    fig = view.verdict_chart(rows, "economy.cycle_amplitude", 0.7, (0.0, 1.0), [], "fi")
+    assert fig._suptitle.get_text().endswith(": suhdannevaihtelu")
+    assert fig.axes[0].get_xlabel() == "suhdannevaihtelu (economy.cycle_amplitude)"
+
+
 def test_decision_labels_are_in_both_languages():
     keys = [k for k in app_labels.LABELS["fi"] if k.startswith("decision_")]
     assert len(keys) > 15

@@ -13,6 +13,7 @@ from analysis.decision.names import (
     schema_path,
     spelt_finnish,
     uncertainty_label,
+    uncertainty_name,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -68,6 +69,9 @@ def test_labels_in_both_languages():
     assert uncertainty_label("services.coaching.cost_eur_per_month", "fi", "\n") == (
         "cost EUR per month\n(services.coaching.cost_eur_per_month)")
     assert uncertainty_label("x", "fi") == "x"  # not in the schema: the key as it is
+    assert uncertainty_name("economy.cycle_amplitude", "fi") == "suhdannevaihtelu"
+    assert uncertainty_name('providers."Valmennus Oy".quality', "fi") == "quality"
+    assert uncertainty_name("x", "en") == "x"
     with pytest.raises(ValueError):
         uncertainty_label("x", "sv")
 
