@@ -29,6 +29,8 @@ from matplotlib.figure import Figure
 
 from sim import ScenarioError
 
+from ..decision.discovery import describe_limits
+from ..decision.names import uncertainty_label, uncertainty_name
 from ..report import i18n
 from ..report.decision import outcome_label, read_decision
 from ..report.style import GAIN, LOSS, NEUTRAL
@@ -164,12 +166,8 @@ def box_limits(box: dict[str, Any], key: str) -> tuple[float, float] | None:
 
 
 def box_sentence(box: dict[str, Any], lang: str) -> str:
-    """The box in words, in ``lang`` (the restricted dimensions as ``decide`` said them)."""
-    where = box.get("text_fi") if lang == "fi" else None
-    if where is None:
-        from ..decision.discovery import describe_limits
-
-        where = describe_limits(box["restricted"], lang)
+    """The box in words, in ``lang`` (its restricted dimensions, in ``lang``'s numbers)."""
+    where = describe_limits(box["restricted"], lang, lambda key: uncertainty_label(key, lang))
     return t("decision_box_win" if box["kind"] == "win" else "decision_box_lose", lang,
              alternative=box["alternative"], outcome=outcome_label(box["outcome"], lang),
              where=where, coverage=i18n.percent(box["coverage"], lang, 0),
@@ -182,7 +180,7 @@ def verdict_text(verdict: dict[str, float | int], key: str, value: float, altern
     if not verdict["n"]:
         return t("no_data", lang)
     return t("decision_near", lang, alternative=alternative, reference=reference,
-             uncertainty=key, value=value_text(value, lang),
+             uncertainty=uncertainty_label(key, lang), value=value_text(value, lang),
              better=i18n.percent(verdict["better"], lang, 0),
              worse=i18n.percent(verdict["worse"], lang, 0), n=verdict["n"],
              low=value_text(verdict["low"], lang), high=value_text(verdict["high"], lang))
@@ -208,7 +206,8 @@ def verdict_chart(rows: pd.DataFrame, key: str, value: float, span: tuple[float,
         fig.subplots_adjust(left=0.14, right=0.88, bottom=0.15, top=0.88)
         ax = fig.add_subplot()
         share_ax = ax.twinx()
-        fig.suptitle(t("decision_chart", lang, uncertainty=key), x=0.01, ha="left", fontsize=11)
+        fig.suptitle(t("decision_chart", lang, uncertainty=uncertainty_name(key, lang)),
+                     x=0.01, ha="left", fontsize=11)  # the axis says the key
         for box in chosen_boxes:
             limits = box_limits(box, key)
             if limits is not None:
@@ -226,7 +225,7 @@ def verdict_chart(rows: pd.DataFrame, key: str, value: float, span: tuple[float,
         share_ax.axhline(0.5, color="#999999", linewidth=0.8, linestyle=":")
         share_ax.set_ylim(-0.02, 1.02)
         share_ax.set_ylabel(t("decision_share_better", lang), fontsize=9)
-        ax.set_xlabel(key, fontsize=9)
+        ax.set_xlabel(uncertainty_label(key, lang), fontsize=9)
         ax.set_ylabel(t("decision_difference", lang), fontsize=9)
         if span[1] > span[0]:
             ax.set_xlim(*span)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import solara
 
+from ..decision.names import uncertainty_label
 from ..report import decision as report_decision
 from ..report.style import MissingData
 from .decision import (
@@ -61,7 +62,8 @@ def DecisionPage(directory: str, language: solara.Reactive):
             Choice(t("decision_outcome", lang), outcome.value,
                    [(o, report_decision.outcome_label(o, lang)) for o in study.doc["outcomes"]],
                    outcome.set, classes=["kasvu-decision-outcome"])
-            Choice(t("decision_uncertainty", lang), key, [(k, k) for k in keys],
+            Choice(t("decision_uncertainty", lang), key,
+                   [(k, uncertainty_label(k, lang)) for k in keys],
                    lambda k: (chosen_key.set(k), chosen_value.set(sum(key_range(study, k)) / 2)),
                    classes=["kasvu-decision-key"])
             with solara.Div(classes=["kasvu-decision-value"]):
@@ -81,6 +83,7 @@ def Verdict(study, alternative: str, outcome: str, key: str, value: float,
     doc = study.doc
     rows = points(study, alternative, outcome)
     found = boxes(study, alternative, outcome)
+    name = uncertainty_label(key, lang) if key else ""
     with solara.Column(classes=["kasvu-decision"]) as column:
         solara.Text(t("decision_study", lang, points=doc["points"], seeds=doc["replications"],
                       uncertainties=doc["uncertainties"], reference=doc["reference"]))
@@ -89,14 +92,14 @@ def Verdict(study, alternative: str, outcome: str, key: str, value: float,
             solara.Text(verdict_text(verdict, key, value, alternative, doc["reference"], lang),
                         classes=["kasvu-decision-verdict"], style="font-weight: bold")
             where = flips(verdict_curve(rows, key, *span))
-            solara.Text(t("decision_flips", lang, uncertainty=key, values=", ".join(
+            solara.Text(t("decision_flips", lang, uncertainty=name, values=", ".join(
                 value_text(v, lang) for v in where)) if where else t("decision_no_flip", lang),
                 classes=["kasvu-decision-flips"])
         for box in found:
             limits = box_limits(box, key) if key else None
             where = "" if limits is None else " " + t(
                 "decision_in_box" if limits[0] <= value <= limits[1] else "decision_out_box",
-                lang, uncertainty=key)
+                lang, uncertainty=name)
             solara.Text(box_sentence(box, lang) + where, classes=["kasvu-decision-box"])
         if not found:
             solara.Text(t("decision_no_box", lang), classes=["kasvu-decision-box"])

@@ -21,8 +21,8 @@ random state so that a rerun gives the same ranking.
 from __future__ import annotations
 
 import logging
-import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -100,29 +100,34 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = PRIM_THRESHOLD
     }
 
 
-def describe_limits(restricted: list[dict[str, Any]], language: str = "en") -> str:
-    """The restricted dimensions in words: ``a above 0.12 and b below 0.01``."""
+def describe_limits(restricted: list[dict[str, Any]], language: str = "en",
+                    name: Callable[[str], str] | None = None) -> str:
+    """The restricted dimensions in words: ``a above 0.12 and b below 0.01``.
+
+    Args:
+        restricted: the box's restricted dimensions (:func:`find_box`).
+        language: ``en``, or ``fi`` (``a on yli 0,12 ja b on alle 0,01``); the limits are
+            in that language's number format (:func:`analysis.report.i18n.significant`).
+        name: how a key is shown (default: the key itself).
+    """
+    # Imported here: the report package loads matplotlib, which worker processes need not.
+    from ..report.i18n import significant
+
     words = {"en": ("above", "below", "between", "and", "anywhere in the space"),
-             "fi": ("yli", "alle", "välillä", "ja", "missä tahansa")}[language]
+             "fi": ("on yli", "on alle", "on välillä", "ja", "missä tahansa")}[language]
+    name = name or str
     parts = []
     for dim in restricted:
-        low, high = _number(dim["min"]), _number(dim["max"])
+        low, high = (significant(dim[end], language) for end in ("min", "max"))
         if dim["min_restricted"] and dim["max_restricted"]:
-            parts.append(f"{dim['key']} {words[2]} {low}–{high}")
+            parts.append(f"{name(dim['key'])} {words[2]} {low}–{high}")
         elif dim["min_restricted"]:
-            parts.append(f"{dim['key']} {words[0]} {low}")
+            parts.append(f"{name(dim['key'])} {words[0]} {low}")
         else:
-            parts.append(f"{dim['key']} {words[1]} {high}")
+            parts.append(f"{name(dim['key'])} {words[1]} {high}")
     if not parts:
         return words[4]
     return f" {words[3]} ".join(parts)
-
-
-def _number(value: float) -> str:
-    """A limit with three significant digits (whole numbers as they are)."""
-    if math.isfinite(value) and float(value).is_integer() and abs(value) >= 10:
-        return f"{value:,.0f}".replace(",", " ")
-    return f"{value:.3g}"
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:

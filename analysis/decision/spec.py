@@ -64,9 +64,13 @@ from ..experiments.spec import (
     toml_value,
 )
 
-DEFAULT_OUTCOMES = ("final_employed", "final_long_term_unemployed", "final_firm_employment",
-                    "total_public_net_eur")
-"""Outcomes of a decision study when its spec names none."""
+DEFAULT_OUTCOMES = ("final_employed", "final_long_term_unemployed", "total_public_net_eur")
+"""Outcomes of a decision study when its spec names none.
+
+Not ``final_firm_employment``: outcomes are the region's, and for the region firm
+employment equals the employed by construction (every employed person works for a firm of
+the region; municipalities differ by commuting), so it would repeat ``final_employed``.
+"""
 
 
 class DecisionDesign(_Table):

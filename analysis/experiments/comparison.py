@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import Scenario, load_scenario
+from sim import InputError, Scenario, load_scenario
 from sim.scenario import check_seed
 from sim.scenario.loading import Overrides
 
@@ -119,7 +119,8 @@ def compare(
         b: the scenario compared with it.
         reps: replications, with seeds ``seed, seed + 1, ...``.
         seed: the first seed; defaults to A's ``simulation.seed``.
-        months: months after month 0; defaults to A's ``simulation.months``.
+        months: months after month 0, at least 1 (the means compared are over months
+            1 on); defaults to A's ``simulation.months``.
         overrides: values to change in both scenarios (see :func:`sim.load_scenario`).
         decompose: also split B's alliance effect by lever (needs a lever switched on).
         method: the decomposition: ``oat`` (2n + 2 runs per replication) or exact
@@ -135,6 +136,7 @@ def compare(
     Raises:
         ScenarioError: a scenario or override that cannot be used (nothing has run).
         SeedError: seeds outside 0 .. :data:`sim.MAX_SEED` (nothing has run).
+        InputError: ``months`` below 1 (nothing has run).
         ValueError: ``decompose`` for a B without levers, or an unknown method.
         OutputError: ``out`` may not or cannot be written (nothing has run).
         ResultNotWritten: a file cannot be written; ``out`` is as it was.
@@ -145,6 +147,9 @@ def compare(
     seed = sa.simulation.seed if seed is None else seed
     check_seed(seed, reps)
     months = sa.simulation.months if months is None else months
+    if months < 1:
+        raise InputError(f"months {months}: a comparison needs at least 1 month after "
+                         "month 0 (its means are taken over months 1 on)")
     names = (sa.name, sb.name) if sa.name != sb.name else (f"{sa.name}-a", f"{sb.name}-b")
     workers = workers or default_workers()
     jobs = [Job(label, sc, rep, seed + rep, months)

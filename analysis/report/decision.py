@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.decision.discovery import describe_limits
+from analysis.decision.names import uncertainty_label
+
 from .i18n import capitalise, label, number, percent, text
 from .style import (
     BASE_SIZE,
@@ -31,6 +34,7 @@ from .style import (
     panel_title,
     slide,
     tidy,
+    value_axis,
 )
 
 MAX_OUTCOMES = 4
@@ -88,22 +92,18 @@ def decision_sentences(doc: dict[str, Any], lang: str) -> list[str]:
     for box in doc["boxes"]:
         if box.get("box") is None:
             continue
-        where = box.get("text_fi") if lang == "fi" else _where_en(box)
+        where = describe_limits(box["restricted"], lang,
+                                lambda key: uncertainty_label(key, lang))
         sentences.append(text(
             "sum_decision_box", lang, alternative=box["alternative"],
             verb=text("decision_wins" if box["kind"] == "win" else "decision_loses", lang),
             outcome=outcome_label(box["outcome"], lang), where=where,
             coverage=percent(box["coverage"], lang, 0), density=percent(box["density"], lang, 0)))
     for (alternative, outcome), keys in _top_keys(doc, 3).items():
+        names = ", ".join(uncertainty_label(key, lang) for key in keys)
         sentences.append(text("sum_decision_rank", lang, alternative=alternative,
-                              outcome=outcome_label(outcome, lang), keys=", ".join(keys)))
+                              outcome=outcome_label(outcome, lang), keys=names))
     return sentences
-
-
-def _where_en(box: dict[str, Any]) -> str:
-    from analysis.decision.discovery import describe_limits
-
-    return describe_limits(box["restricted"], "en")
 
 
 def _top_keys(doc: dict[str, Any], top: int) -> dict[tuple[str, str], list[str]]:
@@ -141,6 +141,7 @@ def difference_figure(doc: dict[str, Any], table: pd.DataFrame | None, lang: str
             ax.scatter(d, y, s=14, color=SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)],
                        alpha=0.7, zorder=3)
         ax.axvline(0, color=NEUTRAL, lw=1.5)
+        value_axis(ax, lang, "x")
         ax.set_yticks(range(len(others)), others, fontsize=BASE_SIZE - 4)
         ax.set_xlabel(text("decision_diff_axis", lang, reference=doc["reference"]),
                       fontsize=BASE_SIZE - 5)
@@ -170,13 +171,15 @@ def prim_figure(doc: dict[str, Any], lang: str) -> Figure:
     trajectory = pd.DataFrame(box["trajectory"])
     points = curve.scatter(trajectory["coverage"], trajectory["density"],
                            c=trajectory["res_dim"], cmap="cividis", s=40, zorder=3)
-    fig.colorbar(points, ax=curve, label="res_dim")
+    value_axis(fig.colorbar(points, ax=curve, label="res_dim").ax, lang)
     curve.scatter([box["coverage"]], [box["density"]], s=260, facecolors="none",
                   edgecolors=LOSS if box["kind"] == "lose" else GAIN, linewidths=3,
                   label=text("decision_chosen", lang), zorder=4)
     curve.set_xlabel(capitalise(text("decision_coverage", lang)))
     curve.set_ylabel(capitalise(text("decision_density", lang)))
     curve.legend(loc="lower left", frameon=False)
+    value_axis(curve, lang, "x")
+    value_axis(curve, lang, "y")
     tidy(limits, grid="x")
     _limit_bars(limits, box, doc, lang)
     return fig
@@ -192,9 +195,11 @@ def _limit_bars(ax: Any, box: dict[str, Any], doc: dict[str, Any], lang: str) ->
         a, b = (dim["min"] - low) / span, (dim["max"] - low) / span
         ax.barh(i, 1, color="#EEEEEE")
         ax.barh(i, b - a, left=a, color=GAIN if box["kind"] == "win" else LOSS)
-    ax.set_yticks(range(len(dims)), [d["key"] for d in dims], fontsize=BASE_SIZE - 6)
+    ax.set_yticks(range(len(dims)), [uncertainty_label(d["key"], lang, "\n") for d in dims],
+                  fontsize=BASE_SIZE - 6)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
+    value_axis(ax, lang, "x")
     ax.set_xlabel(text("decision_range", lang), fontsize=BASE_SIZE - 5)
 
 
@@ -218,9 +223,12 @@ def ranking_figure(doc: dict[str, Any], lang: str) -> Figure:
                       _source(doc, lang), *shape)
     for ax, outcome in zip(axes, outcomes, strict=False):
         tidy(ax, grid="x")
-        rows = items[items["outcome"] == outcome].sort_values("rank").head(MAX_KEYS)
+        # Two lines a name: half as many fit in a panel of the second row.
+        rows = items[items["outcome"] == outcome].sort_values("rank").head(MAX_KEYS // shape[0])
         ax.barh(range(len(rows)), rows["score"], color=SCENARIO_COLOURS[1])
-        ax.set_yticks(range(len(rows)), rows["key"], fontsize=BASE_SIZE - 7)
+        ax.set_yticks(range(len(rows)), [uncertainty_label(k, lang, "\n") for k in rows["key"]],
+                      fontsize=BASE_SIZE - 7)
+        value_axis(ax, lang, "x")
         ax.invert_yaxis()
         ax.set_xlabel(text("decision_score", lang), fontsize=BASE_SIZE - 5)
         panel_title(ax, capitalise(outcome_label(outcome, lang)), shape[1])

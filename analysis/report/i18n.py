@@ -430,6 +430,20 @@ def number(value: float, lang: str, decimals: int = 0, signed: bool = False) -> 
     return sign + body
 
 
+def significant(value: float, lang: str, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits in :func:`number`'s format, no trailing zeros.
+
+    Whole digits are kept (``1 250``, not ``1 300``); ``0,0834``, ``3,5`` and ``12`` in
+    Finnish, ``0.0834``, ``3.5`` and ``12`` in English.
+    """
+    if value is None or not math.isfinite(value) or value == 0:
+        return number(value, lang)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    body = number(value, lang, decimals)
+    mark = "," if lang == "fi" else "."
+    return body.rstrip("0").rstrip(mark) if mark in body else body
+
+
 def percent(value: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
     """A share (0.134) as a percentage: ``13,4 %`` or ``13.4%``."""
     body = number(100 * value, lang, decimals, signed)

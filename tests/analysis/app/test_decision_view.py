@@ -3,44 +3,17 @@ and the page rendered in-process from a decision directory (no browser, no model
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-import pandas as pd
 import pytest
+from decision_fixtures import decision_study, write_decision_dir
 from matplotlib.figure import Figure
 
 from analysis.app import decision as view
 from analysis.app import labels as app_labels
 from sim import ScenarioError
 
-X = np.round(np.arange(8) * 0.1, 1)
-"""Eight design points; the alliance is better where x > 0.35, worse below."""
-
 
 def _study() -> view.Study:
-    rows = pd.DataFrame({
-        "alternative": "B", "point": np.arange(8), "outcome": "final_employed",
-        "value": 100 + X - 0.35, "difference": X - 0.35, "share_seeds_better": (X > 0.35) * 1.0,
-        "better": X > 0.35, "worse": X < 0.35, "regret": 0.0, "seeds": 1,
-    })
-    reference = rows.assign(alternative="A", difference=0.0, better=False, worse=False)
-    table = pd.concat([reference, rows], ignore_index=True)
-    table["x"] = np.tile(X, 2)
-    table["y"] = np.tile(np.linspace(5, 40, 8), 2)
-    table["fixed"] = 1.0
-    box = {"alternative": "B", "outcome": "final_employed", "kind": "win", "box": 1,
-           "coverage": 1.0, "density": 1.0, "text_fi": "x on yli 0,4",
-           "restricted": [{"key": "x", "min": 0.4, "max": 0.7, "min_restricted": True,
-                           "max_restricted": False}]}
-    doc = {"name": "synthetic", "reference": "A", "alternatives": ["A", "B"],
-           "outcomes": ["final_employed"], "points": 8, "replications": 1,
-           "uncertainties": 3, "ranges": [{"key": "x", "min": 0.0, "max": 1.0}],
-           "boxes": [box, {**box, "kind": "lose", "box": None}],
-           "importance": [{"alternative": "B", "outcome": "final_employed", "key": "y",
-                           "rank": 1}, {"alternative": "B", "outcome": "final_employed",
-                                        "key": "x", "rank": 2}]}
-    return view.Study(doc, table)
+    return view.Study(*decision_study())
 
 
 def test_near_verdict_uses_the_nearest_quarter_of_the_points_at_least_three():
@@ -97,6 +70,14 @@ def test_verdict_text_and_chart(lang):
     assert fig._suptitle.get_text() == app_labels.t("decision_chart", lang, uncertainty="x")
 
 
+def test_the_chart_names_the_uncertainty_and_its_axis_gives_the_key():
+    study = view.Study(*decision_study(x="economy.cycle_amplitude"))
+    rows = view.points(study, "B", "final_employed")
+    fig = view.verdict_chart(rows, "economy.cycle_amplitude", 0.7, (0.0, 1.0), [], "fi")
+    assert fig._suptitle.get_text().endswith(": suhdannevaihtelu")
+    assert fig.axes[0].get_xlabel() == "suhdannevaihtelu (economy.cycle_amplitude)"
+
+
 def test_decision_labels_are_in_both_languages():
     keys = [k for k in app_labels.LABELS["fi"] if k.startswith("decision_")]
     assert len(keys) > 15
@@ -105,16 +86,10 @@ def test_decision_labels_are_in_both_languages():
         assert app_labels.LABELS["fi"][key] != app_labels.LABELS["en"][key] or key == "x"
 
 
-def _write(study: view.Study, path) -> None:
-    path.mkdir(exist_ok=True)
-    (path / "decision.json").write_text(json.dumps(study.doc), encoding="utf-8")
-    study.table.to_parquet(path / "decision.parquet", index=False)
-
-
 def test_load_study_reads_a_directory_and_names_what_is_missing(tmp_path):
     with pytest.raises(ScenarioError, match="kasvu decide"):
         view.load_study(tmp_path)
-    _write(_study(), tmp_path / "study")
+    write_decision_dir(tmp_path / "study", *decision_study())
     study = view.load_study(tmp_path / "study")
     assert study.others == ["B"] and len(study.table) == 16
 
@@ -125,7 +100,7 @@ def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
 
     from analysis.app import dashboard as app
 
-    _write(_study(), tmp_path / "study")
+    write_decision_dir(tmp_path / "study", *decision_study())
     monkeypatch.setenv("KASVU_APP_DECISION", str(tmp_path / "study"))
     app.language.set("en")
     _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
@@ -146,6 +121,35 @@ def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
         assert not rc.find(v.Tab).widgets  # no "Page 0" tab
     finally:
         rc.close()
+
+
+def test_decision_page_names_the_uncertainties_in_finnish(tmp_path, monkeypatch):
+    solara = pytest.importorskip("solara", reason="the app extra (solara) is not installed")
+    import ipyvuetify as v
+
+    from analysis.app import dashboard as app
+
+    keys = {"x": "economy.cycle_amplitude", "y": "services.coaching.extra_applications"}
+    write_decision_dir(tmp_path / "study", *decision_study(**keys))
+    monkeypatch.setenv("KASVU_APP_DECISION", str(tmp_path / "study"))
+    before = app.language.value
+    app.language.set("fi")
+    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    try:
+        select = rc.find(v.Select, label=app_labels.t("decision_uncertainty", "fi")).widget
+        assert select.items == [
+            {"text": "extra applications (services.coaching.extra_applications)",
+             "value": keys["y"]},
+            {"text": "suhdannevaihtelu (economy.cycle_amplitude)", "value": keys["x"]}]
+        select.v_model = keys["x"]
+        verdict = rc.find(class_="kasvu-decision-verdict").widget.children[0]
+        assert verdict.startswith("Kun suhdannevaihtelu (economy.cycle_amplitude) on lähellä "
+                                  "arvoa 0,500")
+        box = rc.find(class_="kasvu-decision-box").widget.children[0]
+        assert "kun suhdannevaihtelu (economy.cycle_amplitude) on yli 0,4 (" in box
+    finally:
+        rc.close()
+        app.language.set(before)
 
 
 def test_what_if_page_has_no_untranslated_page_tab(monkeypatch):

@@ -1,13 +1,17 @@
-"""Bad numbers and seeds on the command line: a message naming the key, exit 2, nothing
-written, no traceback."""
+"""Bad numbers, seeds and month counts on the command line: a message naming the key,
+exit 2, nothing written, no traceback."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from sweep_fixtures import SPEC
 
 from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
-from sim import MAX_SEED
+from analysis.experiments.comparison import compare
+from sim import MAX_SEED, InputError
 
 QUICK = ["--quiet", "--months", "1", "--set", "simulation.burn_in_months=1"]
 
@@ -45,3 +49,45 @@ def test_a_seed_beyond_64_bits_is_a_usage_error(capsys):
         main(["run", "tiny", *QUICK, "--seed", str(MAX_SEED + 1)])
     assert stop.value.code == EXIT_BAD_INPUT
     assert f"seeds lie in 0..{MAX_SEED}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, months", [
+    (["compare", "tiny", "tiny-alliance"], "0"),
+    (["compare", "tiny", "tiny-alliance"], "-1"),
+    (["run", "tiny"], "-1"),
+])
+def test_months_below_the_minimum_are_a_usage_error(tmp_path, capsys, command, months):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        main([*command, "--quiet", "--months", months, "--out", str(out)])
+    assert stop.value.code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"argument --months: must be at least {1 if command[0] == 'compare' else 0}" in err
+    assert f"got {months}" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_a_comparison_without_months_is_refused_before_running(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="months 0: a comparison needs at least 1 month"):
+        compare("tiny", "tiny-alliance", reps=1, months=0, out=out)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["sweep", "decide"])
+@pytest.mark.parametrize("months", [0, -3])
+def test_a_spec_with_months_below_1_exits_2_and_writes_nothing(tmp_path, capsys, command,
+                                                                months):
+    root = Path(__file__).resolve().parents[3]
+    if command == "sweep":
+        text = SPEC.format(months=months, samples=3, extra="")
+    else:
+        text = (root / "scenarios" / "decisions" / "tiny.toml").read_text(encoding="utf-8")
+        text = text.replace("months = 6", f"months = {months}")
+    path = tmp_path / "spec.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main([command, str(path), "--out", str(out), "--executor", "serial"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: months: Input should be greater than or equal to 1 (got {months})" in err
+    assert not out.exists()

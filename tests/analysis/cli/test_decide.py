@@ -12,6 +12,7 @@ from sweep_fixtures import kill_when_stored
 from analysis.cli import main
 from analysis.decision import load_decision
 from analysis.decision.results import PARQUET_LEAD
+from analysis.decision.spec import DEFAULT_OUTCOMES
 
 SPEC = """
 alternatives = ["tiny", "tiny-alliance"]
@@ -155,6 +156,14 @@ def test_shipped_decision_specs_load(name):
     root = Path(__file__).resolve().parents[3]
     decision = load_decision(root / "scenarios" / "decisions" / f"{name}.toml")
     assert len(decision.alternatives) >= 2
+    # The region's firm employment is its employed (tests/frame_checks.py): not twice.
+    assert "final_firm_employment" not in decision.spec.outcomes
+    assert "final_firm_employment" not in DEFAULT_OUTCOMES
+    if name == "pirkanmaa":  # the full study: 3 × 64 points × 2 seeds, as its header says
+        assert (decision.spec.design.samples, decision.spec.replications) == (64, 2)
+        assert decision.months == 24 and "simulation.burn_in_months=12" in decision.spec.set
+        text = (root / "scenarios" / "decisions" / "pirkanmaa.toml").read_text(encoding="utf-8")
+        assert "3 alternatives × 64 points × 2 seeds = 384 runs" in text
     if name == "pirkanmaa-quick":  # what `make run` ends with: small enough for minutes
         assert [a.name for a in decision.alternatives] == ["pirkanmaa-separate",
                                                            "pirkanmaa-alliance"]

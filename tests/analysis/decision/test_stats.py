@@ -98,7 +98,13 @@ def test_prim_finds_a_planted_box():
     assert limits["u3"]["max"] == pytest.approx(0.3, abs=0.05) and limits["u3"]["max_restricted"]
     text = describe_limits(box["restricted"])
     assert text.startswith("u1 above 0.6") and " and u3 below 0.3" in text
-    assert "yli" in describe_limits(box["restricted"], "fi")
+    finnish = describe_limits(box["restricted"], "fi")
+    assert finnish.startswith("u1 on yli 0,6") and " ja u3 on alle 0,3" in finnish
+    assert "." not in finnish  # a decimal comma, as the rest of the Finnish report
+    between = [{"key": "k", "min": 1234.5, "max": 0.0125, "min_restricted": True,
+                "max_restricted": True}]
+    assert describe_limits(between, "fi") == "k on välillä 1\u00a0234–0,0125"
+    assert describe_limits(between, "en", name=str.upper) == "K between 1,234–0.0125"
     assert find_box(x, np.zeros(400, bool)) is None and find_box(x, np.ones(400, bool)) is None
 
 

@@ -19,7 +19,7 @@ from report_fixtures import (
 
 from analysis.report import figures as time_figures
 from analysis.report import impact as impact_figures
-from analysis.report.i18n import LABELS, euros, number, percent
+from analysis.report.i18n import LABELS, euros, number, percent, significant
 from analysis.report.style import (
     SLIDE_PX,
     LocalFormatter,
@@ -221,6 +221,13 @@ def test_number_formats():
     assert percent(0.134, "en") == "13.4%"
     assert euros(2448.4, "fi") == "2\u00a0448\u00a0€"
     assert euros(-2448.4, "en") == "\u2212€2,448"
+
+
+def test_significant_digits_without_trailing_zeros():
+    assert [significant(v, "fi") for v in (0.0834, 3.5, 12.0, 1250.0, -0.5, 0.0)] == [
+        "0,0834", "3,5", "12", "1\u00a0250", "\u22120,5", "0"]
+    assert [significant(v, "en") for v in (0.0834, 3.5, 12.0, 1250.0, 9.996)] == [
+        "0.0834", "3.5", "12", "1,250", "10"]
 
 
 def test_tick_labels_use_as_few_decimals_as_needed():
