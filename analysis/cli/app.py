@@ -13,8 +13,6 @@ import argparse
 import os
 import sys
 
-from sim import ScenarioError
-
 from .options import EXIT_BAD_INPUT
 
 APP = "analysis.app.dashboard"
@@ -65,6 +63,8 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
         ScenarioError: the scenario is not a built-in one or does not validate, or
             ``--decision`` names a directory without a decision study.
     """
+    from sim import ScenarioError
+
     from ..app.settings import DEFAULT_MONTHS, DEFAULT_SCENARIO, defaults_for, scenario_choices
 
     scenario = args.scenario or DEFAULT_SCENARIO

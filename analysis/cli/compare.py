@@ -10,10 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim import load_scenario
-
-from ..experiments.comparison import compare
-from ..experiments.decomposition import decomposition_text, runs_needed
 from .options import (
     EXIT_BAD_INPUT,
     add_overwrite_option,
@@ -50,6 +46,13 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``kasvu compare A B``: run, print the region's differences, write the directory."""
+    # Imported on use (scipy.stats among them): the parser of every command is built at
+    # each start.
+    from sim import load_scenario
+
+    from ..experiments.comparison import compare
+    from ..experiments.decomposition import decomposition_text, runs_needed
+
     a = load_scenario(args.a, args.overrides)  # names the output and sizes the bar
     b = load_scenario(args.b, args.overrides)
     out = args.out or Path("out") / f"compare-{a.name}-{b.name}"

@@ -14,8 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..decision import describe, load_decision, run_decision, summary_text, write_results
-from ..experiments.spec import SpecError
 from .options import EXIT_FAILED, add_executor_options
 from .sweep import _guarded
 
@@ -40,6 +38,10 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 @_guarded
 def cmd_decide(args: argparse.Namespace) -> int:
     """``kasvu decide``: run or resume the study, then analyse and print it."""
+    # Imported on use, as the sweep engine (see .sweep).
+    from ..decision import describe, load_decision, run_decision, summary_text, write_results
+    from ..experiments.spec import SpecError
+
     if args.scheduler and args.executor != "dask":
         raise SpecError("--scheduler needs --executor dask")
     decision = load_decision(args.spec)

@@ -9,9 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim import load_scenario
-
-from ..experiments.runs import replicate, summary_table
 from .options import (
     add_overwrite_option,
     add_quiet_option,
@@ -44,6 +41,10 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``kasvu run``: replicate a scenario, print a summary, write the run directory."""
+    from sim import load_scenario  # on use, as .sweep
+
+    from ..experiments.runs import replicate, summary_table
+
     scenario = load_scenario(args.scenario, args.overrides)
     months = scenario.simulation.months if args.months is None else args.months
     out = args.out or Path("out") / scenario.name

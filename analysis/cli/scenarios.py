@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import scenarios as builtin
-from sim import Scenario, ScenarioError, load_scenario
-
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:
     """Register ``kasvu scenarios`` on ``sub``."""
@@ -20,6 +17,9 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
     """``kasvu scenarios``: one line per built-in scenario, or the schema."""
+    import scenarios as builtin
+    from sim import Scenario, ScenarioError, load_scenario  # on use, as .sweep
+
     if args.schema:
         print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
         return 0

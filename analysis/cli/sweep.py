@@ -16,14 +16,16 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..experiments.executors import WorkerLost
-from ..experiments.indices import format_table, sensitivity_sweep, write_indices
-from ..experiments.repair import repair_sweep
-from ..experiments.spec import SpecError, Sweep, load_spec, print_warnings
-from ..experiments.store import StoreError
-from ..experiments.sweep import SweepReport, describe, print_report, run_sweep, status
 from .options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, add_executor_options, positive
+
+if TYPE_CHECKING:
+    from ..experiments.spec import Sweep
+    from ..experiments.sweep import SweepReport
+
+# The sweep engine is imported in the handlers, on use: the parser of every kasvu command
+# is built at each start, and `kasvu run` must not wait for what sweeps need.
 
 RESUME_HINT = "finished runs are stored, rerun the same command to resume"
 
@@ -90,6 +92,10 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
     @functools.wraps(command)
     def wrapper(args: argparse.Namespace) -> int:
+        from ..experiments.executors import WorkerLost
+        from ..experiments.spec import SpecError
+        from ..experiments.store import StoreError
+
         try:
             return command(args)
         except (SpecError, StoreError, ValueError) as exc:
@@ -107,6 +113,9 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
 def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
     """Run or resume ``sweep`` in ``out`` with the executor options, printing as it goes."""
+    from ..experiments.spec import SpecError, print_warnings
+    from ..experiments.sweep import describe, print_report, run_sweep
+
     if args.scheduler and args.executor != "dask":
         raise SpecError("--scheduler needs --executor dask")
     print_warnings(sweep)
@@ -122,6 +131,9 @@ def _run(sweep: Sweep, out: Path, args: argparse.Namespace) -> SweepReport:
 @_guarded
 def cmd_sweep(args: argparse.Namespace) -> int:
     """``kasvu sweep``: run or resume a sweep, or print a sweep's status."""
+    from ..experiments.spec import SpecError, load_spec
+    from ..experiments.sweep import status
+
     if args.status is not None:
         if args.spec is not None or args.repair is not None:
             raise SpecError("--status DIR stands alone: give no spec or --repair with it")
@@ -139,6 +151,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _repair(args: argparse.Namespace) -> int:
     """``kasvu sweep --repair DIR`` or ``kasvu sweep SPEC --repair --out DIR``."""
+    from ..experiments.repair import repair_sweep
+    from ..experiments.spec import SpecError, load_spec
+
     directory = args.repair if isinstance(args.repair, Path) else args.out
     if isinstance(args.repair, Path) and args.out is not None and args.out != args.repair:
         raise SpecError("give the directory once: --repair DIR or --repair --out DIR")
@@ -155,6 +170,8 @@ def _repair(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """``kasvu sensitivity``: sample, run (or reuse), analyse, write table and figure."""
+    from ..experiments.indices import format_table, sensitivity_sweep, write_indices
+
     sweep = sensitivity_sweep(args.spec, args.method, samples=args.samples, levels=args.levels)
     out = args.out or Path("out") / "sensitivity" / f"{sweep.spec.name}-{args.method}"
     _run(sweep, out, args)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..validation.checks import DEFAULT_SCENARIO, make_plan, terminal_table, validate
+from ..validation import DEFAULT_SCENARIO
 from .options import (
     add_overwrite_option,
     add_quiet_option,
@@ -45,6 +45,8 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``kasvu validate``: plan (all input checked), run, check, write, print the table."""
+    from ..validation.checks import make_plan, terminal_table, validate  # on use, as .sweep
+
     plan = make_plan(args.scenario, args.seed, args.months, args.quick, args.overrides)
     out = args.out or Path("out") / f"validate-{plan.name}"
     with progress_bar(args, plan.total_months, f"validate {plan.name}", "month") as bar:

@@ -22,15 +22,42 @@ Everything here stands on :func:`sim.run`. Where to look:
   (:func:`sensitivity`).
 """
 
-from ..outputs import OutputError, ResultNotWritten
-from .comparison import Comparison, compare
-from .executors import make_executor
-from .indices import sensitivity
-from .runs import Replications, replicate
-from .spec import load_spec
-from .store import load
-from .sweep import SweepReport, run_sweep
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "OutputError": "..outputs",
+    "ResultNotWritten": "..outputs",
+    "Comparison": ".comparison",
+    "compare": ".comparison",
+    "make_executor": ".executors",
+    "sensitivity": ".indices",
+    "Replications": ".runs",
+    "replicate": ".runs",
+    "load_spec": ".spec",
+    "load": ".store",
+    "SweepReport": ".sweep",
+    "run_sweep": ".sweep",
+}
+"""Each exported name's module. Imported on first use (PEP 562), so that ``kasvu run``
+does not load what only comparisons and sweeps need (scipy.stats, the executors)."""
 
 __all__ = ["Comparison", "OutputError", "Replications", "ResultNotWritten", "SweepReport",
            "compare", "load", "load_spec", "make_executor", "replicate", "run_sweep",
            "sensitivity"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the exported ones among them before their first use."""
+    return sorted({*globals(), *__all__})

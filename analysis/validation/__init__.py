@@ -14,7 +14,31 @@ look:
 - :mod:`.figures`: one slide figure per fact.
 """
 
-from .checks import ValidationPlan, make_plan, validate
-from .facts import Fact
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+DEFAULT_SCENARIO = "pirkanmaa-separate"
+"""The scenario validated when none is given: the calibrated default region."""
+
+_HOMES = {"Fact": ".facts", "ValidationPlan": ".checks", "make_plan": ".checks",
+          "validate": ".checks"}
+"""Each exported name's module, imported on first use (PEP 562): the ``kasvu`` parser
+reads :data:`DEFAULT_SCENARIO` at every start without loading the validation."""
 
 __all__ = ["Fact", "ValidationPlan", "make_plan", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's names, the exported ones among them before their first use."""
+    return sorted({*globals(), *__all__})

@@ -35,10 +35,8 @@ from sim.scenario.loading import Overrides
 from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
-from . import displacement, facts, transitions
+from . import DEFAULT_SCENARIO, displacement, facts, transitions
 
-DEFAULT_SCENARIO = "pirkanmaa-separate"
-"""The scenario validated when none is given: the calibrated default region."""
 TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
 """Services tested by a trial each (``--quick``: the first two)."""
 GROWTH_MONTHS = 12

@@ -54,3 +54,27 @@ def test_top_level_holds_only_packages_and_what_belongs_to_none():
     experiments, validation and reports alike) belong to no one package."""
     modules = {p.name for p in ROOT.glob("*.py")}
     assert modules == {"__init__.py", "outputs.py", "paramdoc.py"}
+
+
+def test_commands_load_only_what_they_use():
+    # Every kasvu start builds the parser of every command: it must not load the model,
+    # and `kasvu run` must not load what comparisons, sweeps, decisions, figures and the
+    # dashboard need (a warm `kasvu run tiny --months 1` should take under 2 seconds).
+    probe = """
+import sys
+from analysis.cli import build_parser, main
+build_parser()
+parser_only = [m for m in ("sim", "mesa", "numba", "pandas", "scipy") if m in sys.modules]
+main(["run", "tiny", "--months", "0", "--quiet", "--out", sys.argv[1]])
+heavy = ("scipy.stats", "matplotlib", "ema_workbench", "solara", "SALib", "dask",
+         "analysis.experiments.comparison", "analysis.validation.checks")
+print(parser_only, [m for m in heavy if m in sys.modules], "sim" in sys.modules)
+"""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        proc = subprocess.run([sys.executable, "-c", probe, str(Path(out) / "run")],
+                              capture_output=True, text=True, check=True, cwd=ROOT.parent)
+    assert proc.stdout.strip().splitlines()[-1] == "[] [] True"

@@ -329,7 +329,7 @@ def test_failed_run_leaves_an_existing_output_intact(tmp_path, capsys, monkeypat
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("analysis.cli.run.replicate", interrupted)
+    monkeypatch.setattr("analysis.experiments.runs.replicate", interrupted)
     assert main(["run", "tiny", "--seed", "4", "--out", str(out), *QUICK]) == 130
     assert "nothing was written" in capsys.readouterr().err
     assert tree(out) == before
