@@ -43,6 +43,8 @@ The functions above are imported on first use, so that ``import analysis`` (and 
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Callable
 from typing import Any
 
 _HOMES = {
@@ -61,15 +63,30 @@ __all__ = ["OutputError", "compare", "load", "replicate", "run_sweep", "sensitiv
            "validate", "write_report"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import an exported function from its package on first use (PEP 562)."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
-    globals()[name] = value
-    return value
+def lazy_exports(package: str, homes: dict[str, str], exported: list[str]
+                 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` that import its exports on first use.
+
+    Args:
+        package: the package's ``__name__``.
+        homes: each exported name's module, relative to the package (``".runs"``).
+        exported: the package's ``__all__``.
+
+    Returns:
+        (``__getattr__``, ``__dir__``) for the package's module namespace (PEP 562); the
+        first lookup of a name imports its module and keeps the value in the package.
+    """
+    def __getattr__(name: str) -> Any:  # noqa: N807 - the module hook's own name
+        if name not in homes:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(homes[name], package), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    def __dir__() -> list[str]:  # noqa: N807
+        return sorted({*vars(sys.modules[package]), *exported})
+
+    return __getattr__, __dir__
 
 
-def __dir__() -> list[str]:
-    """The module's names, the exported functions among them before their first use."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, {k: f".{v}" for k, v in _HOMES.items()}, __all__)

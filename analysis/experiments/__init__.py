@@ -24,8 +24,7 @@ Everything here stands on :func:`sim.run`. Where to look:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import lazy_exports
 
 _HOMES = {
     "OutputError": "..outputs",
@@ -49,15 +48,4 @@ __all__ = ["Comparison", "OutputError", "Replications", "ResultNotWritten", "Swe
            "sensitivity"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import an exported name from its module on first use."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """The module's names, the exported ones among them before their first use."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)

@@ -16,8 +16,7 @@ look:
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import lazy_exports
 
 DEFAULT_SCENARIO = "pirkanmaa-separate"
 """The scenario validated when none is given: the calibrated default region."""
@@ -30,15 +29,4 @@ reads :data:`DEFAULT_SCENARIO` at every start without loading the validation."""
 __all__ = ["Fact", "ValidationPlan", "make_plan", "validate"]
 
 
-def __getattr__(name: str) -> Any:
-    """Import an exported name from its module on first use."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """The module's names, the exported ones among them before their first use."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, __all__)
