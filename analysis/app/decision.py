@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 
 from sim import ScenarioError
 
-from ..decision.discovery import describe_limits
+from ..decision.discovery import describe_limits, no_region_sentence
 from ..decision.names import uncertainty_label, uncertainty_name
 from ..report import i18n
 from ..report.decision import outcome_label, read_decision
@@ -167,6 +167,9 @@ def box_limits(box: dict[str, Any], key: str) -> tuple[float, float] | None:
 
 def box_sentence(box: dict[str, Any], lang: str) -> str:
     """The box in words, in ``lang`` (its restricted dimensions, in ``lang``'s numbers)."""
+    if not box["restricted"]:
+        return no_region_sentence({**box, "outcome": outcome_label(box["outcome"], lang)},
+                                  lang)
     where = describe_limits(box["restricted"], lang, lambda key: uncertainty_label(key, lang))
     return t("decision_box_win" if box["kind"] == "win" else "decision_box_lose", lang,
              alternative=box["alternative"], outcome=outcome_label(box["outcome"], lang),

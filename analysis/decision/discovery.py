@@ -12,6 +12,14 @@ boxes that still cover at least half of the points with that verdict (coverage �
 ties go to the larger coverage, then fewer restricted dimensions. Its restricted
 dimensions are said in words (:func:`describe_limits`).
 
+Few design points in many dimensions let peeling find a pure box by chance: some
+uncertainty always splits 64 points well. Two guards, as Bryant & Lempert (2010) advise:
+PRIM searches only the :data:`PRIM_DIMENSIONS` uncertainties that move the alternative's
+difference most (the ranking below), and the chosen box keeps only restrictions whose
+quasi-p-value (EMA Workbench's one-sided binomial test of the box's density against the
+box without that restriction) is below :data:`QP_LEVEL`, dropping the least significant
+one at a time (:func:`refine`).
+
 Which uncertainties matter: Sobol' total indices (SALib) of the seed-mean difference when
 the design is Saltelli's, else EMA Workbench's extra-trees feature scores
 (:func:`ema_workbench.analysis.feature_scoring.get_ex_feature_scores`) of it, with a fixed
@@ -32,6 +40,10 @@ MIN_COVERAGE = 0.5
 """The chosen box covers at least this share of the points with its verdict."""
 PRIM_THRESHOLD = 0.8
 """PRIM's density threshold (EMA Workbench's ``threshold``)."""
+PRIM_DIMENSIONS = 10
+"""PRIM searches at most this many uncertainties, those ranked highest for the verdict."""
+QP_LEVEL = 0.05
+"""A box keeps a restriction only if its quasi-p-value is below this."""
 
 
 def _prim() -> Any:
@@ -59,34 +71,68 @@ def choose_box(trajectory: pd.DataFrame, min_coverage: float = MIN_COVERAGE) -> 
     return int(ordered.index[0])
 
 
-def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = PRIM_THRESHOLD
-             ) -> dict[str, Any] | None:
+def quasi_p(box: Any, i: int) -> dict[str, float]:
+    """Each restricted dimension's quasi-p-value in box ``i`` (the larger of its ends')."""
+    return {key: float(max(ends)) for key, ends in box.qp[i].items()}
+
+
+def refine(box: Any, i: int, level: float = QP_LEVEL) -> tuple[int, list[str]]:
+    """Drop box ``i``'s restrictions whose quasi-p-value is not below ``level``.
+
+    The least significant goes first; EMA Workbench adds each box without it to the
+    trajectory and recomputes the others' quasi-p-values. Returns the final box's index
+    and the dimensions dropped, in order.
+    """
+    dropped = []
+    while True:
+        qp = quasi_p(box, i)
+        if not qp or max(qp.values()) < level:
+            return i, dropped
+        key = max(qp, key=lambda k: (qp[k], k))
+        box.drop_restriction(key, i=i)
+        i = len(box.peeling_trajectory) - 1
+        dropped.append(key)
+
+
+def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = PRIM_THRESHOLD,
+             keys: list[str] | None = None) -> dict[str, Any] | None:
     """PRIM's box where ``y`` is true, with its statistics and restricted dimensions.
+
+    Args:
+        x: the design points' uncertainties, one column each.
+        y: per point, whether the verdict holds there.
+        threshold: PRIM's density threshold.
+        keys: the columns PRIM searches (default all), e.g. the highest ranked.
 
     Returns None when ``y`` is all false or all true (nothing to discover: the verdict
     holds nowhere or everywhere), else coverage, density, mass, the restricted
-    dimensions (key, min, max, which ends are restricted), a sentence and the trajectory.
+    dimensions (key, min, max, which ends are restricted, quasi-p-value), the dimensions
+    searched and dropped as not significant (:func:`refine`) and the trajectory.
     """
     y = np.asarray(y, dtype=bool)
     if y.all() or not y.any():
         return None
     prim = _prim()
     x = x.reset_index(drop=True).astype(float)
+    if keys is not None:
+        x = x[list(keys)]
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         box = prim.Prim(x, y, threshold=threshold).find_box()
-    if box is None:
-        return None
+        if box is None:
+            return None
+        chosen, dropped = refine(box, choose_box(box.peeling_trajectory
+                                                 .reset_index(drop=True)))
     trajectory = box.peeling_trajectory.reset_index(drop=True)
-    chosen = choose_box(trajectory)
-    limits = box.box_lims[chosen]
+    limits, qp = box.box_lims[chosen], quasi_p(box, chosen)
     restricted = []
     for key in x.columns:
         low, high = float(limits.loc[0, key]), float(limits.loc[1, key])
         lo_cut, hi_cut = low > float(x[key].min()), high < float(x[key].max())
         if lo_cut or hi_cut:
             restricted.append({"key": key, "min": low, "max": high,
-                               "min_restricted": bool(lo_cut), "max_restricted": bool(hi_cut)})
+                               "min_restricted": bool(lo_cut), "max_restricted": bool(hi_cut),
+                               "qp": qp.get(key)})
     row = trajectory.loc[chosen]
     return {
         "box": chosen,
@@ -94,6 +140,8 @@ def find_box(x: pd.DataFrame, y: np.ndarray, threshold: float = PRIM_THRESHOLD
         "density": float(row["density"]),
         "mass": float(row["mass"]),
         "restricted": restricted,
+        "searched": [str(k) for k in x.columns],
+        "dropped": dropped,
         "trajectory": [{"coverage": float(r["coverage"]), "density": float(r["density"]),
                         "mass": float(r["mass"]), "res_dim": int(r["res_dim"])}
                        for _, r in trajectory.iterrows()],
@@ -128,6 +176,26 @@ def describe_limits(restricted: list[dict[str, Any]], language: str = "en",
     if not parts:
         return words[4]
     return f" {words[3]} ".join(parts)
+
+
+def no_region_sentence(box: dict[str, Any], language: str = "en") -> str:
+    """A box that kept no restriction in words: the verdict's share, and no region.
+
+    After :func:`refine` a box may restrict nothing: the verdict is spread over the space
+    searched, with no region where it holds significantly more often.
+    """
+    from ..report.i18n import percent, significant
+
+    verb = {("en", "win"): "wins", ("en", "lose"): "loses",
+            ("fi", "win"): "voittaa", ("fi", "lose"): "häviää"}[language, box["kind"]]
+    share, n = percent(box["density"], language, 0), len(box.get("searched", []))
+    if language == "fi":
+        return (f"{box['alternative']} {verb} ({box['outcome']}) {share} suunnittelupisteistä; "
+                f"sen {n} tärkeimmän epävarmuuden avaruudesta ei löydy aluetta, jossa niin "
+                f"käy merkitsevästi useammin (kvasi-p alle {significant(QP_LEVEL, 'fi')}).")
+    return (f"{box['alternative']} {verb} {box['outcome']} at {share} of the design points, "
+            f"with no region of its {n} most important uncertainties where it does so "
+            f"significantly more often (quasi-p below {QP_LEVEL}).")
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:

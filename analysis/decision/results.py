@@ -32,7 +32,14 @@ import pandas as pd
 from ..experiments.design import ANALYSIS_KEY, derive_seed
 from ..experiments.store import atomic_write
 from . import stats
-from .discovery import describe_limits, feature_scores, find_box, sobol_scores
+from .discovery import (
+    PRIM_DIMENSIONS,
+    describe_limits,
+    feature_scores,
+    find_box,
+    no_region_sentence,
+    sobol_scores,
+)
 from .study import design_table, outcome_table, read_plan
 
 FORMAT = 1
@@ -72,9 +79,9 @@ def analyse(directory: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:
                  "planned": len(design) * plan["replications"] * len(plan["alternatives"])},
         "summary": _records(table),
         "verdicts": _verdicts(table, reference),
-        "boxes": _boxes(per_point, design, plan),
-        "importance": _importance(per_point, design, plan),
     }
+    doc["importance"] = _importance(per_point, design, plan)
+    doc["boxes"] = _boxes(per_point, design, plan, doc["importance"])
     return doc, per_point
 
 
@@ -157,9 +164,16 @@ def verdict_sentence(row: Any, reference: str) -> str:
             f"[{row['ci_low']:+,.4g}, {row['ci_high']:+,.4g}]")
 
 
-def _boxes(per_point: pd.DataFrame, design: pd.DataFrame, plan: dict[str, Any]
-           ) -> list[dict[str, Any]]:
-    """PRIM's win and lose boxes per alternative (not the reference) and outcome."""
+def _boxes(per_point: pd.DataFrame, design: pd.DataFrame, plan: dict[str, Any],
+           importance: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """PRIM's win and lose boxes per alternative (not the reference) and outcome.
+
+    PRIM searches the alternative's :data:`~.discovery.PRIM_DIMENSIONS` highest ranked
+    uncertainties for that outcome (all, where there is no ranking).
+    """
+    ranked: dict[tuple[str, str], list[str]] = {}
+    for item in sorted(importance, key=lambda item: item["rank"]):
+        ranked.setdefault((item["alternative"], item["outcome"]), []).append(item["key"])
     boxes = []
     for (alternative, outcome), rows in per_point.groupby(["alternative", "outcome"],
                                                           sort=False):
@@ -169,13 +183,19 @@ def _boxes(per_point: pd.DataFrame, design: pd.DataFrame, plan: dict[str, Any]
         x = design.loc[rows.index]
         for kind in ("win", "lose"):
             y = rows["better" if kind == "win" else "worse"].to_numpy(dtype=bool)
-            found = find_box(x, y)
+            keys = ranked.get((alternative, outcome), [])[:PRIM_DIMENSIONS] or None
+            found = find_box(x, y, keys=keys)
             entry = {"alternative": alternative, "outcome": outcome, "kind": kind,
                      "points": int(len(y)), "share": float(y.mean()) if len(y) else None}
             if found is None:
                 entry.update(box=None, text=_nowhere(alternative, outcome, kind, y))
             else:
                 entry.update(found)
+                if not found["restricted"]:
+                    entry["text"] = no_region_sentence(entry)
+                    entry["text_fi"] = no_region_sentence(entry, "fi")
+                    boxes.append(entry)
+                    continue
                 entry["text"] = (f"{alternative} {'wins' if kind == 'win' else 'loses'} "
                                  f"{outcome} when {describe_limits(found['restricted'])} "
                                  f"(coverage {found['coverage']:.0%}, density "

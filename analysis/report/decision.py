@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.decision.discovery import describe_limits
+from analysis.decision.discovery import describe_limits, no_region_sentence
 from analysis.decision.names import uncertainty_label
 
 from .i18n import capitalise, label, number, percent, text
@@ -92,6 +92,10 @@ def decision_sentences(doc: dict[str, Any], lang: str) -> list[str]:
     for box in doc["boxes"]:
         if box.get("box") is None:
             continue
+        if not box["restricted"]:
+            sentences.append(no_region_sentence(
+                {**box, "outcome": outcome_label(box["outcome"], lang)}, lang))
+            continue
         where = describe_limits(box["restricted"], lang,
                                 lambda key: uncertainty_label(key, lang))
         sentences.append(text(
@@ -152,9 +156,11 @@ def difference_figure(doc: dict[str, Any], table: pd.DataFrame | None, lang: str
 
 
 def chosen_box(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """The box shown: the first outcome's first alternative's box (win, else lose)."""
+    """The box shown: the first outcome's first box that restricts something (win first)."""
     found = [b for b in doc["boxes"] if b.get("box") is not None]
-    found.sort(key=lambda b: (doc["outcomes"].index(b["outcome"]), b["kind"] != "win"))
+    # A box that restricts something first: one that kept no restriction shows no region.
+    found.sort(key=lambda b: (not b["restricted"], doc["outcomes"].index(b["outcome"]),
+                              b["kind"] != "win"))
     return found[0] if found else None
 
 

@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from analysis.decision import stats
-from analysis.decision.discovery import choose_box, describe_limits, find_box
+from analysis.decision.discovery import (
+    QP_LEVEL,
+    choose_box,
+    describe_limits,
+    find_box,
+    no_region_sentence,
+)
 
 EMP, LTU = "final_employed", "final_long_term_unemployed"
 
@@ -94,6 +100,7 @@ def test_prim_finds_a_planted_box():
     assert box is not None and box["coverage"] >= 0.5 and box["density"] >= 0.9
     limits = {d["key"]: d for d in box["restricted"]}
     assert set(limits) == {"u1", "u3"}
+    assert all(d["qp"] < 1e-3 for d in limits.values()) and box["dropped"] == []
     assert limits["u1"]["min"] == pytest.approx(0.6, abs=0.05) and limits["u1"]["min_restricted"]
     assert limits["u3"]["max"] == pytest.approx(0.3, abs=0.05) and limits["u3"]["max_restricted"]
     text = describe_limits(box["restricted"])
@@ -113,3 +120,31 @@ def test_box_rule_is_the_densest_with_half_the_coverage():
                                "mass": [1, 0.5, 0.2, 0.1], "res_dim": [0, 1, 2, 3]})
     assert choose_box(trajectory) == 2
     assert choose_box(trajectory, min_coverage=0.9) == 0
+
+
+def test_prim_keeps_only_significant_restrictions_in_the_dimensions_searched():
+    # 64 points in 40 dimensions, the verdict at random: peeling finds a denser box by
+    # chance in some dimension; no restriction survives without a significant quasi-p.
+    rng = np.random.default_rng(5)
+    x = pd.DataFrame(rng.random((64, 40)), columns=[f"u{i:02d}" for i in range(40)])
+    y = rng.random(64) < 0.3
+    box = find_box(x, y)
+    assert box is not None and box["searched"] == list(x.columns)
+    assert all(d["qp"] < QP_LEVEL for d in box["restricted"])
+    assert box["dropped"]  # the chance restrictions peeling made are gone
+    # Searched in the planted dimensions only (as a ranking would choose them).
+    y = ((x["u07"] > 0.5) & (x["u21"] < 0.5)).to_numpy()
+    box = find_box(x, y, keys=["u07", "u21", "u30"])
+    assert box["searched"] == ["u07", "u21", "u30"]
+    assert {d["key"] for d in box["restricted"]} == {"u07", "u21"}
+
+
+def test_a_box_without_restrictions_is_said_as_no_region():
+    box = {"alternative": "B", "outcome": "final_employed", "kind": "win", "density": 0.16,
+           "searched": ["a"] * 10, "restricted": []}
+    assert no_region_sentence(box) == (
+        "B wins final_employed at 16% of the design points, with no region of its 10 most "
+        "important uncertainties where it does so significantly more often (quasi-p below "
+        "0.05).")
+    finnish = no_region_sentence({**box, "kind": "lose"}, "fi")
+    assert finnish.startswith("B häviää (final_employed) 16") and "kvasi-p alle 0,05" in finnish
