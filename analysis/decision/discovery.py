@@ -181,8 +181,9 @@ def describe_limits(restricted: list[dict[str, Any]], language: str = "en",
 def no_region_sentence(box: dict[str, Any], language: str = "en") -> str:
     """A box that kept no restriction in words: the verdict's share, and no region.
 
-    After :func:`refine` a box may restrict nothing: the verdict is spread over the space
-    searched, with no region where it holds significantly more often.
+    After :func:`refine` a box may restrict nothing: the verdict (at more than half of a
+    point's seeds, as PRIM's ``y``) is spread over the space searched, with no region where
+    it holds significantly more often.
     """
     from ..report.i18n import percent, significant
 
@@ -190,12 +191,13 @@ def no_region_sentence(box: dict[str, Any], language: str = "en") -> str:
             ("fi", "win"): "voittaa", ("fi", "lose"): "häviää"}[language, box["kind"]]
     share, n = percent(box["density"], language, 0), len(box.get("searched", []))
     if language == "fi":
-        return (f"{box['alternative']} {verb} ({box['outcome']}) {share} suunnittelupisteistä; "
-                f"sen {n} tärkeimmän epävarmuuden avaruudesta ei löydy aluetta, jossa niin "
-                f"käy merkitsevästi useammin (kvasi-p alle {significant(QP_LEVEL, 'fi')}).")
-    return (f"{box['alternative']} {verb} {box['outcome']} at {share} of the design points, "
-            f"with no region of its {n} most important uncertainties where it does so "
-            f"significantly more often (quasi-p below {QP_LEVEL}).")
+        return (f"{box['alternative']} {verb} ({box['outcome']}) yli puolella siemenistä "
+                f"{share} suunnittelupisteistä; sen {n} tärkeimmän epävarmuuden avaruudesta "
+                f"ei löydy aluetta, jossa niin käy merkitsevästi useammin (kvasi-p alle "
+                f"{significant(QP_LEVEL, 'fi')}).")
+    return (f"{box['alternative']} {verb} {box['outcome']} at more than half of the seeds of "
+            f"{share} of the design points, with no region of its {n} most important "
+            f"uncertainties where it does so significantly more often (quasi-p below {QP_LEVEL}).")
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int) -> pd.Series:

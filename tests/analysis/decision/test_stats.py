@@ -143,8 +143,10 @@ def test_a_box_without_restrictions_is_said_as_no_region():
     box = {"alternative": "B", "outcome": "final_employed", "kind": "win", "density": 0.16,
            "searched": ["a"] * 10, "restricted": []}
     assert no_region_sentence(box) == (
-        "B wins final_employed at 16% of the design points, with no region of its 10 most "
+        "B wins final_employed at more than half of the seeds of 16% of the design points, "
+        "with no region of its 10 most "
         "important uncertainties where it does so significantly more often (quasi-p below "
         "0.05).")
     finnish = no_region_sentence({**box, "kind": "lose"}, "fi")
-    assert finnish.startswith("B häviää (final_employed) 16") and "kvasi-p alle 0,05" in finnish
+    assert finnish.startswith("B häviää (final_employed) yli puolella siemenistä 16")
+    assert "kvasi-p alle 0,05" in finnish
