@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 		apt-get install -y chromium) || echo "chromium not installed: browser test will be skipped"
 	touch $(STAMP)
 
-# The default run, about 5 minutes on two cores (a newcomer waits for it): Pirkanmaa acting
+# The default run, about 3.5 minutes on two idle cores (a newcomer waits for it): Pirkanmaa acting
 # separately vs. in an alliance, 36 months after a 12-month burn-in, with two paired
 # replications and the alliance's effect attributed to its levers (--decompose: 18 more runs
 # per replication); then a quick decision study of the same choice over every assumption's
