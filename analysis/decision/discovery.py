@@ -161,14 +161,14 @@ def describe_limits(restricted: list[dict[str, Any]], language: str = "en",
     # Imported here: the report package loads matplotlib, which worker processes need not.
     from ..report.i18n import significant
 
-    words = {"en": ("above", "below", "between", "and", "anywhere in the space"),
-             "fi": ("on yli", "on alle", "on välillä", "ja", "missä tahansa")}[language]
+    words = {"en": ("above", "below", "between", "and", "anywhere in the space", " and "),
+             "fi": ("on yli", "on alle", "on välillä", "ja", "missä tahansa", "–")}[language]
     name = name or str
     parts = []
     for dim in restricted:
         low, high = (significant(dim[end], language) for end in ("min", "max"))
         if dim["min_restricted"] and dim["max_restricted"]:
-            parts.append(f"{name(dim['key'])} {words[2]} {low}–{high}")
+            parts.append(f"{name(dim['key'])} {words[2]} {low}{words[5]}{high}")
         elif dim["min_restricted"]:
             parts.append(f"{name(dim['key'])} {words[0]} {low}")
         else:

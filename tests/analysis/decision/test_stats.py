@@ -111,7 +111,7 @@ def test_prim_finds_a_planted_box():
     between = [{"key": "k", "min": 1234.5, "max": 0.0125, "min_restricted": True,
                 "max_restricted": True}]
     assert describe_limits(between, "fi") == "k on välillä 1\u00a0234–0,0125"
-    assert describe_limits(between, "en", name=str.upper) == "K between 1,234–0.0125"
+    assert describe_limits(between, "en", name=str.upper) == "K between 1,234 and 0.0125"
     assert find_box(x, np.zeros(400, bool)) is None and find_box(x, np.ones(400, bool)) is None
 
 

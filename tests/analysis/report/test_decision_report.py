@@ -27,7 +27,7 @@ def test_finnish_verdicts_and_boxes_have_decimal_commas():
     for sentence in sentences:
         assert not DECIMAL_POINT.search(sentence), sentence
     english = decision_sentences(doc, "en")
-    assert "when x between 1,234–0.0125 (coverage 100%" in english[1]
+    assert "when x between 1,234 and 0.0125 (coverage 100%" in english[1]
     assert "+0.01" in english[0]
 
 
