@@ -185,10 +185,9 @@ def no_region_sentence(box: dict[str, Any], language: str = "en") -> str:
     point's seeds, as PRIM's ``y``) is spread over the space searched, with no region where
     it holds significantly more often.
     """
-    from ..report.i18n import percent, significant
+    from ..report.i18n import percent, significant, text
 
-    verb = {("en", "win"): "wins", ("en", "lose"): "loses",
-            ("fi", "win"): "voittaa", ("fi", "lose"): "häviää"}[language, box["kind"]]
+    verb = text("decision_wins" if box["kind"] == "win" else "decision_loses", language)
     share, n = percent(box["density"], language, 0), len(box.get("searched", []))
     if language == "fi":
         return (f"{box['alternative']} {verb} ({box['outcome']}) yli puolella siemenistä "

@@ -46,7 +46,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario import Scenario, plausible_ranges
-from sim.scenario.loading import ScenarioError, read_with_base, validate
+from sim.scenario.loading import ScenarioError, validate
 from sim.scenario.overrides import set_value, split_key
 from sim.scenario.ranges import leaves
 
@@ -55,11 +55,11 @@ from ..experiments.spec import (
     ParameterSpec,
     SpecError,
     SweepSpec,
-    _apply,
     _resolve_base,
     _Table,
     check_outcomes,
     names_a_table,
+    read_base_with_set,
     read_spec,
     toml_value,
 )
@@ -232,14 +232,8 @@ def _read_alternative(spec: DecisionSpec, path: Path, source: str) -> Read:
         base_path = _resolve_base(source, path)
     except SpecError as exc:
         raise SpecError(str(exc).replace(": base: ", ": alternatives: ", 1)) from None
-    data = read_with_base(base_path)
-    base_read = copy.deepcopy(data)
-    for item in spec.set:
-        _apply(data, item, path, "set", base_path)
-    try:
-        scenario = validate(copy.deepcopy(data), str(base_path))
-    except ScenarioError as exc:
-        raise SpecError(f"{path}: alternatives: {source} (with set): {exc}") from None
+    data, base_read, scenario = read_base_with_set(base_path, spec.set, path,
+                                                   f"alternatives: {source}")
     return base_path, data, base_read, scenario, plausible_ranges(scenario)
 
 

@@ -317,14 +317,7 @@ def load_spec(source: str | Path, design: dict[str, Any] | None = None,
         "design": {k: v for k, v in design.items() if v is not None}}
     spec = read_spec(path, SweepSpec, "sweep spec", replace)
     base_path = Path(base) if base is not None else _resolve_base(spec.base, path)
-    base_data = read_with_base(base_path)
-    base_read = copy.deepcopy(base_data)
-    for item in spec.set:
-        _apply(base_data, item, path, "set", base_path)
-    try:
-        scenario = validate(copy.deepcopy(base_data), str(base_path))
-    except ScenarioError as exc:
-        raise SpecError(f"{path}: base (with set): {exc}") from None
+    base_data, base_read, scenario = read_base_with_set(base_path, spec.set, path, "base")
     for index, param in enumerate(spec.parameters):
         where = f"parameters[{index}].key"
         _apply(copy.deepcopy(base_data), f"{param.key}=0", path, where, base_path)
@@ -399,6 +392,33 @@ def _resolve_base(base: str, spec_path: Path) -> Path:
         return resolve_source(base)
     except ScenarioError as exc:
         raise SpecError(f"{spec_path}: base: {exc}") from None
+
+
+def read_base_with_set(base_path: Path, sets: list[str], path: Path, where: str
+                       ) -> tuple[dict[str, Any], dict[str, Any], Scenario]:
+    """A spec's base scenario file with the spec's ``set`` overrides applied.
+
+    Args:
+        base_path: the scenario file (its own ``base`` chain resolved).
+        sets: the spec's ``set`` items, ``KEY=VALUE``.
+        path: the spec file, for messages.
+        where: what the spec calls the base in messages (``base``, ``alternatives: X``).
+
+    Returns:
+        (the data with ``set`` applied, the data as read, the validated scenario).
+
+    Raises:
+        SpecError: an override or the result that cannot be used, naming file and key.
+    """
+    data = read_with_base(base_path)
+    as_read = copy.deepcopy(data)
+    for item in sets:
+        _apply(data, item, path, "set", base_path)
+    try:
+        scenario = validate(copy.deepcopy(data), str(base_path))
+    except ScenarioError as exc:
+        raise SpecError(f"{path}: {where} (with set): {exc}") from None
+    return data, as_read, scenario
 
 
 def _apply(data: dict[str, Any], item: str, path: Path, where: str, base_path: Path) -> None:
