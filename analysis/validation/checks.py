@@ -7,6 +7,8 @@ Two kinds of run feed the checks (:mod:`.facts`):
   the Beveridge curve, the matching function, the inflow/outflow decomposition, the worker
   flows (:mod:`.transitions`), and the firm sizes at month 0 and month 12 (firm sizes and
   growth rates);
+- a **steady run**: the same scenario, seed and months without the cycle, giving the
+  baseline's drift (:mod:`.stationarity`), which the Beveridge curve is read net of;
 - one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
   assigned to the service at month 0 (``[experiment]``), giving the service effects;
 - the **displacement design** (:mod:`.displacement`): municipalities given treated shares at
@@ -35,7 +37,7 @@ from sim.scenario.loading import Overrides
 from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
-from . import DEFAULT_SCENARIO, displacement, facts, transitions
+from . import DEFAULT_SCENARIO, displacement, facts, stationarity, transitions
 
 TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
 """Services tested by a trial each (``--quick``: the first two)."""
@@ -52,6 +54,7 @@ class ValidationPlan:
     Attributes:
         name: the scenario's name.
         cycle: the scenario with its demand cycle.
+        steady: the same scenario without the cycle (the baseline's drift).
         trials: one scenario per tested service (budgets 0, ``[experiment]`` set).
         designs: the displacement design's runs, each with its market (normal times or
             a recession).
@@ -64,6 +67,7 @@ class ValidationPlan:
 
     name: str
     cycle: Scenario
+    steady: Scenario
     trials: dict[str, Scenario]
     designs: tuple[tuple[str, Scenario], ...]
     replications: int
@@ -75,7 +79,7 @@ class ValidationPlan:
     @property
     def total_months(self) -> int:
         """Months the plan simulates after month 0, over all its runs (progress)."""
-        return (self.months + len(self.trials) * self.trial_months
+        return (2 * self.months + len(self.trials) * self.trial_months
                 + len(self.designs) * self.replications * displacement.HORIZON_MONTHS)
 
 
@@ -128,8 +132,9 @@ def make_plan(scenario: Scenario | str | Path = DEFAULT_SCENARIO, seed: int | No
     designs = displacement.design(first.with_overrides(zero_budgets(first)))
     replications = displacement.QUICK_REPLICATIONS if quick else displacement.REPLICATIONS
     seed = first.simulation.seed if seed is None else seed
-    return ValidationPlan(first.name, cycle, trials, designs, replications, seed, months,
-                          24 if quick else 36, quick)
+    steady = cycle.with_overrides({"economy.cycle_amplitude": 0.0})
+    return ValidationPlan(first.name, cycle, steady, trials, designs, replications, seed,
+                          months, 24 if quick else 36, quick)
 
 
 # ------------------------------------------------------------------------- the runs
@@ -189,17 +194,33 @@ def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None)
 
 
 # ------------------------------------------------------------------------ the checks
-def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame,
-              designs: pd.DataFrame) -> list[facts.Fact]:
+def run_steady(plan: ValidationPlan, on_month: Callable[[], None] | None = None
+               ) -> pd.DataFrame:
+    """The run without the cycle: its time series (same seed and months as the cycle)."""
+    return run(plan.steady, plan.seed, months=plan.months,
+               on_month=None if on_month is None else lambda _m: on_month()).timeseries
+
+
+def _region_rates(timeseries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The region's months, unemployment rate and vacancy rate, in month order."""
+    region = timeseries[timeseries["area"] == REGION_AREA].sort_values("month")
+    return (region["month"].to_numpy(), region["unemployment_rate"].to_numpy(),
+            (region["vacancies"] / region["labour_force"]).to_numpy())
+
+
+def check_all(plan: ValidationPlan, cycle: CycleRun, steady: pd.DataFrame,
+              trials: pd.DataFrame, designs: pd.DataFrame) -> list[facts.Fact]:
     """Every stylised-fact check on the runs' outputs."""
     # Everyone unemployed searches, in a service or not: the matching and flow facts count
     # them all (jobseekers), where the ministry's unemployment rate leaves services out.
     ts = cycle.timeseries.assign(
         jobseekers=cycle.timeseries["unemployed"] + cycle.timeseries["in_services"])
     region = ts[ts["area"] == REGION_AREA].sort_values("month")
-    u = region["unemployment_rate"].to_numpy()
-    v = (region["vacancies"] / region["labour_force"]).to_numpy()
-    out = [facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months)]
+    month, u, v = _region_rates(ts)
+    _, u_steady, v_steady = _region_rates(steady)
+    out = [stationarity.stationarity(month, u_steady, u_cycle=u),
+           facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months,
+                                 baseline=(u_steady, v_steady))]
 
     munis = ts[ts["area"] != REGION_AREA].sort_values(["area", "month"])
     lagged = munis.groupby("area", sort=False)[["jobseekers", "vacancies"]].shift(1)
@@ -208,7 +229,8 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, trials: pd.DataFrame,
                                        lagged.loc[ok, "vacancies"], munis.loc[ok, "area"],
                                        region=(region["hires"].to_numpy()[1:],
                                                region["jobseekers"].to_numpy()[:-1],
-                                               region["vacancies"].to_numpy()[:-1])))
+                                               region["vacancies"].to_numpy()[:-1]),
+                                       months=munis.loc[ok, "month"]))
 
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "jobseekers")))
@@ -242,7 +264,8 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
         f"# Validation of `{plan.name}` against stylised facts",
         "",
         f"Seed {plan.seed}. Cycle run: {plan.months} months after month 0, demand "
-        f"±{eco.cycle_amplitude:.0%} in a {eco.cycle_period_months}-month sine cycle. "
+        f"±{eco.cycle_amplitude:.0%} in a {eco.cycle_period_months}-month sine cycle; "
+        "steady run: the same without the cycle. "
         f"Trials: {plan.trial_months} months, services {', '.join(plan.trials)}. "
         f"Displacement design: {displacement.HORIZON_MONTHS} months, {plan.replications} "
         f"replications in normal times and in a recession."
@@ -262,7 +285,8 @@ def markdown(plan: ValidationPlan, found: list[facts.Fact]) -> str:
 
 
 def validation_files(plan: ValidationPlan, found: list[facts.Fact], cycle: CycleRun,
-                     trials: pd.DataFrame, designs: pd.DataFrame) -> dict[str, Writer]:
+                     steady: pd.DataFrame, trials: pd.DataFrame,
+                     designs: pd.DataFrame) -> dict[str, Writer]:
     """The report's files: one figure per fact, the report, its numbers and the runs' tables."""
     from ..report.style import save_figure
     from .figures import FIGURES
@@ -282,6 +306,7 @@ def validation_files(plan: ValidationPlan, found: list[facts.Fact], cycle: Cycle
     files["validation.json"] = json_writer(meta)
     files["cycle_timeseries.parquet"] = functools.partial(cycle.timeseries.to_parquet,
                                                           index=False)
+    files["steady_timeseries.parquet"] = functools.partial(steady.to_parquet, index=False)
     files["experiment.parquet"] = functools.partial(trials.to_parquet, index=False)
     files["displacement.parquet"] = functools.partial(designs.to_parquet, index=False)
     return files
@@ -320,14 +345,15 @@ def validate(scenario: ValidationPlan | Scenario | str | Path = DEFAULT_SCENARIO
             else make_plan(scenario, seed, months, quick, overrides))
     with optional_output(out, "validate", overwrite=overwrite) as output:
         cycle = run_cycle(plan.cycle, plan.seed, plan.months, on_month=on_month)
+        steady = run_steady(plan, on_month=on_month)
         trials = run_trials(plan, on_month=on_month)
         designs = displacement.run_design(plan.designs, plan.seed, plan.replications,
                                           on_month=on_month)
         try:
-            found = check_all(plan, cycle, trials, designs)
+            found = check_all(plan, cycle, steady, trials, designs)
         except ValueError as exc:  # too few firms, months or observations for an estimate
             raise ScenarioError(f"{plan.name}: too small for the stylised-fact checks: "
                                 f"{exc}") from exc
         if output is not None:
-            output.write(validation_files(plan, found, cycle, trials, designs))
+            output.write(validation_files(plan, found, cycle, steady, trials, designs))
     return found

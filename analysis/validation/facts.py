@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from .trends import trend_residuals
+
 Z95 = 1.959963984540054
 """The two-sided 95 % quantile of the normal distribution."""
 
@@ -167,15 +169,25 @@ def vacancy_lead(u: np.ndarray, v: np.ndarray, max_lag: int) -> int:
     return best_k
 
 
-def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
+def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int,
+                    baseline: tuple[np.ndarray, np.ndarray] | None = None) -> Fact:
     """The Beveridge curve: unemployment and vacancy rates over a demand cycle.
 
     Args:
         u: the unemployment rate by month.
         v: the vacancy rate (vacancies / labour force) by month.
         period: months in one demand cycle; loops are measured cycle by cycle.
+        baseline: the same run's rates without the cycle (same seed), if any. The curve
+            is then read from the cycle's effect, (u − u_baseline, v − v_baseline) around
+            the baseline's means, so that a drift of the baseline does not pass for the
+            cycle; the correlation of the levels is reported beside it.
     """
     u, v = np.asarray(u, dtype=float), np.asarray(v, dtype=float)
+    levels = ()
+    if baseline is not None:
+        levels = (Statistic("correlation_levels", float(np.corrcoef(u, v)[0, 1])),)
+        ub, vb = (np.asarray(a, dtype=float) for a in baseline)
+        u, v = u - ub + ub.mean(), v - vb + vb.mean()
     corr = correlation_ci(u, v)
     scale = np.std(u) * np.std(v)
     loops = [signed_area(u[i:i + period + 1], v[i:i + period + 1]) / scale
@@ -193,6 +205,7 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
             Statistic("cycles_counter_clockwise", float(ccw)),
             Statistic("cycles", float(len(loops))),
             Statistic("vacancy_lead_months", float(vacancy_lead(u, v, period // 2))),
+            *levels,
         ),
         reference="unemployment and vacancy rates move in opposite directions over the "
         "cycle, in counter-clockwise loops (del Rio-Chanona et al. 2021; u on the x axis)",
@@ -204,7 +217,10 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int) -> Fact:
                "vacancy lead: the shift k (months) maximising corr(v_t, −u_{t+k}); a lead "
                "near a quarter of the cycle turns the curve into a loop and weakens the "
                "correlation",
-               "CI from Fisher's z on the effective sample size of autocorrelated series"),
+               "CI from Fisher's z on the effective sample size of autocorrelated series",
+               *(("read from the cycle run less the run without the cycle (same seed), "
+                  "around the latter's means; correlation_levels: the cycle run's own "
+                  "levels",) if levels else ())),
         data={"u": u, "v": v},
     )
 
@@ -218,21 +234,26 @@ def _demean(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
 def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.ndarray,
                       areas: np.ndarray | None = None,
                       region: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                      level: str = "municipality-months") -> Fact:
+                      level: str = "municipality-months",
+                      months: np.ndarray | None = None) -> Fact:
     """The emergent matching function, log H = a + α log U + β log V, by OLS.
 
     Observations with a zero count are dropped (the log is undefined). Returns α, β and the
     returns to scale α + β with HC1-robust 95 % CIs, and the t statistic of α + β = 1. With
     ``areas``, the elasticities are also estimated within areas (area fixed effects), from
     the variation over time alone, and the within-area α is the headline and the verdict's
-    basis; with ``region`` (hires, unemployed, vacancies of the whole region by month,
-    aligned the same way), also from the region's time series.
+    basis. With ``months`` as well, each area also gets a linear trend, so that a slow drift
+    of matching efficiency (a baseline that is not stationary) does not load on α; the
+    estimate without trends is reported beside it. With ``region`` (hires, unemployed,
+    vacancies of the whole region by month, aligned the same way), also from the region's
+    time series.
     """
     h, u, v = (np.asarray(a, dtype=float) for a in (hires, unemployed, vacancies))
     keep = (h > 0) & (u > 0) & (v > 0)
     y, x = np.log(h[keep]), np.column_stack([np.log(u[keep]), np.log(v[keep])])
     coef, cov = ols(y, x)
     within: list[Statistic] = []
+    over_region: list[Statistic] = []
     if areas is not None:
         area = np.asarray(areas)[keep]
         cw, vw = ols(_demean(y, area), np.column_stack([_demean(x[:, 0], area),
@@ -241,12 +262,21 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
         vw = vw * (n - 3) / (n - k)  # degrees of freedom lost to the area means
         within = [_interval("alpha_within_areas", cw[1], math.sqrt(vw[1, 1])),
                   _interval("beta_within_areas", cw[2], math.sqrt(vw[2, 2]))]
+        if months is not None:
+            t = np.asarray(months, dtype=float)[keep]
+            ct, vt = ols(trend_residuals(y, t, area), np.column_stack(
+                [trend_residuals(x[:, 0], t, area), trend_residuals(x[:, 1], t, area)]))
+            vt = vt * (n - 3) / (n - 3 - 2 * (len(set(area)) - 1))  # area means and trends
+            within = [_interval("alpha_within_areas", ct[1], math.sqrt(vt[1, 1])),
+                      _interval("beta_within_areas", ct[2], math.sqrt(vt[2, 2])),
+                      Statistic("alpha_within_areas_no_trends", float(cw[1])),
+                      Statistic("beta_within_areas_no_trends", float(cw[2]))]
     if region is not None:
         rh, ru, rv = (np.asarray(a, dtype=float) for a in region)
         ok = (rh > 0) & (ru > 0) & (rv > 0)
         cr, vr = ols(np.log(rh[ok]), np.column_stack([np.log(ru[ok]), np.log(rv[ok])]))
-        within += [_interval("alpha_region_months", cr[1], math.sqrt(vr[1, 1])),
-                   _interval("beta_region_months", cr[2], math.sqrt(vr[2, 2]))]
+        over_region = [_interval("alpha_region_months", cr[1], math.sqrt(vr[1, 1])),
+                       _interval("beta_region_months", cr[2], math.sqrt(vr[2, 2]))]
     alpha, beta = coef[1], coef[2]
     rts = alpha + beta
     se_rts = math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2])
@@ -263,17 +293,23 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
     crs = abs(rts - 1.0) <= 0.2
     if areas is not None:
         verdict = verdict_from(in_band, 0.3 <= head.value <= 0.9)
-        rule = ("pass: the CI of α within areas (area fixed effects) overlaps 0.5–0.7; "
-                "warn: 0.3 ≤ α within areas ≤ 0.9; fail: otherwise")
+        trends = " and linear trends" if months is not None else ""
+        rule = (f"pass: the CI of α within areas (area fixed effects{trends}) overlaps "
+                "0.5–0.7; warn: 0.3 ≤ α within areas ≤ 0.9; fail: otherwise")
         basis = ("the verdict rests on α within areas, from each area's variation over time; "
                  "the pooled estimate mixes in differences of size between areas")
+        if months is not None:
+            basis += ("; each area's linear trend is removed first, so that a drift of "
+                      "matching efficiency (real ones trend too: Hall & Schulhofer-Wohl "
+                      "2018) or of a baseline that is not stationary does not load on α; "
+                      "the estimate without trends is reported as *_no_trends")
     else:
         verdict = verdict_from(in_band and crs, 0.3 <= alpha <= 0.9 or crs)
         rule = ("pass: the CI of α overlaps 0.5–0.7 and |α + β − 1| ≤ 0.2; warn: one of "
                 "0.3 ≤ α ≤ 0.9 or |α + β − 1| ≤ 0.2; fail: neither")
         basis = "the verdict rests on the pooled estimate (no areas given)"
-    statistics = (*within[:2], *pooled, *within[2:]) if areas is not None \
-        else (*pooled, *within)
+    statistics = (*within, *pooled, *over_region) if areas is not None \
+        else (*pooled, *over_region)
     return Fact(
         key="matching",
         title="Emergent matching function (Cobb-Douglas, log-regression)",

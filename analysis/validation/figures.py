@@ -40,7 +40,10 @@ def beveridge_loop_figure(fact: Fact, scenario: str) -> Figure:
     """The (u, v) path coloured by month, and both rates over time."""
     u, v = 100 * fact.data["u"], 100 * fact.data["v"]
     corr = fact.statistic("correlation")
-    fig, (ax, ax_t) = slide(LANG, "Beveridge curve over a demand cycle", _source(fact, scenario),
+    net = any(s.name == "correlation_levels" for s in fact.statistics)
+    title = ("Beveridge curve over a demand cycle, net of the run without it" if net
+             else "Beveridge curve over a demand cycle")
+    fig, (ax, ax_t) = slide(LANG, title, _source(fact, scenario),
                             1, 2, gridspec_kw={"width_ratios": [3, 2]})
     months = np.arange(u.size)
     ax.plot(u, v, color=NEUTRAL, linewidth=1.0, zorder=1)
@@ -252,7 +255,30 @@ def transitions_figure(fact: Fact, scenario: str) -> Figure:
     return fig
 
 
+@house_style
+def stationarity_figure(fact: Fact, scenario: str) -> Figure:
+    """The unemployment rate with and without the cycle, and the fitted drift."""
+    d = fact.data
+    drift = fact.statistic("drift_pp_over_run")
+    fig, (ax,) = slide(LANG, "Does the baseline stay put? Unemployment without the cycle",
+                       _source(fact, scenario))
+    if d.get("u_cycle") is not None:
+        ax.plot(d["months"], 100 * d["u_cycle"], color=NEUTRAL, linewidth=1.2,
+                label="with the demand cycle")
+    ax.plot(d["months"], 100 * d["u"], color=SERIES_COLOURS[0], linewidth=2,
+            label="without the cycle")
+    ax.plot(d["months"], 100 * d["fitted"], color=OKABE_ITO["black"], linewidth=1.5,
+            linestyle="--", label="linear trend")
+    ax.set_xlabel("month")
+    ax.set_ylabel("unemployment rate, %")
+    tidy(ax, "both")
+    panel_title(ax, f"drift over the run {drift.text(2)} percentage points", 1)
+    legend_on_top(fig, *handles_of(ax))
+    return fig
+
+
 FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
+    "stationarity": stationarity_figure,
     "beveridge": beveridge_loop_figure,
     "matching": matching_figure,
     "flows": flows_figure,

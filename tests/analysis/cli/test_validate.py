@@ -14,17 +14,20 @@ def test_kasvu_validate_quick_writes_every_fact_and_figure(tmp_path, capsys):
     assert main(["validate", "tiny", "--quick", "--quiet", "--out", str(out)]) == 0
     report = json.loads((out / "validation.json").read_text(encoding="utf-8"))
     keys = [f["key"] for f in report["facts"]]
-    assert keys == ["beveridge", "matching", "flows", "transitions", "firm_sizes",
+    assert keys == ["stationarity", "beveridge", "matching", "flows", "transitions", "firm_sizes",
                     "growth_rates", "service_effects", "displacement"]
     for fact in report["facts"]:
         assert math.isfinite(fact["statistics"][0]["value"]), fact["key"]
         assert fact["verdict"] in ("pass", "warn", "fail")
         assert (out / f"{fact['key']}.png").stat().st_size > 10_000
     text = (out / "validation.md").read_text(encoding="utf-8")
-    assert text.count("**Verdict:") == 8
+    assert text.count("**Verdict:") == 9
     assert "Card, Kluve & Weber" in text and "Crépon" in text
     assert {"times", "rep", "area", "treated_share"} <= set(
         pd.read_parquet(out / "displacement.parquet").columns)
+    steady = pd.read_parquet(out / "steady_timeseries.parquet")
+    cycle = pd.read_parquet(out / "cycle_timeseries.parquet")
+    assert steady.shape == cycle.shape and not steady.equals(cycle)
     printed = capsys.readouterr().out
     assert all(key in printed for key in keys)
     assert not list(tmp_path.glob(".*partial"))
