@@ -61,6 +61,9 @@ def stationarity(months: np.ndarray, u: np.ndarray, u_cycle: np.ndarray | None =
                "the run: the scenario with economy.cycle_amplitude = 0, the same seed, "
                "burn-in and months as the cycle run",
                "a drift means the burn-in has not reached the model's steady state: the "
-               "cycle facts are then estimated net of linear trends"),
+               "cycle facts are then estimated net of it",
+               "the CI covers one run's month-to-month noise, not the spread between seeds, "
+               "which a slow drift makes wider: judge a drift near the limits over several "
+               "seeds (--seed)"),
         data={"months": months, "u": u, "fitted": a + slope * months, "u_cycle": u_cycle},
     )
