@@ -19,8 +19,9 @@ from .labour import flows, matching
 from .labour.market import LabourMarket
 from .organising.growth_services import GrowthServices
 from .organising.organisers import Municipality, Region
-from .scenario import Scenario, check_seed, load_scenario
+from .scenario import InputError, Scenario, check_seed, load_scenario
 from .scenario.loading import Overrides
+from .scenario.region import MAX_MONTHS
 
 
 class GrowthServicesModel(mesa.Model):
@@ -58,6 +59,9 @@ class GrowthServicesModel(mesa.Model):
         self.seed = seed
         self.scenario = scenario
         self.months = scenario.simulation.months if months is None else int(months)
+        if not 0 <= self.months <= MAX_MONTHS:
+            raise InputError(f"months {self.months}: a run lasts 0..{MAX_MONTHS} months after "
+                             "month 0")
         self.month = -scenario.simulation.burn_in_months
         self.streams = self.month_streams()
 

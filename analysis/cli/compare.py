@@ -15,6 +15,7 @@ from .options import (
     add_overwrite_option,
     add_quiet_option,
     add_set_option,
+    months_positive,
     positive,
     progress_bar,
     seed_value,
@@ -27,7 +28,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("a", help="baseline scenario (file or built-in name)")
     parser.add_argument("b", help="scenario compared with it")
     parser.add_argument("--seed", type=seed_value, help="first seed (default: A's)")
-    parser.add_argument("--months", type=positive,
+    parser.add_argument("--months", type=months_positive,
                         help="months after month 0, at least 1 (default: A's)")
     parser.add_argument("--reps", type=positive, default=10, help="replications (default 10)")
     parser.add_argument("--out", type=Path, help="output directory (default out/compare-A-B)")

@@ -40,6 +40,27 @@ def non_negative(text: str) -> int:
     return _at_least(text, 0)
 
 
+def months_value(text: str) -> int:
+    """An argument type: months after month 0, 0 .. the longest run a scenario may ask."""
+    from sim.scenario.region import MAX_MONTHS  # here: the parser module stays light
+
+    return _within(text, 0, MAX_MONTHS)
+
+
+def months_positive(text: str) -> int:
+    """An argument type: months after month 0, at least 1."""
+    from sim.scenario.region import MAX_MONTHS  # here: the parser module stays light
+
+    return _within(text, 1, MAX_MONTHS)
+
+
+def _within(text: str, low: int, high: int) -> int:
+    value = _at_least(text, low)
+    if value > high:
+        raise argparse.ArgumentTypeError(f"must be at most {high} (a century), got {value}")
+    return value
+
+
 def seed_value(text: str) -> int:
     """An argument type: a seed, a whole number in 0 .. :data:`sim.MAX_SEED`."""
     from sim import MAX_SEED  # here: the parser module stays light to import

@@ -13,7 +13,7 @@ from .options import (
     add_overwrite_option,
     add_quiet_option,
     add_set_option,
-    non_negative,
+    months_value,
     positive,
     progress_bar,
     seed_value,
@@ -25,7 +25,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("run", help="run a scenario and write its results")
     parser.add_argument("scenario", help="a scenario file or a built-in name (kasvu scenarios)")
     parser.add_argument("--seed", type=seed_value, help="seed (default: the scenario's)")
-    parser.add_argument("--months", type=non_negative, help="months after month 0")
+    parser.add_argument("--months", type=months_value, help="months after month 0")
     parser.add_argument(
         "--reps",
         type=positive,

@@ -14,6 +14,7 @@ from .options import (
     add_overwrite_option,
     add_quiet_option,
     add_set_option,
+    months_positive,
     progress_bar,
     seed_value,
 )
@@ -32,7 +33,7 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                         help=f"scenario file or built-in name (default {DEFAULT_SCENARIO})")
     parser.add_argument("--seed", type=seed_value, help="seed (default: the scenario's)")
-    parser.add_argument("--months", type=int,
+    parser.add_argument("--months", type=months_positive,
                         help="months of the cycle run (default 120; --quick: two cycles)")
     parser.add_argument("--out", type=Path, help="output directory (default out/validate-NAME)")
     add_overwrite_option(parser, "validate")

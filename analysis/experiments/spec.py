@@ -68,9 +68,9 @@ DEFAULT_OUTCOMES = (
     "mean_unemployment_rate",
     "final_long_term_unemployed",
     "final_employed",
-    "final_firm_employment",
 )
-"""Scalar outcomes kept when a spec names none (all for the region, area ``ALL``)."""
+"""Scalar outcomes kept when a spec names none (all for the region, area ``ALL``). Not
+``final_firm_employment``: for the region it equals ``final_employed`` by construction."""
 
 
 SpecModel = TypeVar("SpecModel", bound=BaseModel)

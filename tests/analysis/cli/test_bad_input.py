@@ -11,7 +11,7 @@ from sweep_fixtures import SPEC
 from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
 from analysis.experiments.comparison import compare
-from sim import MAX_SEED, InputError
+from sim import MAX_SEED, GrowthServicesModel, InputError
 
 QUICK = ["--quiet", "--months", "1", "--set", "simulation.burn_in_months=1"]
 
@@ -65,6 +65,23 @@ def test_months_below_the_minimum_are_a_usage_error(tmp_path, capsys, command, m
     assert f"argument --months: must be at least {1 if command[0] == 'compare' else 0}" in err
     assert f"got {months}" in err and "Traceback" not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [["compare", "tiny", "tiny-alliance"], ["run", "tiny"],
+                                     ["validate", "tiny"]])
+def test_months_beyond_a_century_are_a_usage_error(tmp_path, capsys, command):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stop:
+        main([*command, "--quiet", "--months", "1201", "--out", str(out)])
+    assert stop.value.code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "argument --months: must be at most 1200 (a century), got 1201" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_the_model_refuses_months_beyond_a_century():
+    with pytest.raises(InputError, match="months 1201: a run lasts 0..1200 months"):
+        GrowthServicesModel("tiny", 1, months=1201)
 
 
 def test_a_comparison_without_months_is_refused_before_running(tmp_path):
