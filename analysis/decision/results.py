@@ -193,14 +193,12 @@ def _boxes(per_point: pd.DataFrame, design: pd.DataFrame, plan: dict[str, Any],
                 entry.update(found)
                 if not found["restricted"]:
                     entry["text"] = no_region_sentence(entry)
-                    entry["text_fi"] = no_region_sentence(entry, "fi")
                     boxes.append(entry)
                     continue
                 entry["text"] = (f"{alternative} {'wins' if kind == 'win' else 'loses'} "
                                  f"{outcome} when {describe_limits(found['restricted'])} "
                                  f"(coverage {found['coverage']:.0%}, density "
                                  f"{found['density']:.0%})")
-                entry["text_fi"] = describe_limits(found["restricted"], "fi")
             boxes.append(entry)
     return boxes
 

@@ -131,7 +131,8 @@ def difference_figure(doc: dict[str, Any], table: pd.DataFrame | None, lang: str
         raise MissingData("decision.parquet: missing or empty")
     outcomes = doc["outcomes"][:MAX_OUTCOMES]
     shape = (1, len(outcomes)) if len(outcomes) <= 2 else (2, 2)
-    fig, axes = slide(lang, text("title_decision_diff", lang), _source(doc, lang), *shape)
+    fig, axes = slide(lang, text("title_decision_diff", lang, reference=doc["reference"]),
+                      _source(doc, lang), *shape)
     others = [a for a in doc["alternatives"] if a != doc["reference"]]
     rng = np.random.default_rng(0)  # jitter only
     for ax, outcome in zip(axes, outcomes, strict=False):
@@ -145,9 +146,11 @@ def difference_figure(doc: dict[str, Any], table: pd.DataFrame | None, lang: str
             ax.scatter(d, y, s=14, color=SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)],
                        alpha=0.7, zorder=3)
         ax.axvline(0, color=NEUTRAL, lw=1.5)
-        value_axis(ax, lang, "x")
+        money = outcome.endswith("_eur")
+        # Euros in millions, and fewer ticks in narrow panels, so that labels never touch.
+        value_axis(ax, lang, "x", scale=1e6 if money else 1.0, nbins=6 if shape[1] == 1 else 4)
         ax.set_yticks(range(len(others)), others, fontsize=BASE_SIZE - 4)
-        ax.set_xlabel(text("decision_diff_axis", lang, reference=doc["reference"]),
+        ax.set_xlabel(text("decision_diff_axis_eur" if money else "decision_diff_axis", lang),
                       fontsize=BASE_SIZE - 5)
         panel_title(ax, capitalise(outcome_label(outcome, lang)), shape[1])
     for ax in axes[len(outcomes):]:
@@ -177,7 +180,8 @@ def prim_figure(doc: dict[str, Any], lang: str) -> Figure:
     trajectory = pd.DataFrame(box["trajectory"])
     points = curve.scatter(trajectory["coverage"], trajectory["density"],
                            c=trajectory["res_dim"], cmap="cividis", s=40, zorder=3)
-    value_axis(fig.colorbar(points, ax=curve, label="res_dim").ax, lang)
+    value_axis(fig.colorbar(points, ax=curve, label=text("decision_restricted", lang)).ax,
+               lang)
     curve.scatter([box["coverage"]], [box["density"]], s=260, facecolors="none",
                   edgecolors=LOSS if box["kind"] == "lose" else GAIN, linewidths=3,
                   label=text("decision_chosen", lang), zorder=4)

@@ -253,10 +253,10 @@ class LocalFormatter(Formatter):
         return number(value / self.scale, self.lang, self.decimals)
 
 
-def value_axis(ax: Axes, lang: str, axis: str = "y", scale: float = 1.0) -> None:
-    """A few round ticks in ``lang``'s number format on ``axis`` of ``ax``."""
+def value_axis(ax: Axes, lang: str, axis: str = "y", scale: float = 1.0, nbins: int = 6) -> None:
+    """At most ``nbins`` round ticks in ``lang``'s number format on ``axis`` of ``ax``."""
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    target.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
     target.set_major_formatter(LocalFormatter(lang, scale))
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from decision_fixtures import decision_study, write_decision_dir
 
 from analysis.report import write_report
-from analysis.report.decision import decision_sentences, prim_figure, ranking_figure
+from analysis.report.decision import (
+    decision_sentences,
+    difference_figure,
+    prim_figure,
+    ranking_figure,
+)
 from analysis.report.i18n import NBSP
 
 DECIMAL_POINT = re.compile(r"\d\.\d")
@@ -68,3 +74,24 @@ def test_figures_name_the_uncertainties(lang):
     limits = prim_figure(doc, lang).axes[1]
     assert [t.get_text() for t in limits.get_yticklabels()] == [
         f"{name}\n(economy.cycle_amplitude)"]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_money_differences_are_shown_in_millions_with_ticks_apart(lang):
+    """Euro differences of tens of millions: the axis says millions and its few tick labels
+    are short enough not to run into each other in a panel of the 2×2 figure."""
+    doc, table = decision_study()
+    money = table.assign(outcome="total_public_net_eur",
+                         difference=table["difference"] * 4e7)
+    doc = {**doc, "outcomes": ["final_employed", "final_long_term_unemployed",
+                               "total_public_net_eur"]}
+    figure = difference_figure(doc, pd.concat([table, money], ignore_index=True), lang)
+    figure.canvas.draw()
+    panel = figure.axes[2]
+    assert ("milj. €" if lang == "fi" else "€ million") in panel.get_xlabel()
+    ticks = [t.get_text() for t in panel.get_xticklabels() if t.get_text()]
+    assert 2 <= len(ticks) <= 5, ticks
+    assert all(len(t.replace("\u2212", "")) <= 3 for t in ticks), ticks  # e.g. "−10", "20"
+    title = ("Ero vaihtoehtoon A epävarmuuksien vaihteluvälillä" if lang == "fi"
+             else "Difference from A across what we do not know")
+    assert title in [t.get_text() for t in figure.texts]  # the reference named once
