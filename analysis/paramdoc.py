@@ -58,6 +58,7 @@ NAME_UNITS = {
     "recovery_per_month": "share (0–1) per month",
     "scarring_rate": "share (0–1) per month",
     "recovery_rate": "share (0–1) per month",
+    "recovery_rate_outside": "share (0–1) per month",
     "mean_reversion": "share (0–1) per month",
     "recruiting_share": "share (0–1) per month",
     "demand_shock_sd": "log points per month",

@@ -174,13 +174,15 @@ class Person(mesa.Agent):
 
     # -------------------------------------------------------------------- ageing
     def age(self) -> None:
-        """Unemployment lengthens and scars employability; work restores it."""
+        """Unemployment lengthens and scars employability; work and time outside restore it."""
         model = self.model
         if self.status == UNEMPLOYED:
             self.unemployment_months += 1
             self.employability = max(self.employability * (1.0 - model.scarring), model.floor)
         elif self.status == EMPLOYED:
             self.employability += model.recovery * (self.base - self.employability)
+        elif self.status == OUTSIDE:
+            self.employability += model.recovery_outside * (self.base - self.employability)
 
 
 class Firm(mesa.Agent):

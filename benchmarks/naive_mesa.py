@@ -110,6 +110,7 @@ class NaiveMesaModel(mesa.Model):
         self.on_the_job_applications = lab.on_the_job_applications_per_month
         self.switch_gain = lab.job_switch_gain
         self.scarring, self.recovery = lab.scarring_rate, lab.recovery_rate
+        self.recovery_outside = lab.recovery_rate_outside
         self.floor, self.long_term = lab.employability_floor, lab.long_term_months
         self.applications, self.rounds = m.applications_per_month, m.rounds_per_month
         self.noise, self.commute_cost = m.ranking_noise, m.commuting_cost_per_km

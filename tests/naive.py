@@ -223,12 +223,13 @@ def separate(
 
 
 def age(status, unemployment_months, employability, base, scarring, recovery, floor,
-        in_service=None):
+        in_service=None, recovery_outside=0.0):
     """Reference of :func:`sim.labour.flows.age`: returns (unemployment_months, employability).
 
     An unemployed person's spell grows by a month (or, in a service when ``in_service`` is
     given, restarts at 0) and loses ``scarring`` of employability (never below ``floor``);
-    an employed person recovers ``recovery`` of the gap to base.
+    an employed person recovers ``recovery`` of the gap to base, a person outside the
+    labour force ``recovery_outside``.
     """
     months = [int(m) for m in unemployment_months]
     score = [float(e) for e in employability]
@@ -238,6 +239,8 @@ def age(status, unemployment_months, employability, base, scarring, recovery, fl
             score[p] = max(score[p] * (1.0 - scarring), floor)
         elif st == EMPLOYED:
             score[p] = score[p] + recovery * (base[p] - score[p])
+        elif st == OUTSIDE:
+            score[p] = score[p] + recovery_outside * (base[p] - score[p])
     return months, score
 
 

@@ -355,8 +355,9 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
 
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
-def _age_kernel(status, unemployment_months, employability, base, scarring, recovery, floor,
-                months_not_employed, count_not_employed, in_service, break_spell):
+def _age_kernel(status, unemployment_months, employability, base, scarring, recovery,
+                recovery_outside, floor, months_not_employed, count_not_employed, in_service,
+                break_spell):
     keep = 1.0 - scarring
     for p in range(status.shape[0]):
         st = status[p]
@@ -369,6 +370,8 @@ def _age_kernel(status, unemployment_months, employability, base, scarring, reco
             employability[p] = e if e > floor else floor
         elif st == EMPLOYED:
             employability[p] += recovery * (base[p] - employability[p])
+        elif st == OUTSIDE:
+            employability[p] += recovery_outside * (base[p] - employability[p])
         # Performance: the services' count of months out of work, in the same pass.
         if count_not_employed and st != EMPLOYED:
             months_not_employed[p] += 1
@@ -383,12 +386,14 @@ def age(
     floor: float,
     months_not_employed: np.ndarray | None = None,
     in_service: np.ndarray | None = None,
+    recovery_outside: float = 0.0,
 ) -> None:
-    """End of month: unemployment lengthens and scars, work restores employability.
+    """End of month: unemployment lengthens and scars, work and time outside restore.
 
     An unemployed person's spell grows by a month and its employability falls by the share
     ``scarring`` (never below ``floor``); an employed person's recovers the share
-    ``recovery`` of its gap to ``base``. Other statuses are left alone. When
+    ``recovery`` of its gap to ``base``, and a person outside the labour force the share
+    ``recovery_outside``. When
     ``months_not_employed`` is given, every person not employed adds a month to it. When
     ``in_service`` is given, an unemployed person in a service has its spell set to 0
     instead (a service interrupts the spell; scarring goes on).
@@ -405,6 +410,7 @@ def age(
         base,
         float(scarring),
         float(recovery),
+        float(recovery_outside),
         float(floor),
         months_not_employed if count else unemployment_months[:0],
         count,

@@ -245,7 +245,7 @@ class LabourMarket:
         self.flows["vacancies_filled"] += done.reshape(-1, self.n_groups).sum(1).astype(np.int64)
 
     def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray) -> None:
-        """Spells lengthen and scar employability; work restores it.
+        """Spells lengthen and scar employability; work and time outside restore it.
 
         ``months_not_employed``, when given, counts every person's months out of work
         (the services' observation from month 1 on). With ``labour.services_break_spell``
@@ -254,7 +254,8 @@ class LabourMarket:
         lab, p = self.scenario.labour, self.persons
         flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
                   lab.scarring_rate, lab.recovery_rate, lab.employability_floor,
-                  months_not_employed, in_service if lab.services_break_spell else None)
+                  months_not_employed, in_service if lab.services_break_spell else None,
+                  recovery_outside=lab.recovery_rate_outside)
 
     def stock_columns(self, in_service: np.ndarray) -> dict[str, np.ndarray]:
         """Stocks and flows per area, the region appended: the market's time-series columns.

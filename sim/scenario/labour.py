@@ -65,6 +65,18 @@ class Labour(Strict):
             "assumption: half to double the default (half the gap closed in 7 to 35 months of "
             "work); no source found"),
     )
+    recovery_rate_outside: Share = Field(
+        0.05,
+        description="Share of the gap to baseline employability recovered per month outside "
+        "the labour force (työvoiman ulkopuolella); per month (assumption: most time "
+        "outside is study, care or military service, which do not scar as unemployment "
+        "does, so it restores employability as work does. At 0, persons who leave from "
+        "long-term unemployment keep their scars for good, and the calibrated Pirkanmaa "
+        "baseline's unemployment rate drifts up by about 2.8 percentage points over ten "
+        "years, kasvu validate's stationarity fact).",
+        json_schema_extra=plausible(0.01, 0.1,
+            "assumption: from a fifth of work's recovery to double it; no source found"),
+    )
     employability_floor: Share = Field(
         0.05, description="Employability never falls below this (assumption).",
         json_schema_extra=plausible(0.01, 0.1,

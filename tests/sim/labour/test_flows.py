@@ -153,17 +153,18 @@ def test_separate_rejects_too_few_uniforms():
 def test_age_equals_reference(seed):
     rng = np.random.default_rng([seed, 3])
     n = int(rng.integers(0, 50))
-    status = rng.choice([EMPLOYED, UNEMPLOYED], size=n).astype(I64)
+    status = rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(I64)
     months = rng.integers(0, 40, size=n).astype(I64)
     base = rng.random(n)
     employability = base * rng.random(n)
     scarring, recovery, floor = rng.random() * 0.1, rng.random() * 0.2, rng.random() * 0.2
+    outside = rng.random() * 0.2
     in_service = (rng.random(n) < 0.3) if seed % 2 else None
     expected_months, expected_score = naive.age(
-        status, months, employability, base, scarring, recovery, floor, in_service
+        status, months, employability, base, scarring, recovery, floor, in_service, outside
     )
     flows.age(status, months, employability, base, scarring, recovery, floor,
-              in_service=in_service)
+              in_service=in_service, recovery_outside=outside)
     assert months.tolist() == expected_months
     assert employability.tolist() == expected_score
 
