@@ -245,11 +245,10 @@ class LabourMarket:
         self.flows["vacancies_filled"] += done.reshape(-1, self.n_groups).sum(1).astype(np.int64)
 
     def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray) -> None:
-        """Spells lengthen and scar employability; work and time outside restore it.
+        """Spells lengthen and scar employability; work (and time outside) restore it.
 
-        ``months_not_employed``, when given, counts every person's months out of work
-        (the services' observation from month 1 on). With ``labour.services_break_spell``
-        a person ``in_service`` has the spell restart (the ministry's statistics).
+        ``months_not_employed``, when given, counts months out of work (from month 1 on);
+        with ``labour.services_break_spell`` a person ``in_service`` restarts the spell.
         """
         lab, p = self.scenario.labour, self.persons
         flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
