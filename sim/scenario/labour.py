@@ -288,7 +288,8 @@ class Firms(Strict):
     vacancy_cost: float = Field(
         0.4,
         ge=0,
-        description="Cost of screening for a vacancy, relative to the value of a filled "
+        description="Vacancy cost (rekrytoinnin kustannus): "
+        "cost of screening for a vacancy, relative to the value of a filled "
         "job at mean pay: a firm posts the jobs it wants only while the recent share of "
         "screened posts filled in its municipality and skill group × its relative pay is "
         "at least this, so vacancies follow how easily good applicants are found (0: every "
@@ -357,7 +358,8 @@ class Matching(Strict):
     skill_mismatch_penalty: float = Field(
         1.5,
         ge=0,
-        description="Fit of a person of skill s to a job of skill g is exp(-penalty·|s-g|); "
+        description="Skill mismatch penalty (osaamisen yhteensopimattomuus): "
+        "fit of a person of skill s to a job of skill g is exp(-penalty·|s-g|); "
         "weights applications and scales the firm's score (assumption).",
         json_schema_extra=plausible(0.75, 3.0,
             "assumption: half to double the default; no source found"),

@@ -109,7 +109,8 @@ class Market(Strict):
             "placements little (Koning & Heinrich 2013)"),
     )
     effort_cost_share: float = Field(
-        0.5, ge=0, le=1, description="Share of a client-month's variable cost that scales with "
+        0.5, ge=0, le=1, description="Effort cost share (työpanoksen kustannusosuus): "
+        "share of a client-month's variable cost that scales with "
         "the provider's effort (caseworker and coach hours); the rest (premises, materials) "
         "does not (assumption).",
         json_schema_extra=plausible(0.3, 0.8,

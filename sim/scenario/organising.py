@@ -68,7 +68,8 @@ class Organisers(Strict):
         description="The region's planned service mix (shares summing to 1).",
     )
     municipal_budget_eur_per_resident: float = Field(
-        30.0, ge=0, description="Each municipality's yearly growth-services budget per "
+        30.0, ge=0, description="Municipal budget (kunnan määrärahat): "
+        "each municipality's yearly growth-services budget per "
         "resident, EUR (assumption: vitality and municipal employment measures).",
         json_schema_extra=plausible(15.0, 45.0,
             "assumption: ±50 % around the default; no source found"),
@@ -122,7 +123,9 @@ class Organisers(Strict):
             "trade-union analyses, 2018)"),
     )
     caseworker_search_elasticity: float = Field(
-        0.2, ge=0, le=2, description="Elasticity of a jobseeker's applications with respect "
+        0.2, ge=0, le=2,
+        description="Caseworker effect on search (virkailijatyön vaikutus hakuun): "
+        "elasticity of a jobseeker's applications with respect "
         "to caseworker time per jobseeker: applications are scaled by (time / time at "
         "month 0) to this power, the ratio clipped to [caseworker_time_min, "
         "caseworker_time_max] (assumption: 0.2, a tenth more time per jobseeker giving "
@@ -162,7 +165,8 @@ class Organisers(Strict):
             "procurement work); no overhead figure found"),
     )
     pace_exponent: float = Field(
-        0.2, gt=0, le=1, description="How strongly a purchasing unit corrects next month's "
+        0.2, gt=0, le=1, description="Pace correction (tahdin korjaus): "
+        "how strongly a purchasing unit corrects next month's "
         "starts toward its money: the pace is multiplied by (planned money / spend) to this "
         "power each month, a gentle correction of lags between starts and payments "
         "(assumption).",
@@ -171,7 +175,8 @@ class Organisers(Strict):
             "oscillates with the months between a start and its payments"),
     )
     pace_min: float = Field(
-        0.25, gt=0, le=1, description="Lowest pace of starts a unit may fall to, relative "
+        0.25, gt=0, le=1, description="Lowest pace (aloitustahdin alaraja): "
+        "lowest pace of starts a unit may fall to, relative "
         "to its planned starts (assumption).",
         json_schema_extra=plausible(0.1, 0.5,
             "assumption: a unit keeps at least a tenth to a half of its planned starts"),
@@ -272,27 +277,31 @@ class Provider(Strict):
     services: list[str] = Field(min_length=1, description="Services it produces.")
     capacity: int = Field(gt=0, description="Client-slots it can serve per month.")
     cost_factor: float = Field(
-        0.9, gt=0, description="Its cost per client-month as a multiple of the service's "
+        0.9, gt=0, description="Cost factor (kustannuskerroin): "
+        "its cost per client-month as a multiple of the service's "
         "catalogue cost (services.NAME.cost_eur_per_month); assumption.",
         json_schema_extra=plausible(0.7, 1.2,
             "assumption: 30 % below to 20 % above the catalogue cost, around the shipped "
             "scenarios' 0.85–1.05; no source found"),
     )
     price_factor: float = Field(
-        1.0, gt=0, description="Its price per client-month as a multiple of the catalogue cost "
+        1.0, gt=0, description="Price factor (hintakerroin): "
+        "its price per client-month as a multiple of the catalogue cost "
         "(assumption).",
         json_schema_extra=plausible(0.8, 1.3,
             "assumption: 20 % below to 30 % above the catalogue cost, around the shipped "
             "scenarios' 0.95–1.05; no source found"),
     )
     quality: float = Field(
-        1.0, gt=0, le=3, description="Effect multiplier of its services (assumption).",
+        1.0, gt=0, le=3, description="Quality (laatu): "
+        "effect multiplier of its services (assumption).",
         json_schema_extra=plausible(0.6, 1.6,
             "Finnish employment offices range from under 60 % of the average output to 60 % above "
             "it (Räisänen & Tuomaala 2010)"),
     )
     fixed_cost_eur_per_month: float = Field(
-        5000.0, ge=0, description="Fixed cost per month, EUR (assumption).",
+        5000.0, ge=0, description="Fixed cost (kiinteä kustannus): "
+        "fixed cost per month, EUR (assumption).",
         json_schema_extra=plausible(0.0, 15000.0,
             "assumption: from 0 (an organiser's own unit, as in the shipped scenarios) to three "
             "times the default; no source found"),
@@ -318,12 +327,14 @@ class Separate(Strict):
             "assumption: a tenth to two fifths of referred clients lost; no source found"),
     )
     referral_delay_months: int = Field(
-        2, ge=0, le=12, description="Months a referral to another organiser takes (assumption).",
+        2, ge=0, le=12, description="Referral delay (ohjauksen viive): "
+        "months a referral to another organiser takes (assumption).",
         json_schema_extra=plausible(1, 4,
             "assumption: half to double the default; no source found"),
     )
     open_market_share: float = Field(
-        0.6, ge=0, le=1, description="Weight with which a vacancy known only to a municipality's "
+        0.6, ge=0, le=1, description="Open-market share (avointen työpaikkojen näkyvyys): "
+        "weight with which a vacancy known only to a municipality's "
         "employer services is seen by other municipalities' jobseekers (assumption).",
         json_schema_extra=plausible(0.3, 0.9,
             "assumption: ±50 % around the default; no source found"),
@@ -405,7 +416,8 @@ class Alliance(Strict):
         0.05, ge=0, le=1, description="Target cost = development-phase cost × (1 − this)."
     )
     efficiency_gain_per_year: float = Field(
-        0.04, ge=0, le=1, description="Yearly fall of its unit cost that a provider keeping "
+        0.04, ge=0, le=1, description="Efficiency gain (tehostuminen): "
+        "yearly fall of its unit cost that a provider keeping "
         "every euro saved would choose (its reorganisation cost rises with the square of the "
         "cut); under open books it keeps provider_gain_share less fee_share of a saving and "
         "cuts that share of this (assumption).",
@@ -435,21 +447,24 @@ class Alliance(Strict):
             "assumption: a third to double the default; no source found"),
     )
     joint_decision_min_follow_ups: float = Field(
-        30.0, ge=1, description="Follow-ups (decayed by market.outcome_memory_months) a "
+        30.0, ge=1, description="Evidence needed (seurantojen vähimmäismäärä): "
+        "follow-ups (decayed by market.outcome_memory_months) a "
         "service's value added must rest on before joint decisions compare it (assumption).",
         json_schema_extra=plausible(10.0, 100.0,
             "assumption: from a handful of classes of clients to a small evaluation sample; "
             "no source found"),
     )
     joint_decision_min_weight: float = Field(
-        0.5, gt=0, le=1, description="Under joint decisions, the least weight of a service, "
+        0.5, gt=0, le=1, description="Least weight (palvelun vähimmäispaino): "
+        "under joint decisions, the least weight of a service, "
         "as a multiple of its planned share (assumption).",
         json_schema_extra=plausible(0.25, 0.8,
             "assumption: a service keeps a quarter to four fifths of its planned share; no source "
             "found"),
     )
     joint_decision_max_weight: float = Field(
-        2.0, ge=1, le=10, description="Under joint decisions, the greatest weight of a "
+        2.0, ge=1, le=10, description="Greatest weight (palvelun enimmäispaino): "
+        "under joint decisions, the greatest weight of a "
         "service, as a multiple of its planned share (assumption).",
         json_schema_extra=plausible(1.25, 4.0,
             "assumption: a service grows to 1.25 to 4 times its planned share; no source found"),

@@ -43,14 +43,17 @@ class ServiceSpec(Strict):
     """One service: its cost, duration, capacity need and effects (palvelu)."""
 
     cost_eur_per_month: float = Field(
-        ge=0, description="Cost per client and month, EUR (assumption: of the right order for "
+        ge=0, description="Cost (kuukausikustannus): "
+        "cost per client and month, EUR (assumption: of the right order for "
         "Finland)."
     )
     duration_months: int = Field(
-        ge=1, le=36, description="Months a client stays in it (assumption)."
+        ge=1, le=36, description="Duration (palvelun kesto): "
+        "months a client stays in it (assumption)."
     )
     capacity_need: float = Field(
-        1.0, ge=0, description="Provider capacity a client uses per month, client-slots "
+        1.0, ge=0, description="Capacity need (kapasiteettitarve): "
+        "provider capacity a client uses per month, client-slots "
         "(assumption)."
     )
     extra_applications: int = Field(
@@ -64,11 +67,13 @@ class ServiceSpec(Strict):
         "sized to Card, Kluve & Weber 2018."
     )
     lock_in: float = Field(
-        0.0, ge=0, le=1, description="Share of applications not sent while in the service "
+        0.0, ge=0, le=1, description="Lock-in (lukkiutuminen): "
+        "share of applications not sent while in the service "
         "(lock-in; assumption, sized to Card, Kluve & Weber 2018)."
     )
     employability_gain: float = Field(
-        0.0, ge=0, le=1, description="Rise of baseline employability on completion, "
+        0.0, ge=0, le=1, description="Employability gain (työllistyvyyden nousu): "
+        "rise of baseline employability on completion, "
         "absolute, at quality 1 (assumption, sized to the long-run gains in Card, Kluve & Weber "
         "2018)."
     )

@@ -15,6 +15,7 @@ from analysis.decision.names import (
     uncertainty_label,
     uncertainty_name,
 )
+from sim.scenario import SERVICES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -36,6 +37,13 @@ def test_schema_path_leaves_out_list_elements(key, path):
 def test_the_finnish_terms_are_those_the_schema_gives():
     # A new description that gives a Finnish term, or an English one spelt like Finnish
     # right after the opening words, shows up here: check it and add it.
+    per_service = {"cost_eur_per_month": "kuukausikustannus", "duration_months": "palvelun kesto",
+                   "capacity_need": "kapasiteettitarve", "lock_in": "lukkiutuminen",
+                   "employability_gain": "työllistyvyyden nousu"}
+    per_alliance = {"joint_decision_min_weight": "palvelun vähimmäispaino",
+                    "joint_decision_max_weight": "palvelun enimmäispaino",
+                    "joint_decision_min_follow_ups": "seurantojen vähimmäismäärä",
+                    "efficiency_gain_per_year": "tehostuminen"}
     assert finnish_terms() == {
         "labour.monthly_on_the_job_search_rate": "työnhaku työstä",
         "municipalities.name": "kunta",
@@ -44,6 +52,22 @@ def test_the_finnish_terms_are_those_the_schema_gives():
         "organisers.budget_check": "talousarviokuri",
         "economy.cycle_amplitude": "suhdannevaihtelu",
         "host_arrangements.host": "vastuukunta",
+        "firms.vacancy_cost": "rekrytoinnin kustannus",
+        "matching.skill_mismatch_penalty": "osaamisen yhteensopimattomuus",
+        "organisers.municipal_budget_eur_per_resident": "kunnan määrärahat",
+        "organisers.caseworker_search_elasticity": "virkailijatyön vaikutus hakuun",
+        "organisers.pace_exponent": "tahdin korjaus",
+        "organisers.pace_min": "aloitustahdin alaraja",
+        "providers.cost_factor": "kustannuskerroin",
+        "providers.price_factor": "hintakerroin",
+        "providers.quality": "laatu",
+        "providers.fixed_cost_eur_per_month": "kiinteä kustannus",
+        "market.effort_cost_share": "työpanoksen kustannusosuus",
+        "separate.referral_delay_months": "ohjauksen viive",
+        "separate.open_market_share": "avointen työpaikkojen näkyvyys",
+        **{f"services.{s}.{k}": term for s in SERVICES for k, term in per_service.items()},
+        **{f"{a}.{k}": term for a in ("alliance", "alliances") for k, term in
+           per_alliance.items()},
     }
 
 
@@ -67,10 +91,16 @@ def test_labels_in_both_languages():
     assert uncertainty_label("economy.cycle_amplitude", "en") == (
         "cycle amplitude (economy.cycle_amplitude)")
     assert uncertainty_label("services.coaching.cost_eur_per_month", "fi", "\n") == (
+        "kuukausikustannus\n(services.coaching.cost_eur_per_month)")
+    assert uncertainty_label("services.coaching.cost_eur_per_month", "en", "\n") == (
         "cost EUR per month\n(services.coaching.cost_eur_per_month)")
+    # No Finnish term in the schema: the English words in Finnish too.
+    assert uncertainty_label("services.coaching.extra_applications", "fi") == (
+        "extra applications (services.coaching.extra_applications)")
     assert uncertainty_label("x", "fi") == "x"  # not in the schema: the key as it is
     assert uncertainty_name("economy.cycle_amplitude", "fi") == "suhdannevaihtelu"
-    assert uncertainty_name('providers."Valmennus Oy".quality', "fi") == "quality"
+    assert uncertainty_name('providers."Valmennus Oy".quality', "fi") == "laatu"
+    assert uncertainty_name('providers."Valmennus Oy".quality', "en") == "quality"
     assert uncertainty_name("x", "en") == "x"
     with pytest.raises(ValueError):
         uncertainty_label("x", "sv")
