@@ -190,9 +190,8 @@ def verdict_text(verdict: dict[str, float | int], key: str, value: float, altern
 
 
 def value_text(value: float, lang: str) -> str:
-    """An uncertainty's value to three significant digits (``0.125``, ``22.5``, ``1 250``)."""
-    magnitude = int(np.floor(np.log10(abs(value)))) if value and np.isfinite(value) else 0
-    return i18n.number(value, lang, min(4, max(0, 2 - magnitude)))
+    """An uncertainty's value to three significant digits, no trailing zeros: ``0.5``."""
+    return i18n.significant(value, lang, 3)
 
 
 def verdict_chart(rows: pd.DataFrame, key: str, value: float, span: tuple[float, float],

@@ -252,7 +252,7 @@ def test_decision_page_in_a_browser(browser, decision_server, tmp_path):
         # One uncertainty chosen by its name, then moved to the low end of its range.
         page.locator(".kasvu-decision-key").click()
         page.get_by_role("option", name=x_name).click()
-        page.get_by_text(f"Near {x_name} = 0.500: B is better than A at 100% and worse "
+        page.get_by_text(f"Near {x_name} = 0.5: B is better than A at 100% and worse "
                          "at 0% of the 3 nearest").wait_for()
         boxes = page.locator(".kasvu-decision-box")
         assert boxes.all_inner_texts() == [
@@ -266,7 +266,7 @@ def test_decision_page_in_a_browser(browser, decision_server, tmp_path):
 
         page.locator(".kasvu-decision-value [role=slider]").focus()
         page.keyboard.press("Home")
-        page.get_by_text(f"Near {x_name} = 0.00: B is better than A at 0% and worse at "
+        page.get_by_text(f"Near {x_name} = 0: B is better than A at 0% and worse at "
                          "100% of the 3 nearest").wait_for()
         page.get_by_text(f"The chosen value is outside the box's limits on {x_name}.",
                          exact=False).wait_for()

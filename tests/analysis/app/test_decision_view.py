@@ -110,7 +110,7 @@ def test_decision_page_renders_and_follows_the_slider(tmp_path, monkeypatch):
 
         assert "Near y = 22.5" in verdict() and "of the 3 nearest" in verdict()
         rc.find(v.Select, label="Uncertainty (most important first)").widget.v_model = "x"
-        assert "Near x = 0.500" in verdict() and "better than A at 100%" in verdict()
+        assert "Near x = 0.5:" in verdict() and "better than A at 100%" in verdict()
         rc.find(class_="kasvu-decision-value").find(v.Slider).widget.v_model = 0.05
         assert "better than A at 0%" in verdict() and "worse at 100%" in verdict()
         flips = rc.find(class_="kasvu-decision-flips").widget.children[0]
@@ -144,7 +144,7 @@ def test_decision_page_names_the_uncertainties_in_finnish(tmp_path, monkeypatch)
         select.v_model = keys["x"]
         verdict = rc.find(class_="kasvu-decision-verdict").widget.children[0]
         assert verdict.startswith("Kun suhdannevaihtelu (economy.cycle_amplitude) on lähellä "
-                                  "arvoa 0,500")
+                                  "arvoa 0,5:")
         box = rc.find(class_="kasvu-decision-box").widget.children[0]
         assert "kun suhdannevaihtelu (economy.cycle_amplitude) on yli 0,4 (" in box
     finally:
