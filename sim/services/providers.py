@@ -16,6 +16,7 @@ profitability. Payment regimes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mesa
 import numpy as np
@@ -141,6 +142,37 @@ class Contract:
     gain_share: float = 0.0
 
 
+@lru_cache(maxsize=32)
+def effort_grid(effort_min: float, effort_max: float, cost_share: float, elasticity: float,
+                monitoring: float) -> tuple[np.ndarray, ...]:
+    """The effort levels and the factors of :func:`expected_margins` that depend on them only.
+
+    Performance: :func:`expected_margins` runs per provider and purchase (thousands of
+    times a month at national scale); building the grid (``np.linspace``, ``np.r_``,
+    ``np.unique``) and its factors each time cost more than the margins themselves. They
+    depend only on these market parameters, so they are built once per set of values, by
+    the same expressions as before (bit-identical), and kept read-only.
+
+    Args:
+        effort_min: ``market.effort_min``.
+        effort_max: ``market.effort_max``.
+        cost_share: ``market.effort_cost_share`` (κ).
+        elasticity: ``market.effort_job_chance_elasticity`` (β).
+        monitoring: ``market.monitoring_share``.
+
+    Returns:
+        (levels, cost factor 1 + κ (e − 1), chance factor 1 + β (e − 1), the share of the
+        per-output payment kept at each level).
+    """
+    levels = np.unique(np.r_[np.linspace(effort_min, effort_max, EFFORT_STEPS), 1.0])
+    cost = 1.0 + cost_share * (levels - 1.0)
+    chance = 1.0 + elasticity * (levels - 1.0)
+    kept = np.where(levels < 1.0, 1.0 - monitoring, 1.0)
+    for a in (levels, cost, chance, kept):
+        a.setflags(write=False)
+    return levels, cost, chance, kept
+
+
 def expected_margins(contract: Contract, chance: np.ndarray, market: Market
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Per client and effort level, the provider's expected margin; and the levels.
@@ -154,21 +186,22 @@ def expected_margins(contract: Contract, chance: np.ndarray, market: Market
     share of gain/pain falls by ``gain_share`` of every extra euro of cost.
 
     Returns:
-        (margins of shape clients × levels, the effort levels).
+        (margins of shape clients × levels, the effort levels; read-only).
     """
-    levels = np.unique(np.r_[np.linspace(market.effort_min, market.effort_max,
-                                         EFFORT_STEPS), 1.0])
+    levels, cost_factor, chance_factor, kept = effort_grid(
+        market.effort_min, market.effort_max, market.effort_cost_share,
+        market.effort_job_chance_elasticity, market.monitoring_share)
     c = contract
-    cost = c.cost * c.months * (1.0 + market.effort_cost_share * (levels - 1.0))
-    p = np.clip(chance[:, None] * (1.0 + market.effort_job_chance_elasticity
-                                   * (levels - 1.0)), 0.0, 1.0)
+    cost = c.cost * c.months * cost_factor
+    p = np.clip(chance[:, None] * chance_factor, 0.0, 1.0)
+    # A scalar per-output payment times ``kept`` is the same product, element by element,
+    # as the array of that scalar the grid once held (np.full), without building it.
     if c.regime == "open_book":
         per_output = cost * (1.0 + c.fee_share)
     elif c.regime == "outcome":
-        per_output = np.full(levels.size, market.attachment_share * c.price * c.months)
+        per_output = market.attachment_share * c.price * c.months
     else:
-        per_output = np.full(levels.size, c.price * c.months)
-    kept = np.where(levels < 1.0, 1.0 - market.monitoring_share, 1.0)
+        per_output = c.price * c.months
     margin = per_output * kept - cost * (1.0 + c.gain_share)
     return margin[None, :] + p * c.outcome_pay[:, None], levels
 
@@ -182,7 +215,7 @@ def choose_effort(contract: Contract, chance: np.ndarray, market: Market
     standard; under outcome pay clients with a low estimated chance are worth little.
     """
     margins, levels = expected_margins(contract, chance, market)
-    best = np.argmax(margins, axis=1)
+    best = margins.argmax(axis=1)
     return levels[best], margins[np.arange(best.size), best]
 
 
