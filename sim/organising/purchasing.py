@@ -47,7 +47,7 @@ from .ledger import (
     start_factors,
 )
 from .organisers import Organisers
-from .overheads import planned_overhead
+from .overheads import forming_offices, planned_overhead
 from .referrals import ReferralDesk
 from .units import Unit, UnitRegistry, unanimity_shares
 
@@ -132,9 +132,11 @@ class Purchasing:
         sc = self.scenario
         left = months_left_in_year(month)
         orders, cost, money = [], [], []
+        forming = forming_offices(self.alliances, self.orgs, month)  # once for every unit
         for uid in plan.unit_ids:
             unit = self.units[uid]
-            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month)
+            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month,
+                                               forming)
             # Negative when the overheads exceed the budget (a joint office's formation in
             # a small municipality): no starts, and the year's money is that much less.
             plan.service_money[uid] = (unit.budget - fixed) / (1.0 + variable)
