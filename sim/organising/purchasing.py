@@ -108,6 +108,7 @@ class Purchasing:
         self._rankings: Rankings = self.market.rankings(sc)
         self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
         self._quality = self.market.quality()  # fixed until the month's close
+        self._chances: dict = {}  # job chances by pool: the record is fixed until the close
         self._taken = np.zeros(p.size, dtype=bool)
         for uid, name, starts in self._orders(plan, month, rng):
             unit = self.units[uid]
@@ -135,8 +136,7 @@ class Purchasing:
         forming = forming_offices(self.alliances, self.orgs, month)  # once for every unit
         for uid in plan.unit_ids:
             unit = self.units[uid]
-            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month,
-                                               forming)
+            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month, forming)
             # Negative when the overheads exceed the budget (a joint office's formation in
             # a small municipality): no starts, and the year's money is that much less.
             plan.service_money[uid] = (unit.budget - fixed) / (1.0 + variable)
@@ -271,7 +271,7 @@ class Purchasing:
                                    emp)
         pool = alliance.data_pool(provider) if alliance is not None else [provider.index]
         record = self.market.record
-        chance = record.job_chance(pool, service, record.band(emp))
+        chance = record.job_chance(pool, service, record.band(emp), self._chances)
         return choose_effort(contract, chance, self.scenario.market)
 
     def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,

@@ -158,17 +158,33 @@ class OutcomeRecord:
 
     # ------------------------------------------------------------------- estimates
     def job_chance(self, providers: np.ndarray | list[int], service: int,
-                   bands: np.ndarray) -> np.ndarray:
+                   bands: np.ndarray, cache: dict | None = None) -> np.ndarray:
         """Estimated job chance within the follow-up, from the pooled ``providers``' record.
 
         Each band's share of follow-ups with a job, shrunk toward the rule of thumb with the
         weight of ``prior_clients`` follow-ups.
+
+        Args:
+            providers: the pooled providers' indices.
+            service: the service index.
+            bands: each client's band (:meth:`band`).
+            cache: when given, each pool's and service's estimates per band are kept in it
+                and reused. Performance: purchasing asks the same few pools thousands of
+                times a month at national scale, and the pooled sums are most of a call.
+                Safe only while the record does not change: purchasing keeps one for a
+                month's purchases, which come before the month's observations.
         """
-        self.grow(int(np.max(providers, initial=-1)) + 1)
-        seen = self.seen[providers, service].sum(axis=0)
-        jobs = self.jobs[providers, service].sum(axis=0)
-        w = self.prior_clients
-        return ((jobs + w * self.prior) / (seen + w))[bands]
+        key = (tuple(providers), service) if cache is not None else None
+        by_band = cache.get(key) if cache is not None else None
+        if by_band is None:
+            self.grow(int(np.max(providers, initial=-1)) + 1)
+            seen = self.seen[providers, service].sum(axis=0)
+            jobs = self.jobs[providers, service].sum(axis=0)
+            w = self.prior_clients
+            by_band = (jobs + w * self.prior) / (seen + w)
+            if cache is not None:
+                cache[key] = by_band
+        return by_band[bands]
 
     def baseline(self, window_months: float) -> np.ndarray:
         """Per band, the chance of a job within ``window_months`` without a service."""
