@@ -188,20 +188,28 @@ class Payments:
         :meth:`~sim.organising.alliance.AllianceAgent.tracks`); under the alliance's own
         contract its cost also counts as the provider's open-book cost of the quarter.
         """
-        units = {u: self.units[u] for u in np.unique(uid).tolist()}
+        # Performance: which alliances book a unit's payments (and whether as their own) is
+        # asked once per unit, not again per payment and alliance; booking changes neither
+        # answer (phases and members), and the alliances book in the same order.
+        trackers: dict[int, list[tuple[AllianceAgent, bool]]] = {}
         tracked = np.zeros(uid.size, dtype=bool)
-        for u, unit in units.items():
-            if any(a.tracks(unit, month)[0] for a in self.alliances):
-                tracked[uid == u] = True
-        open_book = self.ledger.open_book_cost
-        for g in np.flatnonzero(tracked).tolist():
-            unit, c, p = units[int(uid[g])], float(cost[g]), int(pid[g])
+        for u in np.unique(uid).tolist():
+            unit = self.units[u]
+            found = []
             for a in self.alliances:
                 books, mine = a.tracks(unit, month)
                 if books:
-                    a.track(int(n[g]), c, float(fee[g]), int(service[g]))
-                    if mine:
-                        open_book[p] = open_book.get(p, 0.0) + c
+                    found.append((a, mine))
+            if found:
+                trackers[u] = found
+                tracked[uid == u] = True
+        open_book = self.ledger.open_book_cost
+        for g in np.flatnonzero(tracked).tolist():
+            c, p = float(cost[g]), int(pid[g])
+            for a, mine in trackers[int(uid[g])]:
+                a.track(int(n[g]), c, float(fee[g]), int(service[g]))
+                if mine:
+                    open_book[p] = open_book.get(p, 0.0) + c
 
     def pay_outcomes(self, month: int, hired: np.ndarray) -> None:
         """Outcome payments for clients who found a job within their follow-up."""
