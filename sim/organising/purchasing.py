@@ -364,8 +364,14 @@ def unanimous_sample(rng: np.random.Generator, pool: np.ndarray, home: np.ndarra
     munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
     floors = np.array([f for _, f in unit.unanimity])
     # Performance: the pool grouped by home once (in pool order within a home), rather
-    # than a mask over the pool per member municipality.
-    at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
+    # than a mask over the pool per member municipality. A pool already in order of home
+    # (as purchasing builds it: the eligible are grouped by home) is its own grouping: the
+    # grouping would be the identity, so only the bounds are found (binary search).
+    if pool.size and home[0] >= 0 and home[-1] < n_munis and (home[1:] >= home[:-1]).all():
+        at = np.arange(pool.size)
+        bounds = np.searchsorted(home, np.arange(n_munis + 1), side="left")
+    else:
+        at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
     counts = (bounds[munis + 1] - bounds[munis]).astype(float)
     shares = unanimity_shares(counts, floors)
     take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
