@@ -288,8 +288,12 @@ class OrganiserBooks:
     def pay(self, organisers: list[int] | np.ndarray, parts: np.ndarray, payee: str,
             item: str) -> None:
         """Payments of ``parts[k]`` from organiser ``organisers[k]`` to ``payee``."""
-        self.flows.add_many([self.names[o] for o in np.asarray(organisers).tolist()], payee,
-                            item, np.asarray(parts, dtype=np.float64))
+        # A unit's organisers are a list already: read as they are, not through an array
+        # (a payment per unit and item, thousands a month at national scale; same names).
+        if isinstance(organisers, np.ndarray):
+            organisers = organisers.tolist()
+        self.flows.add_many([self.names[o] for o in organisers], payee, item,
+                            np.asarray(parts, dtype=np.float64))
 
     def close(self) -> np.ndarray:
         """Compute net and return the (organisers × columns) array of the month."""
@@ -441,7 +445,9 @@ class Ledger:
                 ratio = target / spent if spent > 0 else 2.0
                 if uid in plan.capped:  # no wind-up while the budget check holds it
                     ratio = min(ratio, 1.0)
-                pace = float(np.clip(pace * ratio ** exponent, low, high))
+                # min(max(·)) is np.clip's rule for one number (NaN stays), without the
+                # array call per unit and month.
+                pace = float(min(max(pace * ratio ** exponent, low), high))
             self.pacing[key] = pace
 
     def close_year_month(self, month: int, plan: MonthPlan) -> None:

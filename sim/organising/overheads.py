@@ -17,6 +17,8 @@ municipality, relative to month 0. The joint office pools its members' caseworke
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..labour.population import UNEMPLOYED, Persons
@@ -57,12 +59,22 @@ def joint_office_of(unit: Unit, alliances: list[AllianceAgent], month: int
 
 
 def planned_overhead(unit: Unit, alliances: list[AllianceAgent], orgs: Organisers,
-                     scenario: Scenario, month: int) -> tuple[float, float]:
+                     scenario: Scenario, month: int,
+                     forming: FormingOffices | None = None) -> tuple[float, float]:
     """The overhead a unit plans for: (fixed EUR per month, variable share of spend).
 
     A unit in an alliance's joint office carries its budget's share of the office's fixed
     cost and the office's variable share; any other unit its own office and the
     organisers' variable share.
+
+    Args:
+        unit: the purchasing unit.
+        alliances: the alliances.
+        orgs: the organisers.
+        scenario: the scenario.
+        month: the month.
+        forming: this month's :func:`forming_offices` when the caller plans many units
+            (made here when None).
     """
     a = joint_office_of(unit, alliances, month)
     if a is not None:
@@ -70,28 +82,70 @@ def planned_overhead(unit: Unit, alliances: list[AllianceAgent], orgs: Organiser
         return (joint_office_month(a, scenario) * min(share, 1.0),
                 a.spec.joint_office_share_of_spend)
     fixed = separate_fixed_overhead(unit, scenario) + formation_share(unit, alliances, orgs,
-                                                                     month)
+                                                                     month, forming)
     return fixed, scenario.organisers.overhead_share_of_spend
 
 
-def formation_share(unit: Unit, alliances: list[AllianceAgent], orgs: Organisers,
-                    month: int) -> float:
-    """A unit's part of the joint offices' formation cost this month, EUR.
+@dataclass
+class FormingOffices:
+    """The joint offices in formation in a month, for :func:`formation_share`.
 
-    Each forming alliance with a joint office charges its members by their budgets
-    (:func:`book_overheads`); a unit carries the part its contributions make of them.
+    Attributes:
+        offices: per forming office, in alliance order: its members (a set), its formation
+            cost per month (EUR) and its members' budgets summed (at least 1e-9).
+        by_org: per organiser, the positions in ``offices`` of the offices it is a member of.
     """
-    total = 0.0
+
+    offices: list[tuple[set[int], float, float]]
+    by_org: dict[int, list[int]]
+
+
+def forming_offices(alliances: list[AllianceAgent], orgs: Organisers,
+                    month: int) -> FormingOffices:
+    """The joint offices that charge their formation cost in ``month``.
+
+    Performance: :func:`formation_share` runs for every purchasing unit each month (hundreds
+    at national scale); reading each alliance's phase, levers and members' budgets once a
+    month here, and only the offices a unit's organisers belong to there, replaces a loop
+    over every alliance per unit. Safe: planning the units' orders changes no alliance,
+    member or budget, and the values are those the loop computed.
+    """
+    offices: list[tuple[set[int], float, float]] = []
+    by_org: dict[int, list[int]] = {}
     for a in alliances:
         if (not a.members or not a.lever("joint_office") or a.phase(month) != "formation"
                 or not a.spec.formation_months):
             continue
-        members = set(a.members)
-        mine = sum(c for o, c in zip(unit.organisers, unit.contribution.tolist(), strict=True)
+        for o in set(a.members):
+            by_org.setdefault(o, []).append(len(offices))
+        offices.append((set(a.members), a.spec.formation_cost_eur / a.spec.formation_months,
+                        max(orgs.budget[a.members].sum(), 1e-9)))
+    return FormingOffices(offices, by_org)
+
+
+def formation_share(unit: Unit, alliances: list[AllianceAgent], orgs: Organisers,
+                    month: int, forming: FormingOffices | None = None) -> float:
+    """A unit's part of the joint offices' formation cost this month, EUR.
+
+    Each forming alliance with a joint office charges its members by their budgets
+    (:func:`book_overheads`); a unit carries the part its contributions make of them.
+    ``forming`` is this month's :func:`forming_offices` (made here when None).
+    """
+    if forming is None:
+        forming = forming_offices(alliances, orgs, month)
+    total = 0.0
+    # Only the offices the unit's organisers belong to, in alliance order: any other adds
+    # nothing (the loop over every alliance skipped it, its sum being 0).
+    hit = sorted({k for o in unit.organisers for k in forming.by_org.get(o, ())})
+    if not hit:
+        return total
+    contribution = unit.contribution.tolist()
+    for k in hit:
+        members, per_month, budget = forming.offices[k]
+        mine = sum(c for o, c in zip(unit.organisers, contribution, strict=True)
                    if o in members)
         if mine:
-            total += (a.spec.formation_cost_eur / a.spec.formation_months
-                      * mine / max(orgs.budget[a.members].sum(), 1e-9))
+            total += per_month * mine / budget
     return total
 
 

@@ -113,17 +113,20 @@ class Payments:
         base = self.list_price[service]
         cost_factor = np.array([p.cost_factor for p in self.market.providers])[pid]
         price_factor = np.array([p.price_factor for p in self.market.providers])[pid]
-        regime = self.units.column("regime")[uid]
+        # Performance: the regimes are compared per unit, then gathered per payment (the
+        # same booleans as comparing the gathered strings, without string comparisons per
+        # client; the money committed asks for tens of thousands a month).
+        regime = self.units.column("regime")
+        open_book, outcome = (regime == "open_book")[uid], (regime == "outcome")[uid]
         alliance = self.units.column("alliance", np.int64)[uid]
         fee_of = np.zeros(len(self.alliances) + 1)  # index -1: no alliance, no fee
         for a in self.alliances:
             fee_of[a.index] = a.spec.fee_share
         cost = cost_factor * base
-        fee = np.where(regime == "open_book", fee_of[alliance] * cost, 0.0)
+        fee = np.where(open_book, fee_of[alliance] * cost, 0.0)
         price = price_factor * base
-        paid = np.where(regime == "open_book", cost + fee,
-                        np.where(regime == "outcome",
-                                 price * self.scenario.market.attachment_share, price))
+        paid = np.where(open_book, cost + fee,
+                        np.where(outcome, price * self.scenario.market.attachment_share, price))
         return cost, fee, paid
 
     def committed(self, months: int) -> np.ndarray:
@@ -188,20 +191,28 @@ class Payments:
         :meth:`~sim.organising.alliance.AllianceAgent.tracks`); under the alliance's own
         contract its cost also counts as the provider's open-book cost of the quarter.
         """
-        units = {u: self.units[u] for u in np.unique(uid).tolist()}
+        # Performance: which alliances book a unit's payments (and whether as their own) is
+        # asked once per unit, not again per payment and alliance; booking changes neither
+        # answer (phases and members), and the alliances book in the same order.
+        trackers: dict[int, list[tuple[AllianceAgent, bool]]] = {}
         tracked = np.zeros(uid.size, dtype=bool)
-        for u, unit in units.items():
-            if any(a.tracks(unit, month)[0] for a in self.alliances):
-                tracked[uid == u] = True
-        open_book = self.ledger.open_book_cost
-        for g in np.flatnonzero(tracked).tolist():
-            unit, c, p = units[int(uid[g])], float(cost[g]), int(pid[g])
+        for u in np.unique(uid).tolist():
+            unit = self.units[u]
+            found = []
             for a in self.alliances:
                 books, mine = a.tracks(unit, month)
                 if books:
-                    a.track(int(n[g]), c, float(fee[g]), int(service[g]))
-                    if mine:
-                        open_book[p] = open_book.get(p, 0.0) + c
+                    found.append((a, mine))
+            if found:
+                trackers[u] = found
+                tracked[uid == u] = True
+        open_book = self.ledger.open_book_cost
+        for g in np.flatnonzero(tracked).tolist():
+            c, p = float(cost[g]), int(pid[g])
+            for a, mine in trackers[int(uid[g])]:
+                a.track(int(n[g]), c, float(fee[g]), int(service[g]))
+                if mine:
+                    open_book[p] = open_book.get(p, 0.0) + c
 
     def pay_outcomes(self, month: int, hired: np.ndarray) -> None:
         """Outcome payments for clients who found a job within their follow-up."""

@@ -93,8 +93,12 @@ def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
     """Book the benefits and income taxes of the month, municipal and state."""
     org = scenario.organisers
     p, f = persons, firms
-    exempt_service = np.array([s in org.benefit_exempt_services for s in SERVICES])
-    exempt = (state.service >= 0) & exempt_service[np.maximum(state.service, 0)]
+    # Performance: one comparison over the persons per exempt service (few or none), not a
+    # gather of a per-service table for every person; the same persons are exempt.
+    exempt = np.zeros(state.service.shape, dtype=bool)
+    for s, name in enumerate(SERVICES):
+        if name in org.benefit_exempt_services:
+            exempt |= state.service == s
     mb, sb, mt, st = benefits_and_taxes(
         p.home, p.status, p.employer, p.unemployment_months, exempt, f.productivity,
         org.municipal_benefit_share, org.benefit_eur_per_month,

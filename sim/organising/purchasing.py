@@ -47,7 +47,7 @@ from .ledger import (
     start_factors,
 )
 from .organisers import Organisers
-from .overheads import planned_overhead
+from .overheads import forming_offices, planned_overhead
 from .referrals import ReferralDesk
 from .units import Unit, UnitRegistry, unanimity_shares
 
@@ -108,6 +108,7 @@ class Purchasing:
         self._rankings: Rankings = self.market.rankings(sc)
         self._unit_areas: dict[int, np.ndarray | None] = {}  # by id of this month's units
         self._quality = self.market.quality()  # fixed until the month's close
+        self._chances: dict = {}  # job chances by pool: the record is fixed until the close
         self._taken = np.zeros(p.size, dtype=bool)
         for uid, name, starts in self._orders(plan, month, rng):
             unit = self.units[uid]
@@ -132,9 +133,10 @@ class Purchasing:
         sc = self.scenario
         left = months_left_in_year(month)
         orders, cost, money = [], [], []
+        forming = forming_offices(self.alliances, self.orgs, month)  # once for every unit
         for uid in plan.unit_ids:
             unit = self.units[uid]
-            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month)
+            fixed, variable = planned_overhead(unit, self.alliances, self.orgs, sc, month, forming)
             # Negative when the overheads exceed the budget (a joint office's formation in
             # a small municipality): no starts, and the year's money is that much less.
             plan.service_money[uid] = (unit.budget - fixed) / (1.0 + variable)
@@ -269,7 +271,7 @@ class Purchasing:
                                    emp)
         pool = alliance.data_pool(provider) if alliance is not None else [provider.index]
         record = self.market.record
-        chance = record.job_chance(pool, service, record.band(emp))
+        chance = record.job_chance(pool, service, record.band(emp), self._chances)
         return choose_effort(contract, chance, self.scenario.market)
 
     def _start_firm_service(self, name: str, unit: Unit, uid: int, starts: int,
@@ -362,8 +364,14 @@ def unanimous_sample(rng: np.random.Generator, pool: np.ndarray, home: np.ndarra
     munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
     floors = np.array([f for _, f in unit.unanimity])
     # Performance: the pool grouped by home once (in pool order within a home), rather
-    # than a mask over the pool per member municipality.
-    at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
+    # than a mask over the pool per member municipality. A pool already in order of home
+    # (as purchasing builds it: the eligible are grouped by home) is its own grouping: the
+    # grouping would be the identity, so only the bounds are found (binary search).
+    if pool.size and home[0] >= 0 and home[-1] < n_munis and (home[1:] >= home[:-1]).all():
+        at = np.arange(pool.size)
+        bounds = np.searchsorted(home, np.arange(n_munis + 1), side="left")
+    else:
+        at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
     counts = (bounds[munis + 1] - bounds[munis]).astype(float)
     shares = unanimity_shares(counts, floors)
     take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),

@@ -16,8 +16,10 @@ profitability. Payment regimes:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mesa
+import numba as nb
 import numpy as np
 
 from ..scenario.market import Market
@@ -141,6 +143,61 @@ class Contract:
     gain_share: float = 0.0
 
 
+@lru_cache(maxsize=32)
+def effort_grid(effort_min: float, effort_max: float, cost_share: float, elasticity: float,
+                monitoring: float) -> tuple[np.ndarray, ...]:
+    """The effort levels and the factors of :func:`expected_margins` that depend on them only.
+
+    Performance: :func:`expected_margins` runs per provider and purchase (thousands of
+    times a month at national scale); building the grid (``np.linspace``, ``np.r_``,
+    ``np.unique``) and its factors each time cost more than the margins themselves. They
+    depend only on these market parameters, so they are built once per set of values, by
+    the same expressions as before (bit-identical), and kept read-only.
+
+    Args:
+        effort_min: ``market.effort_min``.
+        effort_max: ``market.effort_max``.
+        cost_share: ``market.effort_cost_share`` (κ).
+        elasticity: ``market.effort_job_chance_elasticity`` (β).
+        monitoring: ``market.monitoring_share``.
+
+    Returns:
+        (levels, cost factor 1 + κ (e − 1), chance factor 1 + β (e − 1), the share of the
+        per-output payment kept at each level).
+    """
+    levels = np.unique(np.r_[np.linspace(effort_min, effort_max, EFFORT_STEPS), 1.0])
+    cost = 1.0 + cost_share * (levels - 1.0)
+    chance = 1.0 + elasticity * (levels - 1.0)
+    kept = np.where(levels < 1.0, 1.0 - monitoring, 1.0)
+    for a in (levels, cost, chance, kept):
+        a.setflags(write=False)
+    return levels, cost, chance, kept
+
+
+def level_margins(contract: Contract, market: Market
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The part of :func:`expected_margins` that is the same for every client.
+
+    Returns:
+        (the effort levels, the job chance factor 1 + β (e − 1) per level, the margin per
+        level before the outcome payment).
+    """
+    levels, cost_factor, chance_factor, kept = effort_grid(
+        market.effort_min, market.effort_max, market.effort_cost_share,
+        market.effort_job_chance_elasticity, market.monitoring_share)
+    c = contract
+    cost = c.cost * c.months * cost_factor
+    # A scalar per-output payment times ``kept`` is the same product, element by element,
+    # as the array of that scalar the grid once held (np.full), without building it.
+    if c.regime == "open_book":
+        per_output = cost * (1.0 + c.fee_share)
+    elif c.regime == "outcome":
+        per_output = market.attachment_share * c.price * c.months
+    else:
+        per_output = c.price * c.months
+    return levels, chance_factor, per_output * kept - cost * (1.0 + c.gain_share)
+
+
 def expected_margins(contract: Contract, chance: np.ndarray, market: Market
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Per client and effort level, the provider's expected margin; and the levels.
@@ -154,23 +211,11 @@ def expected_margins(contract: Contract, chance: np.ndarray, market: Market
     share of gain/pain falls by ``gain_share`` of every extra euro of cost.
 
     Returns:
-        (margins of shape clients × levels, the effort levels).
+        (margins of shape clients × levels, the effort levels; read-only).
     """
-    levels = np.unique(np.r_[np.linspace(market.effort_min, market.effort_max,
-                                         EFFORT_STEPS), 1.0])
-    c = contract
-    cost = c.cost * c.months * (1.0 + market.effort_cost_share * (levels - 1.0))
-    p = np.clip(chance[:, None] * (1.0 + market.effort_job_chance_elasticity
-                                   * (levels - 1.0)), 0.0, 1.0)
-    if c.regime == "open_book":
-        per_output = cost * (1.0 + c.fee_share)
-    elif c.regime == "outcome":
-        per_output = np.full(levels.size, market.attachment_share * c.price * c.months)
-    else:
-        per_output = np.full(levels.size, c.price * c.months)
-    kept = np.where(levels < 1.0, 1.0 - market.monitoring_share, 1.0)
-    margin = per_output * kept - cost * (1.0 + c.gain_share)
-    return margin[None, :] + p * c.outcome_pay[:, None], levels
+    levels, chance_factor, margin = level_margins(contract, market)
+    p = np.clip(chance[:, None] * chance_factor, 0.0, 1.0)
+    return margin[None, :] + p * contract.outcome_pay[:, None], levels
 
 
 def choose_effort(contract: Contract, chance: np.ndarray, market: Market
@@ -180,10 +225,40 @@ def choose_effort(contract: Contract, chance: np.ndarray, market: Market
     Ties go to the lower effort. Creaming and parking follow from the contract: under
     output pay the margin does not depend on the client, so every client gets the
     standard; under outcome pay clients with a low estimated chance are worth little.
+
+    Performance: the margins of :func:`expected_margins` and their argmax in one compiled
+    pass (:func:`_choose_effort_kernel`), without its clients × levels temporaries; at
+    national scale a month has about a thousand choices of up to tens of thousands of
+    clients. The kernel does the same operations in the same order (no fast-math), so the
+    efforts and margins are bit-identical.
     """
-    margins, levels = expected_margins(contract, chance, market)
-    best = np.argmax(margins, axis=1)
-    return levels[best], margins[np.arange(best.size), best]
+    levels, chance_factor, margin = level_margins(contract, market)
+    n = chance.size
+    effort, best = np.empty(n), np.empty(n)
+    _choose_effort_kernel(np.ascontiguousarray(chance, dtype=np.float64), chance_factor,
+                          margin, np.ascontiguousarray(contract.outcome_pay, dtype=np.float64),
+                          levels, effort, best)
+    return effort, best
+
+
+@nb.njit(cache=True)
+def _choose_effort_kernel(chance, chance_factor, margin, outcome_pay, levels, effort, best):
+    # Per client: margin[j] + clip(chance * chance_factor[j], 0, 1) * outcome_pay, and the
+    # first level of the largest (a NaN wins at once), as np.clip and np.argmax do.
+    for i in range(chance.shape[0]):
+        k, top = -1, 0.0
+        for j in range(levels.shape[0]):
+            p = chance[i] * chance_factor[j]
+            if p == p:  # np.clip: max(p, 0) then min(·, 1); a NaN stays
+                p = p if p > 0.0 else 0.0
+                p = p if p < 1.0 else 1.0
+            v = margin[j] + p * outcome_pay[i]
+            if k < 0 or not v <= top:  # larger, or a NaN
+                k, top = j, v
+                if v != v:
+                    break
+        effort[i] = levels[k]
+        best[i] = top
 
 
 def rank_providers(providers: list[ServiceProvider]) -> list[list[ServiceProvider]]:

@@ -9,7 +9,7 @@ import pytest
 
 from sim.labour.population import EMPLOYED, UNEMPLOYED
 from sim.scenario import SERVICES
-from sim.services.learning import BANDS, OutcomeRecord
+from sim.services.learning import BANDS, OutcomeRecord, ended_follow_ups, kept_employment
 from sim.services.state import ServiceState
 
 N, PROVIDERS = 400, 3
@@ -108,3 +108,20 @@ def test_value_added_is_jobs_above_the_no_service_baseline():
     assert by_provider.tolist() == pytest.approx([0.6 - chance, 0.0])
     assert seen.tolist() == [50.0, 0.0]
     assert record.value_added([1], 1, window) == (0.0, 0.0)  # nothing seen
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ended_follow_ups_and_kept_employment_equal_the_numpy_rules(seed):
+    rng = np.random.default_rng(seed)
+    n, month = 2_000, 9
+    provider = np.where(rng.random((n, 3)) < 0.2, rng.integers(0, 5, (n, 3)), -1)
+    until = rng.integers(-1, 15, (n, 3))
+    alive = rng.random(n) < 0.9
+    firm, column = ended_follow_ups(provider, until, alive, month)
+    want = np.nonzero((provider >= 0) & ((until == month) | ((until >= month) & ~alive[:, None])))
+    np.testing.assert_array_equal(firm, want[0])
+    np.testing.assert_array_equal(column, want[1])
+    born, now = rng.integers(-3, 15, n), rng.integers(0, 40, n)
+    slots = rng.choice(n, 500, replace=False).astype(np.int32)
+    assert kept_employment(born, now, slots, month) == int(
+        np.where(born[slots] <= month, now[slots], 0).sum())

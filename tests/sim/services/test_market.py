@@ -23,6 +23,7 @@ from sim.services.market import ProviderMarket, Rankings
 from sim.services.providers import (
     Contract,
     choose_effort,
+    expected_margins,
     expected_outcome,
     outcome_price,
 )
@@ -395,3 +396,19 @@ def test_open_books_keep_the_standard_and_its_gain_share_discourages_more():
     effort, _ = choose_effort(Contract("open_book", 450.0, 405.0, 3, bonus, 0.3, 0.0),
                               chance, effort_market())
     assert effort.tolist() == [1.15, 1.15, 1.15]
+
+
+@pytest.mark.parametrize("regime", ["output", "outcome", "open_book"])
+def test_chosen_effort_and_margin_are_the_bits_of_the_margins_argmax(regime):
+    # The compiled choice against expected_margins and np.argmax, with chances at and beyond
+    # the clip bounds, a NaN, and a belief steep enough to push chances below zero.
+    rng = np.random.default_rng(7)
+    chance = np.r_[rng.random(200) * 1.5, 0.0, 1.0, np.nan]
+    pay = np.round(rng.random(chance.size) * 3_000.0, 0)
+    market_ = effort_market(effort_min=0.1, effort_job_chance_elasticity=2.0)
+    contract = Contract(regime, 450.0, 405.0, 3, pay, 0.08, 0.5)
+    margins, levels = expected_margins(contract, chance, market_)
+    best = np.argmax(margins, axis=1)
+    effort, margin = choose_effort(contract, chance, market_)
+    assert effort.tobytes() == levels[best].tobytes()
+    assert margin.tobytes() == margins[np.arange(best.size), best].tobytes()
