@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..collect import Table
 from ..labour.population import UNEMPLOYED
-from ..services.counts import clients_by_area, served_firms_by_area, status_by_area
+from ..services.counts import clients_by_area, served_firms_by_area
 from ..services.market import ProviderMarket
 from ..services.outcomes import OutcomeTracker
 from ..services.progress import (
@@ -233,8 +233,8 @@ class GrowthServices:
 
     def unemployed_by_home(self) -> np.ndarray:
         """Unemployed jobseekers (in services or not) by home municipality now."""
-        p = self.model.persons  # (one compiled pass: the time series reads it every month)
-        return status_by_area(p.status, UNEMPLOYED, p.home, self.orgs.n_munis)
+        p = self.model.persons
+        return np.bincount(p.home[p.status == UNEMPLOYED], minlength=self.orgs.n_munis)
 
     def area_columns(self) -> dict[str, np.ndarray]:
         """Per-area service columns of the time series (region total appended).

@@ -85,30 +85,6 @@ def clients_by_area(service: np.ndarray, home: np.ndarray, n_areas: int) -> np.n
     return out
 
 @nb.njit(cache=True)
-def _status_kernel(status, code, home, out):
-    # Returns False on a home out of range (checked here, not in another pass).
-    for p in range(status.shape[0]):
-        h = home[p]
-        if h < 0 or h >= out.shape[0]:
-            return False
-        out[h] += status[p] == code
-    return True
-
-def status_by_area(status: np.ndarray, code: int, home: np.ndarray, n_areas: int
-                   ) -> np.ndarray:
-    """Persons of status ``code``, per home municipality (int64).
-
-    The counts of ``np.bincount(home[status == code], minlength=n_areas)`` in one compiled
-    pass, without the mask and the gather over every person.
-    """
-    if home.shape != status.shape:
-        raise ValueError("status and home need one entry per person")
-    out = np.zeros(n_areas, dtype=np.int64)
-    if not _status_kernel(status, code, home, out):
-        raise ValueError(f"home municipalities must lie in 0..{n_areas - 1}")
-    return out
-
-@nb.njit(cache=True)
 def _served_firms_kernel(left, alive, muni, out):
     for f in range(alive.shape[0]):
         if alive[f]:

@@ -14,7 +14,6 @@ from sim.services.counts import (
     clients_by_area,
     provider_load,
     served_by_providers,
-    status_by_area,
 )
 from sim.services.eligibility import (
     eligibility_rules,
@@ -35,9 +34,6 @@ def test_client_counts_match_references(seed):
     clients = clients_by_area(pop["service"], home, 6)
     assert clients.tolist() == naive.clients_by_area(pop["service"], home, 6)
     assert load.sum() > 0 and served.size > 0 and clients.sum() > served.size
-    status = rng.integers(0, 3, 400).astype(np.int8)
-    assert status_by_area(status, UNEMPLOYED, home, 6).tolist() == np.bincount(
-        home[status == UNEMPLOYED], minlength=6).tolist()
 
 
 def test_counting_kernels_reject_indices_out_of_range():
@@ -46,8 +42,6 @@ def test_counting_kernels_reject_indices_out_of_range():
         provider_load(np.array([0, 7, -1]), service, np.ones(2), 3)
     with pytest.raises(ValueError, match="home municipalities"):
         clients_by_area(service, np.array([0, 4, 1]), 3)
-    with pytest.raises(ValueError, match="home municipalities"):
-        status_by_area(service, 0, np.array([0, 4, 1]), 3)
     status = np.full(3, UNEMPLOYED, dtype=np.int8)
     none = np.full(3, -1)
     with pytest.raises(ValueError, match="home municipalities"):
