@@ -113,29 +113,3 @@ def open_vacancies(
 ) -> None:
     """Every live firm below its desired size (rint of demand) posts the gap (avoimet työpaikat)."""
     _open_vacancies_kernel(demand, alive, employment, vacancies)
-
-
-# ------------------------------------------------------------------------- free slots
-def first_free_slots(alive: np.ndarray, employment: np.ndarray, n: int) -> np.ndarray:
-    """The first ``n`` free slots (dead and without employees), ascending; fewer if short.
-
-    The same slots as ``np.flatnonzero(~alive & (employment == 0))[:n]``. Performance: a
-    month's start-up grants open a few firms at a time, tens of times a month at national
-    scale, and only the first free slots are taken, so the scan stops once it has them
-    instead of masking every slot (hundreds of thousands) each time.
-    """
-    out = np.empty(max(int(n), 0), dtype=np.int64)
-    return out[: _free_slots_kernel(alive, employment, out)]
-
-@nb.njit(cache=True)
-def _free_slots_kernel(alive, employment, out):
-    k = 0
-    if out.shape[0] == 0:
-        return k
-    for f in range(alive.shape[0]):
-        if not alive[f] and employment[f] == 0:
-            out[k] = f
-            k += 1
-            if k == out.shape[0]:
-                break
-    return k

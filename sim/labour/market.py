@@ -178,10 +178,10 @@ class LabourMarket:
         """
         f, fp = self.firms, self.scenario.firms
         n = muni.size
-        free = firm_kernels.first_free_slots(f.alive, f.employment, n)
-        if free.size < n:  # fewer free slots than firms: as many as there are
+        free = np.flatnonzero(~f.alive & (f.employment == 0))
+        if free.size < n:
             f.grow(max(n - free.size, f.capacity // 2))
-            free = firm_kernels.first_free_slots(f.alive, f.employment, n)
+            free = np.flatnonzero(~f.alive & (f.employment == 0))
         slots = free[:n]
         f.muni[slots] = muni
         f.skill[slots] = skill

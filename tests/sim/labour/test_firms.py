@@ -86,14 +86,3 @@ def test_layoff_need_and_vacancies_equal_the_numpy_rule(seed):
     assert vac[:5].tolist() == [max(int(r) - e, 0) if a else 0 for r, e, a in
                                 zip([0, 2, 2, 2, 0], c["employment"][:5], c["alive"][:5],
                                     strict=True)]
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_first_free_slots_are_the_first_dead_and_empty_slots(seed):
-    c = firm_case(seed)
-    free = np.flatnonzero(~c["alive"] & (c["employment"] == 0))
-    assert free.size > 2
-    for n in (0, 1, 2, free.size, free.size + 5):
-        got = firms.first_free_slots(c["alive"], c["employment"], n)
-        assert got.dtype == np.int64
-        np.testing.assert_array_equal(got, free[:n])
