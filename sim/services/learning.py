@@ -40,7 +40,7 @@ import numpy as np
 
 from ..labour.population import UNEMPLOYED, Firms
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
-from .state import NONE, ServiceState, employment_at_start_sum, firm_column
+from .state import NONE, ServiceState, employment_at_start, firm_column
 
 BANDS = 5
 """Bands of baseline employability (quintiles at set-up)."""
@@ -349,7 +349,7 @@ def enrol_controls(record: OutcomeRecord, state: ServiceState, firms: Firms, poo
     controls = pool[keep]
     if controls.size == 0:
         return
-    start = employment_at_start_sum(state, firms, controls, month)
+    start = int(employment_at_start(state, firms, controls, month).sum())
     until = month + spec_catalogue.spec(name).duration_months + follow_up
     record.control_groups.append(ControlGroup(firm_column(name), until, month,
                                               controls.astype(np.int32), start))

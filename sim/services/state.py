@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba as nb
 import numpy as np
 
 from ..labour.population import Firms
@@ -158,26 +157,4 @@ def employment_at_start(state: ServiceState, firms: Firms, idx: np.ndarray, mont
     """
     return np.where(firms.born[idx] == month, firms.employment[idx],
                     state.firm_last_employment[idx])
-
-
-def employment_at_start_sum(state: ServiceState, firms: Firms, idx: np.ndarray,
-                            month: int) -> int:
-    """:func:`employment_at_start` of firms ``idx``, summed.
-
-    Performance: a random control group is every eligible firm not drawn (thousands per
-    purchase at national scale), and only its sum is kept; one compiled pass replaces three
-    gathers, a ``np.where`` and a sum over temporaries. Integer sums do not depend on the
-    order, so the value is the same.
-    """
-    return int(_employment_sum_kernel(firms.born, firms.employment,
-                                      state.firm_last_employment, idx, month))
-
-
-@nb.njit(cache=True)
-def _employment_sum_kernel(born, employment, last_employment, idx, month):
-    total = 0
-    for i in range(idx.shape[0]):
-        f = idx[i]
-        total += employment[f] if born[f] == month else last_employment[f]
-    return total
 
