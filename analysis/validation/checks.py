@@ -193,7 +193,6 @@ def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None)
     return pd.concat(frames, ignore_index=True)
 
 
-# ------------------------------------------------------------------------ the checks
 def run_steady(plan: ValidationPlan, on_month: Callable[[], None] | None = None
                ) -> pd.DataFrame:
     """The run without the cycle: its time series (same seed and months as the cycle)."""
@@ -201,6 +200,7 @@ def run_steady(plan: ValidationPlan, on_month: Callable[[], None] | None = None
                on_month=None if on_month is None else lambda _m: on_month()).timeseries
 
 
+# ------------------------------------------------------------------------ the checks
 def _region_rates(timeseries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The region's months, unemployment rate and vacancy rate, in month order."""
     region = timeseries[timeseries["area"] == REGION_AREA].sort_values("month")
