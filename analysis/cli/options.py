@@ -42,22 +42,21 @@ def non_negative(text: str) -> int:
 
 def months_value(text: str) -> int:
     """An argument type: months after month 0, 0 .. the longest run a scenario may ask."""
-    from sim.scenario.region import MAX_MONTHS  # here: the parser module stays light
-
-    return _within(text, 0, MAX_MONTHS)
+    return _months(text, 0)
 
 
 def months_positive(text: str) -> int:
     """An argument type: months after month 0, at least 1."""
+    return _months(text, 1)
+
+
+def _months(text: str, low: int) -> int:
     from sim.scenario.region import MAX_MONTHS  # here: the parser module stays light
 
-    return _within(text, 1, MAX_MONTHS)
-
-
-def _within(text: str, low: int, high: int) -> int:
     value = _at_least(text, low)
-    if value > high:
-        raise argparse.ArgumentTypeError(f"must be at most {high} (a century), got {value}")
+    if value > MAX_MONTHS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_MONTHS} (a century), "
+                                         f"got {value}")
     return value
 
 

@@ -201,9 +201,13 @@ def run_steady(plan: ValidationPlan, on_month: Callable[[], None] | None = None
 
 
 # ------------------------------------------------------------------------ the checks
-def _region_rates(timeseries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The region's months, unemployment rate and vacancy rate, in month order."""
-    region = timeseries[timeseries["area"] == REGION_AREA].sort_values("month")
+def _region(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """The region's rows, in month order."""
+    return timeseries[timeseries["area"] == REGION_AREA].sort_values("month")
+
+
+def _region_rates(region: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The region's months, unemployment rate and vacancy rate (rows of :func:`_region`)."""
     return (region["month"].to_numpy(), region["unemployment_rate"].to_numpy(),
             (region["vacancies"] / region["labour_force"]).to_numpy())
 
@@ -215,9 +219,9 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, steady: pd.DataFrame,
     # them all (jobseekers), where the ministry's unemployment rate leaves services out.
     ts = cycle.timeseries.assign(
         jobseekers=cycle.timeseries["unemployed"] + cycle.timeseries["in_services"])
-    region = ts[ts["area"] == REGION_AREA].sort_values("month")
-    month, u, v = _region_rates(ts)
-    _, u_steady, v_steady = _region_rates(steady)
+    region = _region(ts)
+    month, u, v = _region_rates(region)
+    _, u_steady, v_steady = _region_rates(_region(steady))
     out = [stationarity.stationarity(month, u_steady, u_cycle=u),
            facts.beveridge_curve(u, v, plan.cycle.economy.cycle_period_months,
                                  baseline=(u_steady, v_steady))]

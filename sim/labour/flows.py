@@ -370,7 +370,7 @@ def _age_kernel(status, unemployment_months, employability, base, scarring, reco
             employability[p] = e if e > floor else floor
         elif st == EMPLOYED:
             employability[p] += recovery * (base[p] - employability[p])
-        elif st == OUTSIDE:
+        elif st == OUTSIDE and recovery_outside > 0.0:  # by default scars stay outside
             employability[p] += recovery_outside * (base[p] - employability[p])
         # Performance: the services' count of months out of work, in the same pass.
         if count_not_employed and st != EMPLOYED:
