@@ -10,6 +10,7 @@ class, the scenario type with its loader and error. Inside, packages by concept:
 - :mod:`sim.model`: the wiring and the month's schedule; :mod:`sim.run`: the boundary.
 """
 
+from . import lazy_mesa  # noqa: F401 - first, before `import mesa`: see sim.lazy_mesa
 from .model import GrowthServicesModel
 from .run import Results, Simulation, run, simulate
 from .scenario import MAX_SEED, InputError, Scenario, ScenarioError, SeedError, load_scenario

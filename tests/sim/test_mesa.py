@@ -5,11 +5,16 @@ region's metrics; ``running`` and ``run_model()`` stop after the run's last mont
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import mesa
 import pandas as pd
 import pytest
 
 import scenarios as builtin
+import sim
 from sim import GrowthServicesModel, load_scenario, run
 from sim.collect import METRICS
 
@@ -114,3 +119,31 @@ def test_a_run_without_months_is_not_running():
     assert not model.running
     model.run_model()
     assert (model.month, model.steps) == (0, 0)
+
+
+def test_mesa_spaces_load_only_when_used():
+    """``import sim`` leaves Mesa's spatial subpackages (scipy, networkx) unloaded until a
+    name of theirs is read; then they are Mesa's own modules (sim.lazy_mesa)."""
+    code = (
+        "import sys\n"
+        "import sim, mesa\n"
+        "print(sorted(n for n in ('scipy.spatial', 'networkx') if n in sys.modules))\n"
+        "from mesa.experimental import devs\n"
+        "from mesa.discrete_space import OrthogonalMooreGrid\n"
+        "print(mesa.space.MultiGrid.__module__, devs.__name__, OrthogonalMooreGrid.__module__,\n"
+        "      type(sys.modules['mesa.space']) is type(sys))\n"
+        "print('scipy.spatial' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(sim.__file__).parent.parent)
+    before, names, after = proc.stdout.strip().splitlines()
+    assert before == "[]"
+    assert names == "mesa.space mesa.experimental.devs mesa.discrete_space.grid True"
+    assert after == "True"
+
+
+def test_a_mesa_imported_first_is_left_alone():
+    code = "import sys, mesa, sim\nprint(type(sys.modules['mesa.space']) is type(sys))\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=Path(sim.__file__).parent.parent)
+    assert proc.stdout.strip() == "True"
