@@ -423,7 +423,7 @@ def match(
             -inf (the default) hires anyone.
 
     Returns:
-        int64 array: the hiring firm of each seeker, or -1.
+        int32 array: the hiring firm of each seeker, or -1.
     """
     n_s = s_home.shape[0]
     n_firms = firm_muni.shape[0]
@@ -463,7 +463,7 @@ def match(
     row_cells = int(np.count_nonzero(reach_w > 0)) * n_groups * n_groups
     sc = scratch(ws, n_s, n_firms, n_areas, n_groups, open_vacancies, row_cells,
                  -(-max_apps // n_rounds))
-    hired = np.empty(n_s, dtype=np.int64)
+    hired = np.empty(n_s, dtype=np.int32)  # memory: a firm index, < 2**31
     _match_kernel(Seekers(s_home, s_skill, s_score, s_apps,
                           np.asarray(s_reserve, dtype=np.float64)),
                   Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp,

@@ -118,19 +118,19 @@ def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups:
             open_vacancies: int, row_cells: int, kept: int) -> Scratch:
     """The kernel's scratch arrays, from ``ws`` (kept and grown between months).
 
-    Performance: indices into the month's small tables are int32 (half the cache
-    footprint); they count vacancies, applications of a round, cells of the rows and
-    seekers, all far below 2**31.
+    Performance and memory: indices are int32 (half the cache footprint, and the per-seeker
+    arrays are kept between months for a third of the persons); they count vacancies,
+    applications of a month, cells of the rows, seekers and firms, all far below 2**31.
     """
     n_buckets = n_areas * n_groups
     i32, f64 = np.int32, np.float64
     offers = Offers(
-        u_start=ws.get("u_start", n_seekers),
+        u_start=ws.get("u_start", n_seekers, i32),
         log_score=ws.get("log_score", n_seekers, f64),
-        best_firm=ws.get("best_firm", n_seekers),
+        best_firm=ws.get("best_firm", n_seekers, i32),
         best_value=ws.get("best_value", n_seekers, f64),
-        offered_by=ws.get("offered_by", n_seekers),
-        offered=ws.get("offered", n_seekers),
+        offered_by=ws.get("offered_by", n_seekers, i32),
+        offered=ws.get("offered", n_seekers, i32),
     )
     rows = Rows(
         log_fit=ws.get("log_fit", n_groups * n_groups, f64)[: n_groups * n_groups].reshape(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..services.state import MAX_INDEX
 from .organisers import REGION_INDEX, Organisers
 
 if TYPE_CHECKING:
@@ -218,6 +219,8 @@ class UnitRegistry:
     def _register(self, unit: Unit) -> int:
         key = f"{unit.name}|{unit.alliance}|{','.join(map(str, unit.organisers))}"
         if key not in self._ids:
+            if len(self._units) >= MAX_INDEX:  # the service state keeps unit ids in int16
+                raise RuntimeError(f"more than {MAX_INDEX} purchasing units in one run")
             self._ids[key] = len(self._units)
             self._units.append(unit)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from .base import Strict, plausible
+from .region import MAX_MONTHS
 
 
 class Market(Strict):
@@ -41,7 +42,8 @@ class Market(Strict):
             "assumption: entrants come when incumbents are nearly full; no source found"),
     )
     outcome_follow_up_months: int = Field(
-        6, ge=1, description="Months after a service start in which employment counts as its "
+        6, ge=1, le=MAX_MONTHS,
+        description="Months after a service start in which employment counts as its "
         "outcome (assumption).",
         json_schema_extra=plausible(3, 12,
             "outcome payments fall due 1–6 months into work in Australia (4, 12 and 26 weeks); "

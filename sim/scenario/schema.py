@@ -36,7 +36,9 @@ class Scenario(Strict):
     services: Services = Services()
     targeting: Targeting = Targeting()
     organisers: Organisers = Organisers()
-    providers: list[Provider] = Field([], description="Service providers of the region.")
+    providers: list[Provider] = Field(
+        [], max_length=10_000,  # entrants come on top; provider ids are int16 in the model
+        description="Service providers of the region (at most 10,000).")
     market: Market = Market()
     separate: Separate = Separate()
     economy: Economy = Economy()

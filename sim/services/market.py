@@ -16,6 +16,7 @@ from ..scenario.organising import Alliance, Provider
 from ..scenario.services import TRANSFERS
 from .learning import OutcomeRecord
 from .providers import ServiceProvider, rank_providers
+from .state import MAX_INDEX
 
 QUARTER_MONTHS = 3
 """Months in the quarter over which entry is judged."""
@@ -49,6 +50,8 @@ class ProviderMarket:
 
     def add(self, spec: Provider) -> None:
         """A new provider enters the market."""
+        if len(self.providers) >= MAX_INDEX:  # the service state keeps provider ids in int16
+            raise RuntimeError(f"more than {MAX_INDEX} service providers in one run")
         self.providers.append(ServiceProvider(self.model, len(self.providers), spec, -1))
 
     def start_observation(self) -> None:

@@ -18,6 +18,7 @@ from ..scenario.services import FIRM_SERVICES, SERVICES, Services
 SERVICE_INDEX = {name: k for k, name in enumerate(SERVICES)}
 
 NONE = -1
+MAX_INDEX = np.iinfo(np.int16).max  # providers and purchasing units, each (int16 indices)
 
 @dataclass
 class ServiceState:
@@ -28,32 +29,32 @@ class ServiceState:
     """
 
     service: np.ndarray  # int8 person's current service index or -1
-    months_left: np.ndarray  # int32 months left in it
-    provider: np.ndarray  # int32 provider index or -1
-    payer: np.ndarray  # int32 purchasing unit paying for it, or -1
+    months_left: np.ndarray  # int16 months left in it
+    provider: np.ndarray  # int16 provider index or -1
+    payer: np.ndarray  # int16 purchasing unit paying for it, or -1
     effort: np.ndarray  # float64 provider's effort for this client
-    started: np.ndarray  # int32 month it started
-    outcome_until: np.ndarray  # int32 last month in which a job counts as its outcome
-    outcome_provider: np.ndarray  # int32 provider owed an outcome payment, or -1
-    outcome_payer: np.ndarray  # int32 unit that would pay it
+    started: np.ndarray  # int16 month it started
+    outcome_until: np.ndarray  # int16 last month in which a job counts as its outcome
+    outcome_provider: np.ndarray  # int16 provider owed an outcome payment, or -1
+    outcome_payer: np.ndarray  # int16 unit that would pay it
     outcome_service: np.ndarray  # int8 service the outcome belongs to
-    subsidy_left: np.ndarray  # int32 months of wage subsidy left in a subsidised job
+    subsidy_left: np.ndarray  # int16 months of wage subsidy left in a subsidised job
     referral_wait: np.ndarray  # int16 months until a referred service starts, -1 none
     ever_served: np.ndarray  # bool started any service since month 0
     outcome_paid: np.ndarray  # bool an outcome payment was made for this person
     outcome_found: np.ndarray  # bool a job was found within the current follow-up
     withheld: np.ndarray  # bool served below the standard, found out: per-output pay withheld
-    months_unemployed: np.ndarray  # int32 months unemployed since month 0
-    firm_left: np.ndarray  # int64 (firms × firm services) months left
-    firm_provider: np.ndarray  # int64 (firms × firm services)
-    firm_payer: np.ndarray  # int64 (firms × firm services)
-    firm_class: np.ndarray  # int64 vacancy visibility class: 0 open, 1 municipality-known
-    firm_start_employment: np.ndarray  # int64 (firms × firm services) employees at the start
+    months_unemployed: np.ndarray  # int16 months unemployed since month 0
+    firm_left: np.ndarray  # int32 (firms × firm services) months left
+    firm_provider: np.ndarray  # int32 (firms × firm services)
+    firm_payer: np.ndarray  # int32 (firms × firm services)
+    firm_class: np.ndarray  # int32 vacancy visibility class: 0 open, 1 municipality-known
+    firm_start_employment: np.ndarray  # int32 (firms × firm services) employees at the start
     # (at the end of the month before it)
-    firm_outcome_until: np.ndarray  # int64 (firms × firm services) last month of the follow-up
-    firm_outcome_provider: np.ndarray  # int64 (firms × firm services) provider whose follow-up
+    firm_outcome_until: np.ndarray  # int32 (firms × firm services) last month of the follow-up
+    firm_outcome_provider: np.ndarray  # int32 (firms × firm services) provider whose follow-up
     # runs, or -1 (kept after the service ends, unlike firm_provider)
-    firm_last_employment: np.ndarray  # int64 per firm: employees at last month's end, -1 if
+    firm_last_employment: np.ndarray  # int32 per firm: employees at last month's end, -1 if
     # no firm was alive in the slot then (kept by OutcomeRecord.observe_firms)
 
     @classmethod
@@ -61,22 +62,25 @@ class ServiceState:
         """No one in a service, no firm served, every vacancy open.
 
         Performance and memory: person attributes use the narrowest integer type that holds
-        their values exactly (service indices in int8, months and indices in int32), since
-        the monthly passes over all persons are bound by memory traffic.
+        their values exactly (service indices in int8, months, providers and purchasing
+        units in int16), since the monthly passes over all persons are bound by memory
+        traffic; firm attributes (months, indices, employment) are int32. Months stay far
+        below 2**15 (runs, burn-ins and follow-ups are at most 1,200 months, services 36),
+        and so do providers and units (:data:`MAX_INDEX`, checked where they are made).
         """
         n = n_persons
         minus = lambda dtype: np.full(n, NONE, dtype=dtype)  # noqa: E731
         k = len(FIRM_SERVICES)
         return cls(
-            minus(np.int8), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
-            np.ones(n), np.zeros(n, np.int32), minus(np.int32), minus(np.int32),
-            minus(np.int32), minus(np.int8), np.zeros(n, np.int32), minus(np.int16),
+            minus(np.int8), np.zeros(n, np.int16), minus(np.int16), minus(np.int16),
+            np.ones(n), np.zeros(n, np.int16), minus(np.int16), minus(np.int16),
+            minus(np.int16), minus(np.int8), np.zeros(n, np.int16), minus(np.int16),
             np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
-            np.zeros(n, np.int32),
-            np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
-            np.full((n_firms, k), NONE, np.int64), np.zeros(n_firms, np.int64),
-            np.zeros((n_firms, k), np.int64), np.full((n_firms, k), NONE, np.int64),
-            np.full((n_firms, k), NONE, np.int64), np.full(n_firms, NONE, np.int64),
+            np.zeros(n, np.int16),
+            np.zeros((n_firms, k), np.int32), np.full((n_firms, k), NONE, np.int32),
+            np.full((n_firms, k), NONE, np.int32), np.zeros(n_firms, np.int32),
+            np.zeros((n_firms, k), np.int32), np.full((n_firms, k), NONE, np.int32),
+            np.full((n_firms, k), NONE, np.int32), np.full(n_firms, NONE, np.int32),
         )
 
     def grow_firms(self, capacity: int) -> None:
@@ -85,17 +89,17 @@ class ServiceState:
         if extra <= 0:
             return
         k = self.firm_left.shape[1]
-        self.firm_left = np.vstack([self.firm_left, np.zeros((extra, k), np.int64)])
-        self.firm_provider = np.vstack([self.firm_provider, np.full((extra, k), NONE, np.int64)])
-        self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int64)])
-        self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int64)])
-        none = np.full((extra, k), NONE, np.int64)
+        self.firm_left = np.vstack([self.firm_left, np.zeros((extra, k), np.int32)])
+        self.firm_provider = np.vstack([self.firm_provider, np.full((extra, k), NONE, np.int32)])
+        self.firm_payer = np.vstack([self.firm_payer, np.full((extra, k), NONE, np.int32)])
+        self.firm_class = np.concatenate([self.firm_class, np.zeros(extra, np.int32)])
+        none = np.full((extra, k), NONE, np.int32)
         self.firm_start_employment = np.vstack([self.firm_start_employment,
-                                                np.zeros((extra, k), np.int64)])
+                                                np.zeros((extra, k), np.int32)])
         self.firm_outcome_until = np.vstack([self.firm_outcome_until, none])
         self.firm_outcome_provider = np.vstack([self.firm_outcome_provider, none])
         self.firm_last_employment = np.concatenate([self.firm_last_employment,
-                                                    np.full(extra, NONE, np.int64)])
+                                                    np.full(extra, NONE, np.int32)])
 
 def firm_column(name: str) -> int:
     """Column of firm service ``name`` in the firm arrays."""

@@ -99,7 +99,7 @@ def run_match(case):
     expected_hired, expected_vac, expected_emp = naive.match(**case)
     kernel_case = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
     hired = matching.match(**kernel_case)
-    assert hired.dtype == np.int64
+    assert hired.dtype == np.int32
     assert hired.tolist() == expected_hired
     assert kernel_case["firm_vac"].tolist() == expected_vac
     assert kernel_case["firm_emp"].tolist() == expected_emp

@@ -15,7 +15,7 @@ from organising_cases import COACHING, TRAINING, FixedDraws
 
 from sim import load_scenario
 from sim.labour.population import EMPLOYED, UNEMPLOYED
-from sim.organising.referrals import ReferralDesk
+from sim.organising.referrals import Coded, ReferralDesk
 from sim.organising.units import Unit
 from sim.services.state import ServiceState
 
@@ -125,3 +125,24 @@ def test_counts_of_sent_referrals_are_by_home(friction):
     refer(desk, state, 0.0, 0, draws=(), friction=friction)
     refer(desk, state, 0.0, 0, draws=(), friction=friction)
     assert desk.counts[:, 0].tolist() == [4.0, 2.0, 2.0]
+
+
+def test_coded_values_read_back_exactly_as_an_array_would():
+    """The desk's one-byte effort store against a plain float64 array (the reference)."""
+    rng = np.random.default_rng(3)
+    levels = np.unique(np.r_[np.linspace(0.3, 1.7, 11), 1.0])
+    coded, plain = Coded(50, 1.0), np.ones(50)
+    for _ in range(20):
+        idx = rng.choice(50, size=rng.integers(1, 10), replace=False)
+        values = rng.choice(levels, size=idx.size)
+        coded[idx], plain[idx] = values, values
+        assert coded[np.arange(50)].tobytes() == plain.tobytes()
+    coded[7] = 0.1  # a scalar, and a value outside the grid
+    assert coded[7] == 0.1 and coded.codes.dtype == np.uint8
+
+
+def test_coded_refuses_more_values_than_a_byte_holds():
+    coded = Coded(300, 0.0)
+    coded[np.arange(255)] = np.arange(1, 256) / 256
+    with pytest.raises(ValueError, match="256 distinct"):
+        coded[299] = 2.0

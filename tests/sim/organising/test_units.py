@@ -19,6 +19,7 @@ from organising_cases import (
 )
 
 from sim.organising.units import UnitRegistry, build_units, unanimity_shares
+from sim.services.state import MAX_INDEX
 
 
 def summary(units):
@@ -234,3 +235,12 @@ def test_registry_rebuilds_when_providers_enter(world):
     assert registry.of_month(7, [a], entered) == [0, 1, 2, 3]
     # Same ids, new units: the contract's provider list has room for the entrant.
     assert registry[0] is not before and registry[0].allowed.size == 5
+
+
+def test_registry_refuses_unit_ids_beyond_int16(world):
+    """The service state keeps purchasing-unit ids in int16: registering stops first."""
+    orgs, m, provs = world
+    registry = UnitRegistry(orgs, [])
+    registry._units.extend([None] * MAX_INDEX)  # ids already taken
+    with pytest.raises(RuntimeError, match="more than 32767 purchasing units"):
+        registry.of_month(1, [], provs)

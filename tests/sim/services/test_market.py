@@ -19,6 +19,7 @@ from organising_cases import FixedDraws, alliance, model, organisers
 
 from sim import ScenarioError, load_scenario
 from sim.scenario import SERVICES
+from sim.scenario.organising import Provider
 from sim.services.market import ProviderMarket, Rankings
 from sim.services.providers import (
     Contract,
@@ -27,6 +28,7 @@ from sim.services.providers import (
     expected_outcome,
     outcome_price,
 )
+from sim.services.state import MAX_INDEX
 
 VALMENNUS, KOULUTUS, TYOPAJA, OWN = range(4)
 COACHING, TRAINING, REHABILITATION, ADVISORY = (
@@ -412,3 +414,12 @@ def test_chosen_effort_and_margin_are_the_bits_of_the_margins_argmax(regime):
     effort, margin = choose_effort(contract, chance, market_)
     assert effort.tobytes() == levels[best].tobytes()
     assert margin.tobytes() == margins[np.arange(best.size), best].tobytes()
+
+
+def test_an_entrant_beyond_the_int16_provider_ids_is_refused():
+    """The service state keeps provider ids in int16: the market stops before they wrap."""
+    m = market()
+    spec = Provider(name="Entrant Oy", kind="external", services=["coaching"], capacity=10)
+    m.providers.extend([m.providers[0]] * (MAX_INDEX - len(m.providers)))
+    with pytest.raises(RuntimeError, match="more than 32767 service providers"):
+        m.add(spec)
