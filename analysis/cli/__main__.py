@@ -1,7 +1,5 @@
 """``python -m analysis.cli``: the ``kasvu`` command without the installed script."""
 
-import sys
+from . import console
 
-from . import main
-
-sys.exit(main())
+console()

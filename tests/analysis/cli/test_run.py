@@ -313,6 +313,21 @@ def test_installed_script_exits_2_without_traceback(tmp_path):
     assert not out.exists()
 
 
+def test_installed_script_ends_a_success_with_everything_written(tmp_path):
+    """After a success the script skips the interpreter's teardown (analysis.cli.console):
+    the piped summary is complete and every result file is whole."""
+    kasvu = Path(sys.executable).parent / "kasvu"
+    out = tmp_path / "out"
+    proc = subprocess.run([str(kasvu), "run", "tiny", "--months", "2", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().splitlines()[-1].startswith(f"wrote {out}/: timeseries.parquet")
+    assert "month 2" in proc.stdout
+    table = pd.read_parquet(out / "timeseries.parquet")
+    assert sorted(table["month"].unique()) == [0, 1, 2]
+    assert (out / "summary.json").stat().st_size > 0
+
+
 # -------------------------------------- output directory safety (more in test_output_directory)
 def test_failed_run_leaves_an_existing_output_intact(tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
