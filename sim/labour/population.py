@@ -26,7 +26,7 @@ it: young people, students, carers, the discouraged."""
 EARTH_RADIUS_KM = 6371.0
 
 # Memory a model takes, for the check before anything is built (check_memory). Persons:
-# the measured peak of a national run is 196 bytes a person (docs/benchmarks.md), kept with
+# the measured peak of a national run is 189 bytes a person (docs/benchmarks.md), kept with
 # headroom for the builders' temporaries; firms: ten arrays and their service state, with
 # room to grow; municipality pairs: distances, reach and visibility matrices and their
 # (municipality × vacancy class) copies; the time series: 16 metrics a month and area.

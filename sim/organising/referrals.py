@@ -15,37 +15,8 @@ import numpy as np
 
 from ..labour.population import EMPLOYED
 from ..scenario import Scenario
-from ..services.state import ServiceState
+from ..services.state import Coded, ServiceState
 from .units import Unit
-
-
-class Coded:
-    """Per-person numbers from a small set, stored as one-byte codes into that set.
-
-    Memory: a provider's effort takes a few values (the effort grid), so a referral's
-    effort costs one byte a person instead of eight. Reads give the stored float64 values
-    exactly; ``coded[idx]`` and ``coded[idx] = values`` work as on an array.
-    """
-
-    def __init__(self, n: int, fill: float) -> None:
-        """``n`` entries, all ``fill``."""
-        self.values = np.array([fill], dtype=np.float64)  # the set, in order of arrival
-        self.codes = np.zeros(n, dtype=np.uint8)
-
-    def __getitem__(self, idx: np.ndarray | int) -> np.ndarray:
-        """The values at ``idx``."""
-        return self.values[self.codes[idx]]
-
-    def __setitem__(self, idx: np.ndarray | int, values: np.ndarray | float) -> None:
-        """Store ``values`` at ``idx``; a value not seen before joins the set."""
-        values = np.asarray(values, dtype=np.float64)
-        new = np.unique(values[~np.isin(values, self.values)])
-        if new.size:
-            if self.values.size + new.size > 256:
-                raise ValueError("more than 256 distinct values for one-byte codes")
-            self.values = np.concatenate([self.values, new])
-        order = np.argsort(self.values, kind="stable")
-        self.codes[idx] = order[np.searchsorted(self.values[order], values)]
 
 
 class ReferralDesk:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
-from .state import ServiceState, firm_column
+from .state import Coded, ServiceState, code_parts, firm_column
 
 TRANSFERS = np.array([name in ("wage_subsidy", "start_up_grant") for name in SERVICES])
 """Per service: a transfer (tuki) paid for the months its holder works, not a service run."""
@@ -59,7 +59,7 @@ def open_vacancy_class(state: ServiceState, firms: Firms) -> np.ndarray:
 
 @nb.njit(cache=True)
 def _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     effort, subsidy_left, quality, recovery, gain, transfer):
+                     effort_code, effort_value, subsidy_left, quality, recovery, gain, transfer):
     # One pass over persons instead of a dozen masked numpy passes over the served; each
     # person's update reads only its own entries, so the order of work is immaterial.
     n_prov = quality.shape[0]
@@ -67,7 +67,8 @@ def _progress_kernel(status, base, employability, service, months_left, provider
         s = service[p]
         if s >= 0:
             q = provider[p]
-            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]  # -1: quality 1
+            # -1: quality 1; effort: its value by its one-byte code (state.Coded)
+            strength = quality[q if q >= 0 else n_prov - 1] * effort_value[effort_code[p]]
             gap = base[p] - employability[p]
             employability[p] += min(max(recovery[s] * strength, 0.0), 1.0) * max(gap, 0.0)
             hired = status[p] == EMPLOYED
@@ -92,7 +93,7 @@ def _progress_kernel(status, base, employability, service, months_left, provider
 
 def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarray,
                    service: np.ndarray, months_left: np.ndarray, provider: np.ndarray,
-                   payer: np.ndarray, effort: np.ndarray, subsidy_left: np.ndarray,
+                   payer: np.ndarray, effort: Coded | np.ndarray, subsidy_left: np.ndarray,
                    quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
                    transfer: np.ndarray) -> None:
     """A month in person services, in place (the rule of :func:`progress_persons`).
@@ -121,8 +122,9 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
     if recovery.shape != gain.shape or quality.ndim != 1 or quality.size == 0:
         raise ValueError("recovery and gain need one entry per service, quality one per "
                          "provider plus one")
+    code, value = code_parts(effort)
     _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     effort, subsidy_left, quality, recovery, gain,
+                     code, value, subsidy_left, quality, recovery, gain,
                      np.asarray(transfer, dtype=np.bool_))
 
 @nb.njit(cache=True)

@@ -18,7 +18,7 @@ import numba as nb
 import numpy as np
 
 from ..scenario.services import SERVICES, Services
-from .state import ServiceState
+from .state import Coded, ServiceState, code_parts
 
 
 def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarray,
@@ -47,8 +47,8 @@ def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarr
 
 
 @nb.njit(cache=True)
-def _search_kernel(service, provider, effort, seekers, u, quality, extra, lock, score,
-                   base_apps, out_apps, out_boost):
+def _search_kernel(service, provider, effort_code, effort_value, seekers, u, quality, extra,
+                   lock, score, base_apps, out_apps, out_boost):
     # The uniforms belong to the persons in a service, in person order; walk all persons
     # to consume them in that order but write only the seekers' entries (no per-person
     # arrays for the whole population).
@@ -62,7 +62,7 @@ def _search_kernel(service, provider, effort, seekers, u, quality, extra, lock, 
         boost = 1.0
         if s >= 0 and k < u.shape[0]:  # (a short u is caught by the wrapper)
             q = provider[p]
-            strength = quality[q if q >= 0 else n_prov - 1] * effort[p]
+            strength = quality[q if q >= 0 else n_prov - 1] * effort_value[effort_code[p]]
             expected = (base_apps + extra[s] * min(strength, 2.0)) * (1.0 - lock[s])
             apps = np.int64(np.floor(expected + u[k]))
             boost = 1.0 + score[s] * strength
@@ -74,7 +74,7 @@ def _search_kernel(service, provider, effort, seekers, u, quality, extra, lock, 
             j += 1
     return k, j
 
-def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarray,
+def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: Coded | np.ndarray,
                      seekers: np.ndarray, u: np.ndarray, quality: np.ndarray,
                      extra: np.ndarray, lock: np.ndarray, score: np.ndarray,
                      base_apps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,8 +98,9 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: np.ndarr
     seekers = np.ascontiguousarray(seekers, dtype=np.int64)
     apps = np.empty(seekers.size, dtype=np.int64)
     boost = np.empty(seekers.size)
-    used, placed = _search_kernel(service, provider, effort, seekers, u, quality, extra, lock,
-                                  score, int(base_apps), apps, boost)
+    code, value = code_parts(effort)
+    used, placed = _search_kernel(service, provider, code, value, seekers, u, quality, extra,
+                                  lock, score, int(base_apps), apps, boost)
     # The kernel checks as it goes: every uniform used once, every seeker met in order.
     if used != u.shape[0]:
         raise ValueError("u needs one uniform per person in a service")

@@ -20,6 +20,60 @@ SERVICE_INDEX = {name: k for k, name in enumerate(SERVICES)}
 NONE = -1
 MAX_INDEX = np.iinfo(np.int16).max  # providers and purchasing units, each (int16 indices)
 
+class Coded:
+    """Per-person numbers from a small set, stored as one-byte codes into that set.
+
+    Memory: a provider's effort takes a few values (the effort grid), so a person's effort
+    costs one byte instead of eight. Reads give the stored float64 values exactly;
+    ``coded[idx]`` and ``coded[idx] = values`` work as on an array; kernels read
+    ``values[codes[p]]`` (:func:`code_parts`).
+    """
+
+    def __init__(self, n: int, fill: float) -> None:
+        """``n`` entries, all ``fill``."""
+        self.values = np.array([fill], dtype=np.float64)  # the set, in order of arrival
+        self.codes = np.zeros(n, dtype=np.uint8)
+        self._sorted, self._order = self.values, np.zeros(1, dtype=np.uint8)
+
+    def __getitem__(self, idx: np.ndarray | int) -> np.ndarray:
+        """The values at ``idx``."""
+        return self.values[self.codes[idx]]
+
+    def __setitem__(self, idx: np.ndarray | int, values: np.ndarray | float) -> None:
+        """Store ``values`` at ``idx``; a value not seen before joins the set."""
+        values = np.asarray(values, dtype=np.float64)
+        # Performance: services start thousands of times a month, almost always with known
+        # values: one binary search in the sorted set and a check; the set grows rarely.
+        pos = np.minimum(np.searchsorted(self._sorted, values), self._sorted.size - 1)
+        known = self._sorted[pos] == values
+        if not known.all():
+            new = np.unique(values[~known])
+            if self.values.size + new.size > 256:
+                raise ValueError("more than 256 distinct values for one-byte codes")
+            self.values = np.concatenate([self.values, new])
+            self._order = np.argsort(self.values, kind="stable").astype(np.uint8)
+            self._sorted = self.values[self._order]
+            pos = np.searchsorted(self._sorted, values)
+        self.codes[idx] = self._order[pos]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """One entry per person, as an array's shape."""
+        return self.codes.shape
+
+
+def code_parts(values: Coded | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, values)`` for a kernel that reads ``values[codes[p]]``.
+
+    A :class:`Coded` store gives its own; a plain float array (tests, references) is coded
+    here by its distinct values, with the same float64 values read back.
+    """
+    if isinstance(values, Coded):
+        return values.codes, values.values
+    distinct, codes = np.unique(np.asarray(values, dtype=np.float64), return_inverse=True)
+    return codes.astype(np.uint8 if distinct.size <= 256 else np.int64), distinct
+
+
 @dataclass
 class ServiceState:
     """Service attributes of persons and firms, one array per attribute.
@@ -32,7 +86,7 @@ class ServiceState:
     months_left: np.ndarray  # int16 months left in it
     provider: np.ndarray  # int16 provider index or -1
     payer: np.ndarray  # int16 purchasing unit paying for it, or -1
-    effort: np.ndarray  # float64 provider's effort for this client
+    effort: Coded  # provider's effort for this client (float64 values, 1-byte codes)
     started: np.ndarray  # int16 month it started
     outcome_until: np.ndarray  # int16 last month in which a job counts as its outcome
     outcome_provider: np.ndarray  # int16 provider owed an outcome payment, or -1
@@ -73,7 +127,7 @@ class ServiceState:
         k = len(FIRM_SERVICES)
         return cls(
             minus(np.int8), np.zeros(n, np.int16), minus(np.int16), minus(np.int16),
-            np.ones(n), np.zeros(n, np.int16), minus(np.int16), minus(np.int16),
+            Coded(n, 1.0), np.zeros(n, np.int16), minus(np.int16), minus(np.int16),
             minus(np.int16), minus(np.int8), np.zeros(n, np.int16), minus(np.int16),
             np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool),
             np.zeros(n, np.int16),

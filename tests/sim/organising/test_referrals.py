@@ -15,9 +15,9 @@ from organising_cases import COACHING, TRAINING, FixedDraws
 
 from sim import load_scenario
 from sim.labour.population import EMPLOYED, UNEMPLOYED
-from sim.organising.referrals import Coded, ReferralDesk
+from sim.organising.referrals import ReferralDesk
 from sim.organising.units import Unit
-from sim.services.state import ServiceState
+from sim.services.state import Coded, ServiceState
 
 CHOSEN = np.array([1, 3, 4, 6])
 PROVIDERS = np.array([0, 0, 1, 1])
