@@ -35,6 +35,14 @@ def _source(fact: Fact, scenario: str) -> Source:
     return Source((scenario,), 1, (f"verdict: {fact.verdict}",))
 
 
+def _finish(fig: Figure, ax, title: str) -> Figure:
+    """A one-panel figure's close: both grids, the panel's title, the legend on top."""
+    tidy(ax, "both")
+    panel_title(ax, title, 1)
+    legend_on_top(fig, *handles_of(ax))
+    return fig
+
+
 @house_style
 def beveridge_loop_figure(fact: Fact, scenario: str) -> Figure:
     """The (u, v) path coloured by month, and both rates over time."""
@@ -84,10 +92,7 @@ def matching_figure(fact: Fact, scenario: str) -> Figure:
     ax.plot([lo, hi], [lo, hi], color=OKABE_ITO["black"], linewidth=1.5, label="45° line")
     ax.set_xlabel("fitted log hires")
     ax.set_ylabel("observed log hires")
-    tidy(ax, "both")
-    panel_title(ax, f"α = {a.text(2)}, β = {b.text(2)}, α + β = {rts.text(2)}", 1)
-    legend_on_top(fig, *handles_of(ax))
-    return fig
+    return _finish(fig, ax, f"α = {a.text(2)}, β = {b.text(2)}, α + β = {rts.text(2)}")
 
 
 @house_style
@@ -133,10 +138,7 @@ def firm_sizes_figure(fact: Fact, scenario: str) -> Figure:
               label="Zipf, α = 1 (Axtell 2001)")
     ax.set_xlabel("employees, s")
     ax.set_ylabel("share of firms with at least s")
-    tidy(ax, "both")
-    panel_title(ax, f"tail exponent {alpha.text(2)} (s ≥ {s_min:.0f})", 1)
-    legend_on_top(fig, *handles_of(ax))
-    return fig
+    return _finish(fig, ax, f"tail exponent {alpha.text(2)} (s ≥ {s_min:.0f})")
 
 
 @house_style
@@ -271,10 +273,7 @@ def stationarity_figure(fact: Fact, scenario: str) -> Figure:
             linestyle="--", label="linear trend")
     ax.set_xlabel("month")
     ax.set_ylabel("unemployment rate, %")
-    tidy(ax, "both")
-    panel_title(ax, f"drift over the run {drift.text(2)} percentage points", 1)
-    legend_on_top(fig, *handles_of(ax))
-    return fig
+    return _finish(fig, ax, f"drift over the run {drift.text(2)} percentage points")
 
 
 FIGURES: dict[str, Callable[[Fact, str], Figure]] = {
