@@ -27,6 +27,7 @@ import argparse
 import os
 import select
 import sys
+import threading
 
 from .options import (
     EXIT_BAD_INPUT,
@@ -99,8 +100,14 @@ def console() -> None:
     compiled kernels' LLVM state) takes about 0.3 s, a sixth of a short command such as
     ``kasvu run tiny --months 1``. When :func:`main` returns 0 every result file is closed
     and every worker pool shut down, so the standard streams are flushed and the process
-    ends at once (``os._exit``). A failure or an interrupt exits the usual way.
+    ends at once (``os._exit``). A failure or an interrupt exits the usual way. Progress
+    bars lock with a thread lock here: tqdm's default is a multiprocessing lock, a named
+    semaphore that only a normal exit unregisters (else multiprocessing's resource
+    tracker warns of a leaked semaphore), and only this process draws bars.
     """
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
     code = main()
     if code != 0:
         sys.exit(code)

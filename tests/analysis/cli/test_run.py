@@ -321,11 +321,25 @@ def test_installed_script_ends_a_success_with_everything_written(tmp_path):
     proc = subprocess.run([str(kasvu), "run", "tiny", "--months", "2", "--out", str(out)],
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
+    assert "leaked" not in proc.stderr and "Warning" not in proc.stderr, proc.stderr
     assert proc.stdout.rstrip().splitlines()[-1].startswith(f"wrote {out}/: timeseries.parquet")
     assert "month 2" in proc.stdout
     table = pd.read_parquet(out / "timeseries.parquet")
     assert sorted(table["month"].unique()) == [0, 1, 2]
     assert (out / "summary.json").stat().st_size > 0
+
+
+def test_installed_script_ends_a_command_with_worker_pools_without_warnings(tmp_path):
+    """Runs in worker processes, then the quick exit: no semaphore is left registered
+    (no resource-tracker warning)."""
+    kasvu = Path(sys.executable).parent / "kasvu"
+    out = tmp_path / "out"
+    proc = subprocess.run([str(kasvu), "compare", "tiny", "tiny-alliance", "--reps", "2",
+                           "--months", "1", "--workers", "2", "--quiet", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "leaked" not in proc.stderr and "Warning" not in proc.stderr, proc.stderr
+    assert any(out.iterdir())
 
 
 # -------------------------------------- output directory safety (more in test_output_directory)
