@@ -53,7 +53,7 @@ bench: setup
 # Calibration of the default Pirkanmaa parameters to public figures (calibration/targets.toml):
 # a seeded Latin hypercube and a Nelder-Mead refinement, then the chosen values with fresh
 # seeds; writes calibration/result.json and result.md, then the parameter reference.
-# About half an hour on two cores. CALIBRATE_ARGS="--points 20 --refine 10" for less.
+# About 16 minutes on two cores. CALIBRATE_ARGS="--points 20 --refine 10" for less.
 CALIBRATE_ARGS ?=
 calibrate: setup
 	$(BIN)/python -m analysis.calibration $(CALIBRATE_ARGS)

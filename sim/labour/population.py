@@ -222,7 +222,9 @@ def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) 
     The labour force (``labour_force_share`` of residents) and, drawn among them, persons
     outside it who may enter (``outside_share`` of the labour force on top): each person is
     outside with probability outside_share / (1 + outside_share), else unemployed with
-    the initial unemployment rate, else employed.
+    the initial unemployment rate, else employed. Everyone not employed carries the scars
+    of its current spell and of earlier months out of work since its last job
+    (``initial_prior_unemployment_months``), so that the pool starts near its steady state.
     """
     lab = scenario.labour
     if len(lab.skill_shares) > np.iinfo(np.int8).max:
@@ -248,6 +250,13 @@ def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) 
         status[outside] = OUTSIDE
         months[outside] = 0
         employability[outside] = base[outside]
+    prior_mean = lab.initial_prior_unemployment_months
+    if prior_mean > 0.0:  # earlier months out of work scar everyone not employed
+        out = np.flatnonzero(status != EMPLOYED)
+        prior = rng.geometric(1.0 / (1.0 + prior_mean), size=out.size) - 1  # mean prior_mean
+        employability[out] = np.maximum(
+            base[out] * (1.0 - lab.scarring_rate) ** (months[out] + prior),
+            lab.employability_floor)
     return Persons(home, skill, base, employability, status, np.full(n, -1, dtype=np.int32),
                    months.astype(np.int32))
 

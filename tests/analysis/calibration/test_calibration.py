@@ -166,8 +166,10 @@ def recorded_result() -> dict:
 
 def test_shipped_pirkanmaa_default_reproduces_the_recorded_moments():
     """The default region, on a seed not used by the calibration, lands where the recorded
-    result says: within tolerance of each target it reached, and near the recorded mean of
-    every moment (the ones it missed included)."""
+    result says: within tolerance of each target it reached (up to one seed's noise, two
+    of the recorded standard deviations: a mean near its tolerance's edge leaves single
+    seeds on either side), and near the recorded mean of every moment (the ones it missed
+    included)."""
     targets = load_targets()
     window = targets.modes["full"].spell_window_months
     got = simulate_moments("pirkanmaa-separate", 3, window)
@@ -175,7 +177,7 @@ def test_shipped_pirkanmaa_default_reproduces_the_recorded_moments():
     assert sorted(recorded) == sorted(MOMENTS)
     misses = {m.name: (round(got[m.name], 4), m.target, m.tolerance)
               for m in targets.moments if recorded[m.name]["within_tolerance"]
-              and abs(got[m.name] - m.target) > m.tolerance}
+              and abs(got[m.name] - m.target) > m.tolerance + 2.0 * recorded[m.name]["sd"]}
     assert not misses, misses
     for name, m in recorded.items():
         spread = 4.0 * m["sd"] + 0.1 * m["tolerance"]

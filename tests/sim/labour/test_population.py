@@ -46,3 +46,44 @@ def test_one_region_keeps_the_plain_layout():
 
     geo = build_geography(load_scenario("finland-synthetic"))
     assert set(geo.sub_region) == {""}
+
+
+def _initial_persons(*overrides):
+    from sim.labour.population import build_geography, build_persons
+
+    scenario = load_scenario("tiny", list(overrides))
+    persons = build_persons(scenario, build_geography(scenario), np.random.default_rng(5))
+    return scenario.labour, persons
+
+
+def test_without_prior_months_only_the_current_spell_scars():
+    """At 0 the initial scars are the current spell's: the employed and persons outside
+    start at their base employability."""
+    from sim.labour.population import EMPLOYED, UNEMPLOYED
+
+    lab, p = _initial_persons("labour.initial_prior_unemployment_months=0")
+    unemployed = p.status == UNEMPLOYED
+    expected = np.maximum(p.base_employability * (1 - lab.scarring_rate)
+                          ** p.unemployment_months, lab.employability_floor)
+    assert np.array_equal(p.employability[unemployed], expected[unemployed])
+    assert np.array_equal(p.employability[~unemployed], p.base_employability[~unemployed])
+    assert (p.status == EMPLOYED).any() and unemployed.any()
+
+
+def test_prior_months_out_of_work_scar_everyone_not_employed():
+    """Jobseekers and persons outside carry a geometric number of earlier months out of
+    work with the parameter's mean; the employed none, and the current spell is unchanged."""
+    from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
+
+    lab, p = _initial_persons("labour.initial_prior_unemployment_months=30",
+                              "labour.employability_floor=0")
+    employed = p.status == EMPLOYED
+    assert np.array_equal(p.employability[employed], p.base_employability[employed])
+    assert (p.unemployment_months[p.status == OUTSIDE] == 0).all()
+    out = ~employed
+    months = np.log(p.employability[out] / p.base_employability[out]) / np.log(
+        1 - lab.scarring_rate) - p.unemployment_months[out]
+    prior = np.rint(months)
+    assert np.allclose(months, prior, atol=1e-6) and prior.min() == 0
+    assert out.sum() > 1000 and abs(prior.mean() - 30) < 3  # SE about 30 / √n ≈ 0.9
+    assert (p.status == UNEMPLOYED).any() and (p.status == OUTSIDE).any()
