@@ -29,6 +29,8 @@ import select
 import sys
 import threading
 
+from tqdm import tqdm
+
 from .options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -105,8 +107,6 @@ def console() -> None:
     semaphore that only a normal exit unregisters (else multiprocessing's resource
     tracker warns of a leaked semaphore), and only this process draws bars.
     """
-    from tqdm import tqdm
-
     tqdm.set_lock(threading.RLock())
     code = main()
     if code != 0:
