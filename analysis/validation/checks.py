@@ -4,9 +4,9 @@ Two kinds of run feed the checks (:mod:`.facts`):
 
 - a **cycle run**: the scenario with a sine business cycle in demand (``[economy]
   cycle_amplitude``, default ±4 % over 48 months unless the scenario sets its own), giving
-  the Beveridge curve, the matching function, the inflow/outflow decomposition, the worker
-  flows (:mod:`.transitions`), and the firm sizes at month 0 and month 12 (firm sizes and
-  growth rates);
+  the Beveridge curve, the matching function (:mod:`.matching`), the inflow/outflow
+  decomposition, the worker flows (:mod:`.transitions`), and the firm sizes at month 0 and
+  month 12 (firm sizes and growth rates);
 - a **steady run**: the same scenario, seed and months without the cycle, giving the
   baseline's drift (:mod:`.stationarity`), which the Beveridge curve is read net of;
 - one **trial run per service**: the organisers' budgets set to 0 and half of the eligible
@@ -33,11 +33,12 @@ import pandas as pd
 
 from sim import Scenario, ScenarioError, load_scenario, run, simulate
 from sim.collect import REGION_AREA
+from sim.labour import build_geography, reach_weights
 from sim.scenario.loading import Overrides
 from sim.scenario.overrides import Part, join_key
 
 from ..outputs import Writer, json_writer, optional_output, text_writer
-from . import DEFAULT_SCENARIO, displacement, facts, stationarity, transitions
+from . import DEFAULT_SCENARIO, displacement, facts, matching, stationarity, transitions
 
 TRIAL_SERVICES = ("coaching", "training", "wage_subsidy", "rehabilitation")
 """Services tested by a trial each (``--quick``: the first two)."""
@@ -201,6 +202,13 @@ def run_steady(plan: ValidationPlan, on_month: Callable[[], None] | None = None
 
 
 # ------------------------------------------------------------------------ the checks
+def plan_reach(scenario: Scenario) -> tuple[list[str], np.ndarray]:
+    """The municipalities' names and the commuting reach weights their seekers apply by."""
+    geo = build_geography(scenario)
+    m = scenario.matching
+    return geo.names, reach_weights(geo.distance_km, m.commuting_reach_km, m.distance_decay_km)
+
+
 def _region(timeseries: pd.DataFrame) -> pd.DataFrame:
     """The region's rows, in month order."""
     return timeseries[timeseries["area"] == REGION_AREA].sort_values("month")
@@ -227,14 +235,19 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, steady: pd.DataFrame,
                                  baseline=(u_steady, v_steady))]
 
     munis = ts[ts["area"] != REGION_AREA].sort_values(["area", "month"])
-    lagged = munis.groupby("area", sort=False)[["jobseekers", "vacancies"]].shift(1)
+    geo, reach = plan_reach(plan.cycle)
+    munis = munis.assign(**{f"near_{c}": matching.neighbour_totals(munis, c, reach, geo)
+                            for c in ("jobseekers", "vacancies")})
+    lagged = munis.groupby("area", sort=False)[
+        ["jobseekers", "vacancies", "near_jobseekers", "near_vacancies"]].shift(1)
     ok = lagged["jobseekers"].notna()
-    out.append(facts.matching_function(munis.loc[ok, "hires"], lagged.loc[ok, "jobseekers"],
-                                       lagged.loc[ok, "vacancies"], munis.loc[ok, "area"],
-                                       region=(region["hires"].to_numpy()[1:],
-                                               region["jobseekers"].to_numpy()[:-1],
-                                               region["vacancies"].to_numpy()[:-1]),
-                                       months=munis.loc[ok, "month"]))
+    out.append(matching.matching_function(
+        munis.loc[ok, "hires"], lagged.loc[ok, "jobseekers"], lagged.loc[ok, "vacancies"],
+        munis.loc[ok, "area"],
+        region=(region["hires"].to_numpy()[1:], region["jobseekers"].to_numpy()[:-1],
+                region["vacancies"].to_numpy()[:-1]),
+        months=munis.loc[ok, "month"],
+        neighbours=(lagged.loc[ok, "near_jobseekers"], lagged.loc[ok, "near_vacancies"])))
 
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "jobseekers")))

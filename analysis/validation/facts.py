@@ -17,8 +17,6 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .trends import trend_residuals
-
 Z95 = 1.959963984540054
 """The two-sided 95 % quantile of the normal distribution."""
 
@@ -222,113 +220,6 @@ def beveridge_curve(u: np.ndarray, v: np.ndarray, period: int,
                   "around the latter's means; correlation_levels: the cycle run's own "
                   "levels",) if levels else ())),
         data={"u": u, "v": v},
-    )
-
-
-# ------------------------------------------------------------------- matching function
-def _demean(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """``values`` less their group's mean (the within transformation of fixed effects)."""
-    return values - pd.Series(values).groupby(groups).transform("mean").to_numpy()
-
-
-def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.ndarray,
-                      areas: np.ndarray | None = None,
-                      region: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                      level: str = "municipality-months",
-                      months: np.ndarray | None = None) -> Fact:
-    """The emergent matching function, log H = a + α log U + β log V, by OLS.
-
-    Observations with a zero count are dropped (the log is undefined). Returns α, β and the
-    returns to scale α + β with HC1-robust 95 % CIs, and the t statistic of α + β = 1. With
-    ``areas``, the elasticities are also estimated within areas (area fixed effects), from
-    the variation over time alone, and the within-area α is the headline and the verdict's
-    basis. With ``months`` as well, each area also gets a linear trend, so that a slow drift
-    of matching efficiency (a baseline that is not stationary) does not load on α; the
-    estimate without trends is reported beside it. With ``region`` (hires, unemployed,
-    vacancies of the whole region by month, aligned the same way), also from the region's
-    time series.
-    """
-    h, u, v = (np.asarray(a, dtype=float) for a in (hires, unemployed, vacancies))
-    keep = (h > 0) & (u > 0) & (v > 0)
-    y, x = np.log(h[keep]), np.column_stack([np.log(u[keep]), np.log(v[keep])])
-    coef, cov = ols(y, x)
-    within: list[Statistic] = []
-    over_region: list[Statistic] = []
-    if areas is not None:
-        area = np.asarray(areas)[keep]
-        cw, vw = ols(_demean(y, area), np.column_stack([_demean(x[:, 0], area),
-                                                       _demean(x[:, 1], area)]))
-        n, k = y.size, 3 + len(set(area)) - 1
-        vw = vw * (n - 3) / (n - k)  # degrees of freedom lost to the area means
-        within = [_interval("alpha_within_areas", cw[1], math.sqrt(vw[1, 1])),
-                  _interval("beta_within_areas", cw[2], math.sqrt(vw[2, 2]))]
-        if months is not None:
-            t = np.asarray(months, dtype=float)[keep]
-            ct, vt = ols(trend_residuals(y, t, area), np.column_stack(
-                [trend_residuals(x[:, 0], t, area), trend_residuals(x[:, 1], t, area)]))
-            vt = vt * (n - 3) / (n - 3 - 2 * (len(set(area)) - 1))  # area means and trends
-            within = [_interval("alpha_within_areas", ct[1], math.sqrt(vt[1, 1])),
-                      _interval("beta_within_areas", ct[2], math.sqrt(vt[2, 2])),
-                      Statistic("alpha_within_areas_no_trends", float(cw[1])),
-                      Statistic("beta_within_areas_no_trends", float(cw[2]))]
-    if region is not None:
-        rh, ru, rv = (np.asarray(a, dtype=float) for a in region)
-        ok = (rh > 0) & (ru > 0) & (rv > 0)
-        cr, vr = ols(np.log(rh[ok]), np.column_stack([np.log(ru[ok]), np.log(rv[ok])]))
-        over_region = [_interval("alpha_region_months", cr[1], math.sqrt(vr[1, 1])),
-                       _interval("beta_region_months", cr[2], math.sqrt(vr[2, 2]))]
-    alpha, beta = coef[1], coef[2]
-    rts = alpha + beta
-    se_rts = math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2])
-    t_crs = (rts - 1.0) / se_rts if se_rts > 0 else math.inf
-    fitted = coef[0] + x @ coef[1:]
-    r2 = 1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2)
-    a_stat = _interval("alpha_unemployment", alpha, math.sqrt(cov[1, 1]))
-    pooled = (a_stat, _interval("beta_vacancies", beta, math.sqrt(cov[2, 2])),
-              _interval("returns_to_scale", rts, se_rts), Statistic("t_constant_returns", t_crs))
-    # The headline is the elasticity within areas, over time, when there are areas: pooled
-    # over areas of different sizes, α mostly measures that bigger areas have more hires.
-    head = within[0] if areas is not None else a_stat
-    in_band = head.high >= 0.5 and head.low <= 0.7
-    crs = abs(rts - 1.0) <= 0.2
-    if areas is not None:
-        verdict = verdict_from(in_band, 0.3 <= head.value <= 0.9)
-        trends = " and linear trends" if months is not None else ""
-        rule = (f"pass: the CI of α within areas (area fixed effects{trends}) overlaps "
-                "0.5–0.7; warn: 0.3 ≤ α within areas ≤ 0.9; fail: otherwise")
-        basis = ("the verdict rests on α within areas, from each area's variation over time; "
-                 "the pooled estimate mixes in differences of size between areas")
-        if months is not None:
-            basis += ("; each area's linear trend is removed first, so that a drift of "
-                      "matching efficiency (real ones trend too: Hall & Schulhofer-Wohl "
-                      "2018) or of a baseline that is not stationary does not load on α; "
-                      "the estimate without trends is reported as *_no_trends")
-    else:
-        verdict = verdict_from(in_band and crs, 0.3 <= alpha <= 0.9 or crs)
-        rule = ("pass: the CI of α overlaps 0.5–0.7 and |α + β − 1| ≤ 0.2; warn: one of "
-                "0.3 ≤ α ≤ 0.9 or |α + β − 1| ≤ 0.2; fail: neither")
-        basis = "the verdict rests on the pooled estimate (no areas given)"
-    statistics = (*within, *pooled, *over_region) if areas is not None \
-        else (*pooled, *over_region)
-    return Fact(
-        key="matching",
-        title="Emergent matching function (Cobb-Douglas, log-regression)",
-        statistics=(
-            *statistics,
-            Statistic("r_squared", float(r2)),
-            Statistic("observations", float(y.size)),
-        ),
-        reference="Cobb-Douglas with roughly constant returns fits well; the elasticity with "
-        "respect to unemployment is usually 0.5–0.7 (Petrongolo & Pissarides 2001)",
-        rule=rule,
-        verdict=verdict,
-        notes=(f"OLS over {level}: hires in month t on the unemployed (persons in services "
-               "included: all of them search) and vacancies at the end of month t − 1; "
-               "HC1-robust standard errors",
-               "a large sample rejects exact constant returns for small departures; the "
-               "size of α + β − 1 is reported with the t statistic beside it",
-               basis),
-        data={"observed": y, "fitted": fitted},
     )
 
 

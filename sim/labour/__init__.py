@@ -11,6 +11,16 @@ in numba kernels; the model (:mod:`sim.model`) calls them in the month's order.
 - :mod:`.workspace`: scratch arrays the kernels reuse between months.
 """
 
-from .population import EMPLOYED, OUTSIDE, UNEMPLOYED, Firms, Geography, Persons
+from .population import (
+    EMPLOYED,
+    OUTSIDE,
+    UNEMPLOYED,
+    Firms,
+    Geography,
+    Persons,
+    build_geography,
+    reach_weights,
+)
 
-__all__ = ["EMPLOYED", "OUTSIDE", "UNEMPLOYED", "Firms", "Geography", "Persons"]
+__all__ = ["EMPLOYED", "OUTSIDE", "UNEMPLOYED", "Firms", "Geography", "Persons",
+           "build_geography", "reach_weights"]

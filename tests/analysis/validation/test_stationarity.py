@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from analysis.validation import facts as vf
+from analysis.validation import matching as vm
 from analysis.validation.stationarity import stationarity
 from analysis.validation.trends import newey_west_slope, trend_residuals
 
@@ -111,7 +112,7 @@ def test_matching_within_areas_net_of_area_trends_recovers_the_elasticity():
     log_v = np.log(size) - 2 + 0.3 * cycle + rng.normal(0, 0.05, area.size)
     log_h = -1 - 0.01 * month + 0.6 * log_u + 0.4 * log_v + rng.normal(0, 0.02, area.size)
     h, u, v = np.exp(log_h), np.exp(log_u), np.exp(log_v)
-    fact = vf.matching_function(h, u, v, area, months=month)
+    fact = vm.matching_function(h, u, v, area, months=month)
     a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
     assert a.low < 0.6 < a.high and b.low < 0.4 < b.high
     assert fact.statistic("alpha_within_areas_no_trends").value < 0.3  # the drift's bias

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.validation import facts as vf
 from analysis.validation import make_plan
+from analysis.validation import matching as vm
 from analysis.validation.checks import zero_budgets
 from sim import ScenarioError, load_scenario
 
@@ -76,7 +77,7 @@ def _cobb_douglas(alpha, beta, n=600, seed=1):
 
 
 def test_matching_function_recovers_cobb_douglas_elasticities():
-    fact = vf.matching_function(*_cobb_douglas(0.6, 0.4))
+    fact = vm.matching_function(*_cobb_douglas(0.6, 0.4))
     a, b = fact.statistic("alpha_unemployment"), fact.statistic("beta_vacancies")
     rts = fact.statistic("returns_to_scale")
     assert a.low < 0.6 < a.high and a.high - a.low < 0.1
@@ -91,7 +92,7 @@ def test_matching_function_within_areas_ignores_area_level_differences():
     h, u, v = _cobb_douglas(0.6, 0.4, n=600)
     areas = np.repeat(np.arange(20), 30)
     h = h * np.exp(np.repeat(np.random.default_rng(4).normal(0, 1.0, 20), 30))
-    fact = vf.matching_function(h, u, v, areas)
+    fact = vm.matching_function(h, u, v, areas)
     a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
     assert a.low < 0.6 < a.high and a.high - a.low < 0.1
     assert b.low < 0.4 < b.high
@@ -106,7 +107,7 @@ def test_matching_verdict_with_areas_rests_on_the_elasticity_within_them():
     u = size * np.exp(rng.normal(0, 0.1, 1200)) * 1000
     v = size * np.exp(rng.normal(0, 0.1, 1200)) * 200
     h = 0.5 * np.sqrt(size * v) * np.exp(rng.normal(0, 0.05, 1200))
-    fact = vf.matching_function(h, u, v, np.repeat(np.arange(30), 40))
+    fact = vm.matching_function(h, u, v, np.repeat(np.arange(30), 40))
     assert fact.statistic("alpha_unemployment").low > 0.15  # size differences load on it
     assert abs(fact.statistics[0].value) < 0.1 and fact.statistics[0].name == \
         "alpha_within_areas"
@@ -116,7 +117,7 @@ def test_matching_verdict_with_areas_rests_on_the_elasticity_within_them():
 def test_matching_function_region_time_series():
     h, u, v = _cobb_douglas(0.6, 0.4, n=600)
     rh, ru, rv = _cobb_douglas(0.0, 0.8, n=120, seed=6)
-    fact = vf.matching_function(h, u, v, region=(rh, ru, rv))
+    fact = vm.matching_function(h, u, v, region=(rh, ru, rv))
     assert fact.statistic("alpha_unemployment").value == pytest.approx(0.6, abs=0.05)
     a, b = fact.statistic("alpha_region_months"), fact.statistic("beta_region_months")
     assert a.low < 0.0 < a.high
@@ -124,7 +125,7 @@ def test_matching_function_region_time_series():
 
 
 def test_matching_function_flags_decreasing_returns():
-    fact = vf.matching_function(*_cobb_douglas(0.2, 0.2))
+    fact = vm.matching_function(*_cobb_douglas(0.2, 0.2))
     assert fact.statistic("returns_to_scale").high < 0.5
     assert fact.verdict == "fail"
 
@@ -132,7 +133,57 @@ def test_matching_function_flags_decreasing_returns():
 def test_matching_function_drops_zero_counts():
     h, u, v = _cobb_douglas(0.6, 0.4, n=100)
     h[:10] = 0
-    assert vf.matching_function(h, u, v).statistic("observations").value == 90
+    assert vm.matching_function(h, u, v).statistic("observations").value == 90
+
+
+def _commuting_panel(seed=3, n_areas=20, n_months=80):
+    """Areas whose hires follow their own unemployed (α = 0.6) and the vacancies of their
+    neighbours (0.4), not their own; the neighbours' vacancies fall when unemployment
+    rises (a demand cycle), as in a commuting region."""
+    rng = np.random.default_rng(seed)
+    area = np.repeat(np.arange(n_areas), n_months)
+    month = np.tile(np.arange(n_months, dtype=float), n_areas)
+    cycle = np.sin(2 * np.pi * month / 48)
+    size = np.repeat(rng.normal(7, 1, n_areas), n_months)
+    log_u = size + 0.15 * cycle + rng.normal(0, 0.05, area.size)
+    log_v = size - 2 + rng.normal(0, 0.3, area.size)  # the own vacancies: noise
+    log_nu = size + 1 + 0.15 * cycle + rng.normal(0, 0.02, area.size)
+    log_nv = size - 1 - 0.3 * cycle + rng.normal(0, 0.02, area.size)
+    log_h = -1 + 0.6 * log_u + 0.4 * log_nv + rng.normal(0, 0.02, area.size)
+    return (np.exp(log_h), np.exp(log_u), np.exp(log_v), area, month,
+            (np.exp(log_nu), np.exp(log_nv)))
+
+
+def test_matching_within_areas_holds_the_neighbours_fixed():
+    """Omitting the neighbours' vacancies, which fall when unemployment rises, biases α
+    within areas down; holding them fixed recovers it (Burgess & Profit 2001)."""
+    h, u, v, area, month, near = _commuting_panel()
+    fact = vm.matching_function(h, u, v, area, months=month, neighbours=near)
+    a, b = fact.statistic("alpha_within_areas"), fact.statistic("beta_within_areas")
+    bn = fact.statistic("beta_neighbours_within_areas")
+    assert a.low < 0.6 < a.high and b.low < 0.0 < b.high and bn.low < 0.4 < bn.high
+    assert fact.statistic("alpha_within_areas_own_only").value < 0.3  # the omitted bias
+    assert fact.statistics[0] == a and fact.verdict == "pass"
+    assert "neighbours" in fact.rule
+    own = vm.matching_function(h, u, v, area, months=month)
+    assert own.statistic("alpha_within_areas").value == pytest.approx(
+        fact.statistic("alpha_within_areas_own_only").value)
+    assert own.verdict == "fail"
+
+
+def test_neighbour_totals_equal_a_loop_over_areas():
+    names = ["a", "b", "c"]
+    w = np.array([[9.0, 0.5, 0.0], [0.5, 9.0, 0.25], [0.0, 0.25, 9.0]])
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"area": np.repeat(["c", "a", "b"], 4),
+                          "month": np.tile([3, 1, 2, 0], 3),
+                          "x": rng.integers(1, 100, 12)})
+    got = vm.neighbour_totals(frame, "x", w, names)
+    for k, row in enumerate(frame.itertuples()):
+        m = names.index(row.area)
+        want = sum(w[m, n] * frame.loc[(frame.area == names[n]) & (frame.month == row.month),
+                                       "x"].item() for n in range(3) if n != m)
+        assert got[k] == pytest.approx(want)
 
 
 def test_ols_robust_covariance_equals_the_sandwich_formula():
