@@ -355,6 +355,15 @@ class Results:
     country_draws: float = 0.0
     decade_match: list[MatchClock] = field(default_factory=list)
     decade_name: str = FULL_REGION
+    threads: int = field(default_factory=numba.get_num_threads)
+
+
+def threading_layer() -> str:
+    """The threading layer numba uses, once a parallel kernel has run in this process."""
+    try:
+        return numba.threading_layer()
+    except ValueError:  # no parallel kernel has run here
+        return "default"
 
 
 def regional_limit(run: Results) -> str:
@@ -477,7 +486,8 @@ def render(info, run: Results, args) -> list[str]:
         "# Benchmarks",
         "",
         f"- date: {info['date']}",
-        f"- machine: {info['cpu']}, nproc {info['nproc']}, load average at start {info['load']}",
+        f"- machine: {info['cpu']}, nproc {info['nproc']}, load average at start {info['load']}; "
+        f"job matching on {run.threads} threads (numba's {threading_layer()} layer)",
         f"- versions: Python {info['python']}, numpy {info['numpy']}, numba {info['numba']}, "
         f"mesa {info['mesa']}; kasvu {info['commit']}",
         f"- command: `{command}` (`make bench`)",
@@ -530,9 +540,10 @@ def render(info, run: Results, args) -> list[str]:
             f"matching kernel alone took "
             f"{mc.seconds:.1f} s ({100 * mc.seconds / wall:.0f} % of the run): "
             f"{mc.applications / max(mc.calls, 1):,.0f} applications a month, "
-            f"{mc.ns_per_application():.0f} ns each. Each application is a chain of dependent "
-            "look-ups (the seeker's row of bucket weights, the vacancy, the firm's heap of "
-            "best applicants) ending in a data-dependent branch; the rules fix the number of "
+            f"{mc.ns_per_application():.0f} ns each, on {run.threads} threads. Each "
+            "application is a chain of dependent look-ups (the seeker's row of bucket "
+            "weights, the vacancy, then, grouped by firm, the firm's heap of best "
+            "applicants) ending in a data-dependent branch; the rules fix the number of "
             f"applications ({mc.applications:,} in these months). Within a 10 s budget for "
             f"120 months, an application could take at most "
             f"{1e10 / max(mc.applications / max(mc.calls, 1) * 120, 1):.0f} ns with nothing "

@@ -9,7 +9,9 @@ depend on the executor or the number of workers: each run is a pure function of 
 - :class:`SerialExecutor`: one run after another in this process (debugging, tiny sweeps).
 - :class:`LocalExecutor`: a :class:`~concurrent.futures.ProcessPoolExecutor`, one worker
   per core by default; numba kernels are compiled (or loaded from the cache) once in the
-  parent, then once per worker by :func:`warm_up` in the initializer.
+  parent, then once per worker by :func:`warm_up` in the initializer. The workers share
+  the cores out for job matching's threads (:func:`threads_per_worker`), as do those of a
+  Dask cluster started here.
 - :class:`DaskExecutor`: a Dask distributed cluster given by its scheduler address, or a
   :class:`~distributed.LocalCluster`; tasks are submitted with ``pure=False``.
 
@@ -103,11 +105,39 @@ def interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _worker_init(parent: int) -> None:
-    """Local worker initializer: leave Ctrl-C to the parent, die with it, warm up."""
+def _worker_init(parent: int, threads: int) -> None:
+    """Local worker initializer: Ctrl-C to the parent, die with it, set threads, warm up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with(parent)
+    set_model_threads(threads)
     warm_up()
+
+
+def threads_per_worker(workers: int) -> int:
+    """Threads for the model's parallel kernels in each of ``workers`` local workers.
+
+    The cores are shared out, at least one each: two workers on two cores run one thread
+    each, so that no core is asked for two threads (numba's threads wait by spinning, and
+    oversubscribed they slow each other down). Results do not depend on it.
+    """
+    return max(1, default_workers() // max(workers, 1))
+
+
+def set_model_threads(threads: int) -> None:
+    """Run the model's parallel kernels (job matching) on ``threads`` threads, here.
+
+    numba's setting belongs to the calling thread; it is capped at the threads numba
+    started with (``NUMBA_NUM_THREADS``, one per core by default).
+    """
+    import numba
+
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+
+
+def _with_threads(fn: Callable[[Any], Any], task: Any, threads: int) -> Any:
+    """``fn(task)`` with the model's kernels on ``threads`` threads (a Dask task)."""
+    set_model_threads(threads)
+    return fn(task)
 
 
 def worker_pid(delay: float = 0.0) -> int:
@@ -172,7 +202,7 @@ class LocalExecutor:
                 multiprocessing.forkserver.ensure_running()
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=_worker_init,
-                initargs=(os.getpid(),))
+                initargs=(os.getpid(), threads_per_worker(self.workers)))
         return self
 
     def __exit__(self, exc_type: type | None, *exc: object) -> None:
@@ -292,10 +322,16 @@ class DaskExecutor:
         pending = iter(tasks)
         running: dict[Any, Any] = {}
 
+        # A cluster started here shares this machine's cores out among its workers (a
+        # Dask task runs in a worker's thread, so the setting goes with each task); the
+        # workers of a cluster given by its address keep their own (NUMBA_NUM_THREADS).
+        threads = threads_per_worker(self.workers) if self._cluster is not None else None
+
         def submit(count: int) -> list[Any]:
             futures = []
             for task in pending:
-                future = self._client.submit(fn, task, pure=False)
+                future = (self._client.submit(fn, task, pure=False) if threads is None else
+                          self._client.submit(_with_threads, fn, task, threads, pure=False))
                 running[future] = task
                 futures.append(future)
                 if len(futures) >= count:

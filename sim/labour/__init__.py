@@ -7,6 +7,9 @@ in numba kernels; the model (:mod:`sim.model`) calls them in the month's order.
 - :mod:`.firms`: firm deaths, layoffs due, vacancies posted;
 - :mod:`.flows`: separations, jobseekers, hires, ageing of spells (scarring);
 - :mod:`.matching`: job matching (apply, rank, offer, accept) and vacancy screening;
+- :mod:`.applications`: a matching round's applications, sent on every thread and
+  ranked firm by firm;
+- :mod:`.heaps`: the firms' heaps of best applicants;
 - :mod:`.stocks`: stocks per area for the time series;
 - :mod:`.workspace`: scratch arrays the kernels reuse between months.
 """

@@ -11,7 +11,6 @@ tuple's fields as arguments, which costs in a call made this often).
 from __future__ import annotations
 
 import numba as nb
-import numpy as np
 
 # Performance: called only from the matching kernel, so no CPython wrapper is built.
 _helper = nb.njit(cache=True, no_cpython_wrapper=True)
@@ -52,43 +51,3 @@ def _sift_down(seeker, score, order, lo, n, pos):
             break
         _swap(seeker, score, order, pos, child)
         pos = child
-
-@_helper
-def _keep(lo, i, score, order, top_fill, top_cap, top_seeker, top_score, top_order, kept, n_kept):
-    """Put application ``order`` (seeker i, ``score``) in the firm heap starting at ``lo``.
-
-    The caller has checked that the heap has room or that the application beats its worst
-    entry. ``kept[:n_kept]`` lists the heaps that hold seeker i from its earlier
-    applications of this round; only those can hold it (no other seeker's application
-    arrives in between to evict it). Returns the new ``n_kept``.
-    """
-    n = top_fill[lo]
-    for r in range(n_kept):
-        if kept[r] == lo:
-            # A second application to the same firm in the round: the seeker's entry
-            # keeps the better one (the earlier on a tie).
-            for q in range(lo, lo + n):
-                if top_seeker[q] == i:
-                    if score > top_score[q]:
-                        top_score[q] = score
-                        top_order[q] = order
-                        _sift_down(top_seeker, top_score, top_order, lo, n, q)
-                    break
-            return n_kept
-    if n < top_cap[lo]:
-        q = lo + n
-        top_seeker[q] = i
-        top_score[q] = score
-        top_order[q] = order
-        top_fill[lo] = n + 1
-        _sift_up(top_seeker, top_score, top_order, lo, q)
-    else:
-        # Better than the worst kept (a later application never wins a tie): it takes
-        # the worst one's place.
-        top_seeker[lo] = i
-        top_score[lo] = score
-        top_order[lo] = order
-        # The position as int64, as in the other call: one compiled _sift_down.
-        _sift_down(top_seeker, top_score, top_order, lo, n, np.int64(lo))
-    kept[n_kept] = lo
-    return n_kept + 1

@@ -1,12 +1,12 @@
 """Job matching (kohtaanto): apply, rank, offer, accept, one month at a time.
 
-The numba kernel of the hot loop and its wrapper :func:`match`, with the screening of
+The numba kernels of the hot loop and their wrapper :func:`match`, with the screening of
 vacancies around it. Plain functions over arrays, no random numbers of their own; tested
-match for match against ``tests/naive.py``. The kernel prepares the month's tables, then
-loops over rounds of four phases, each a small ``@njit`` function: open the firms'
-vacancies (:func:`_open_firms`), send the round's applications (:func:`_apply`), let firms
-offer (:func:`_offer`) and seekers accept (:func:`_accept`). Its scratch arrays come as one
-:class:`~sim.labour.workspace.Scratch`, built in one place
+match for match against ``tests/naive.py``. :func:`_rounds` prepares the month's tables,
+then loops over rounds of four phases: open the firms' vacancies (:func:`_open_firms`),
+send the round's applications and let each firm rank its own (:mod:`.applications`, on
+every thread), let firms offer (:func:`_offer`) and seekers accept (:func:`_accept`). The
+scratch arrays come as one :class:`~sim.labour.workspace.Scratch`, built in one place
 (:func:`~sim.labour.workspace.scratch`).
 """
 
@@ -17,19 +17,17 @@ import math
 import numba as nb
 import numpy as np
 
-from .heaps import _keep
+from . import applications
 from .workspace import Firms, Seekers, Workspace, scratch
 
 SQRT3 = math.sqrt(3.0)
 
 
-# Performance: the phases and helpers are called only from the kernel, so numba builds no
-# CPython wrapper for them (``no_cpython_wrapper``). The phases are inlined into the kernel
-# by numba itself (``inline="always"``): as separate compiled functions, each with its
-# arrays passed one by one, they made the kernel's compilation half as slow again; inlined,
-# it costs about a sixth more than the kernel in one piece (docs/benchmarks.md).
-# _build_row and the heap helpers stay separate functions: they run rarely, or are small
-# enough for LLVM to inline.
+# Performance: the phases and helpers are called only from the kernels, so numba builds no
+# CPython wrapper for them (``no_cpython_wrapper``). The phases are inlined into the
+# kernels that call them by numba itself (``inline="always"``): as separate compiled
+# functions, each with its arrays passed one by one, they made compilation slower
+# (docs/benchmarks.md).
 _helper = nb.njit(cache=True, no_cpython_wrapper=True)
 _phase = nb.njit(cache=True, no_cpython_wrapper=True, inline="always")
 
@@ -84,6 +82,7 @@ def _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps):
         fill[n_vac] = 0
         cap[n_vac] = firm_vac[f]
         heaps.floor[n_vac] = firms.floor[f]
+        heaps.skill[n_vac] = firms.skill[f]
         n_vac += firm_vac[f]
     start[n_open] = n_vac
     bucket_vstart[0] = 0
@@ -103,128 +102,6 @@ def _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps):
             k += 1
         bucket_fill[b] = k
     return n_open
-
-
-@_helper
-def _build_row(row, h, s, reach_w, fit_w, bucket_vac, bucket_vstart, rows):
-    """Cumulative weights of one (home, skill) row over the buckets, kept compressed.
-
-    A bucket's weight is reach(home → area) × fit(skill → job skill) × its open
-    vacancies, summed in bucket order with the same operations as the reference, so the
-    same floating-point totals. Performance: only areas within reach are visited
-    (``reach_list``; most of a 309-municipality country is out of reach), and only buckets
-    that raise the running total are stored. Inverse-CDF sampling returns the first bucket
-    whose cumulative weight exceeds the target, and such a bucket always raises the total,
-    so the compressed row gives the same bucket as the full one.
-
-    Performance: the row also gets a guide table (Chen & Asau's index table) of ``G``
-    cells, ``G`` a power of two: cell ``c`` holds the first stored bucket whose cumulative
-    weight exceeds (c / G) · total. For u in cell c = floor(u · G) (exact, G being a power
-    of two), u ≥ c / G, so u · total ≥ (c / G) · total after rounding too (rounding is
-    monotone), and the bucket sought is at or after the cell's entry: a short forward scan
-    from there finds exactly what a binary search finds, without its chain of dependent,
-    mispredicted steps (a binary search cost ~40 ns an application here).
-    """
-    n_groups = fit_w.shape[0]
-    cum = rows.cum
-    off = rows.off[row]
-    n = 0
-    running = 0.0
-    for r in range(rows.reach_start[h], rows.reach_start[h + 1]):
-        m = rows.reach_list[r]
-        rw = reach_w[h, m]
-        for g in range(n_groups):
-            b = m * n_groups + g
-            bv = bucket_vac[b]
-            if bv > 0:
-                new = running + rw * fit_w[s, g] * bv
-                if new > running:
-                    cum[off + n] = new
-                    # Performance: the bucket's vacancies and where they start in
-                    # vac_owner come with the entry (one dependent load fewer).
-                    rows.bv[off + n] = bv
-                    rows.vstart[off + n] = bucket_vstart[b]
-                    rows.lfit[off + n] = rows.log_fit[s, g]  # every firm of b has skill g
-                    n += 1
-                running = new
-    rows.length[row] = n
-    rows.total[row] = running
-    g_off = rows.guide_off[row]
-    g_size = rows.guide_size[row]
-    k = 0
-    for c in range(g_size):
-        tc = (c / g_size) * running  # c / g_size is exact: g_size is a power of two
-        while k < n - 1 and cum[off + k] <= tc:
-            k += 1
-        rows.guide[g_off + c] = off + k
-
-
-@_phase
-def _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers, rows,
-           heaps):
-    """Phase 2: the round's applications, in seeker order, then application order.
-
-    Each lands in its firm's heap or is dropped. A row of cumulative bucket weights is
-    built the first time a seeker of that (home, skill) needs it in the round.
-    """
-    n_groups = fit_w.shape[0]
-    s_home, s_skill, s_apps = seekers.home, seekers.skill, seekers.apps
-    u_start, log_score = offers.u_start, offers.log_score
-    stamp, total_w, off, length = rows.stamp, rows.total, rows.off, rows.length
-    guide_off, guide_size, guide = rows.guide_off, rows.guide_size, rows.guide
-    cum, row_bv, row_vstart, row_lfit = rows.cum, rows.bv, rows.vstart, rows.lfit
-    vac_owner, fill, cap, floor, top_seeker, top_score, top_order, kept = (
-        heaps.vac_owner, heaps.fill, heaps.cap, heaps.floor, heaps.seeker, heaps.score,
-        heaps.order, heaps.kept)
-    # The application's number in the round: the ranking's tie-break. Typed int64 from
-    # the start (not a literal 0), so that _keep compiles once, not twice.
-    n_app = np.int64(0)
-    for i in range(s_home.shape[0]):
-        if hired[i] >= 0 or s_apps[i] <= rd:
-            continue
-        row = s_home[i] * n_groups + s_skill[i]
-        if stamp[row] != rd:
-            _build_row(row, s_home[i], s_skill[i], reach_w, fit_w, heaps.bucket_vac,
-                       heaps.bucket_vstart, rows)
-            stamp[row] = rd
-        total = total_w[row]
-        if total <= 0.0:
-            continue
-        last = off[row] + length[row] - 1
-        g_off = guide_off[row]
-        g_size = guide_size[row]
-        # A seeker's month of applications is spread over the rounds: round rd sends
-        # applications rd, rd + n_rounds, ... of the seeker's list. (A while loop: range()
-        # with a run-time step costs an integer division per seeker.)
-        n_kept = np.int64(0)  # int64 from the start: _keep compiles once
-        ui = u_start[i]
-        a = rd
-        while a < s_apps[i]:
-            # First stored bucket with cumulative weight > u·total: from the guide table's
-            # cell, scan forward (see _build_row). The last bucket is taken if none
-            # exceeds it, which u < 1 never reaches.
-            ua = u[ui + a, 0]
-            t = ua * total
-            c = int(ua * g_size)
-            k = guide[g_off + (c if c < g_size else g_size - 1)]
-            while k < last and cum[k] <= t:
-                k += 1
-            bv = row_bv[k]
-            j = int(u[ui + a, 1] * bv)
-            if j >= bv:
-                j = bv - 1  # unreachable for u < 1
-            lo = vac_owner[row_vstart[k] + j]
-            # Ranked in logs: log(employability · fit · exp(noise)) needs no exp() here. The
-            # fit's log comes with the bucket (no lookups through the firm).
-            score = log_score[i] + row_lfit[k] + noise_scale * (2.0 * u[ui + a, 2] - 1.0)
-            a += n_rounds
-            # An application below the firm's hiring standard is turned down. The common
-            # case, an application that loses to the worst applicant the firm keeps, is
-            # decided here in a few loads; about one in five applications goes on to _keep.
-            if score >= floor[lo] and (fill[lo] < cap[lo] or score > top_score[lo]):
-                n_kept = _keep(lo, i, score, n_app, fill, cap, top_seeker, top_score,
-                               top_order, kept, n_kept)
-            n_app += 1
 
 
 @_phase
@@ -276,29 +153,10 @@ def _accept(n_offered, seekers, firms, hired, offers):
 
 
 @nb.njit(cache=True)
-def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute_cost,
-                  noise, sc, hired):
-    """Rounds of apply → rank → offer → accept; writes ``hired`` and updates firms.
-
-    See :func:`match` for the rules. Returns the number of hires.
-
-    Performance, the main one: applications are not stored, grouped by firm and ranked.
-    A firm with v open vacancies offers them to the v distinct applicants whose best
-    application ranks highest, so each firm keeps, as the applications stream in, only
-    its current best v distinct applicants in a small heap with the worst on top (the
-    streaming top-v, :mod:`sim.labour.heaps`: an applicant dropped from it can never come
-    back without a better application). Most applications lose to the firm's worst kept
-    one in a single comparison. The heaps hold one entry per vacancy, a few kilobytes in
-    all, so the month's few hundred thousand applications cost no scatter into firm order
-    and no sort. A seeker's applications of a round arrive one after another, so a second
-    application to the same firm can only meet the seeker in the firm's heap if an
-    application of the same seeker was kept there earlier in this round (``kept``); only
-    then is the heap searched for the seeker.
-    """
+def _prepare(seekers, u_stride, reach_w, fit_w, sc, hired):
+    """The month's tables before the first round (see :func:`_rounds`)."""
     n_groups = fit_w.shape[0]
-    n_buckets = reach_w.shape[0] * n_groups
-    noise_scale = noise * SQRT3
-    offers, rows, heaps = sc
+    offers, rows, _ = sc
     # Per call: each seeker's first row of uniforms (a fixed stride, or packed one after
     # another) and log score; the areas within reach of each home (in area order); where
     # each (home, skill) row and its guide table go.
@@ -340,14 +198,67 @@ def _match_kernel(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, c
             rows.guide_off[row] = cells
             rows.guide_size[row] = g_size
             cells += g_size
+
+
+@nb.njit(cache=True)
+def _open_round(rd, n_open, n_rounds, seekers, firms, reach_w, fit_w, hired, rows, heaps,
+                first):
+    """Phase 1 of a round, then its applications numbered; returns the counts.
+
+    :func:`_open_firms`, then :func:`.applications.count_round`; returns the open firms,
+    their vacancies and the round's applications.
+    """
+    n_open = _open_firms(rd, n_open, firms, heaps.bucket_vac.shape[0], fit_w.shape[0], heaps)
+    total = applications.count_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows,
+                                     heaps, first)
+    return n_open, heaps.start[n_open], total
+
+
+@nb.njit(cache=True)
+def _close_round(n_open, seekers, firms, dist, commute_cost, offers, heaps, hired):
+    """Phases 3 and 4 of a round: firms offer, seekers accept; returns the hires."""
+    n_offered = _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps)
+    return _accept(n_offered, seekers, firms, hired, offers)
+
+
+def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute_cost, noise,
+            sc, ws, hired):
+    """Rounds of apply → rank → offer → accept; writes ``hired`` and updates firms.
+
+    See :func:`match` for the rules. Returns the number of hires.
+
+    Performance, the main one: a firm with v open vacancies offers them to the v distinct
+    applicants whose best application ranks highest, so each firm keeps only its current
+    best v distinct applicants in a small heap with the worst on top (the streaming top-v,
+    :mod:`sim.labour.heaps`: an applicant dropped from it can never come back without a
+    better application), and most applications lose to the worst kept one in a single
+    comparison. The applications of a round are drawn on every thread and then grouped by
+    firm, so that each firm ranks its own on any thread with its heap in cache
+    (:mod:`.applications`). The rounds are driven from Python: a few calls a round.
+    """
+    offers, rows, heaps = sc
+    noise_scale = noise * SQRT3
+    n_s = seekers.home.shape[0]
+    _prepare(seekers, u_stride, reach_w, fit_w, sc, hired)
+    first = ws.get("sent_first", n_s + 1, np.int32)
     hires = 0
-    n_open = np.int64(0)  # int64 from the start: _open_firms compiles once
+    n_open = np.int64(0)  # int64 from the start: _open_round compiles once
     for rd in range(n_rounds):
-        n_open = _open_firms(rd, n_open, firms, n_buckets, n_groups, heaps)
-        _apply(rd, n_rounds, seekers, u, reach_w, fit_w, noise_scale, hired, offers, rows,
-               heaps)
-        n_offered = _offer(n_open, seekers, firms, dist, commute_cost, offers, heaps)
-        hires += _accept(n_offered, seekers, firms, hired, offers)
+        n_open, n_vac, total = _open_round(rd, n_open, n_rounds, seekers, firms, reach_w,
+                                           fit_w, hired, rows, heaps, first)
+        # Memory: per application of the round 4 bytes here and 4 + 8 grouped (the round's,
+        # not the month's: the first round has the most).
+        heap = ws.get("sent_heap", total, np.int32)
+        applications.send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first,
+                          heap, applications.CHUNK)
+        start = ws.get("sent_start", int(n_vac) + 1, np.int32)
+        g_seeker = ws.get("sent_seeker", total, np.int32)
+        g_score = ws.get("sent_score", total, np.float64)
+        applications.group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows,
+                                   heaps, first, heap, start, g_seeker, g_score)
+        applications.rank_by_firm(n_open, heaps, start, g_seeker, g_score)
+        hires += _close_round(n_open, seekers, firms, dist, float(commute_cost), offers, heaps,
+                              hired)
     return hires
 
 
@@ -461,15 +372,13 @@ def match(
     ws = Workspace() if workspace is None else workspace
     open_vacancies = int(np.maximum(firm_vac, 0).sum())
     row_cells = int(np.count_nonzero(reach_w > 0)) * n_groups * n_groups
-    sc = scratch(ws, n_s, n_firms, n_areas, n_groups, open_vacancies, row_cells,
-                 -(-max_apps // n_rounds))
+    sc = scratch(ws, n_s, n_firms, n_areas, n_groups, open_vacancies, row_cells)
     hired = np.empty(n_s, dtype=np.int32)  # memory: a firm index, < 2**31
-    _match_kernel(Seekers(s_home, s_skill, s_score, s_apps,
-                          np.asarray(s_reserve, dtype=np.float64)),
-                  Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp,
-                        np.asarray(firm_floor, dtype=np.float64)), u_rows,
-                  int(u_stride), int(n_rounds), reach_w, fit_w, dist, float(commute_cost),
-                  float(noise), sc, hired)
+    _rounds(Seekers(s_home, s_skill, s_score, s_apps, np.asarray(s_reserve, dtype=np.float64)),
+            Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp,
+                  np.asarray(firm_floor, dtype=np.float64)), u_rows,
+            int(u_stride), int(n_rounds), reach_w, fit_w, dist, float(commute_cost),
+            float(noise), sc, ws, hired)
     return hired
 
 

@@ -96,10 +96,10 @@ class Heaps(NamedTuple):
     fill: np.ndarray  # per heap (at its first entry): entries kept
     cap: np.ndarray  # per heap: capacity (the firm's vacancies)
     floor: np.ndarray  # per heap: the firm's hiring standard (log score)
+    skill: np.ndarray  # per heap: the skill group the firm demands
     seeker: np.ndarray  # heap entries: seeker, score, application number
     score: np.ndarray
     order: np.ndarray
-    kept: np.ndarray  # heaps holding the current seeker's applications of the round
 
 
 class Scratch(NamedTuple):
@@ -115,7 +115,7 @@ class Scratch(NamedTuple):
 
 
 def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups: int,
-            open_vacancies: int, row_cells: int, kept: int) -> Scratch:
+            open_vacancies: int, row_cells: int) -> Scratch:
     """The kernel's scratch arrays, from ``ws`` (kept and grown between months).
 
     Performance and memory: indices are int32 (half the cache footprint, and the per-seeker
@@ -159,9 +159,9 @@ def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups:
         fill=ws.get("top_fill", open_vacancies, i32),
         cap=ws.get("top_cap", open_vacancies, i32),
         floor=ws.get("top_floor", open_vacancies, f64),
+        skill=ws.get("top_skill", open_vacancies, i32),
         seeker=ws.get("top_seeker", open_vacancies, i32),
         score=ws.get("top_score", open_vacancies, f64),
         order=ws.get("top_order", open_vacancies, i32),
-        kept=ws.get("kept", kept, i32),
     )
     return Scratch(offers, rows, heaps)

@@ -5,6 +5,7 @@ checks them; the model released however a simulation ends.
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
 from sim import GrowthServicesModel, ScenarioError, load_scenario, run, simulate
 from sim.collect import METRICS, REGION_AREA
+from sim.labour import applications
 from sim.run import TABLES
 
 
@@ -60,6 +62,23 @@ def test_same_seed_same_time_series(tiny):
     first = run(tiny, seed=42, months=6).timeseries
     second = run(tiny, seed=42, months=6).timeseries
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_same_seed_same_numbers_on_one_and_two_threads(tiny, monkeypatch):
+    """Job matching runs on every thread; the month's numbers do not depend on how many.
+    Its tasks are made small (32 seekers) so that tiny's seekers make many of them."""
+    monkeypatch.setattr(applications, "CHUNK", 32)
+    before = numba.get_num_threads()
+    frames = []
+    try:
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            result = run(tiny, seed=42, months=6)
+            frames.append((result.timeseries, result.providers))
+    finally:
+        numba.set_num_threads(before)
+    pd.testing.assert_frame_equal(frames[0][0], frames[1][0])
+    pd.testing.assert_frame_equal(frames[0][1], frames[1][1])
 
 
 def test_different_seeds_differ(tiny):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numba
 import numpy as np
 import pytest
 from sweep_fixtures import REPO, SPEC, assert_same_results, fail_run, sweep_serial, write_spec
@@ -11,7 +12,13 @@ from sweep_fixtures import REPO, SPEC, assert_same_results, fail_run, sweep_seri
 import analysis
 from analysis.experiments import sweep as sweep_module
 from analysis.experiments.design import RUN_KEY, derive_seed, from_unit, levels_of
-from analysis.experiments.executors import DaskExecutor, LocalExecutor, WorkerLost
+from analysis.experiments.executors import (
+    DaskExecutor,
+    LocalExecutor,
+    WorkerLost,
+    default_workers,
+    threads_per_worker,
+)
 from analysis.experiments.spec import ParameterSpec, SpecError, load_spec, names_a_table
 from analysis.experiments.store import StoreError, SweepStore
 from analysis.experiments.sweep import run_sweep, status
@@ -197,6 +204,25 @@ def test_local_processes_and_dask_give_identical_results(tmp_path):
         report = run_sweep(load_spec(spec), tmp_path / name, executor, progress=False)
         assert (report.done, report.failed) == (4, 0)
         assert_same_results(tmp_path / "serial", tmp_path / name)
+
+
+def _model_threads(_task):
+    import numba
+
+    return numba.get_num_threads()
+
+
+def test_workers_share_the_cores_out_for_the_model_threads():
+    """Two local workers on this machine's cores: each runs matching on its share of
+    them (one each on two cores), so no core is asked for two spinning threads."""
+    expected = threads_per_worker(2)
+    assert expected == max(1, default_workers() // 2)
+    with LocalExecutor(2) as executor:
+        seen = {result for _, result in executor.map_unordered(_model_threads, range(4))}
+    assert seen == {min(expected, numba.config.NUMBA_NUM_THREADS)}
+    with DaskExecutor(workers=2, processes=False) as executor:
+        seen = {result for _, result in executor.map_unordered(_model_threads, range(4))}
+    assert seen == {min(expected, numba.config.NUMBA_NUM_THREADS)}
 
 
 def test_dead_local_worker_is_reported():

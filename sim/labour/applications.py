@@ -1,0 +1,246 @@
+"""Applications of one matching round (hakemukset): sent in parallel, ranked firm by firm.
+
+The round of :mod:`.matching` in three steps, each a numba kernel over flat arrays:
+
+1. :func:`count_round`: each seeker's applications of the round get their numbers, seeker
+   after seeker (the number is the ranking's tie-break), and the rows of bucket weights
+   that the round's seekers need are built;
+2. :func:`send`: every application picks its vacancy and gets its score, in chunks of
+   seekers on all threads (each application's slot is fixed by its number, so the threads
+   write the same arrays whatever their count); those below the firm's hiring standard
+   are dropped;
+3. :func:`rank_by_firm`: the applications are grouped by firm, in number order (a stable
+   counting sort), and each firm, on any thread, keeps its best distinct applicants in a
+   heap (:mod:`.heaps`).
+
+Every firm sees its applications in the order the sequential rule sends them, and firms do
+not share state, so the result is the same on any number of threads and equal, match for
+match, to the slow reference (``tests/naive.py``).
+
+Performance: the sequential kernel this replaces took each application through the
+seeker's row, the vacancy and the firm's heap, a chain of dependent cache misses in tables
+far larger than the caches. Grouped by firm, a firm's applications are read one after
+another and its heap stays in cache; the vacancy draws, most of the work, run on every
+core. Measured on one captured month (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .heaps import _sift_down, _sift_up
+
+CHUNK = 4096
+"""Seekers per parallel task of :func:`send`. Tasks are split by seeker, not by thread, so
+the work each does, and so the result, does not depend on the number of threads."""
+
+
+@nb.njit(cache=True, no_cpython_wrapper=True)
+def build_row(row, h, s, reach_w, fit_w, bucket_vac, bucket_vstart, rows):
+    """Cumulative weights of one (home, skill) row over the buckets, kept compressed.
+
+    A bucket's weight is reach(home → area) × fit(skill → job skill) × its open
+    vacancies, summed in bucket order with the same operations as the reference, so the
+    same floating-point totals. Performance: only areas within reach are visited
+    (``reach_list``; most of a 309-municipality country is out of reach), and only buckets
+    that raise the running total are stored. Inverse-CDF sampling returns the first bucket
+    whose cumulative weight exceeds the target, and such a bucket always raises the total,
+    so the compressed row gives the same bucket as the full one.
+
+    Performance: the row also gets a guide table (Chen & Asau's index table) of ``G``
+    cells, ``G`` a power of two: cell ``c`` holds the first stored bucket whose cumulative
+    weight exceeds (c / G) · total. For u in cell c = floor(u · G) (exact, G being a power
+    of two), u ≥ c / G, so u · total ≥ (c / G) · total after rounding too (rounding is
+    monotone), and the bucket sought is at or after the cell's entry: a short forward scan
+    from there finds exactly what a binary search finds, without its chain of dependent,
+    mispredicted steps (a binary search cost ~40 ns an application here).
+    """
+    n_groups = fit_w.shape[0]
+    cum = rows.cum
+    off = rows.off[row]
+    n = 0
+    running = 0.0
+    for r in range(rows.reach_start[h], rows.reach_start[h + 1]):
+        m = rows.reach_list[r]
+        rw = reach_w[h, m]
+        for g in range(n_groups):
+            b = m * n_groups + g
+            bv = bucket_vac[b]
+            if bv > 0:
+                new = running + rw * fit_w[s, g] * bv
+                if new > running:
+                    cum[off + n] = new
+                    # Performance: the bucket's vacancies and where they start in
+                    # vac_owner come with the entry (one dependent load fewer).
+                    rows.bv[off + n] = bv
+                    rows.vstart[off + n] = bucket_vstart[b]
+                    rows.lfit[off + n] = rows.log_fit[s, g]  # every firm of b has skill g
+                    n += 1
+                running = new
+    rows.length[row] = n
+    rows.total[row] = running
+    g_off = rows.guide_off[row]
+    g_size = rows.guide_size[row]
+    k = 0
+    for c in range(g_size):
+        tc = (c / g_size) * running  # c / g_size is exact: g_size is a power of two
+        while k < n - 1 and cum[off + k] <= tc:
+            k += 1
+        rows.guide[g_off + c] = off + k
+
+
+@nb.njit(cache=True, no_cpython_wrapper=True, inline="always")
+def count_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows, heaps, first):
+    """Number the round's applications seeker by seeker; build the rows they need.
+
+    A seeker sends applications ``rd, rd + n_rounds, ...`` of its month's list unless
+    hired or without any reachable vacancy (a row of total weight 0). Returns the number
+    of applications in the round; ``first[i]`` gets seeker i's first number and
+    ``first[n]`` the total.
+    """
+    n_groups = fit_w.shape[0]
+    total = 0
+    for i in range(seekers.home.shape[0]):
+        first[i] = total
+        if hired[i] >= 0 or seekers.apps[i] <= rd:
+            continue
+        row = seekers.home[i] * n_groups + seekers.skill[i]
+        if rows.stamp[row] != rd:
+            build_row(row, seekers.home[i], seekers.skill[i], reach_w, fit_w,
+                      heaps.bucket_vac, heaps.bucket_vstart, rows)
+            rows.stamp[row] = rd
+        if rows.total[row] > 0.0:
+            total += (seekers.apps[i] - rd + n_rounds - 1) // n_rounds
+    first[seekers.home.shape[0]] = total
+    return total
+
+
+@nb.njit(inline="always")
+def _score(log_score, lfit, noise_scale, u2):
+    """Log score of an application: log(employability · fit) + noise·√3·(2u − 1)."""
+    return log_score + lfit + noise_scale * (2.0 * u2 - 1.0)
+
+
+@nb.njit(cache=True, parallel=True)
+def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap, chunk):
+    """Each application of the round picks its bucket and vacancy (see matching.match).
+
+    Writes, at the application's number, the heap of the vacancy's firm, or -1 when its
+    score is below the firm's hiring standard.
+    """
+    n_groups = rows.log_fit.shape[0]
+    n = seekers.home.shape[0]
+    for c in nb.prange((n + chunk - 1) // chunk):
+        for i in range(c * chunk, min(n, (c + 1) * chunk)):
+            q = first[i]
+            if first[i + 1] == q:
+                continue
+            row = seekers.home[i] * n_groups + seekers.skill[i]
+            total = rows.total[row]
+            last = rows.off[row] + rows.length[row] - 1
+            g_off = rows.guide_off[row]
+            g_size = rows.guide_size[row]
+            ui = offers.u_start[i]
+            a = rd
+            while a < seekers.apps[i]:
+                # First stored bucket with cumulative weight > u·total: from the guide
+                # table's cell, scan forward (see build_row).
+                ua = u[ui + a, 0]
+                t = ua * total
+                cell = int(ua * g_size)
+                k = rows.guide[g_off + (cell if cell < g_size else g_size - 1)]
+                while k < last and rows.cum[k] <= t:
+                    k += 1
+                bv = rows.bv[k]
+                j = int(u[ui + a, 1] * bv)
+                if j >= bv:
+                    j = bv - 1  # unreachable for u < 1
+                lo = heaps.vac_owner[rows.vstart[k] + j]
+                score = _score(offers.log_score[i], rows.lfit[k], noise_scale, u[ui + a, 2])
+                heap[q] = lo if score >= heaps.floor[lo] else -1
+                q += 1
+                a += n_rounds
+
+
+@nb.njit(cache=True)
+def group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows, heaps, first,
+                  heap, start, g_seeker, g_score):
+    """A stable counting sort of the round's applications by heap, with their scores.
+
+    Seeker by seeker, so each firm's applications keep their numbers' order. The score is
+    computed again from the same operands as in :func:`send`, the same value bit for bit
+    (the fit's log is the bucket's, and every firm of a bucket demands its skill group):
+    memory, a float per application fewer to keep. Afterwards heap h's applications are
+    ``start[h] .. start[h + 1]``.
+    """
+    log_fit, skill = rows.log_fit, seekers.skill
+    for h in range(n_vac + 1):
+        start[h] = 0
+    for q in range(first[seekers.home.shape[0]]):
+        if heap[q] >= 0:
+            start[heap[q] + 1] += 1
+    for h in range(n_vac):
+        start[h + 1] += start[h]
+    for i in range(seekers.home.shape[0]):
+        ui = offers.u_start[i]
+        a = rd
+        for q in range(first[i], first[i + 1]):
+            h = heap[q]
+            if h >= 0:
+                r = start[h]
+                g_seeker[r] = i
+                g_score[r] = _score(offers.log_score[i], log_fit[skill[i], heaps.skill[h]],
+                                    noise_scale, u[ui + a, 2])
+                start[h] = r + 1
+            a += n_rounds
+    for h in range(n_vac, 0, -1):  # back from ends to starts
+        start[h] = start[h - 1]
+    start[0] = 0
+
+
+@nb.njit(cache=True, parallel=True)
+def rank_by_firm(n_open, heaps, start, g_seeker, g_score):
+    """Each open firm keeps its best distinct applicants, its heap one entry per vacancy.
+
+    A firm's applications arrive in number order, so a seeker's applications to it are
+    consecutive: a later one can only meet the seeker in the heap if an earlier one of the
+    run was kept, and only then is the heap searched (the seeker's entry keeps the better
+    score, the earlier application on a tie). The grouped position stands for the
+    application's number in the tie-break: within a firm both have the same order.
+    """
+    fill, cap, top_seeker, top_score, top_order = (heaps.fill, heaps.cap, heaps.seeker,
+                                                   heaps.score, heaps.order)
+    for o in nb.prange(n_open):
+        lo = np.int64(heaps.start[o])  # int64, as the other indices: one compiled sift
+        previous = -1
+        kept = False
+        for r in range(start[lo], start[lo + 1]):
+            i = g_seeker[r]
+            score = g_score[r]
+            if i != previous:
+                previous, kept = i, False
+            n = fill[lo]
+            # The common case, an application that loses to the worst kept one, is decided
+            # here in one comparison.
+            if n < cap[lo] or score > top_score[lo]:
+                if kept:  # a second application of the seeker to this firm
+                    for q in range(lo, lo + n):
+                        if top_seeker[q] == i:
+                            if score > top_score[q]:
+                                top_score[q] = score
+                                top_order[q] = r
+                                _sift_down(top_seeker, top_score, top_order, lo, n, q)
+                            break
+                elif n < cap[lo]:
+                    q = lo + n
+                    top_seeker[q], top_score[q], top_order[q] = i, score, r
+                    fill[lo] = n + 1
+                    _sift_up(top_seeker, top_score, top_order, lo, q)
+                    kept = True
+                else:
+                    # Better than the worst kept (a later application never wins a tie):
+                    # it takes the worst one's place.
+                    top_seeker[lo], top_score[lo], top_order[lo] = i, score, r
+                    _sift_down(top_seeker, top_score, top_order, lo, n, np.int64(lo))
+                    kept = True
