@@ -64,6 +64,7 @@ from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
 from sweep_bench import bench as sweep_bench  # noqa: E402
 
 from sim import load_scenario  # noqa: E402
+from sim.labour import matching_threads  # noqa: E402
 from sim.labour.flows import bernoulli_indices  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
 
@@ -355,15 +356,7 @@ class Results:
     country_draws: float = 0.0
     decade_match: list[MatchClock] = field(default_factory=list)
     decade_name: str = FULL_REGION
-    threads: int = field(default_factory=numba.get_num_threads)
-
-
-def threading_layer() -> str:
-    """The threading layer numba uses, once a parallel kernel has run in this process."""
-    try:
-        return numba.threading_layer()
-    except ValueError:  # no parallel kernel has run here
-        return "default"
+    threads: int = field(default_factory=matching_threads)
 
 
 def regional_limit(run: Results) -> str:
@@ -487,7 +480,7 @@ def render(info, run: Results, args) -> list[str]:
         "",
         f"- date: {info['date']}",
         f"- machine: {info['cpu']}, nproc {info['nproc']}, load average at start {info['load']}; "
-        f"job matching on {run.threads} threads (numba's {threading_layer()} layer)",
+        f"job matching on {run.threads} threads",
         f"- versions: Python {info['python']}, numpy {info['numpy']}, numba {info['numba']}, "
         f"mesa {info['mesa']}; kasvu {info['commit']}",
         f"- command: `{command}` (`make bench`)",

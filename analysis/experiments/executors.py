@@ -117,21 +117,16 @@ def threads_per_worker(workers: int) -> int:
     """Threads for the model's parallel kernels in each of ``workers`` local workers.
 
     The cores are shared out, at least one each: two workers on two cores run one thread
-    each, so that no core is asked for two threads (numba's threads wait by spinning, and
-    oversubscribed they slow each other down). Results do not depend on it.
+    each, so that no core is asked for two busy threads. Results do not depend on it.
     """
     return max(1, default_workers() // max(workers, 1))
 
 
 def set_model_threads(threads: int) -> None:
-    """Run the model's parallel kernels (job matching) on ``threads`` threads, here.
+    """Run the model's job matching on ``threads`` threads, in this thread from now on."""
+    from sim.labour import set_matching_threads
 
-    numba's setting belongs to the calling thread; it is capped at the threads numba
-    started with (``NUMBA_NUM_THREADS``, one per core by default).
-    """
-    import numba
-
-    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    set_matching_threads(threads)
 
 
 def _with_threads(fn: Callable[[Any], Any], task: Any, threads: int) -> Any:

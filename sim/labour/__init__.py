@@ -14,6 +14,7 @@ in numba kernels; the model (:mod:`sim.model`) calls them in the month's order.
 - :mod:`.workspace`: scratch arrays the kernels reuse between months.
 """
 
+from .applications import matching_threads, set_matching_threads
 from .population import (
     EMPLOYED,
     OUTSIDE,
@@ -26,4 +27,4 @@ from .population import (
 )
 
 __all__ = ["EMPLOYED", "OUTSIDE", "UNEMPLOYED", "Firms", "Geography", "Persons",
-           "build_geography", "reach_weights"]
+           "build_geography", "matching_threads", "reach_weights", "set_matching_threads"]

@@ -5,10 +5,10 @@ The round of :mod:`.matching` in three steps, each a numba kernel over flat arra
 1. :func:`count_round`: each seeker's applications of the round get their numbers, seeker
    after seeker (the number is the ranking's tie-break), and the rows of bucket weights
    that the round's seekers need are built;
-2. :func:`send`: every application picks its vacancy and gets its score, in chunks of
-   seekers on all threads (each application's slot is fixed by its number, so the threads
-   write the same arrays whatever their count); those below the firm's hiring standard
-   are dropped;
+2. :func:`send`: every application picks its vacancy and gets its score, on every thread
+   (:func:`in_parts`, each thread a range of seekers; each application's slot is fixed by
+   its number, so the arrays written do not depend on the threads); those below the
+   firm's hiring standard are dropped;
 3. :func:`rank_by_firm`: the applications are grouped by firm, in number order (a stable
    counting sort), and each firm, on any thread, keeps its best distinct applicants in a
    heap (:mod:`.heaps`).
@@ -26,14 +26,86 @@ core. Measured on one captured month (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numba as nb
 import numpy as np
 
 from .heaps import _sift_down, _sift_up
 
-CHUNK = 4096
-"""Seekers per parallel task of :func:`send`. Tasks are split by seeker, not by thread, so
-the work each does, and so the result, does not depend on the number of threads."""
+_local = threading.local()
+_pool: ThreadPoolExecutor | None = None
+_pool_threads = 0
+
+
+def set_matching_threads(threads: int | None) -> None:
+    """Run job matching on ``threads`` threads from this thread on (None: the default).
+
+    The default is numba's thread count (``NUMBA_NUM_THREADS``, one per core unless set).
+    The setting belongs to the calling thread, so each worker thread of a sweep has its
+    own. Results do not depend on it.
+    """
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    _local.threads = threads
+
+
+def matching_threads() -> int:
+    """Threads job matching runs on in this thread (:func:`set_matching_threads`)."""
+    return getattr(_local, "threads", None) or nb.config.NUMBA_NUM_THREADS
+
+
+def _forget_pool() -> None:
+    """A forked child has none of its parent's threads: it starts a pool of its own."""
+    global _pool, _pool_threads
+    _pool, _pool_threads = None, 0
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int) -> None:
+    """``kernel(*args, lo, hi)`` for each part ``bounds[k] .. bounds[k + 1]``, on threads.
+
+    The kernels release the GIL and write disjoint parts of their outputs, so the parts
+    run side by side on a pool of ``threads`` threads, each taking the next part when done
+    with one (parts of equal size take unequal time); it returns when all are done,
+    re-raising a part's exception. Performance: Python threads over plain compiled
+    kernels, rather than numba's parallel loops, which took twice as long to compile
+    (docs/benchmarks.md) and whose threads spin-wait when oversubscribed.
+    """
+    global _pool, _pool_threads
+    parts = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    if threads <= 1 or len(parts) <= 1:
+        for lo, hi in parts:
+            kernel(*args, lo, hi)
+        return
+    if _pool is None or _pool_threads < threads:
+        if _pool is not None:
+            _pool.shutdown(wait=False)
+        _pool_threads = threads
+        _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kasvu-matching")
+    for future in [_pool.submit(kernel, *args, lo, hi) for lo, hi in parts]:
+        future.result()
+
+
+PARTS_PER_THREAD = 4
+"""Parts of a round's work per thread: small enough that a thread that finishes early
+takes another, few enough that handing them out costs little."""
+
+
+def balanced_bounds(cumulative: np.ndarray, parts: int) -> np.ndarray:
+    """Bounds of ``parts`` index ranges with about equal work.
+
+    ``cumulative[i]`` is the work before item i (nondecreasing, one entry more than
+    items). Which items go together changes the time only, never the result.
+    """
+    targets = np.arange(parts + 1) * (int(cumulative[-1]) / parts)
+    bounds = np.searchsorted(cumulative, targets, side="left")
+    bounds[0], bounds[-1] = 0, cumulative.shape[0] - 1
+    return bounds
 
 
 @nb.njit(cache=True, no_cpython_wrapper=True)
@@ -122,45 +194,44 @@ def _score(log_score, lfit, noise_scale, u2):
     return log_score + lfit + noise_scale * (2.0 * u2 - 1.0)
 
 
-@nb.njit(cache=True, parallel=True)
-def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap, chunk):
-    """Each application of the round picks its bucket and vacancy (see matching.match).
+@nb.njit(cache=True, nogil=True)
+def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap, i_lo, i_hi):
+    """Applications of seekers ``i_lo .. i_hi`` pick their buckets and vacancies (see match).
 
-    Writes, at the application's number, the heap of the vacancy's firm, or -1 when its
-    score is below the firm's hiring standard.
+    Writes, at each application's number, the heap of the vacancy's firm, or -1 when its
+    score is below the firm's hiring standard. Releases the GIL: threads run it on
+    disjoint ranges of seekers (:func:`in_parts`).
     """
     n_groups = rows.log_fit.shape[0]
-    n = seekers.home.shape[0]
-    for c in nb.prange((n + chunk - 1) // chunk):
-        for i in range(c * chunk, min(n, (c + 1) * chunk)):
-            q = first[i]
-            if first[i + 1] == q:
-                continue
-            row = seekers.home[i] * n_groups + seekers.skill[i]
-            total = rows.total[row]
-            last = rows.off[row] + rows.length[row] - 1
-            g_off = rows.guide_off[row]
-            g_size = rows.guide_size[row]
-            ui = offers.u_start[i]
-            a = rd
-            while a < seekers.apps[i]:
-                # First stored bucket with cumulative weight > u·total: from the guide
-                # table's cell, scan forward (see build_row).
-                ua = u[ui + a, 0]
-                t = ua * total
-                cell = int(ua * g_size)
-                k = rows.guide[g_off + (cell if cell < g_size else g_size - 1)]
-                while k < last and rows.cum[k] <= t:
-                    k += 1
-                bv = rows.bv[k]
-                j = int(u[ui + a, 1] * bv)
-                if j >= bv:
-                    j = bv - 1  # unreachable for u < 1
-                lo = heaps.vac_owner[rows.vstart[k] + j]
-                score = _score(offers.log_score[i], rows.lfit[k], noise_scale, u[ui + a, 2])
-                heap[q] = lo if score >= heaps.floor[lo] else -1
-                q += 1
-                a += n_rounds
+    for i in range(i_lo, i_hi):
+        q = first[i]
+        if first[i + 1] == q:
+            continue
+        row = seekers.home[i] * n_groups + seekers.skill[i]
+        total = rows.total[row]
+        last = rows.off[row] + rows.length[row] - 1
+        g_off = rows.guide_off[row]
+        g_size = rows.guide_size[row]
+        ui = offers.u_start[i]
+        a = rd
+        while a < seekers.apps[i]:
+            # First stored bucket with cumulative weight > u·total: from the guide
+            # table's cell, scan forward (see build_row).
+            ua = u[ui + a, 0]
+            t = ua * total
+            cell = int(ua * g_size)
+            k = rows.guide[g_off + (cell if cell < g_size else g_size - 1)]
+            while k < last and rows.cum[k] <= t:
+                k += 1
+            bv = rows.bv[k]
+            j = int(u[ui + a, 1] * bv)
+            if j >= bv:
+                j = bv - 1  # unreachable for u < 1
+            lo = heaps.vac_owner[rows.vstart[k] + j]
+            score = _score(offers.log_score[i], rows.lfit[k], noise_scale, u[ui + a, 2])
+            heap[q] = lo if score >= heaps.floor[lo] else -1
+            q += 1
+            a += n_rounds
 
 
 @nb.njit(cache=True)
@@ -199,19 +270,20 @@ def group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows, he
     start[0] = 0
 
 
-@nb.njit(cache=True, parallel=True)
-def rank_by_firm(n_open, heaps, start, g_seeker, g_score):
-    """Each open firm keeps its best distinct applicants, its heap one entry per vacancy.
+@nb.njit(cache=True, nogil=True)
+def rank_by_firm(heaps, start, g_seeker, g_score, o_lo, o_hi):
+    """Open firms ``o_lo .. o_hi`` each keep their best distinct applicants (a heap).
 
     A firm's applications arrive in number order, so a seeker's applications to it are
     consecutive: a later one can only meet the seeker in the heap if an earlier one of the
     run was kept, and only then is the heap searched (the seeker's entry keeps the better
     score, the earlier application on a tie). The grouped position stands for the
     application's number in the tie-break: within a firm both have the same order.
+    Releases the GIL: threads run it on disjoint ranges of firms (:func:`in_parts`).
     """
     fill, cap, top_seeker, top_score, top_order = (heaps.fill, heaps.cap, heaps.seeker,
                                                    heaps.score, heaps.order)
-    for o in nb.prange(n_open):
+    for o in range(o_lo, o_hi):
         lo = np.int64(heaps.start[o])  # int64, as the other indices: one compiled sift
         previous = -1
         kept = False

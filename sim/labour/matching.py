@@ -249,14 +249,20 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
         # Memory: per application of the round 4 bytes here and 4 + 8 grouped (the round's,
         # not the month's: the first round has the most).
         heap = ws.get("sent_heap", total, np.int32)
-        applications.send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first,
-                          heap, applications.CHUNK)
+        threads = applications.matching_threads()
+        parts = 1 if threads == 1 else threads * applications.PARTS_PER_THREAD
+        applications.in_parts(
+            applications.send, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
+                                first, heap),
+            applications.balanced_bounds(first[: n_s + 1], parts), threads)
         start = ws.get("sent_start", int(n_vac) + 1, np.int32)
         g_seeker = ws.get("sent_seeker", total, np.int32)
         g_score = ws.get("sent_score", total, np.float64)
         applications.group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows,
                                    heaps, first, heap, start, g_seeker, g_score)
-        applications.rank_by_firm(n_open, heaps, start, g_seeker, g_score)
+        applications.in_parts(
+            applications.rank_by_firm, (heaps, start, g_seeker, g_score),
+            applications.balanced_bounds(start[heaps.start[: n_open + 1]], parts), threads)
         hires += _close_round(n_open, seekers, firms, dist, float(commute_cost), offers, heaps,
                               hired)
     return hires

@@ -5,7 +5,6 @@ checks them; the model released however a simulation ends.
 from __future__ import annotations
 
 import mesa
-import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +14,7 @@ from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
 from sim import GrowthServicesModel, ScenarioError, load_scenario, run, simulate
 from sim.collect import METRICS, REGION_AREA
-from sim.labour import applications
+from sim.labour import set_matching_threads
 from sim.run import TABLES
 
 
@@ -64,21 +63,19 @@ def test_same_seed_same_time_series(tiny):
     pd.testing.assert_frame_equal(first, second)
 
 
-def test_same_seed_same_numbers_on_one_and_two_threads(tiny, monkeypatch):
-    """Job matching runs on every thread; the month's numbers do not depend on how many.
-    Its tasks are made small (32 seekers) so that tiny's seekers make many of them."""
-    monkeypatch.setattr(applications, "CHUNK", 32)
-    before = numba.get_num_threads()
+def test_same_seed_same_numbers_on_any_number_of_threads(tiny):
+    """Job matching runs on every thread; the month's numbers do not depend on how many."""
     frames = []
     try:
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
-            numba.set_num_threads(threads)
+        for threads in (1, 2, 7):
+            set_matching_threads(threads)
             result = run(tiny, seed=42, months=6)
             frames.append((result.timeseries, result.providers))
     finally:
-        numba.set_num_threads(before)
-    pd.testing.assert_frame_equal(frames[0][0], frames[1][0])
-    pd.testing.assert_frame_equal(frames[0][1], frames[1][1])
+        set_matching_threads(None)
+    for other in frames[1:]:
+        pd.testing.assert_frame_equal(frames[0][0], other[0])
+        pd.testing.assert_frame_equal(frames[0][1], other[1])
 
 
 def test_different_seeds_differ(tiny):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import numba
 import numpy as np
 import pytest
 from sweep_fixtures import REPO, SPEC, assert_same_results, fail_run, sweep_serial, write_spec
@@ -207,22 +206,22 @@ def test_local_processes_and_dask_give_identical_results(tmp_path):
 
 
 def _model_threads(_task):
-    import numba
+    from sim.labour import matching_threads
 
-    return numba.get_num_threads()
+    return matching_threads()
 
 
 def test_workers_share_the_cores_out_for_the_model_threads():
     """Two local workers on this machine's cores: each runs matching on its share of
-    them (one each on two cores), so no core is asked for two spinning threads."""
+    them (one each on two cores), so no core is asked for two busy threads."""
     expected = threads_per_worker(2)
     assert expected == max(1, default_workers() // 2)
     with LocalExecutor(2) as executor:
         seen = {result for _, result in executor.map_unordered(_model_threads, range(4))}
-    assert seen == {min(expected, numba.config.NUMBA_NUM_THREADS)}
+    assert seen == {expected}
     with DaskExecutor(workers=2, processes=False) as executor:
         seen = {result for _, result in executor.map_unordered(_model_threads, range(4))}
-    assert seen == {min(expected, numba.config.NUMBA_NUM_THREADS)}
+    assert seen == {expected}
 
 
 def test_dead_local_worker_is_reported():

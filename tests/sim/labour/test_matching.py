@@ -6,6 +6,9 @@ the same deterministic function: every comparison here is exact, never statistic
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+
 import naive
 import numba
 import numpy as np
@@ -141,21 +144,18 @@ def test_match_equals_reference_on_random_inputs(shape, seed):
     run_match(match_case(rng, **MATCH_SHAPES[shape]))
 
 
-@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("threads", [1, 2, 5])
 @pytest.mark.parametrize("shape", ["crowded", "wide", "scarce", "both-sides", "on-the-job-ties"])
 @pytest.mark.parametrize("seed", range(6))
-def test_match_equals_reference_with_small_parallel_tasks(monkeypatch, shape, seed, threads):
-    """Seekers split into tasks of 3 (the default 4,096 is one task in these small cases),
-    on one and on two threads: every task boundary and thread count gives the reference's
-    matches."""
-    monkeypatch.setattr(applications, "CHUNK", 3)
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+def test_match_equals_reference_on_any_number_of_threads(shape, seed, threads):
+    """The round's seekers and firms split into 1, 2 or 5 parts (threads): every split
+    gives the reference's matches."""
+    applications.set_matching_threads(threads)
     try:
         rng = np.random.default_rng([seed, 101, sorted(MATCH_SHAPES).index(shape)])
         run_match(match_case(rng, **MATCH_SHAPES[shape]))
     finally:
-        numba.set_num_threads(before)
+        applications.set_matching_threads(None)
 
 
 def test_match_is_the_same_on_one_and_two_threads():
@@ -164,17 +164,61 @@ def test_match_is_the_same_on_one_and_two_threads():
     case = match_case(rng, seekers=5000, firms=400, munis=12, groups=3, max_apps=6,
                       max_vac=6, standards=True, employed=0.3)
     results = []
-    before = numba.get_num_threads()
     try:
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
-            numba.set_num_threads(threads)
+        for threads in (1, 2):
+            applications.set_matching_threads(threads)
             run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
             hired = matching.match(**run)
             results.append((hired.tolist(), run["firm_vac"].tolist()))
     finally:
-        numba.set_num_threads(before)
+        applications.set_matching_threads(None)
     assert results[0] == results[1]
     assert sum(h >= 0 for h in results[0][0]) > 100  # not vacuous: hundreds hired
+
+
+def _match_on_two_threads(seed: int) -> None:
+    applications.set_matching_threads(2)
+    case = match_case(np.random.default_rng(seed), seekers=3000, firms=200, munis=8)
+    matching.match(**case)
+
+
+def test_a_forked_child_matches_on_threads_of_its_own():
+    """The parent's thread pool does not survive a fork; the child starts its own (a
+    child using the parent's would wait for threads that do not exist)."""
+    _match_on_two_threads(1)  # the parent's pool now exists
+    child = multiprocessing.get_context("fork").Process(target=_match_on_two_threads,
+                                                        args=(2,))
+    child.start()
+    child.join(timeout=120)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    applications.set_matching_threads(None)
+    assert not alive and child.exitcode == 0
+
+
+def test_parts_have_about_equal_work_and_cover_every_item():
+    cumulative = np.array([0, 5, 5, 6, 20, 21, 40])  # work before each of 6 items
+    bounds = applications.balanced_bounds(cumulative, 3)
+    assert bounds[0] == 0 and bounds[-1] == 6 and (np.diff(bounds) >= 0).all()
+    work = cumulative[bounds[1:]] - cumulative[bounds[:-1]]
+    assert work.sum() == 40 and work.max() <= 20
+    assert applications.balanced_bounds(np.zeros(4, dtype=np.int64), 2).tolist() == [0, 0, 3]
+
+
+def test_threads_are_a_setting_of_the_calling_thread():
+    applications.set_matching_threads(3)
+    try:
+        seen = []
+        other = threading.Thread(target=lambda: seen.append(applications.matching_threads()))
+        other.start()
+        other.join()
+        assert applications.matching_threads() == 3
+        assert seen == [numba.config.NUMBA_NUM_THREADS]
+    finally:
+        applications.set_matching_threads(None)
+    with pytest.raises(ValueError, match="at least 1"):
+        applications.set_matching_threads(0)
 
 
 def test_random_inputs_exercise_the_interesting_paths():
