@@ -9,9 +9,11 @@ The round of :mod:`.matching` in three steps, each a numba kernel over flat arra
    (:func:`in_parts`, each thread a range of seekers; each application's slot is fixed by
    its number, so the arrays written do not depend on the threads); those below the
    firm's hiring standard are dropped;
-3. :func:`rank_by_firm`: the applications are grouped by firm, in number order (a stable
-   counting sort), and each firm, on any thread, keeps its best distinct applicants in a
-   heap (:mod:`.heaps`).
+3. :func:`count_by_firm`, :func:`place_by_firm`, :func:`scatter_by_firm`: the
+   applications are grouped by firm, in number order (a stable counting sort, its
+   counting and scattering on every thread);
+4. :func:`rank_by_firm`: each firm, on any thread, keeps its best distinct applicants in
+   a heap (:mod:`.heaps`).
 
 Every firm sees its applications in the order the sequential rule sends them, and firms do
 not share state, so the result is the same on any number of threads and equal, match for
@@ -66,8 +68,10 @@ def _forget_pool() -> None:
 os.register_at_fork(after_in_child=_forget_pool)
 
 
-def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int) -> None:
+def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int, each=None) -> None:
     """``kernel(*args, lo, hi)`` for each part ``bounds[k] .. bounds[k + 1]``, on threads.
+
+    With ``each``, part k's call gets ``each[k]`` before its bounds (a row of its own).
 
     The kernels release the GIL and write disjoint parts of their outputs, so the parts
     run side by side on a pool of ``threads`` threads, each taking the next part when done
@@ -77,17 +81,18 @@ def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int) -> None:
     (docs/benchmarks.md) and whose threads spin-wait when oversubscribed.
     """
     global _pool, _pool_threads
-    parts = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    parts = [(*args, *(() if each is None else (each[k],)), int(a), int(b))
+             for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)) if b > a]
     if threads <= 1 or len(parts) <= 1:
-        for lo, hi in parts:
-            kernel(*args, lo, hi)
+        for part in parts:
+            kernel(*part)
         return
     if _pool is None or _pool_threads < threads:
         if _pool is not None:
             _pool.shutdown(wait=False)
         _pool_threads = threads
         _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kasvu-matching")
-    for future in [_pool.submit(kernel, *args, lo, hi) for lo, hi in parts]:
+    for future in [_pool.submit(kernel, *part) for part in parts]:
         future.result()
 
 
@@ -234,40 +239,60 @@ def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap
             a += n_rounds
 
 
-@nb.njit(cache=True)
-def group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows, heaps, first,
-                  heap, start, g_seeker, g_score):
-    """A stable counting sort of the round's applications by heap, with their scores.
+@nb.njit(cache=True, nogil=True)
+def count_by_firm(first, heap, counts, i_lo, i_hi):
+    """Grouping by firm, step 1: applications of seekers ``i_lo .. i_hi`` to each heap.
 
-    Seeker by seeker, so each firm's applications keep their numbers' order. The score is
-    computed again from the same operands as in :func:`send`, the same value bit for bit
-    (the fit's log is the bucket's, and every firm of a bucket demands its skill group):
-    memory, a float per application fewer to keep. Afterwards heap h's applications are
-    ``start[h] .. start[h + 1]``.
+    Added to ``counts`` (zeroed by the caller); one range a thread.
+    """
+    for q in range(first[i_lo], first[i_hi]):
+        h = heap[q]
+        if h >= 0:
+            counts[h] += 1
+
+
+@nb.njit(cache=True)
+def place_by_firm(counts, n_vac, start):
+    """Step 2: where each range's applications to each heap go.
+
+    Heap by heap, then range by range (the ranges in seeker order), so each firm's
+    applications keep their numbers' order: ``counts[k, h]`` becomes the first place of
+    range k's applications to heap h, ``start[h]`` heap h's first place, ``start[n_vac]``
+    the total.
+    """
+    running = 0
+    for h in range(n_vac):
+        start[h] = running
+        for k in range(counts.shape[0]):
+            c = counts[k, h]
+            counts[k, h] = running
+            running += c
+    start[n_vac] = running
+
+
+@nb.njit(cache=True, nogil=True)
+def scatter_by_firm(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap,
+                    g_seeker, g_score, place, i_lo, i_hi):
+    """Step 3: the applications of seekers ``i_lo .. i_hi`` to their places, with scores.
+
+    ``place`` is the range's row of :func:`place_by_firm`. The score is computed again
+    from the same operands as in :func:`send`, the same value bit for bit (the fit's log
+    is the bucket's, and every firm of a bucket demands its skill group): memory, a float
+    per application fewer to keep. One range a thread.
     """
     log_fit, skill = rows.log_fit, seekers.skill
-    for h in range(n_vac + 1):
-        start[h] = 0
-    for q in range(first[seekers.home.shape[0]]):
-        if heap[q] >= 0:
-            start[heap[q] + 1] += 1
-    for h in range(n_vac):
-        start[h + 1] += start[h]
-    for i in range(seekers.home.shape[0]):
+    for i in range(i_lo, i_hi):
         ui = offers.u_start[i]
         a = rd
         for q in range(first[i], first[i + 1]):
             h = heap[q]
             if h >= 0:
-                r = start[h]
+                r = place[h]
                 g_seeker[r] = i
                 g_score[r] = _score(offers.log_score[i], log_fit[skill[i], heaps.skill[h]],
                                     noise_scale, u[ui + a, 2])
-                start[h] = r + 1
+                place[h] = r + 1
             a += n_rounds
-    for h in range(n_vac, 0, -1):  # back from ends to starts
-        start[h] = start[h - 1]
-    start[0] = 0
 
 
 @nb.njit(cache=True, nogil=True)

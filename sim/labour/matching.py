@@ -258,8 +258,18 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
         start = ws.get("sent_start", int(n_vac) + 1, np.int32)
         g_seeker = ws.get("sent_seeker", total, np.int32)
         g_score = ws.get("sent_score", total, np.float64)
-        applications.group_by_firm(rd, n_rounds, n_vac, seekers, u, noise_scale, offers, rows,
-                                   heaps, first, heap, start, g_seeker, g_score)
+        # Grouped by firm: one range of seekers a thread, counted, placed, scattered.
+        by_seeker = applications.balanced_bounds(first[: n_s + 1], threads)
+        counts = ws.get("sent_counts", threads * int(n_vac), np.int32)[
+            : threads * int(n_vac)].reshape(threads, int(n_vac))
+        counts.fill(0)
+        applications.in_parts(applications.count_by_firm, (first, heap), by_seeker, threads,
+                              each=counts)
+        applications.place_by_firm(counts, n_vac, start)
+        applications.in_parts(
+            applications.scatter_by_firm, (rd, n_rounds, seekers, u, noise_scale, offers, rows,
+                                           heaps, first, heap, g_seeker, g_score),
+            by_seeker, threads, each=counts)
         applications.in_parts(
             applications.rank_by_firm, (heaps, start, g_seeker, g_score),
             applications.balanced_bounds(start[heaps.start[: n_open + 1]], parts), threads)
