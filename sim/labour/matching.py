@@ -249,8 +249,7 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
         # Memory: per application of the round 4 bytes here and 4 + 8 grouped (the round's,
         # not the month's: the first round has the most).
         heap = ws.get("sent_heap", total, np.int32)
-        threads = applications.matching_threads()
-        parts = 1 if threads == 1 else threads * applications.PARTS_PER_THREAD
+        threads, parts = applications.split_work(total, applications.matching_threads())
         applications.in_parts(
             applications.send, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
                                 first, heap),

@@ -14,7 +14,7 @@ from analysis.cli import main
 from analysis.cli.options import EXIT_BAD_INPUT
 from sim import GrowthServicesModel, ScenarioError, load_scenario, run, simulate
 from sim.collect import METRICS, REGION_AREA
-from sim.labour import set_matching_threads
+from sim.labour import applications, set_matching_threads
 from sim.run import TABLES
 
 
@@ -63,8 +63,10 @@ def test_same_seed_same_time_series(tiny):
     pd.testing.assert_frame_equal(first, second)
 
 
-def test_same_seed_same_numbers_on_any_number_of_threads(tiny):
-    """Job matching runs on every thread; the month's numbers do not depend on how many."""
+def test_same_seed_same_numbers_on_any_number_of_threads(tiny, monkeypatch):
+    """Job matching runs on every thread; the month's numbers do not depend on how many.
+    Parts of any size here (tiny's rounds are far below the size worth sharing)."""
+    monkeypatch.setattr(applications, "MIN_PART", 1)
     frames = []
     try:
         for threads in (1, 2, 7):

@@ -147,9 +147,11 @@ def test_match_equals_reference_on_random_inputs(shape, seed):
 @pytest.mark.parametrize("threads", [1, 2, 5])
 @pytest.mark.parametrize("shape", ["crowded", "wide", "scarce", "both-sides", "on-the-job-ties"])
 @pytest.mark.parametrize("seed", range(6))
-def test_match_equals_reference_on_any_number_of_threads(shape, seed, threads):
-    """The round's seekers and firms split into 1, 2 or 5 parts (threads): every split
-    gives the reference's matches."""
+def test_match_equals_reference_on_any_number_of_threads(monkeypatch, shape, seed, threads):
+    """The round's seekers and firms split into parts on 1, 2 or 5 threads (parts of any
+    size here: these rounds are far below the size worth sharing): every split gives the
+    reference's matches."""
+    monkeypatch.setattr(applications, "MIN_PART", 1)
     applications.set_matching_threads(threads)
     try:
         rng = np.random.default_rng([seed, 101, sorted(MATCH_SHAPES).index(shape)])
@@ -158,8 +160,9 @@ def test_match_equals_reference_on_any_number_of_threads(shape, seed, threads):
         applications.set_matching_threads(None)
 
 
-def test_match_is_the_same_on_one_and_two_threads():
-    """A month-sized case (5,000 seekers, 400 firms): the same hires on 1 and 2 threads."""
+def test_match_is_the_same_on_one_and_two_threads(monkeypatch):
+    """A larger case (5,000 seekers, 400 firms): the same hires on 1 and 2 threads."""
+    monkeypatch.setattr(applications, "MIN_PART", 256)
     rng = np.random.default_rng(7)
     case = match_case(rng, seekers=5000, firms=400, munis=12, groups=3, max_apps=6,
                       max_vac=6, standards=True, employed=0.3)
@@ -182,9 +185,10 @@ def _match_on_two_threads(seed: int) -> None:
     matching.match(**case)
 
 
-def test_a_forked_child_matches_on_threads_of_its_own():
+def test_a_forked_child_matches_on_threads_of_its_own(monkeypatch):
     """The parent's thread pool does not survive a fork; the child starts its own (a
     child using the parent's would wait for threads that do not exist)."""
+    monkeypatch.setattr(applications, "MIN_PART", 256)
     _match_on_two_threads(1)  # the parent's pool now exists
     child = multiprocessing.get_context("fork").Process(target=_match_on_two_threads,
                                                         args=(2,))
@@ -204,6 +208,13 @@ def test_parts_have_about_equal_work_and_cover_every_item():
     work = cumulative[bounds[1:]] - cumulative[bounds[:-1]]
     assert work.sum() == 40 and work.max() <= 20
     assert applications.balanced_bounds(np.zeros(4, dtype=np.int64), 2).tolist() == [0, 0, 3]
+
+
+def test_small_rounds_stay_in_the_calling_thread():
+    assert applications.split_work(1000, 2) == (1, 1)
+    assert applications.split_work(10**6, 1) == (1, 1)
+    assert applications.split_work(10**6, 2) == (2, 2 * applications.PARTS_PER_THREAD)
+    assert applications.split_work(3 * applications.MIN_PART, 2) == (2, 3)
 
 
 def test_threads_are_a_setting_of_the_calling_thread():
