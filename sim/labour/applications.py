@@ -1,6 +1,6 @@
 """Applications of one matching round (hakemukset): sent in parallel, ranked firm by firm.
 
-The round of :mod:`.matching` in three steps, each a numba kernel over flat arrays:
+The round of :mod:`.matching` in four steps, numba kernels over flat arrays:
 
 1. :func:`count_round`: each seeker's applications of the round get their numbers, seeker
    after seeker (the number is the ranking's tie-break), and the rows of bucket weights
@@ -40,6 +40,7 @@ from .heaps import _sift_down, _sift_up
 _local = threading.local()
 _pool: ThreadPoolExecutor | None = None
 _pool_threads = 0
+_pool_lock = threading.Lock()  # models in several threads of one process share the pool
 
 
 def set_matching_threads(threads: int | None) -> None:
@@ -61,8 +62,8 @@ def matching_threads() -> int:
 
 def _forget_pool() -> None:
     """A forked child has none of its parent's threads: it starts a pool of its own."""
-    global _pool, _pool_threads
-    _pool, _pool_threads = None, 0
+    global _pool, _pool_threads, _pool_lock
+    _pool, _pool_threads, _pool_lock = None, 0, threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_pool)
@@ -87,12 +88,14 @@ def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int, each=None) -
         for part in parts:
             kernel(*part)
         return
-    if _pool is None or _pool_threads < threads:
-        if _pool is not None:
-            _pool.shutdown(wait=False)
-        _pool_threads = threads
-        _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kasvu-matching")
-    for future in [_pool.submit(kernel, *part) for part in parts]:
+    with _pool_lock:
+        if _pool is None or _pool_threads < threads:
+            # A larger pool replaces a smaller one; the smaller one is not shut down, as
+            # another thread may still be handing it parts (its idle threads end at exit).
+            _pool_threads = threads
+            _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kasvu-matching")
+        pool = _pool
+    for future in [pool.submit(kernel, *part) for part in parts]:
         future.result()
 
 

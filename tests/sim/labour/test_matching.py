@@ -210,6 +210,29 @@ def test_parts_have_about_equal_work_and_cover_every_item():
     assert applications.balanced_bounds(np.zeros(4, dtype=np.int64), 2).tolist() == [0, 0, 3]
 
 
+def test_models_in_several_threads_share_the_pool(monkeypatch):
+    """Matching in four Python threads at once, asking for 2, 3, 4 and 2 threads (the pool
+    grows while others use it): each gets the reference's matches."""
+    monkeypatch.setattr(applications, "MIN_PART", 1)
+    errors = []
+
+    def work(k: int, threads: int) -> None:
+        try:
+            applications.set_matching_threads(threads)
+            for seed in range(4):
+                run_match(match_case(np.random.default_rng([k, seed, 7]),
+                                     **MATCH_SHAPES["both-sides"]))
+        except Exception as exc:  # noqa: BLE001 - reported below, with its thread
+            errors.append((k, exc))
+
+    workers = [threading.Thread(target=work, args=(k, t)) for k, t in enumerate((2, 3, 4, 2))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+
+
 def test_small_rounds_stay_in_the_calling_thread():
     assert applications.split_work(1000, 2) == (1, 1)
     assert applications.split_work(10**6, 1) == (1, 1)
