@@ -311,6 +311,30 @@ def scatter_by_firm(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, 
             a += n_rounds
 
 
+def group_by_firm(ws, threads, n_vac, rd, n_rounds, seekers, u, noise_scale, offers, rows,
+                  heaps, first, heap):
+    """The round's applications grouped by heap, on ``threads`` threads.
+
+    One range of seekers a thread: counted (:func:`count_by_firm`), placed
+    (:func:`place_by_firm`) and scattered with their scores (:func:`scatter_by_firm`), the
+    scratch from the workspace ``ws``. Returns each heap's first place (``n_vac`` heaps,
+    and the total at the end), then the grouped applicants and scores.
+    """
+    n_s, n_vac = seekers.home.shape[0], int(n_vac)
+    start = ws.get("sent_start", n_vac + 1, np.int32)
+    g_seeker = ws.get("sent_seeker", int(first[n_s]), np.int32)
+    g_score = ws.get("sent_score", int(first[n_s]), np.float64)
+    by_seeker = balanced_bounds(first[: n_s + 1], threads)
+    counts = ws.get("sent_counts", threads * n_vac, np.int32)[: threads * n_vac].reshape(
+        threads, n_vac)
+    counts.fill(0)
+    in_parts(count_by_firm, (first, heap), by_seeker, threads, each=counts)
+    place_by_firm(counts, n_vac, start)
+    in_parts(scatter_by_firm, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
+                               first, heap, g_seeker, g_score), by_seeker, threads, each=counts)
+    return start, g_seeker, g_score
+
+
 @nb.njit(cache=True, nogil=True)
 def rank_by_firm(heaps, start, g_seeker, g_score, o_lo, o_hi):
     """Open firms ``o_lo .. o_hi`` each keep their best distinct applicants (a heap).

@@ -241,6 +241,7 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
     n_s = seekers.home.shape[0]
     _prepare(seekers, u_stride, reach_w, fit_w, sc, hired)
     first = ws.get("sent_first", n_s + 1, np.int32)
+    asked = applications.matching_threads()
     hires = 0
     n_open = np.int64(0)  # int64 from the start: _open_round compiles once
     for rd in range(n_rounds):
@@ -249,26 +250,14 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
         # Memory: per application of the round 4 bytes here and 4 + 8 grouped (the round's,
         # not the month's: the first round has the most).
         heap = ws.get("sent_heap", total, np.int32)
-        threads, parts = applications.split_work(total, applications.matching_threads())
+        threads, parts = applications.split_work(total, asked)
         applications.in_parts(
             applications.send, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
                                 first, heap),
             applications.balanced_bounds(first[: n_s + 1], parts), threads)
-        start = ws.get("sent_start", int(n_vac) + 1, np.int32)
-        g_seeker = ws.get("sent_seeker", total, np.int32)
-        g_score = ws.get("sent_score", total, np.float64)
-        # Grouped by firm: one range of seekers a thread, counted, placed, scattered.
-        by_seeker = applications.balanced_bounds(first[: n_s + 1], threads)
-        counts = ws.get("sent_counts", threads * int(n_vac), np.int32)[
-            : threads * int(n_vac)].reshape(threads, int(n_vac))
-        counts.fill(0)
-        applications.in_parts(applications.count_by_firm, (first, heap), by_seeker, threads,
-                              each=counts)
-        applications.place_by_firm(counts, n_vac, start)
-        applications.in_parts(
-            applications.scatter_by_firm, (rd, n_rounds, seekers, u, noise_scale, offers, rows,
-                                           heaps, first, heap, g_seeker, g_score),
-            by_seeker, threads, each=counts)
+        start, g_seeker, g_score = applications.group_by_firm(
+            ws, threads, n_vac, rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
+            first, heap)
         applications.in_parts(
             applications.rank_by_firm, (heaps, start, g_seeker, g_score),
             applications.balanced_bounds(start[heaps.start[: n_open + 1]], parts), threads)
