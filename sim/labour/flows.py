@@ -267,6 +267,19 @@ def move_jobs(movers: np.ndarray, new_firm: np.ndarray, home: np.ndarray,
     np.add.at(moves_by_area, home[movers], 1)
 
 
+@nb.njit(cache=True)
+def _on_the_job_kernel(drawn, status, busy, employer, home, firm_value, firm_muni,
+                       distance_km, commute_cost, gain, out, reserve):
+    n = 0
+    for d in drawn:
+        if status[d] == EMPLOYED and not busy[d]:
+            f = employer[d]
+            out[n] = d
+            reserve[n] = firm_value[f] - commute_cost * distance_km[home[d], firm_muni[f]] + gain
+            n += 1
+    return n
+
+
 def on_the_job_searchers(drawn: np.ndarray, status: np.ndarray, busy: np.ndarray,
                          employer: np.ndarray, home: np.ndarray, firm_value: np.ndarray,
                          firm_muni: np.ndarray, distance_km: np.ndarray, commute_cost: float,
@@ -276,12 +289,15 @@ def on_the_job_searchers(drawn: np.ndarray, status: np.ndarray, busy: np.ndarray
     The employed among the ``drawn`` persons (sorted) who are not ``busy`` search; each
     holds a job worth its pay (``firm_value``) minus commuting cost, and a new offer must
     beat that by ``gain``. Returns the searchers and those reservation values.
+
+    Performance: one pass of a kernel instead of numpy's masks and gathers over the
+    drawn (a third of the persons: a million in Finland).
     """
-    searchers = drawn[(status[drawn] == EMPLOYED) & ~busy[drawn]]
-    firm = employer[searchers]
-    reserve = (firm_value[firm] - commute_cost * distance_km[home[searchers], firm_muni[firm]]
-               + gain)
-    return searchers, reserve
+    out = np.empty(drawn.shape[0], dtype=np.int64)
+    reserve = np.empty(drawn.shape[0])
+    n = _on_the_job_kernel(drawn, status, busy, employer, home, firm_value, firm_muni,
+                           distance_km, float(commute_cost), float(gain), out, reserve)
+    return out[:n], reserve[:n]
 
 
 def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np.ndarray,

@@ -340,3 +340,22 @@ def test_founders_count_as_jobseekers_of_the_month(tiny):
     flows = model.labour.flows
     np.testing.assert_array_equal(flows["seekers"], jobseekers)
     assert (flows["hires"] <= flows["seekers"]).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_on_the_job_searchers_equal_the_masks_and_gathers(seed):
+    rng = np.random.default_rng(seed)
+    n, n_firms, n_munis = 400, 30, 6
+    status = rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(np.int8)
+    employer = np.where(status == EMPLOYED, rng.integers(0, n_firms, n), -1)
+    home, busy = rng.integers(0, n_munis, n), rng.random(n) < 0.2
+    value, muni = rng.random(n_firms), rng.integers(0, n_munis, n_firms)
+    distance = rng.random((n_munis, n_munis)) * 50
+    drawn = np.flatnonzero(rng.random(n) < 0.4)
+    searchers, reserve = flows.on_the_job_searchers(drawn, status, busy, employer, home,
+                                                    value, muni, distance, 0.01, 0.05)
+    want = drawn[(status[drawn] == EMPLOYED) & ~busy[drawn]]
+    firm = employer[want]
+    np.testing.assert_array_equal(searchers, want)
+    np.testing.assert_array_equal(
+        reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
