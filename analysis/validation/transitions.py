@@ -95,7 +95,9 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]])
                "quarter ends from month 0 (transitions); a person no longer in the labour "
                "force, or no longer in the population, counts as outside",
                "the model's unemployed include persons in services (registered jobseekers, "
-               "not the Labour Force Survey's definition behind the references)",
+               "not the Labour Force Survey's definition behind the references; only 40 % "
+               "of the survey's unemployed and the register's are the same persons: "
+               "Statistics Finland, Tieto&trendit, 1 Oct 2015)",
                "CIs treat months and quarters as independent, which they are not over a "
                "demand cycle: read them as lower bounds of the uncertainty",
                f"within their bands: {held} of {len(inside)}; outside them: "

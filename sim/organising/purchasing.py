@@ -285,7 +285,8 @@ class Purchasing:
         else:
             # The unit's municipalities' slices, back in firm order (the draw depends on it).
             pool = (grouped[bounds[areas[0]]:bounds[areas[0] + 1]] if areas.size == 1 else
-                    np.sort(np.concatenate([grouped[bounds[m]:bounds[m + 1]] for m in areas])))
+                    np.sort(np.concatenate([grouped[bounds[m]:bounds[m + 1]] for m in areas]),
+                            kind="stable"))
         pool = pool[self.state.firm_left[pool, firm_column(name)] == 0]
         if pool.size == 0:
             return
