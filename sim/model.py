@@ -229,13 +229,7 @@ class GrowthServicesModel(mesa.Model):
         standard = m.hiring_standard / self.index
         floor = np.full(f.capacity, math.log(standard) if standard > 0.0 else -np.inf)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
-        # Performance: drawn into a buffer kept between months (the same numbers as
-        # ``rng.random((n, 3))``); a fresh array this size (70 MB for Finland) is mapped
-        # anew every month, and its page faults cost more than the draws.
-        n_apps = int(apps.sum())
-        u = market.workspace.get("uniforms", 3 * n_apps, np.float64)[: 3 * n_apps]
-        u = u.reshape(n_apps, 3)
-        rng.random(out=u)
+        u = market.workspace.uniforms("uniforms", rng, int(apps.sum()), 3)
         # Vacancy visibility without touching the kernel: each municipality m becomes two
         # destination areas 2m (open vacancies) and 2m + 1 (known only to its employer
         # services); homes are the even areas, and reach weights carry the visibility.

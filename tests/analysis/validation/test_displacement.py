@@ -215,3 +215,20 @@ def test_run_design_runs_every_replication_of_each_run():
     start = out[(out["month"] == 0) & (out["area"] == "ALL")]
     assert start.groupby(["times", "rep"])["region_employed"].nunique().eq(1).all()
     assert out["region_employed"].notna().all()
+
+
+def test_recession_minus_normal_is_paired_by_replication():
+    rows = []
+    for times, gains in (("normal", (100, 60, 80)), ("recession", (140, 90, 130))):
+        for r, gain in enumerate(gains):
+            for x, n, e in ((0.1, 1000, 50_000 + 1000 * r), (0.5, 5000, 50_000 + 1000 * r + gain)):
+                rows.append({"times": times, "rep": r, "month": 12, "area": "ALL",
+                             "group": "treated", "treated_share": x, "persons": n,
+                             "region_employed": e})
+    diff = dp.recession_minus_normal(pd.DataFrame(rows))
+    per_rep = np.array([40, 30, 50]) * 100 / 4000
+    assert diff.value == pytest.approx(per_rep.mean())
+    # Paired: the replications' common level (1000 · r) drops out of the interval.
+    assert diff.high - diff.value == pytest.approx(
+        4.302652730 * np.std(per_rep, ddof=1) / np.sqrt(3))
+    assert dp.recession_minus_normal(pd.DataFrame(rows[:6])) is None
