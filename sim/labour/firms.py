@@ -113,29 +113,3 @@ def open_vacancies(
 ) -> None:
     """Every live firm below its desired size (rint of demand) posts the gap (avoimet työpaikat)."""
     _open_vacancies_kernel(demand, alive, employment, vacancies)
-
-
-# ------------------------------------------------------------------------ free slots
-@nb.njit(cache=True)
-def _free_slots_kernel(alive, employment, out):
-    n = 0
-    for s in range(alive.shape[0]):
-        if n == out.shape[0]:
-            break
-        if not alive[s] and employment[s] == 0:
-            out[n] = s
-            n += 1
-    return n
-
-
-def free_slots(alive: np.ndarray, employment: np.ndarray, n: int) -> np.ndarray:
-    """The first ``n`` free slots of the firm table (dead, employing none), ascending.
-
-    Fewer are returned when the table has fewer. Performance: the scan stops at the
-    ``n``-th free slot, where a mask over the whole table (450,000 slots for Finland)
-    would be built for each batch of new firms.
-    """
-    if alive.shape[0] != employment.shape[0]:
-        raise ValueError("alive and employment need one entry per slot")
-    out = np.empty(max(int(n), 0), dtype=np.int64)
-    return out[: _free_slots_kernel(alive, employment, out)]

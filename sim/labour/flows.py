@@ -300,55 +300,6 @@ def on_the_job_searchers(drawn: np.ndarray, status: np.ndarray, busy: np.ndarray
     return out[:n], reserve[:n]
 
 
-@nb.njit(cache=True)
-def _seeker_table_kernel(unemployed, employed, apps_u, boost, reserve, ojs, employability,
-                         home, skill, seekers, apps, score, s_reserve, areas, s_skill):
-    n_u = unemployed.shape[0]
-    for i in range(n_u):
-        p = unemployed[i]
-        seekers[i] = p
-        apps[i] = apps_u[i]
-        score[i] = employability[p] * boost[i]
-        s_reserve[i] = -np.inf
-        areas[i] = 2 * home[p]
-        s_skill[i] = skill[p]
-    for j in range(employed.shape[0]):
-        p, i = employed[j], n_u + j
-        seekers[i] = p
-        apps[i] = ojs
-        score[i] = employability[p]
-        s_reserve[i] = reserve[j]
-        areas[i] = 2 * home[p]
-        s_skill[i] = skill[p]
-
-
-def seeker_table(unemployed: np.ndarray, employed: np.ndarray, apps_u: np.ndarray,
-                 boost: np.ndarray, reserve: np.ndarray, ojs: int, employability: np.ndarray,
-                 home: np.ndarray, skill: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The month's seekers for job matching: the unemployed, then the employed searching.
-
-    Returns (seekers, applications, score, reservation value, home destination area,
-    skill), one entry per seeker: an unemployed seeker sends ``apps_u`` applications,
-    scores employability × ``boost`` and takes any job (reservation −inf); an employed one
-    sends ``ojs``, scores its employability and holds a job worth ``reserve``. A home
-    municipality m is destination area 2m (see :meth:`sim.model.GrowthServicesModel.match`).
-
-    Performance: one pass where concatenations and gathers made a dozen arrays of the
-    seekers' size (1.2 million in Finland), in int32 where the counts and indices fit.
-    """
-    for name, arr in (("apps_u", apps_u), ("boost", boost)):
-        if arr.shape[0] != unemployed.shape[0]:
-            raise ValueError(f"{name} needs one entry per unemployed seeker")
-    if reserve.shape[0] != employed.shape[0]:
-        raise ValueError("reserve needs one entry per employed seeker")
-    n = unemployed.shape[0] + employed.shape[0]
-    out = (np.empty(n, np.int32), np.empty(n, np.int32), np.empty(n), np.empty(n),
-           np.empty(n, home.dtype), np.empty(n, skill.dtype))
-    _seeker_table_kernel(unemployed, employed, apps_u, boost, reserve, int(ojs),
-                         employability, home, skill, *out)
-    return out
-
-
 def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np.ndarray,
                       fit: np.ndarray, u: np.ndarray, noise: float, standard: float,
                       index: float) -> np.ndarray:

@@ -134,15 +134,13 @@ class OutcomeRecord:
                        & ~state.outcome_found[hired]]
         state.outcome_found[within] = True
         self._add(within, st, base_employability, jobs=True)
-        ending = np.empty(status.shape[0], dtype=np.int64)
-        months_b = np.zeros(BANDS, dtype=np.int64)
-        n_ending = _person_pass(status, st.outcome_until, base_employability, self.edges,
-                                month, ending, months_b)
-        ending = ending[:n_ending]
+        ending = np.flatnonzero(st.outcome_until == month)
         ending = ending[(st.outcome_provider[ending] >= 0) & ~state.outcome_found[ending]]
         self._add(ending, st, base_employability, jobs=False)
         outside = hired[st.outcome_until[hired] < month]
+        looking = np.flatnonzero((status == UNEMPLOYED) & (st.outcome_until < month))
         hires_b = np.bincount(self.band(base_employability[outside]), minlength=BANDS)
+        months_b = np.bincount(self.band(base_employability[looking]), minlength=BANDS)
         self.base_hires += hires_b
         self.base_months += hires_b + months_b
 
@@ -370,27 +368,6 @@ def ended_follow_ups(provider: np.ndarray, until: np.ndarray, alive: np.ndarray,
     column = np.empty(provider.size, dtype=np.int64)
     k = _ended_kernel(provider, until, alive, month, firm, column)
     return firm[:k], column[:k]
-
-
-@nb.njit(cache=True)
-def _person_pass(status, until, employability, edges, month, ending, looking_by_band):
-    # Performance: the one pass over every person of :meth:`OutcomeRecord.observe`, in
-    # place of two masks over the persons and a binary search per jobseeker still looking.
-    # Returns how many follow-ups end this month (their persons written to ``ending``);
-    # counts, by band, the unemployed whose follow-up has passed (``looking_by_band``).
-    n = 0
-    for p in range(status.shape[0]):
-        u = until[p]
-        if u == month:
-            ending[n] = p
-            n += 1
-        elif u < month and status[p] == UNEMPLOYED:
-            b = 0  # the band as np.searchsorted(edges, e, side="right") finds it
-            e = employability[p]
-            while b < edges.shape[0] and edges[b] <= e:
-                b += 1
-            looking_by_band[b] += 1
-    return n
 
 
 @nb.njit(cache=True)

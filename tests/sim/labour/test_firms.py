@@ -86,14 +86,3 @@ def test_layoff_need_and_vacancies_equal_the_numpy_rule(seed):
     assert vac[:5].tolist() == [max(int(r) - e, 0) if a else 0 for r, e, a in
                                 zip([0, 2, 2, 2, 0], c["employment"][:5], c["alive"][:5],
                                     strict=True)]
-
-
-@pytest.mark.parametrize("n", [0, 1, 5, 40, 1000])
-def test_free_slots_are_the_first_dead_empty_slots(n):
-    rng = np.random.default_rng(n)
-    alive = rng.random(300) < 0.7
-    employment = np.where(rng.random(300) < 0.5, 0, rng.integers(1, 5, 300))
-    want = np.flatnonzero(~alive & (employment == 0))[:n]
-    got = firms.free_slots(alive, employment, n)
-    assert got.dtype == np.int64
-    np.testing.assert_array_equal(got, want)

@@ -359,29 +359,3 @@ def test_on_the_job_searchers_equal_the_masks_and_gathers(seed):
     np.testing.assert_array_equal(searchers, want)
     np.testing.assert_array_equal(
         reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
-
-
-def test_seeker_table_equals_the_concatenations():
-    rng = np.random.default_rng(7)
-    n = 300
-    employability, home = rng.random(n), rng.integers(0, 9, n).astype(np.int32)
-    skill = rng.integers(0, 4, n).astype(np.int8)
-    unemployed = np.sort(rng.choice(n, 80, replace=False))
-    employed = np.sort(np.setdiff1d(np.arange(n), unemployed)[:50])
-    apps_u, boost = rng.integers(0, 6, 80), 1.0 + rng.random(80)
-    reserve = rng.random(50)
-    seekers, apps, score, s_reserve, areas, s_skill = flows.seeker_table(
-        unemployed, employed, apps_u, boost, reserve, 2, employability, home, skill)
-    want = np.concatenate([unemployed, employed])
-    np.testing.assert_array_equal(seekers, want)
-    np.testing.assert_array_equal(apps, np.concatenate([apps_u, np.full(50, 2)]))
-    np.testing.assert_array_equal(score, np.concatenate(
-        [employability[unemployed] * boost, employability[employed]]))
-    np.testing.assert_array_equal(s_reserve, np.concatenate([np.full(80, -np.inf), reserve]))
-    np.testing.assert_array_equal(areas, 2 * home[want])
-    np.testing.assert_array_equal(s_skill, skill[want])
-    assert (seekers.dtype, apps.dtype, areas.dtype, s_skill.dtype) == \
-        (np.int32, np.int32, np.int32, np.int8)
-    with pytest.raises(ValueError, match="one entry per unemployed"):
-        flows.seeker_table(unemployed, employed, apps_u[:-1], boost, reserve, 2,
-                           employability, home, skill)

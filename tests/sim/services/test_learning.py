@@ -9,13 +9,7 @@ import pytest
 
 from sim.labour.population import EMPLOYED, UNEMPLOYED
 from sim.scenario import SERVICES
-from sim.services.learning import (
-    BANDS,
-    OutcomeRecord,
-    _person_pass,
-    ended_follow_ups,
-    kept_employment,
-)
+from sim.services.learning import BANDS, OutcomeRecord, ended_follow_ups, kept_employment
 from sim.services.state import ServiceState
 
 N, PROVIDERS = 400, 3
@@ -131,21 +125,3 @@ def test_ended_follow_ups_and_kept_employment_equal_the_numpy_rules(seed):
     slots = rng.choice(n, 500, replace=False).astype(np.int32)
     assert kept_employment(born, now, slots, month) == int(
         np.where(born[slots] <= month, now[slots], 0).sum())
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_person_pass_equals_the_masks_and_binary_search(seed):
-    rng = np.random.default_rng(seed)
-    n, month = 500, 7
-    status = rng.choice([EMPLOYED, UNEMPLOYED, 2], size=n).astype(np.int8)
-    until = rng.integers(-1, 12, n).astype(np.int16)
-    employability = rng.random(n)
-    employability[:5] = [0.2, 0.4, 0.6, 0.8, 1.0]  # on the edges: "right" puts them above
-    edges = np.array([0.2, 0.4, 0.6, 0.8])
-    ending, by_band = np.empty(n, dtype=np.int64), np.zeros(edges.size + 1, dtype=np.int64)
-    k = _person_pass(status, until, employability, edges, month, ending, by_band)
-    np.testing.assert_array_equal(ending[:k], np.flatnonzero(until == month))
-    looking = np.flatnonzero((status == UNEMPLOYED) & (until < month))
-    want = np.bincount(np.searchsorted(edges, employability[looking], side="right"),
-                       minlength=edges.size + 1)
-    np.testing.assert_array_equal(by_band, want)
