@@ -27,13 +27,26 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
                         shares, benefit, municipal_tax, state_tax, out_municipal_benefit,
                         out_state_benefit, out_municipal_tax, out_state_tax):
     # One pass over persons instead of several masked numpy passes and four bincounts.
+    # Performance: a home's four sums are carried in local variables and written back
+    # when the home changes (persons are stored municipality by municipality, so a few
+    # hundred times), which breaks the chain of read-modify-writes of the same cells of
+    # the outputs; the additions are the same, in the same order, so the same floats.
     n_steps = starts.shape[0]
+    cur = -1
+    mb = sb = mt = st = 0.0
     for p in range(home.shape[0]):
         h = home[p]
+        if h != cur:
+            if cur >= 0:
+                out_municipal_benefit[cur], out_state_benefit[cur] = mb, sb
+                out_municipal_tax[cur], out_state_tax[cur] = mt, st
+            cur = h
+            mb, sb = out_municipal_benefit[h], out_state_benefit[h]
+            mt, st = out_municipal_tax[h], out_state_tax[h]
         if status[p] == EMPLOYED:
             wage = productivity[employer[p]]
-            out_municipal_tax[h] += municipal_tax * wage
-            out_state_tax[h] += state_tax * wage
+            mt += municipal_tax * wage
+            st += state_tax * wage
         elif status[p] == UNEMPLOYED:  # not those outside the labour force
             share = 0.0
             if not exempt[p]:
@@ -41,8 +54,11 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
                 while k + 1 < n_steps and starts[k + 1] <= months[p]:
                     k += 1
                 share = shares[k]
-            out_municipal_benefit[h] += benefit * share
-            out_state_benefit[h] += benefit * (1.0 - share)
+            mb += benefit * share
+            sb += benefit * (1.0 - share)
+    if cur >= 0:
+        out_municipal_benefit[cur], out_state_benefit[cur] = mb, sb
+        out_municipal_tax[cur], out_state_tax[cur] = mt, st
 
 
 def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarray,
