@@ -230,7 +230,7 @@ class GrowthServicesModel(mesa.Model):
         standard = m.hiring_standard / self.index
         floor = np.full(f.capacity, math.log(standard) if standard > 0.0 else -np.inf)
         # Uniforms only for the applications sent, packed seeker after seeker (ragged).
-        u = market.workspace.uniforms("uniforms", rng, int(apps.sum()), 3)
+        u = rng.random((int(apps.sum()), 3))
         # Vacancy visibility without touching the kernel: each municipality m becomes two
         # destination areas 2m (open vacancies) and 2m + 1 (known only to its employer
         # services); homes are the even areas, and reach weights carry the visibility.

@@ -32,17 +32,6 @@ class Workspace:
             self._arrays[name] = arr
         return arr
 
-    def uniforms(self, name: str, rng: np.random.Generator, rows: int, cols: int
-                 ) -> np.ndarray:
-        """``rng.random((rows, cols))``, the same numbers, drawn into a kept array.
-
-        Performance: a fresh array of a month's application uniforms (70 MB for Finland)
-        is mapped anew every month, and its page faults cost more than the draws.
-        """
-        out = self.get(name, rows * cols, np.float64)[: rows * cols].reshape(rows, cols)
-        rng.random(out=out)
-        return out
-
 
 class Seekers(NamedTuple):
     """The month's jobseekers, one entry each."""

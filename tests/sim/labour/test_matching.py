@@ -607,12 +607,3 @@ def test_screening_opens_and_keeps_vacancies_like_the_mask_rule():
     want[screening] = open_now[screening]
     matching.keep_unfilled(u, share, open_now, vac)
     np.testing.assert_array_equal(vac, want)
-
-
-def test_workspace_uniforms_are_the_generators_numbers_in_a_kept_array():
-    ws = Workspace()
-    first = ws.uniforms("u", np.random.default_rng(4), 50, 3)
-    np.testing.assert_array_equal(first, np.random.default_rng(4).random((50, 3)))
-    again = ws.uniforms("u", np.random.default_rng(5), 40, 3)  # fewer rows: the same memory
-    assert np.shares_memory(first, again) and again.shape == (40, 3)
-    np.testing.assert_array_equal(again, np.random.default_rng(5).random((40, 3)))
