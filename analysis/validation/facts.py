@@ -30,6 +30,11 @@ class Statistic:
     low: float = math.nan
     high: float = math.nan
 
+    @classmethod
+    def normal(cls, name: str, value: float, se: float) -> Statistic:
+        """An estimate with its normal 95 % interval, value ± 1.96 standard errors."""
+        return cls(name, float(value), float(value - Z95 * se), float(value + Z95 * se))
+
     def text(self, digits: int = 3) -> str:
         """``value [low, high]``, or only the value without an interval."""
         if math.isnan(self.low):
@@ -112,10 +117,6 @@ def ols(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bread = np.linalg.inv(design.T @ design)
     meat = (design * resid[:, None] ** 2).T @ design
     return coef, bread @ meat @ bread * n / (n - k)
-
-
-def _interval(name: str, value: float, se: float) -> Statistic:
-    return Statistic(name, float(value), float(value - Z95 * se), float(value + Z95 * se))
 
 
 # --------------------------------------------------------------------- Beveridge curve
@@ -395,7 +396,7 @@ def growth_rates(size0: np.ndarray, size1: np.ndarray, min_size: int = 5,
     log_s = np.array([np.mean(log_s0[i]) for i in groups])
     log_sd = np.array([np.log(np.std(g[i])) for i in groups])
     coef, cov = ols(log_sd, log_s)
-    slope = _interval("volatility_size_slope", coef[1], math.sqrt(cov[1, 1]))
+    slope = Statistic.normal("volatility_size_slope", coef[1], math.sqrt(cov[1, 1]))
     laplace_better = ll_laplace > ll_normal
     in_band = -0.35 <= slope.value <= -0.05
     verdict = verdict_from(laplace_better and in_band, laplace_better or in_band)
@@ -454,7 +455,7 @@ def service_effects(experiment: pd.DataFrame, horizons: tuple[int, ...] = (6, 12
     for service in table["service"].unique():
         for h in marks:
             row = at.loc[(service, h)]
-            stats_.append(_interval(f"{service}_{h}m_pp", row["effect_pp"], row["se_pp"]))
+            stats_.append(Statistic.normal(f"{service}_{h}m_pp", row["effect_pp"], row["se_pp"]))
     short, long = marks[0], marks[-1]
     checks = [mean_at[long] > mean_at[short]]
     services = set(table["service"])

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .facts import Fact, Statistic, _interval, ols, verdict_from
+from .facts import Fact, Statistic, ols, verdict_from
 from .trends import trend_residuals
 
 
@@ -79,11 +79,13 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
         x_all = x if neighbours is None else np.column_stack([x, np.log(nu[keep]),
                                                                np.log(nv[keep])])
         cw, vw = _within(y, x_all, area, t)
-        within = [_interval("alpha_within_areas", cw[1], math.sqrt(vw[1, 1])),
-                  _interval("beta_within_areas", cw[2], math.sqrt(vw[2, 2]))]
+        within = [Statistic.normal("alpha_within_areas", cw[1], math.sqrt(vw[1, 1])),
+                  Statistic.normal("beta_within_areas", cw[2], math.sqrt(vw[2, 2]))]
         if neighbours is not None:
-            within += [_interval("alpha_neighbours_within_areas", cw[3], math.sqrt(vw[3, 3])),
-                       _interval("beta_neighbours_within_areas", cw[4], math.sqrt(vw[4, 4]))]
+            within += [Statistic.normal("alpha_neighbours_within_areas", cw[3],
+                                        math.sqrt(vw[3, 3])),
+                       Statistic.normal("beta_neighbours_within_areas", cw[4],
+                                        math.sqrt(vw[4, 4]))]
             own, _ = _within(y, x, area, t)
             within += [Statistic("alpha_within_areas_own_only", float(own[1])),
                        Statistic("beta_within_areas_own_only", float(own[2]))]
@@ -95,17 +97,18 @@ def matching_function(hires: np.ndarray, unemployed: np.ndarray, vacancies: np.n
         rh, ru, rv = (np.asarray(a, dtype=float) for a in region)
         ok = (rh > 0) & (ru > 0) & (rv > 0)
         cr, vr = ols(np.log(rh[ok]), np.column_stack([np.log(ru[ok]), np.log(rv[ok])]))
-        over_region = [_interval("alpha_region_months", cr[1], math.sqrt(vr[1, 1])),
-                       _interval("beta_region_months", cr[2], math.sqrt(vr[2, 2]))]
+        over_region = [Statistic.normal("alpha_region_months", cr[1], math.sqrt(vr[1, 1])),
+                       Statistic.normal("beta_region_months", cr[2], math.sqrt(vr[2, 2]))]
     alpha, beta = coef[1], coef[2]
     rts = alpha + beta
     se_rts = math.sqrt(cov[1, 1] + cov[2, 2] + 2 * cov[1, 2])
     t_crs = (rts - 1.0) / se_rts if se_rts > 0 else math.inf
     fitted = coef[0] + x @ coef[1:]
     r2 = 1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2)
-    a_stat = _interval("alpha_unemployment", alpha, math.sqrt(cov[1, 1]))
-    pooled = (a_stat, _interval("beta_vacancies", beta, math.sqrt(cov[2, 2])),
-              _interval("returns_to_scale", rts, se_rts), Statistic("t_constant_returns", t_crs))
+    a_stat = Statistic.normal("alpha_unemployment", alpha, math.sqrt(cov[1, 1]))
+    pooled = (a_stat, Statistic.normal("beta_vacancies", beta, math.sqrt(cov[2, 2])),
+              Statistic.normal("returns_to_scale", rts, se_rts),
+              Statistic("t_constant_returns", t_crs))
     # The headline is the elasticity within areas, over time, when there are areas: pooled
     # over areas of different sizes, α mostly measures that bigger areas have more hires.
     head = within[0] if areas is not None else a_stat
