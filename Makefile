@@ -43,10 +43,10 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 
-# Coverage in two passes, about 5 minutes on two cores. Every test with the JIT on (a
-# compiled kernel runs unseen by the tracer); then, with the JIT off (kernels run as Python
-# and are traced), the kernels' own tests against their slow references, which take
-# seconds so: the rest would run Pirkanmaa in pure Python for hours.
+# Coverage in two passes, about 5 minutes on two cores: every test with the JIT on (a
+# compiled kernel runs unseen by the tracer), then the kernels' own tests against their slow
+# references with the JIT off (kernels run as Python and are traced). Those take seconds
+# that way; the other tests would run Pirkanmaa in pure Python for hours.
 KERNEL_TESTS := tests/sim/labour/test_firms.py tests/sim/labour/test_flows.py \
 	tests/sim/labour/test_matching.py tests/sim/labour/test_stocks.py \
 	tests/sim/organising/test_public_money.py tests/sim/services/test_counts.py \

@@ -293,11 +293,16 @@ def on_the_job_searchers(drawn: np.ndarray, status: np.ndarray, busy: np.ndarray
     Performance: one pass of a kernel instead of numpy's masks and gathers over the
     drawn (a third of the persons: a million in Finland).
     """
+    n = status.shape[0]
+    if busy.shape[0] != n or employer.shape[0] != n or home.shape[0] != n:
+        raise ValueError("busy, employer and home need one entry per person")
+    if drawn.size and (drawn[0] < 0 or drawn[-1] >= n):  # sorted: the ends bound it
+        raise ValueError(f"drawn persons must lie in 0..{n - 1}")
     out = np.empty(drawn.shape[0], dtype=np.int64)
     reserve = np.empty(drawn.shape[0])
-    n = _on_the_job_kernel(drawn, status, busy, employer, home, firm_value, firm_muni,
+    k = _on_the_job_kernel(drawn, status, busy, employer, home, firm_value, firm_muni,
                            distance_km, float(commute_cost), float(gain), out, reserve)
-    return out[:n], reserve[:n]
+    return out[:k], reserve[:k]
 
 
 def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np.ndarray,

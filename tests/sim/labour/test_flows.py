@@ -359,3 +359,6 @@ def test_on_the_job_searchers_equal_the_masks_and_gathers(seed):
     np.testing.assert_array_equal(searchers, want)
     np.testing.assert_array_equal(
         reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
+    with pytest.raises(ValueError, match="lie in"):
+        flows.on_the_job_searchers(np.array([n]), status, busy, employer, home, value, muni,
+                                   distance, 0.01, 0.05)
