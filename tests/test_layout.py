@@ -46,3 +46,19 @@ def test_every_kernel_is_compiled_and_cached():
                     and not any(_is_cached_njit(d) for d in node.decorator_list)):
                 plain.append(f"{module.relative_to(ROOT)}:{node.name}")
     assert plain == []
+
+
+def test_make_coverage_traces_every_kernel_modules_own_tests():
+    # `make coverage` runs only KERNEL_TESTS with the JIT off, so a kernel module whose own
+    # test file is missing from that list would count its kernels as never run.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(x for x in makefile.splitlines() if x.startswith("KERNEL_TESTS"))
+    listed = set(line.split(":=", 1)[1].split())
+    for module in sorted((ROOT / "sim").rglob("*.py")):
+        if "@nb.njit" not in module.read_text(encoding="utf-8"):
+            continue
+        own = module.parent.relative_to(ROOT)
+        test = Path("tests") / own / f"test_{module.stem}.py"
+        if (ROOT / test).exists():
+            assert str(test) in listed, f"{test} (kernels of {module.name}) not in KERNEL_TESTS"
+    assert all((ROOT / path).exists() for path in listed), listed
