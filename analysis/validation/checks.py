@@ -150,6 +150,7 @@ class CycleRun:
     same1: np.ndarray  # ... and the same firms' at month GROWTH_MONTHS
     job_to_job: np.ndarray  # each month's share of the employed who changed employer
     quarters: list[dict[str, float]]  # each quarter's transitions (from month 0)
+    survey_quarters: list[dict[str, float]]  # ... between survey-like statuses
 
 
 def run_cycle(scenario: Scenario, seed: int, months: int,
@@ -158,7 +159,7 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
 
     The model is stepped through :func:`sim.simulate` and read between months (read
     only), because the tables of :func:`sim.run` hold only area totals: the firms' sizes,
-    and the persons' statuses and employers for the worker flows. A firm slot holds
+    and the persons' statuses, employers and services for the worker flows. A firm slot holds
     the same firm at both dates when it was alive at both and its birth month did not
     change (slots of dead firms are reused by births).
     """
@@ -166,7 +167,9 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
         f, p = months_left.model.firms, months_left.model.persons
         alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
         status, employer = p.status.copy(), p.employer.copy()
-        quarter_start, moves, quarters = status, [], []
+        quarter_start, moves, quarters, survey_quarters = status, [], [], []
+        survey_start = transitions.survey_status(status,
+                                                 months_left.model.services.state.service)
         for model in months_left:
             p = model.persons
             moves.append(transitions.job_to_job(status, employer, p.status, p.employer))
@@ -174,6 +177,9 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
             if model.month % 3 == 0:
                 quarters.append(transitions.quarter_transitions(quarter_start, status))
                 quarter_start = status
+                survey = transitions.survey_status(status, model.services.state.service)
+                survey_quarters.append(transitions.quarter_transitions(survey_start, survey))
+                survey_start = survey
             if model.month == GROWTH_MONTHS:
                 n = alive0.size  # slots added later are births after month 0
                 same = alive0 & f.alive[:n] & (f.born[:n] == born0)
@@ -181,7 +187,8 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
             if on_month is not None:
                 on_month()
         timeseries = months_left.results().timeseries
-    return CycleRun(timeseries, size0[alive0], *snap, np.array(moves), quarters)
+    return CycleRun(timeseries, size0[alive0], *snap, np.array(moves), quarters,
+                    survey_quarters)
 
 
 def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
@@ -252,7 +259,8 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, steady: pd.DataFrame,
     s, f = facts.flow_rates(*(region[c].to_numpy() for c in
                               ("separations", "hires", "employed", "jobseekers")))
     out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
-    out.append(transitions.transitions(cycle.job_to_job, cycle.quarters))
+    out.append(transitions.transitions(cycle.job_to_job, cycle.quarters,
+                                       cycle.survey_quarters))
     out.append(facts.firm_sizes(cycle.sizes0))
     out.append(facts.growth_rates(cycle.same0, cycle.same1))
     out.append(facts.service_effects(trials))

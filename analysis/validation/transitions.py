@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.labour import EMPLOYED, UNEMPLOYED
+from sim.labour import EMPLOYED, OUTSIDE, UNEMPLOYED
+from sim.scenario import SERVICES
 
 from ..experiments.paired import mean_ci
 from .facts import Fact, Statistic, verdict_from
@@ -23,6 +24,10 @@ BANDS = {
     "employed_to_unemployed_quarter": (0.008, 0.020),
 }
 """Each flow's reference band: around the Finnish figures, wide enough for the EU's."""
+NOT_AVAILABLE = ("training", "rehabilitation")
+"""Services whose unemployed participants the survey-like classification counts outside
+the labour force: the ILO's unemployed are available for work (13th ICLS, 1982), and a
+person in full-time training or rehabilitation is not (an assumption of this project)."""
 
 
 def job_to_job(status0: np.ndarray, employer0: np.ndarray, status1: np.ndarray,
@@ -61,27 +66,50 @@ def quarter_transitions(before: np.ndarray, after: np.ndarray) -> dict[str, floa
     return out
 
 
-def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]]) -> Fact:
+def survey_status(status: np.ndarray, service: np.ndarray) -> np.ndarray:
+    """Statuses as a labour force survey would see them (a copy).
+
+    The unemployed in a service of :data:`NOT_AVAILABLE` are outside the labour force;
+    ``service`` is each person's service index (-1: none).
+    """
+    out = status.copy()
+    codes = [SERVICES.index(name) for name in NOT_AVAILABLE]
+    out[(status == UNEMPLOYED) & np.isin(service, codes)] = OUTSIDE
+    return out
+
+
+FLOWS = ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
+         "employed_to_unemployed_quarter")
+"""The quarterly transitions the fact reports."""
+
+
+def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
+                survey_quarters: list[dict[str, float]] | None = None) -> Fact:
     """The flows fact: job-to-job moves a month and the quarterly transitions.
 
     Args:
         job_to_job_shares: :func:`job_to_job` of each month of a run.
         quarters: :func:`quarter_transitions` of each quarter of the run.
+        survey_quarters: the same between :func:`survey_status` statuses; reported
+            beside the others (suffix ``_survey``), not judged.
     """
     series = {"job_to_job_month": np.asarray(job_to_job_shares, dtype=float)}
-    for name in ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
-                 "employed_to_unemployed_quarter"):
+    for name in FLOWS:
         series[name] = np.array([q[name] for q in quarters], dtype=float)
     # Mean over the periods with a t-interval; a period without anyone in the group
     # (NaN) is left out.
     found = {name: Statistic(name, *mean_ci(values[np.isfinite(values)]))
              for name, values in series.items()}
     inside = {name: BANDS[name][0] <= s.value <= BANDS[name][1] for name, s in found.items()}
+    survey = []
+    for name in FLOWS if survey_quarters else ():
+        values = np.array([q[name] for q in survey_quarters], dtype=float)
+        survey.append(Statistic(f"{name}_survey", *mean_ci(values[np.isfinite(values)])))
     held = sum(inside.values())
     return Fact(
         key="transitions",
         title="Worker flows: job-to-job moves and quarterly transitions",
-        statistics=tuple(found.values()),
+        statistics=(*found.values(), *survey),
         reference="job-to-job moves 1.6 % of the employed a month in Finland in 2024 "
         "(Statistics Finland, Tieto&trendit, Sept 2025); of the unemployed of a quarter, "
         "about 33 % employed and 23 % outside the labour force a quarter later, of the "
@@ -98,6 +126,10 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]])
                "not the Labour Force Survey's definition behind the references; only 40 % "
                "of the survey's unemployed and the register's are the same persons: "
                "Statistics Finland, Tieto&trendit, 1 Oct 2015)",
+               "_survey: the quarterly transitions with the unemployed in training or "
+               "rehabilitation counted outside the labour force, as not available for work "
+               "(the ILO's definition of the unemployed; which participants the survey "
+               "counts so is this project's assumption); reported, not judged",
                "CIs treat months and quarters as independent, which they are not over a "
                "demand cycle: read them as lower bounds of the uncertainty",
                f"within their bands: {held} of {len(inside)}; outside them: "

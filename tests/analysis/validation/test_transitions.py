@@ -57,3 +57,27 @@ def test_a_closed_labour_force_without_job_to_job_moves_fails():
 def test_half_the_flows_in_their_bands_warn():
     fact = tr.transitions(np.full(24, 0.016), [quarter(0.30, 0.0, 0.05) for _ in range(8)])
     assert fact.verdict == "warn"
+
+
+def test_survey_status_puts_the_unemployed_in_training_or_rehabilitation_outside():
+    from sim.labour import OUTSIDE
+    from sim.scenario import SERVICES
+
+    code = {name: k for k, name in enumerate(SERVICES)}
+    status = np.array([U, U, U, U, E, E, OUT], dtype=np.int8)
+    service = np.array([-1, code["training"], code["rehabilitation"], code["coaching"],
+                        code["training"], -1, -1])
+    got = tr.survey_status(status, service)
+    # An employed person in a service (say, subsidised) stays employed.
+    np.testing.assert_array_equal(got, [U, OUTSIDE, OUTSIDE, U, E, E, OUT])
+    np.testing.assert_array_equal(status, [U, U, U, U, E, E, OUT])  # a copy
+
+
+def test_survey_flows_are_reported_beside_the_judged_ones():
+    judged = [quarter(0.30, 0.20, 0.015) for _ in range(8)]
+    survey = [quarter(0.05, 0.90, 0.5) for _ in range(8)]  # far outside every band
+    fact = tr.transitions(np.full(24, 0.016), judged, survey)
+    assert fact.statistic("unemployed_to_outside_quarter_survey").value == pytest.approx(0.9)
+    assert fact.verdict == "pass"  # reported, not judged
+    assert "unemployed_to_outside_quarter_survey" not in \
+        {s.name for s in tr.transitions(np.full(24, 0.016), judged).statistics}
