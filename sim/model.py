@@ -264,7 +264,7 @@ class GrowthServicesModel(mesa.Model):
     def measure(self, in_service: np.ndarray) -> np.ndarray:
         """This month's (areas + region) × :data:`~sim.collect.METRICS` array."""
         columns = self.labour.stock_columns(in_service)
-        columns.update(self.services.area_columns())
+        columns.update(self.services.area_columns(columns))
         columns.update(self.services.money_columns())  # completed at the record
         with np.errstate(divide="ignore", invalid="ignore"):
             columns["unemployment_rate"] = np.where(

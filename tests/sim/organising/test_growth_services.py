@@ -130,3 +130,14 @@ def test_a_month_inside_the_quarter_keeps_the_counts():
     rows_before = len(sv.alliance_rows.rows)
     sv.govern(5)
     assert sv.referrals.counts.all() and len(sv.alliance_rows.rows) == rows_before
+
+
+def test_caseload_from_the_months_stocks_equals_a_count_of_the_persons():
+    model = model_at("tiny-alliance", 14)
+    stocks = model.labour.stock_columns(model.services.state.service >= 0)
+    counted, from_stocks = model.services.area_columns(), model.services.area_columns(stocks)
+    np.testing.assert_array_equal(from_stocks["caseload"], counted["caseload"])
+    jobseekers = model.services.unemployed_by_home()
+    assert jobseekers.sum() > 0
+    np.testing.assert_array_equal(
+        (stocks["unemployed"] + stocks["in_services"])[:-1], jobseekers)
