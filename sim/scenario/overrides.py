@@ -195,7 +195,20 @@ def set_value(data: dict[str, Any], key: str, value: Any, origin: str) -> None:
         else:
             if model is None:
                 raise ScenarioError(f"{origin}: --set {key}: {where} is a value, not a table")
-            node = node.setdefault(part.text, {})
+            if part.text not in node:
+                node[part.text] = _default_table(field)
+            node = node[part.text]
+
+
+def _default_table(field: Any) -> dict[str, Any]:
+    """A table the file leaves out, as raw data holding the schema's defaults.
+
+    Setting one value of it keeps the others: a service of the catalogue, say, has no
+    defaults of its own, only those the catalogue gives it, which an empty table would
+    lose (``services.coaching.employability_gain=0`` on a file without ``[services]``).
+    """
+    default = field.get_default(call_default_factory=True)
+    return default.model_dump() if isinstance(default, BaseModel) else {}
 
 
 def _list_index(items: list[Any], part: Part) -> int | None:

@@ -229,3 +229,14 @@ def test_kasvu_run_rejects_the_unquoted_name_and_writes_nothing(saaristo, tmp_pa
         f"kasvu: error: {saaristo}: --set municipalities.St. Olof.population: "
         "municipalities.St: no such element\n")
     assert not out.exists()
+
+
+def test_one_value_of_a_table_the_file_leaves_out_keeps_the_schemas_defaults():
+    # tiny.toml has no [services]: a service's catalogue entry has no defaults of its
+    # own, only the catalogue's, and an empty table would lose them.
+    default = load_scenario("tiny").services.coaching
+    changed = load_scenario("tiny", {"services.coaching.employability_gain": 0.0})
+    assert changed.services.coaching == default.model_copy(update={"employability_gain": 0.0})
+    assert changed.services.training == load_scenario("tiny").services.training
+    assert load_scenario("tiny", ["labour.scarring_rate=0.02"]).labour == \
+        load_scenario("tiny").labour.model_copy(update={"scarring_rate": 0.02})
