@@ -236,14 +236,13 @@ class GrowthServices:
         p = self.model.persons
         return np.bincount(p.home[p.status == UNEMPLOYED], minlength=self.orgs.n_munis)
 
-    def area_columns(self, stocks: dict[str, np.ndarray] | None = None
-                     ) -> dict[str, np.ndarray]:
+    def area_columns(self, stocks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Per-area service columns of the time series (region total appended).
 
         ``caseload``: unemployed jobseekers per caseworker of the pool that serves the area
-        (:meth:`.overheads.Caseworkers.caseload`). With the month's ``stocks`` (the labour
-        market's columns, region last), its jobseekers are their unemployed and those in
-        services, the counts of :meth:`unemployed_by_home` without another pass.
+        (:meth:`.overheads.Caseworkers.caseload`). The jobseekers are the month's
+        ``stocks`` (the labour market's columns, region last) of the unemployed and those
+        in services: the counts of :meth:`unemployed_by_home`, without another pass.
         """
         st, p, f = self.state, self.model.persons, self.model.firms
         m = self.orgs.n_munis
@@ -252,10 +251,7 @@ class GrowthServices:
         cols = {"service_spend_eur": self.ledger.area_spend, "clients_in_services": clients,
                 "municipal_benefit_cost_eur": self.ledger.area_benefit}
         out = {k: np.append(v, v.sum()) for k, v in cols.items()}
-        if stocks is None:
-            jobseekers = self.unemployed_by_home()
-        else:
-            jobseekers = (stocks["unemployed"] + stocks["in_services"])[:-1].astype(np.int64)
+        jobseekers = (stocks["unemployed"] + stocks["in_services"])[:-1].astype(np.int64)
         out["caseload"] = self.caseworkers.caseload(self.alliances, jobseekers, self.model.month)
         return out
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from .base import ScenarioError
 
@@ -200,7 +201,7 @@ def set_value(data: dict[str, Any], key: str, value: Any, origin: str) -> None:
             node = node[part.text]
 
 
-def _default_table(field: Any) -> dict[str, Any]:
+def _default_table(field: FieldInfo) -> dict[str, Any]:
     """A table the file leaves out, as raw data holding the schema's defaults.
 
     Setting one value of it keeps the others: a service of the catalogue, say, has no
