@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint coverage bench calibrate docs clean
+.PHONY: setup run test lint coverage bench calibrate calibration-check docs clean
 
 setup: $(STAMP)
 
@@ -47,7 +47,8 @@ lint: setup
 # compiled kernel runs unseen by the tracer), then the kernels' own tests against their slow
 # references with the JIT off (kernels run as Python and are traced). Those take seconds
 # that way; the other tests would run Pirkanmaa in pure Python for hours.
-KERNEL_TESTS := tests/sim/labour/test_firms.py tests/sim/labour/test_flows.py \
+KERNEL_TESTS := tests/sim/labour/test_draws.py tests/sim/labour/test_firms.py \
+	tests/sim/labour/test_flows.py \
 	tests/sim/labour/test_matching.py tests/sim/labour/test_stocks.py \
 	tests/sim/organising/test_public_money.py tests/sim/services/test_counts.py \
 	tests/sim/services/test_eligibility.py tests/sim/services/test_learning.py \
@@ -69,6 +70,11 @@ CALIBRATE_ARGS ?=
 calibrate: setup
 	$(BIN)/python -m analysis.calibration $(CALIBRATE_ARGS)
 	$(BIN)/python -m analysis.paramdoc
+
+# No search: the recorded values' moments measured again with the current model, on the
+# record's final seeds (after a change to the model's numbers; about a minute).
+calibration-check: setup
+	$(BIN)/python -m analysis.calibration --check
 
 # docs/parameters.md from the scenario schema (tests/analysis/test_paramdoc.py keeps it fresh).
 docs: setup

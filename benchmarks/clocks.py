@@ -132,7 +132,7 @@ class MatchClock:
                 return self._match(*args, **kwargs)
             finally:
                 self.seconds += time.perf_counter() - t0
-                self.applications += int(args[4].shape[0])  # ragged uniforms: one row each
+                self.applications += int(args[3].sum())  # s_apps: the month's applications
                 self.calls += 1
 
         k.match = timed

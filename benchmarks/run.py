@@ -149,33 +149,29 @@ def ten_years(
 def random_draws_seconds(name: str, months: int, seed: int = 1) -> float:
     """Seconds the core's random draws of one month take at this scale, times ``months``.
 
-    The draws a month makes (a uniform triple per application, a uniform per firm slot
-    for deaths and for screening, a Laplace shock per live firm, a uniform per person for
-    the labour-force flows, and the Bernoulli draws of quits, match shocks and on-the-job
-    search) with this scenario's sizes, drawn alone: the part of the month that
-    bit-identical outputs pin down.
+    The draws a month makes from the generators (a uniform per firm slot for deaths and
+    for screening, a Laplace shock per live firm, the Bernoulli draws of quits and match
+    shocks) with this scenario's sizes, drawn alone. The applications', the labour-force
+    flows' and on-the-job search's uniforms are computed inside their kernels from stream
+    keys (sim.labour.draws), so their cost is in the kernels' time.
     """
     scenario = load_scenario(name, ["simulation.burn_in_months=0"])
     model = GrowthServicesModel(scenario, seed=seed, months=1)
-    with MatchClock() as clock:
-        model.step()
-    apps, cap = clock.applications, model.firms.capacity
+    model.step()
+    cap = model.firms.capacity
     alive = int(model.firms.alive.sum())
     persons = model.persons.size
     model.release()
     lab = scenario.labour
-    rates = (lab.monthly_separation_rate, lab.monthly_match_shock_rate,
-             lab.monthly_on_the_job_search_rate)
+    rates = (lab.monthly_separation_rate, lab.monthly_match_shock_rate)
     rng = np.random.default_rng(seed)
     scale = np.full(alive, 0.1)
     seconds = []
     for _ in range(5):  # median of five months' draws
         t0 = time.perf_counter()
-        rng.random((apps, 3))
         rng.random(cap)
         rng.random(cap)
         rng.laplace(0.0, scale)
-        rng.random(persons)
         for rate in rates:
             bernoulli_indices(rng, persons, rate)
         seconds.append(time.perf_counter() - t0)
@@ -541,8 +537,9 @@ def render(info, run: Results, args) -> list[str]:
             f"120 months, an application could take at most "
             f"{1e10 / max(mc.applications / max(mc.calls, 1) * 120, 1):.0f} ns with nothing "
             "else left to run. "
-            f"The core's random draws alone (same generator, same calls and sizes, as "
-            f"bit-identical outputs require) take {run.country_draws:.1f} s for those months. "
+            f"The core's draws from the generators (firms' deaths, screening and shocks, "
+            f"quits and match shocks; the kernels compute the rest from stream keys) take "
+            f"{run.country_draws:.1f} s for those months. "
             "The remaining time is the growth services' per-unit purchasing and books "
             "(see the profiles below).",
         ]

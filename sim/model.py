@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 
 from .collect import METRICS, AreaCollector
-from .labour import flows, matching
+from .labour import draws, flows, matching
 from .labour.market import LabourMarket
 from .organising.growth_services import GrowthServices
 from .organising.organisers import Municipality, Region
@@ -229,8 +229,7 @@ class GrowthServicesModel(mesa.Model):
         # The hiring standard in the ranking's terms: the lowest log score hired.
         standard = m.hiring_standard / self.index
         floor = np.full(f.capacity, math.log(standard) if standard > 0.0 else -np.inf)
-        # Uniforms only for the applications sent, packed seeker after seeker (ragged).
-        u = rng.random((int(apps.sum()), 3))
+        key = draws.new_key(rng)  # applications' uniforms, computed in the kernels (draws)
         # Vacancy visibility without touching the kernel: each municipality m becomes two
         # destination areas 2m (open vacancies) and 2m + 1 (known only to its employer
         # services); homes are the even areas, and reach weights carry the visibility.
@@ -244,10 +243,10 @@ class GrowthServicesModel(mesa.Model):
         matching.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
         screened = open_now.copy()
         hired = matching.match(
-            areas, p.skill[seekers], score, apps, u,
+            areas, p.skill[seekers], score, apps, key,
             m.rounds_per_month, reach2, market.fit_w, dist2, firm_area, f.skill,
             f.productivity, open_now, f.employment, commute_cost=m.commuting_cost_per_km,
-            noise=m.ranking_noise, workspace=market.workspace, ragged=True,
+            noise=m.ranking_noise, workspace=market.workspace,
             s_reserve=s_reserve, firm_floor=floor)
         market.record_fills(screened, screened - open_now)
         matching.keep_unfilled(u_screen, m.recruiting_share, open_now, f.vacancies)

@@ -39,6 +39,7 @@ def result_markdown(result: dict[str, Any]) -> str:
         "",
         f"Scenario `{result['scenario']}`, fixed overrides {result['fixed'] or 'none'}; "
         f"run on {result['date']} by `{result['command']}` in {result['elapsed_seconds']} s.",
+        *_checked_line(result),
         "",
         "## Chosen values",
         "",
@@ -94,6 +95,16 @@ def result_markdown(result: dict[str, Any]) -> str:
         lines += [f"[{table}]", *rows, ""]
     lines[-1:] = ["```", ""]
     return "\n".join(lines)
+
+
+def _checked_line(result: dict[str, Any]) -> list[str]:
+    """The line saying when the moments were measured again (``--check``), if they were."""
+    c = result.get("checked")
+    if not c:
+        return []
+    return [f"The moments below were measured again at the same values on {c['date']} by "
+            f"`{c['command']}` in {c['elapsed_seconds']} s (the search's record is the "
+            "original's)."]
 
 
 def write_result(result: dict[str, Any], out: Path) -> None:

@@ -10,12 +10,14 @@ seeds and their moments reported with the spread over replications.
 Run it as ``make calibrate`` or ``python -m analysis.calibration`` (full: Pirkanmaa, the
 result in ``calibration/result.json`` and ``calibration/result.md``, written by
 :mod:`.result`), or with ``--quick`` (the tiny region, a few points, well under a minute:
-what the tests run).
+what the tests run). ``--check`` (``make calibration-check``) searches nothing: it measures
+the recorded values' moments again with the current model, on the record's final seeds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
@@ -210,6 +212,50 @@ def calibrate(targets: Targets, mode: str, *, workers: int = 1, quiet: bool = Fa
     }
 
 
+def check(result: dict[str, Any], targets: Targets, *, workers: int = 1,
+          quiet: bool = False, command: str = "") -> dict[str, Any]:
+    """The recorded values' moments measured again, on the record's final seeds.
+
+    For a model whose numbers changed (its random draws, say) without a reason to search
+    again: the chosen values stay, and the moments, their distance and the spells are
+    those the current model gives; ``checked`` says when and how. The search's record
+    stays as it was.
+    """
+    s = targets.modes[result["mode"]]
+    started = time.time()
+    values = np.array([p["value"] for p in result["parameters"]])
+    seeds = list(result["final_seeds"])
+    executor = SerialExecutor() if workers <= 1 else LocalExecutor(workers)
+    with executor, tqdm(total=len(seeds), desc="calibration check", unit="run",
+                        disable=quiet or None) as bar:
+        final = Search(targets, s, executor, bar).run_points(values[None, :], seeds, "final")[0]
+    return {
+        **result,
+        "moments": [moment_row(m, final) for m in targets.moments],
+        "distance": final["distance"],
+        "spells_per_replication": [r["spells"] for r in final["replications"]],
+        "checked": {
+            "command": command,
+            "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "elapsed_seconds": round(time.time() - started, 1),
+        },
+    }
+
+
+def _recorded(targets: Targets, out: Path, mode: str) -> dict[str, Any]:
+    """The result that ``--check`` measures again: ``out``'s, of this mode and targets."""
+    path = out / "result.json"
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ScenarioError(f"{path}: no calibration result to check ({err})") from None
+    keys = [p.key for p in targets.parameters]
+    if result.get("mode") != mode or [p.get("key") for p in result.get("parameters", [])] != keys:
+        raise ScenarioError(f"{path}: a {result.get('mode')!r} result for other parameters "
+                            f"than {targets.path.name}'s {mode!r} mode")
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.calibration [--quick] [--out DIR] ...``; exit 2 on bad input."""
     parser = argparse.ArgumentParser(
@@ -227,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None,
                         help="local worker processes (default: 1 with --quick, else 2)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--check", action="store_true",
+                        help="no search: measure the recorded values' moments again on the "
+                             "record's final seeds (after a change to the model's numbers)")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     try:
@@ -251,8 +300,12 @@ def main(argv: list[str] | None = None) -> int:
         workers = args.workers if args.workers is not None else (1 if args.quick else 2)
         command = "python -m analysis.calibration " + " ".join(
             sys.argv[1:] if argv is None else argv)
-        result = calibrate(targets, mode, workers=workers, quiet=args.quiet,
-                           command=command.strip())
+        if args.check:
+            result = check(_recorded(targets, out, mode), targets, workers=workers,
+                           quiet=args.quiet, command=command.strip())
+        else:
+            result = calibrate(targets, mode, workers=workers, quiet=args.quiet,
+                               command=command.strip())
     except (ScenarioError, OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numba as nb
 import numpy as np
 
+from .draws import draw3
 from .heaps import _sift_down, _sift_up
 
 _local = threading.local()
@@ -216,7 +217,8 @@ def _score(log_score, lfit, noise_scale, u2):
 
 
 @nb.njit(cache=True, nogil=True)
-def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap, i_lo, i_hi):
+def send(rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps, first, heap, i_lo,
+         i_hi):
     """Applications of seekers ``i_lo .. i_hi`` pick their buckets and vacancies (see match).
 
     Writes, at each application's number, the heap of the vacancy's firm, or -1 when its
@@ -238,18 +240,19 @@ def send(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap
         while a < seekers.apps[i]:
             # First stored bucket with cumulative weight > u·total: from the guide
             # table's cell, scan forward (see build_row).
-            ua = u[ui + a, 0]
+            ua = draw3(u, key, ui + a, 0)
             t = ua * total
             cell = int(ua * g_size)
             k = rows.guide[g_off + (cell if cell < g_size else g_size - 1)]
             while k < last and rows.cum[k] <= t:
                 k += 1
             bv = rows.bv[k]
-            j = int(u[ui + a, 1] * bv)
+            j = int(draw3(u, key, ui + a, 1) * bv)
             if j >= bv:
                 j = bv - 1  # unreachable for u < 1
             lo = heaps.vac_owner[rows.vstart[k] + j]
-            score = _score(offers.log_score[i], rows.lfit[k], noise_scale, u[ui + a, 2])
+            score = _score(offers.log_score[i], rows.lfit[k], noise_scale,
+                           draw3(u, key, ui + a, 2))
             heap[q] = lo if score >= heaps.floor[lo] else -1
             q += 1
             a += n_rounds
@@ -287,8 +290,8 @@ def place_by_firm(counts, n_vac, start):
 
 
 @nb.njit(cache=True, nogil=True)
-def scatter_by_firm(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, first, heap,
-                    g_seeker, g_score, place, i_lo, i_hi):
+def scatter_by_firm(rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps, first,
+                    heap, g_seeker, g_score, place, i_lo, i_hi):
     """Step 3: the applications of seekers ``i_lo .. i_hi`` to their places, with scores.
 
     ``place`` is the range's row of :func:`place_by_firm`. The score is computed again
@@ -306,13 +309,13 @@ def scatter_by_firm(rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps, 
                 r = place[h]
                 g_seeker[r] = i
                 g_score[r] = _score(offers.log_score[i], log_fit[skill[i], heaps.skill[h]],
-                                    noise_scale, u[ui + a, 2])
+                                    noise_scale, draw3(u, key, ui + a, 2))
                 place[h] = r + 1
             a += n_rounds
 
 
-def group_by_firm(ws, threads, n_vac, rd, n_rounds, seekers, u, noise_scale, offers, rows,
-                  heaps, first, heap):
+def group_by_firm(ws, threads, n_vac, rd, n_rounds, seekers, u, key, noise_scale, offers,
+                  rows, heaps, first, heap):
     """The round's applications grouped by heap, on ``threads`` threads.
 
     One range of seekers a thread: counted (:func:`count_by_firm`), placed
@@ -330,8 +333,9 @@ def group_by_firm(ws, threads, n_vac, rd, n_rounds, seekers, u, noise_scale, off
     counts.fill(0)
     in_parts(count_by_firm, (first, heap), by_seeker, threads, each=counts)
     place_by_firm(counts, n_vac, start)
-    in_parts(scatter_by_firm, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
-                               first, heap, g_seeker, g_score), by_seeker, threads, each=counts)
+    in_parts(scatter_by_firm, (rd, n_rounds, seekers, u, key, noise_scale, offers, rows,
+                               heaps, first, heap, g_seeker, g_score), by_seeker, threads,
+             each=counts)
     return start, g_seeker, g_score
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..scenario import Scenario
+from . import draws, flows
 from . import firms as firm_kernels
-from . import flows
 from .population import (
     EMPLOYED,
     build_firms,
@@ -151,7 +151,7 @@ class LabourMarket:
         """
         p, lab = self.persons, self.scenario.labour
         flows.labour_force_flows(
-            p.status, p.employer, p.unemployment_months, p.home, busy, rng.random(p.size),
+            p.status, p.employer, p.unemployment_months, p.home, busy, draws.new_key(rng),
             lab.monthly_exit_rate_employed, lab.monthly_exit_rate_unemployed,
             lab.discouragement_per_year, lab.monthly_entry_rate, self.firms.employment,
             self.flows["labour_force_exits"], self.flows["labour_force_entries"])
@@ -282,8 +282,7 @@ class LabourMarket:
         say) do not search.
         """
         p, f, lab = self.persons, self.firms, self.scenario.labour
-        drawn = flows.bernoulli_indices(rng, p.size, lab.monthly_on_the_job_search_rate)
         return flows.on_the_job_searchers(
-            drawn, p.status, busy, p.employer, p.home, f.productivity, f.muni,
-            self.geo.distance_km, self.scenario.matching.commuting_cost_per_km,
-            lab.job_switch_gain)
+            draws.new_key(rng), lab.monthly_on_the_job_search_rate, p.status, busy,
+            p.employer, p.home, f.productivity, f.muni, self.geo.distance_km,
+            self.scenario.matching.commuting_cost_per_km, lab.job_switch_gain)

@@ -1,7 +1,8 @@
 """Job matching (kohtaanto): apply, rank, offer, accept, one month at a time.
 
 The numba kernels of the hot loop and their wrapper :func:`match`, with the screening of
-vacancies around it. Plain functions over arrays, no random numbers of their own; tested
+vacancies around it. Plain functions over arrays; their uniforms come from the caller, as
+an array or as a stream key whose numbers the kernels compute (:mod:`.draws`); tested
 match for match against ``tests/naive.py``. :func:`_rounds` prepares the month's tables,
 then loops over rounds of four phases: open the firms' vacancies (:func:`_open_firms`),
 send the round's applications and let each firm rank its own (:mod:`.applications`, on
@@ -17,7 +18,7 @@ import math
 import numba as nb
 import numpy as np
 
-from . import applications
+from . import applications, draws
 from .workspace import Firms, Seekers, Workspace, scratch
 
 SQRT3 = math.sqrt(3.0)
@@ -221,7 +222,7 @@ def _close_round(n_open, seekers, firms, dist, commute_cost, offers, heaps, hire
     return _accept(n_offered, seekers, firms, hired, offers)
 
 
-def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute_cost, noise,
+def _rounds(seekers, firms, u, key, u_stride, n_rounds, reach_w, fit_w, dist, commute_cost, noise,
             sc, ws, hired):
     """Rounds of apply → rank → offer → accept; writes ``hired`` and updates firms.
 
@@ -252,11 +253,11 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
         heap = ws.get("sent_heap", total, np.int32)
         threads, parts = applications.split_work(total, asked)
         applications.in_parts(
-            applications.send, (rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
+            applications.send, (rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps,
                                 first, heap),
             applications.balanced_bounds(first[: n_s + 1], parts), threads)
         start, g_seeker, g_score = applications.group_by_firm(
-            ws, threads, n_vac, rd, n_rounds, seekers, u, noise_scale, offers, rows, heaps,
+            ws, threads, n_vac, rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps,
             first, heap)
         applications.in_parts(
             applications.rank_by_firm, (heaps, start, g_seeker, g_score),
@@ -266,12 +267,30 @@ def _rounds(seekers, firms, u, u_stride, n_rounds, reach_w, fit_w, dist, commute
     return hires
 
 
+def _uniform_rows(u: np.ndarray | int, s_apps: np.ndarray, n_s: int, ragged: bool
+                  ) -> tuple[np.ndarray, int, np.uint64]:
+    """:func:`match`'s uniforms checked: rows of three, the fixed stride (0: packed), key."""
+    if isinstance(u, int | np.integer):
+        return draws.NO_ROWS, 0, np.uint64(u)
+    if ragged:
+        total_apps = int(s_apps[s_apps > 0].sum())
+        if u.ndim != 2 or u.shape[1] != 3 or u.shape[0] < total_apps:
+            raise ValueError(f"u must have shape ({total_apps}, 3) when ragged, got {u.shape}")
+        return u, 0, np.uint64(0)
+    if u.ndim != 3 or u.shape[0] != n_s or u.shape[2] != 3:
+        raise ValueError(f"u must have shape ({n_s}, max_apps, 3), got {u.shape}")
+    if (int(s_apps.max(initial=0)) if n_s else 0) > u.shape[1]:
+        raise ValueError("s_apps exceeds the applications that u has uniforms for")
+    # The same rows with a fixed stride (a free reshape of a C-ordered array).
+    return u.reshape(n_s * u.shape[1], 3), u.shape[1], np.uint64(0)
+
+
 def match(
     s_home: np.ndarray,
     s_skill: np.ndarray,
     s_score: np.ndarray,
     s_apps: np.ndarray,
-    u: np.ndarray,
+    u: np.ndarray | int,
     n_rounds: int,
     reach_w: np.ndarray,
     fit_w: np.ndarray,
@@ -318,7 +337,10 @@ def match(
             ``u[i, a]`` serves application ``a`` of seeker ``i``. With ``ragged``, shape
             (total applications, 3) instead: the seekers' applications one after
             another, seeker ``i``'s ``s_apps[i]`` rows after those of seekers ``< i``
-            (no uniforms are drawn for applications not sent).
+            (no uniforms are drawn for applications not sent). Or a stream key
+            (:mod:`.draws`, an integer): the kernels compute the ragged array's entry
+            ``[r, c]`` where they need it as the stream's number ``3r + c``, and
+            ``ragged`` is implied.
         n_rounds: rounds of applications, offers and acceptances in the month.
         reach_w: (municipalities × municipalities) weight of commuting from home to job.
         fit_w: (skill groups × skill groups) fit of a person's skill to a job's.
@@ -345,19 +367,7 @@ def match(
     n_areas, n_groups = reach_w.shape[0], fit_w.shape[0]
     if n_rounds < 1:
         raise ValueError("n_rounds must be at least 1")
-    max_apps = int(s_apps.max(initial=0)) if n_s else 0
-    if ragged:
-        total_apps = int(s_apps[s_apps > 0].sum())
-        if u.ndim != 2 or u.shape[1] != 3 or u.shape[0] < total_apps:
-            raise ValueError(f"u must have shape ({total_apps}, 3) when ragged, got {u.shape}")
-        u_rows, u_stride = u, 0
-    else:
-        if u.ndim != 3 or u.shape[0] != n_s or u.shape[2] != 3:
-            raise ValueError(f"u must have shape ({n_s}, max_apps, 3), got {u.shape}")
-        if max_apps > u.shape[1]:
-            raise ValueError("s_apps exceeds the applications that u has uniforms for")
-        # The same rows with a fixed stride (a free reshape of a C-ordered array).
-        u_rows, u_stride = u.reshape(n_s * u.shape[1], 3), u.shape[1]
+    u_rows, u_stride, key = _uniform_rows(u, s_apps, n_s, ragged)
     s_reserve = np.full(n_s, -np.inf) if s_reserve is None else s_reserve
     firm_floor = np.full(n_firms, -np.inf) if firm_floor is None else firm_floor
     for name, arr in (("s_skill", s_skill), ("s_score", s_score), ("s_apps", s_apps),
@@ -380,7 +390,7 @@ def match(
     hired = np.empty(n_s, dtype=np.int32)  # memory: a firm index, < 2**31
     _rounds(Seekers(s_home, s_skill, s_score, s_apps, np.asarray(s_reserve, dtype=np.float64)),
             Firms(firm_muni, firm_skill, firm_value, firm_vac, firm_emp,
-                  np.asarray(firm_floor, dtype=np.float64)), u_rows,
+                  np.asarray(firm_floor, dtype=np.float64)), u_rows, key,
             int(u_stride), int(n_rounds), reach_w, fit_w, dist, float(commute_cost),
             float(noise), sc, ws, hired)
     return hired

@@ -3,6 +3,7 @@ shipped Pirkanmaa default against its targets."""
 
 import json
 import math
+import shutil
 
 import numpy as np
 import pytest
@@ -148,6 +149,30 @@ def test_quick_calibration_writes_a_valid_result(quick_result):
     assert search["search_best_distance"] <= search["lhs_best_distance"]
     text = (out / "result.md").read_text()
     assert "## Chosen values" in text and "labour.monthly_separation_rate" in text
+
+
+def test_check_measures_the_recorded_values_again_and_keeps_the_search(quick_result,
+                                                                       tmp_path):
+    """``--check`` on an unchanged model gives back the recorded moments exactly (same
+    values, same final seeds), keeps the values and the search, and says it checked."""
+    out, first = quick_result
+    shutil.copy(out / "result.json", tmp_path / "result.json")
+    assert calibrate.main(["--quick", "--check", "--out", str(tmp_path), "--quiet"]) == 0
+    again = json.loads((tmp_path / "result.json").read_text())
+    checked = again.pop("checked")
+    assert checked["command"].startswith("python -m analysis.calibration --quick --check")
+    assert again == first
+    assert "measured again at the same values" in (tmp_path / "result.md").read_text()
+
+
+def test_check_without_a_matching_result_is_an_input_error(quick_result, tmp_path, capsys):
+    assert calibrate.main(["--quick", "--check", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "no calibration result to check" in capsys.readouterr().err
+    _, first = quick_result
+    (tmp_path / "result.json").write_text(json.dumps(dict(first, mode="full")))
+    assert calibrate.main(["--quick", "--check", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "for other parameters" in capsys.readouterr().err
+    assert not (tmp_path / "result.md").exists()  # nothing written on bad input
 
 
 def test_quick_calibration_is_reproducible(quick_result, tmp_path):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import GrowthServicesModel
-from sim.labour import flows
+from sim.labour import draws, flows
 from sim.labour.flows import bernoulli_indices
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
@@ -189,14 +189,16 @@ def test_labour_force_flows_equal_reference(seed):
     months = rng.integers(0, 40, size=n).astype(np.int32)
     home = np.sort(rng.integers(0, areas, size=n)).astype(np.int32)
     busy = rng.random(n) < 0.2
-    u = rng.random(n)
+    key = draws.new_key(rng)
+    u = draws.uniforms(key, n)
     firm_emp = np.bincount(employer[employer >= 0], minlength=n_f).astype(I64)
     rates = (rng.random() * 0.3, rng.random() * 0.3, rng.random() * 2.0, rng.random() * 0.5)
     expected = naive.labour_force_flows(status, employer, months, home, busy, u, *rates,
                                         firm_emp, areas)
     exits, entries = np.zeros(areas, I64), np.zeros(areas, I64)
-    flows.labour_force_flows(status, employer, months, home, busy, u, *rates, firm_emp,
-                             exits, entries)
+    # Odd seeds: the stream's key, whose numbers the kernel computes; even seeds: the array.
+    flows.labour_force_flows(status, employer, months, home, busy, key if seed % 2 else u,
+                             *rates, firm_emp, exits, entries)
     got = (status.tolist(), employer.tolist(), months.tolist(), firm_emp.tolist(),
            exits.tolist(), entries.tolist())
     assert got == expected
@@ -351,14 +353,20 @@ def test_on_the_job_searchers_equal_the_masks_and_gathers(seed):
     home, busy = rng.integers(0, n_munis, n), rng.random(n) < 0.2
     value, muni = rng.random(n_firms), rng.integers(0, n_munis, n_firms)
     distance = rng.random((n_munis, n_munis)) * 50
-    drawn = np.flatnonzero(rng.random(n) < 0.4)
-    searchers, reserve = flows.on_the_job_searchers(drawn, status, busy, employer, home,
-                                                    value, muni, distance, 0.01, 0.05)
-    want = drawn[(status[drawn] == EMPLOYED) & ~busy[drawn]]
+    key = draws.new_key(rng)
+    u = draws.uniforms(key, n)
+    want = np.flatnonzero((status == EMPLOYED) & ~busy & (u < 0.4))
     firm = employer[want]
-    np.testing.assert_array_equal(searchers, want)
-    np.testing.assert_array_equal(
-        reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
-    with pytest.raises(ValueError, match="lie in"):
-        flows.on_the_job_searchers(np.array([n]), status, busy, employer, home, value, muni,
+    assert 0 < want.size < n
+    for uniforms in (u, key):  # the array, and the stream the kernel computes
+        searchers, reserve = flows.on_the_job_searchers(uniforms, 0.4, status, busy, employer,
+                                                        home, value, muni, distance, 0.01, 0.05)
+        np.testing.assert_array_equal(searchers, want)
+        np.testing.assert_array_equal(
+            reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
+    none, _ = flows.on_the_job_searchers(u, 0.0, status, busy, employer, home, value, muni,
+                                         distance, 0.01, 0.05)
+    assert none.size == 0
+    with pytest.raises(ValueError, match="one entry per person"):
+        flows.on_the_job_searchers(u[:-1], 0.4, status, busy, employer, home, value, muni,
                                    distance, 0.01, 0.05)

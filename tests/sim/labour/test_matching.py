@@ -14,7 +14,7 @@ import numba
 import numpy as np
 import pytest
 
-from sim.labour import applications, matching
+from sim.labour import applications, draws, matching
 from sim.labour.workspace import Workspace
 
 I64 = np.int64
@@ -142,6 +142,35 @@ MATCH_SHAPES = {
 def test_match_equals_reference_on_random_inputs(shape, seed):
     rng = np.random.default_rng([seed, sorted(MATCH_SHAPES).index(shape)])
     run_match(match_case(rng, **MATCH_SHAPES[shape]))
+
+
+def stream_as_rows(key, s_apps, max_apps):
+    """The (seekers, max_apps, 3) uniforms that a stream key stands for: seeker i's
+    application a takes the stream's numbers 3r, 3r + 1, 3r + 2 of its packed row r (the
+    applications of the seekers before it, then a)."""
+    apps = np.maximum(s_apps, 0)
+    total = int(apps.sum())
+    packed = draws.uniforms(key, 3 * total).reshape(total, 3)
+    u = np.full((len(s_apps), max(max_apps, 1), 3), np.nan)  # NaN: never read
+    for i, start in enumerate(np.cumsum(apps) - apps):
+        u[i, : apps[i]] = packed[start: start + apps[i]]
+    return u
+
+
+@pytest.mark.parametrize("shape", sorted(MATCH_SHAPES))
+@pytest.mark.parametrize("seed", range(6))
+def test_match_on_a_stream_key_equals_the_reference_on_the_streams_numbers(shape, seed):
+    """Given a stream key instead of an array, the kernels compute each application's
+    uniforms (the model's way): the reference, given those numbers, matches the same."""
+    rng = np.random.default_rng([seed, 202, sorted(MATCH_SHAPES).index(shape)])
+    case = match_case(rng, **MATCH_SHAPES[shape])
+    key = draws.new_key(rng)
+    expected = naive.match(**dict(case, u=stream_as_rows(key, case["s_apps"],
+                                                         case["u"].shape[1])))
+    run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
+    run["u"] = key
+    hired = matching.match(**run)
+    assert (hired.tolist(), run["firm_vac"].tolist(), run["firm_emp"].tolist()) == expected
 
 
 @pytest.mark.parametrize("threads", [1, 2, 5])
