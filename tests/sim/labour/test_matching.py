@@ -174,6 +174,30 @@ def test_match_on_a_stream_key_equals_the_reference_on_the_streams_numbers(shape
 
 
 @pytest.mark.parametrize("threads", [1, 2, 5])
+@pytest.mark.parametrize("shape", ["crowded", "wide", "both-sides"])
+def test_match_on_a_stream_key_is_the_same_on_any_number_of_threads(monkeypatch, shape,
+                                                                     threads):
+    """A stream's numbers belong to the applications, not to the threads that send them:
+    split into parts of any size on 1, 2 or 5 threads, the kernels match as the reference
+    does on those numbers."""
+    monkeypatch.setattr(applications, "MIN_PART", 1)
+    applications.set_matching_threads(threads)
+    try:
+        for seed in range(4):
+            rng = np.random.default_rng([seed, 303, sorted(MATCH_SHAPES).index(shape)])
+            case = match_case(rng, **MATCH_SHAPES[shape])
+            key = draws.new_key(rng)
+            expected = naive.match(**dict(case, u=stream_as_rows(key, case["s_apps"],
+                                                                 case["u"].shape[1])))
+            run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
+            hired = matching.match(**dict(run, u=key))
+            assert (hired.tolist(), run["firm_vac"].tolist(),
+                    run["firm_emp"].tolist()) == expected
+    finally:
+        applications.set_matching_threads(None)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 5])
 @pytest.mark.parametrize("shape", ["crowded", "wide", "scarce", "both-sides", "on-the-job-ties"])
 @pytest.mark.parametrize("seed", range(6))
 def test_match_equals_reference_on_any_number_of_threads(monkeypatch, shape, seed, threads):
