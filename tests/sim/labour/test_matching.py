@@ -157,20 +157,25 @@ def stream_as_rows(key, s_apps, max_apps):
     return u
 
 
-@pytest.mark.parametrize("shape", sorted(MATCH_SHAPES))
-@pytest.mark.parametrize("seed", range(6))
-def test_match_on_a_stream_key_equals_the_reference_on_the_streams_numbers(shape, seed):
-    """Given a stream key instead of an array, the kernels compute each application's
-    uniforms (the model's way): the reference, given those numbers, matches the same."""
-    rng = np.random.default_rng([seed, 202, sorted(MATCH_SHAPES).index(shape)])
+def assert_stream_matches_reference(rng, shape):
+    """A random case of ``shape`` run on a stream key equals the reference given the
+    stream's numbers (hires, vacancies and employment after the month)."""
     case = match_case(rng, **MATCH_SHAPES[shape])
     key = draws.new_key(rng)
     expected = naive.match(**dict(case, u=stream_as_rows(key, case["s_apps"],
                                                          case["u"].shape[1])))
     run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
-    run["u"] = key
-    hired = matching.match(**run)
+    hired = matching.match(**dict(run, u=key))
     assert (hired.tolist(), run["firm_vac"].tolist(), run["firm_emp"].tolist()) == expected
+
+
+@pytest.mark.parametrize("shape", sorted(MATCH_SHAPES))
+@pytest.mark.parametrize("seed", range(6))
+def test_match_on_a_stream_key_equals_the_reference_on_the_streams_numbers(shape, seed):
+    """Given a stream key instead of an array, the kernels compute each application's
+    uniforms (the model's way): the reference, given those numbers, matches the same."""
+    assert_stream_matches_reference(
+        np.random.default_rng([seed, 202, sorted(MATCH_SHAPES).index(shape)]), shape)
 
 
 @pytest.mark.parametrize("threads", [1, 2, 5])
@@ -184,15 +189,8 @@ def test_match_on_a_stream_key_is_the_same_on_any_number_of_threads(monkeypatch,
     applications.set_matching_threads(threads)
     try:
         for seed in range(4):
-            rng = np.random.default_rng([seed, 303, sorted(MATCH_SHAPES).index(shape)])
-            case = match_case(rng, **MATCH_SHAPES[shape])
-            key = draws.new_key(rng)
-            expected = naive.match(**dict(case, u=stream_as_rows(key, case["s_apps"],
-                                                                 case["u"].shape[1])))
-            run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
-            hired = matching.match(**dict(run, u=key))
-            assert (hired.tolist(), run["firm_vac"].tolist(),
-                    run["firm_emp"].tolist()) == expected
+            assert_stream_matches_reference(
+                np.random.default_rng([seed, 303, sorted(MATCH_SHAPES).index(shape)]), shape)
     finally:
         applications.set_matching_threads(None)
 
