@@ -262,8 +262,14 @@ def flow_decomposition(s: np.ndarray, f: np.ndarray, u: np.ndarray | None = None
         seed: seed of the bootstrap.
         block: block length in months.
         draws: bootstrap replicates.
+
+    Raises:
+        ValueError: a month without separations or without hires (a region too small).
     """
     s, f = np.asarray(s, dtype=float), np.asarray(f, dtype=float)
+    if not ((s > 0).all() and (f > 0).all()):  # log rates: a month without flows has none
+        raise ValueError("a month without separations or without hires: the inflow/outflow "
+                         "decomposition needs both in every month")
     beta_in, beta_out, c_in, c_out = _betas(s, f)
     rng = np.random.default_rng(seed)
     n = s.size

@@ -244,6 +244,16 @@ def test_decomposition_bootstrap_is_reproducible_from_its_seed():
     assert (one.low, one.high) == (two.low, two.high)
 
 
+def test_decomposition_of_a_month_without_flows_is_an_error_not_a_warning():
+    """A region so small that a month has no separations (or no hires) has no log rate:
+    the decomposition says so instead of computing with log 0."""
+    s, f = _flows(0.1, 0.15)
+    for bad in ((np.where(np.arange(s.size) == 3, 0.0, s), f),
+                (s, np.where(np.arange(f.size) == 5, 0.0, f))):
+        with pytest.raises(ValueError, match="without separations or without hires"):
+            vf.flow_decomposition(*bad, draws=10)
+
+
 # ------------------------------------------------------------- firm size and growth
 def test_zipf_exponent_of_a_discrete_pareto_sample():
     rng = np.random.default_rng(7)
