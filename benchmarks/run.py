@@ -156,8 +156,7 @@ def random_draws_seconds(name: str, months: int, seed: int = 1) -> float:
     keys (sim.labour.draws), so their cost is in the kernels' time.
     """
     scenario = load_scenario(name, ["simulation.burn_in_months=0"])
-    model = GrowthServicesModel(scenario, seed=seed, months=1)
-    model.step()
+    model = GrowthServicesModel(scenario, seed=seed, months=1)  # built: the sizes only
     cap = model.firms.capacity
     alive = int(model.firms.alive.sum())
     persons = model.persons.size

@@ -24,6 +24,9 @@ BANDS = {
     "employed_to_unemployed_quarter": (0.008, 0.020),
 }
 """Each flow's reference band: around the Finnish figures, wide enough for the EU's."""
+FLOWS = ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
+         "employed_to_unemployed_quarter")
+"""The quarterly transitions the fact reports."""
 NOT_AVAILABLE = ("training", "rehabilitation")
 """Services whose unemployed participants the survey-like classification counts outside
 the labour force: the ILO's unemployed are available for work (13th ICLS, 1982), and a
@@ -78,9 +81,10 @@ def survey_status(status: np.ndarray, service: np.ndarray) -> np.ndarray:
     return out
 
 
-FLOWS = ("unemployed_to_employed_quarter", "unemployed_to_outside_quarter",
-         "employed_to_unemployed_quarter")
-"""The quarterly transitions the fact reports."""
+def _over_periods(name: str, values: np.ndarray | list[float]) -> Statistic:
+    """Mean over the periods with a t-interval; a period without anyone (NaN) left out."""
+    values = np.asarray(values, dtype=float)
+    return Statistic(name, *mean_ci(values[np.isfinite(values)]))
 
 
 def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
@@ -93,18 +97,11 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
         survey_quarters: the same between :func:`survey_status` statuses; reported
             beside the others (suffix ``_survey``), not judged.
     """
-    series = {"job_to_job_month": np.asarray(job_to_job_shares, dtype=float)}
-    for name in FLOWS:
-        series[name] = np.array([q[name] for q in quarters], dtype=float)
-    # Mean over the periods with a t-interval; a period without anyone in the group
-    # (NaN) is left out.
-    found = {name: Statistic(name, *mean_ci(values[np.isfinite(values)]))
-             for name, values in series.items()}
+    found = {"job_to_job_month": _over_periods("job_to_job_month", job_to_job_shares)}
+    found |= {name: _over_periods(name, [q[name] for q in quarters]) for name in FLOWS}
     inside = {name: BANDS[name][0] <= s.value <= BANDS[name][1] for name, s in found.items()}
-    survey = []
-    for name in FLOWS if survey_quarters else ():
-        values = np.array([q[name] for q in survey_quarters], dtype=float)
-        survey.append(Statistic(f"{name}_survey", *mean_ci(values[np.isfinite(values)])))
+    survey = [_over_periods(f"{name}_survey", [q[name] for q in survey_quarters])
+              for name in FLOWS] if survey_quarters else []
     held = sum(inside.values())
     return Fact(
         key="transitions",
