@@ -193,13 +193,18 @@ class Payments:
         """
         # Performance: which alliances book a unit's payments (and whether as their own) is
         # asked once per unit, not again per payment and alliance; booking changes neither
-        # answer (phases and members), and the alliances book in the same order.
+        # answer (phases and members), and the alliances book in the same order. Only a
+        # unit's own alliance, or for a unit outside every alliance an alliance in
+        # development, can book it (AllianceAgent.tracks), so only those are asked: at
+        # national scale, 19 alliances × hundreds of units a month otherwise.
+        own = {a.index: [a] for a in self.alliances}
+        developing = [a for a in self.alliances if a.phase(month) == "development"]
         trackers: dict[int, list[tuple[AllianceAgent, bool]]] = {}
         tracked = np.zeros(uid.size, dtype=bool)
         for u in np.unique(uid).tolist():
             unit = self.units[u]
             found = []
-            for a in self.alliances:
+            for a in developing if unit.alliance < 0 else own.get(unit.alliance, []):
                 books, mine = a.tracks(unit, month)
                 if books:
                     found.append((a, mine))

@@ -95,6 +95,23 @@ def test_alliances_book_what_their_units_paid(pay):
     assert pay.ledger.open_book_cost[0] == pytest.approx(1_170.0)
 
 
+def test_in_development_alliances_book_their_members_separate_purchases(pay):
+    # Month 4 is both alliances' development: every organiser buys separately, and each
+    # alliance books its members' purchases (its target cost's baseline), not as its own.
+    st = pay.state
+    ids = pay.units.of_month(4, pay.alliances, pay.market.providers)
+    unit_of = {tuple(pay.units[u].organisers): u for u in ids}
+    assert all(pay.units[u].alliance == -1 for u in ids)
+    serve(st, 0, COACHING, 0, unit_of[(REGION,)])  # no member's: no alliance books it
+    serve(st, 2, COACHING, 0, unit_of[(A,)])  # open books' member: cost 405
+    serve(st, 3, TRAINING, 1, unit_of[(C,)])  # outcome pay's member: cost 1,170
+    pay.pay_providers(4)
+    open_books, outcomes = pay.alliances
+    assert open_books.acc.tolist() == pytest.approx([1.0, 405.0, 0.0])
+    assert outcomes.acc.tolist() == pytest.approx([1.0, 1_170.0, 0.0])
+    assert pay.ledger.open_book_cost == {}  # no alliance's own contract yet
+
+
 def test_no_one_served_pays_nothing(pay):
     pay.pay_providers(6)
     assert not pay.ledger.books.values["service_spend_eur"].any()
