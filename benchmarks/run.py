@@ -32,7 +32,9 @@ kernel loaded, and the tracemalloc peak, which includes numpy's arrays). ``--nai
 adds the naive model
 at Finland scale (about 3 GB). The whole run takes about eight minutes on two cores.
 Progress goes to stderr; the Markdown report goes to ``--out``. The clocks live in
-``benchmarks/clocks.py``, the fresh-process measurements in ``benchmarks/probes.py``.
+``benchmarks/clocks.py``, the fresh-process measurements in ``benchmarks/probes.py``, what
+a second thread gives (a compute-only loop, and job matching's phases on one and two
+threads) in ``benchmarks/threads.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from probes import Memory, command_seconds, compile_seconds, memory  # noqa: E40
 from profile_month import profile  # noqa: E402
 from sweep_bench import HEADER as SWEEP_HEADER  # noqa: E402
 from sweep_bench import bench as sweep_bench  # noqa: E402
+from threads import section as threads_section  # noqa: E402
 
 from sim import load_scenario  # noqa: E402
 from sim.labour import matching_threads  # noqa: E402
@@ -305,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{name}: profile of {months} months (stage timers, then cProfile)")
         run.profiles.append(profile(name, months, burn_in, top=12, skip=0 if args.quick else 12))
 
+    log("threads: a compute-only loop and job matching's phases on 1 and 2 threads")
+    run.threads_section = threads_section(args.quick)
+
     if not args.quick:
         log("sweep: runs per hour with 1 and 2 local workers")
         run.sweep_rows, run.sweep_speedup = sweep_bench(reps=2)
@@ -352,6 +358,7 @@ class Results:
     decade_match: list[MatchClock] = field(default_factory=list)
     decade_name: str = FULL_REGION
     threads: int = field(default_factory=matching_threads)
+    threads_section: list[str] = field(default_factory=list)
 
 
 def regional_limit(run: Results) -> str:
@@ -544,6 +551,8 @@ def render(info, run: Results, args) -> list[str]:
         ]
     if run.decade_match:
         lines += ["", "## Where the limit stands at regional scale", "", regional_limit(run)]
+    if run.threads_section:
+        lines += ["", *run.threads_section]
     if run.sweep_rows:
         lines += ["", "## Sweeps: runs per hour with 1 and 2 local workers", "",
                   *SWEEP_HEADER, *run.sweep_rows]

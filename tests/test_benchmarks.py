@@ -40,6 +40,7 @@ def test_quick_measurements_render_the_six_targets():
     run.country_draws = bench.random_draws_seconds("tiny", 2)
     run.memory = bench.memory("tiny", 1)
     run.profiles.append(bench.profile("tiny", 1, 1, top=3))
+    run.threads_section = bench.threads_section(quick=True)
 
     assert run.memory.persons == timing.persons > 0
     assert run.memory.peak_rss >= run.memory.base_rss > 0
@@ -62,6 +63,8 @@ def test_quick_measurements_render_the_six_targets():
     assert run.country_draws > 0
     assert "## Where the limit stands at national scale" in text
     assert "| whole month |" in text and "| function | calls | own s | share |" in text
+    assert "## What a second thread gives here" in text
+    assert "| **matching kernel** |" in text and "(`send`)" in text
 
 
 # ------------------------------------------------------------- the naive Mesa model

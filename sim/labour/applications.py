@@ -76,11 +76,16 @@ def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int, each=None) -
     With ``each``, part k's call gets ``each[k]`` before its bounds (a row of its own).
 
     The kernels release the GIL and write disjoint parts of their outputs, so the parts
-    run side by side on a pool of ``threads`` threads, each taking the next part when done
-    with one (parts of equal size take unequal time); it returns when all are done,
-    re-raising a part's exception. Performance: Python threads over plain compiled
-    kernels, rather than numba's parallel loops, which took twice as long to compile
-    (docs/benchmarks.md) and whose threads spin-wait when oversubscribed.
+    run side by side: the calling thread and ``threads − 1`` helpers from a pool each take
+    the next part when done with one (parts of equal size take unequal time); it returns
+    when all are done, re-raising a part's exception. Performance: Python threads over
+    plain compiled kernels, rather than numba's parallel loops, which took twice as long
+    to compile (docs/benchmarks.md) and whose threads spin-wait when oversubscribed. The
+    caller works too, rather than waiting for the pool: a pool thread asleep on an idle
+    core here often starts a millisecond or two after it is handed work, longer than a
+    part takes in the region (docs/benchmarks.md, "What a second thread gives here"), and
+    a helper that has not started by the time the caller finds no part left is called
+    off, not waited for.
     """
     global _pool, _pool_threads
     parts = [(*args, *(() if each is None else (each[k],)), int(a), int(b))
@@ -89,15 +94,27 @@ def in_parts(kernel, args: tuple, bounds: np.ndarray, threads: int, each=None) -
         for part in parts:
             kernel(*part)
         return
+    helpers = min(threads, len(parts)) - 1
     with _pool_lock:
-        if _pool is None or _pool_threads < threads:
+        if _pool is None or _pool_threads < helpers:
             # A larger pool replaces a smaller one; the smaller one is not shut down, as
             # another thread may still be handing it parts (its idle threads end at exit).
-            _pool_threads = threads
-            _pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kasvu-matching")
+            _pool_threads = helpers
+            _pool = ThreadPoolExecutor(max_workers=helpers, thread_name_prefix="kasvu-matching")
         pool = _pool
-    for future in [pool.submit(kernel, *part) for part in parts]:
-        future.result()
+    todo = iter(parts)  # shared: next() on a list's iterator is atomic under the GIL
+
+    def work() -> None:
+        for part in todo:
+            kernel(*part)
+
+    started = [pool.submit(work) for _ in range(helpers)]
+    try:
+        work()
+    finally:
+        for future in started:
+            if not future.cancel():  # running or done: wait, and re-raise its exception
+                future.result()
 
 
 PARTS_PER_THREAD = 4

@@ -396,9 +396,7 @@ def match(
     return hired
 
 
-# ------------------------------------------------------------- screening vacancies
-# ------------------------------------------------------------- screening vacancies
-# ------------------------------------------------------------------- around matching
+# ------------------------------------------------ screening vacancies, around matching
 @nb.njit(cache=True)
 def _screen_kernel(u, share, vacancies, open_now):
     for f in range(u.shape[0]):

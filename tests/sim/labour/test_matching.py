@@ -284,6 +284,57 @@ def test_models_in_several_threads_share_the_pool(monkeypatch):
     assert errors == []
 
 
+def _recording_kernel(calls: list, fail_at: int | None = None):
+    """A stand-in kernel that records (part's lower bound, thread) and may fail at a part."""
+
+    def kernel(tag, lo, hi):
+        calls.append((lo, threading.current_thread().name))
+        if lo == fail_at:
+            raise ValueError(f"part {lo} failed")
+
+    return kernel
+
+
+def test_parts_run_once_each_and_the_caller_takes_its_share():
+    calls = []
+    bounds = np.arange(0, 41, 5)  # 8 parts
+    applications.in_parts(_recording_kernel(calls), ("tag",), bounds, 2)
+    assert sorted(lo for lo, _ in calls) == bounds[:-1].tolist()
+    assert threading.current_thread().name in {name for _, name in calls}
+
+
+def test_a_parts_exception_reaches_the_caller():
+    calls = []
+    with pytest.raises(ValueError, match="part 15 failed"):
+        applications.in_parts(_recording_kernel(calls, fail_at=15), ("tag",),
+                              np.arange(0, 41, 5), 2)
+    los = [lo for lo, _ in calls]
+    assert len(los) == len(set(los))  # no part twice
+
+
+def test_a_helper_that_cannot_start_is_not_waited_for():
+    """The pool's only helper is busy elsewhere: the caller runs every part itself and
+    returns, without waiting for the helper to become free."""
+    applications.in_parts(_recording_kernel([]), ("tag",), np.array([0, 1, 2]), 2)
+    release = threading.Event()
+    blocker = applications._pool.submit(release.wait)  # the pool's helper, kept busy
+    calls, done = [], threading.Event()
+
+    def call() -> None:
+        applications.in_parts(_recording_kernel(calls), ("tag",), np.arange(0, 21, 5), 2)
+        done.set()
+
+    caller = threading.Thread(target=call, name="caller")
+    try:
+        caller.start()
+        assert done.wait(timeout=10), "in_parts waited for a helper that never started"
+        assert sorted(calls) == [(lo, "caller") for lo in (0, 5, 10, 15)]
+    finally:
+        release.set()
+        blocker.result()
+        caller.join()
+
+
 def test_small_rounds_stay_in_the_calling_thread():
     assert applications.split_work(1000, 2) == (1, 1)
     assert applications.split_work(10**6, 1) == (1, 1)
