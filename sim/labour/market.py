@@ -16,6 +16,7 @@ import numpy as np
 from ..scenario import Scenario
 from . import draws, flows
 from . import firms as firm_kernels
+from .applications import area_parts
 from .population import (
     EMPLOYED,
     build_firms,
@@ -55,6 +56,7 @@ class LabourMarket:
                                      m.distance_decay_km)
         self.fit_w = fit_weights(scenario.skill_groups, m.skill_mismatch_penalty)
         self.persons = build_persons(scenario, self.geo, rng)
+        self.person_parts = area_parts(self.persons.home)  # for passes on threads, fixed
         self.firms = build_firms(scenario, self.geo, self.persons, self.reach_w, rng)
         fp = scenario.firms
         self.birth_rate = fp.monthly_birth_rate

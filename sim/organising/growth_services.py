@@ -140,7 +140,8 @@ class GrowthServices:
         self.payments.pay_transfers()
         book_overheads(self.ledger, self.units, self.alliances, self.orgs, m.persons,
                        self.scenario, month)
-        book_benefits_and_taxes(self.ledger, m.persons, m.firms, self.state, self.scenario)
+        book_benefits_and_taxes(self.ledger, m.persons, m.firms, self.state, self.scenario,
+                                m.labour.person_parts)
         org = self.scenario.organisers
         self.ledger.pace(self.plan, org.pace_exponent, org.pace_min, org.pace_max)
 
@@ -151,7 +152,7 @@ class GrowthServices:
         the matching) and before the quarter's decisions read them (:meth:`govern`).
         """
         progress_persons(self.state, self.model.persons, self.scenario.services,
-                         self.market.quality())
+                         self.market.quality(), self.model.labour.person_parts)
         progress_firms(self.state)
         self.market.record.observe_firms(self.model.month, self.state, self.model.firms)
 

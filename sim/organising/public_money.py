@@ -16,17 +16,20 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..labour.applications import in_parts, matching_threads
 from ..labour.population import EMPLOYED, UNEMPLOYED, Firms, Persons
 from ..scenario import SERVICES, Scenario
 from ..services.state import ServiceState
 from .ledger import PERSONS, STATE, Ledger
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, starts,
                         shares, benefit, municipal_tax, state_tax, out_municipal_benefit,
-                        out_state_benefit, out_municipal_tax, out_state_tax):
-    # One pass over persons instead of several masked numpy passes and four bincounts.
+                        out_state_benefit, out_municipal_tax, out_state_tax, lo, hi):
+    # One pass over persons lo .. hi instead of several masked numpy passes and four
+    # bincounts. Ranges that split no municipality (applications.area_parts) run on threads:
+    # each writes only its own municipalities' sums.
     # Performance: a home's four sums are carried in local variables and written back
     # when the home changes (persons are stored municipality by municipality, so a few
     # hundred times), which breaks the chain of read-modify-writes of the same cells of
@@ -34,7 +37,7 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
     n_steps = starts.shape[0]
     cur = -1
     mb = sb = mt = st = 0.0
-    for p in range(home.shape[0]):
+    for p in range(lo, hi):
         h = home[p]
         if h != cur:
             if cur >= 0:
@@ -64,7 +67,7 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
 def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarray,
                        months: np.ndarray, exempt: np.ndarray, productivity: np.ndarray,
                        schedule: list[list[float]], benefit: float, municipal_tax: float,
-                       state_tax: float, n_areas: int
+                       state_tax: float, n_areas: int, parts: np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Benefits paid and income tax received, by the municipality and the state, per home.
 
@@ -84,6 +87,9 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
         municipal_tax: mean wage × municipal tax rate, EUR per month.
         state_tax: mean wage × state tax rate, EUR per month.
         n_areas: number of municipalities.
+        parts: bounds of ranges of persons that split no municipality
+            (:func:`~sim.labour.applications.area_parts`), run on the calling thread's
+            matching threads; one range when absent. The sums do not depend on them.
 
     Returns:
         (municipal benefit share, state benefit share, municipal tax, state tax), EUR per
@@ -92,8 +98,10 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
     starts = np.array([row[0] for row in schedule], dtype=np.float64)
     shares = np.array([row[1] for row in schedule], dtype=np.float64)
     out = tuple(np.zeros(n_areas) for _ in range(4))
-    _benefit_tax_kernel(home, status, employer, months, exempt, productivity, starts, shares,
-                        float(benefit), float(municipal_tax), float(state_tax), *out)
+    in_parts(_benefit_tax_kernel, (home, status, employer, months, exempt, productivity,
+                                   starts, shares, float(benefit), float(municipal_tax),
+                                   float(state_tax), *out),
+             np.array([0, home.shape[0]]) if parts is None else parts, matching_threads())
     return out
 
 
@@ -105,8 +113,12 @@ def benefit_share(months: np.ndarray, schedule: list[list[float]]) -> np.ndarray
 
 
 def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
-                            state: ServiceState, scenario: Scenario) -> None:
-    """Book the benefits and income taxes of the month, municipal and state."""
+                            state: ServiceState, scenario: Scenario,
+                            parts: np.ndarray | None = None) -> None:
+    """Book the benefits and income taxes of the month, municipal and state.
+
+    ``parts``: ranges of persons for threads (:func:`benefits_and_taxes`).
+    """
     org = scenario.organisers
     p, f = persons, firms
     # Performance: one comparison over the persons per exempt service (few or none), not a
@@ -119,7 +131,7 @@ def book_benefits_and_taxes(ledger: Ledger, persons: Persons, firms: Firms,
         p.home, p.status, p.employer, p.unemployment_months, exempt, f.productivity,
         org.municipal_benefit_share, org.benefit_eur_per_month,
         org.mean_wage_eur_per_month * org.municipal_tax_rate,
-        org.mean_wage_eur_per_month * org.state_tax_rate, ledger.orgs.n_munis)
+        org.mean_wage_eur_per_month * org.state_tax_rate, ledger.orgs.n_munis, parts)
     ledger.area_benefit[:] = mb
     ledger.area_state_net[:] = st - sb
     books = ledger.books

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ..labour.applications import in_parts, matching_threads
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
 from .state import Coded, ServiceState, code_parts, firm_column
@@ -18,7 +19,7 @@ TRANSFERS = np.array([name in ("wage_subsidy", "start_up_grant") for name in SER
 
 
 def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
-                     quality: np.ndarray) -> None:
+                     quality: np.ndarray, parts: np.ndarray | None = None) -> None:
     """A month in person services: rehabilitation restores, completions add their gains.
 
     Each client's strength is its provider's quality times effort. While in a service the
@@ -27,7 +28,8 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
     ``employability_gain`` × strength (at most to 1). A person who found a job leaves the
     service, except that a transfer (a wage subsidy, or a start-up grant, whose founder
     works in the new firm from the start) follows its holder into the job for the months
-    left (it is paid while they stay). One kernel pass (:func:`progress_month`).
+    left (it is paid while they stay). One kernel pass (:func:`progress_month`), in
+    ``parts`` on threads.
     """
     specs = [catalogue.spec(s) for s in SERVICES]
     progress_month(persons.status, persons.base_employability, persons.employability,
@@ -35,7 +37,7 @@ def progress_persons(state: ServiceState, persons: Persons, catalogue: Services,
                    state.subsidy_left, quality,
                    np.array([c.recovery_per_month for c in specs], dtype=np.float64),
                    np.array([c.employability_gain for c in specs], dtype=np.float64),
-                   TRANSFERS)
+                   TRANSFERS, parts)
 
 def progress_firms(state: ServiceState) -> None:
     """A month in firm services: effects land at the start, months run down."""
@@ -57,13 +59,15 @@ def open_vacancy_class(state: ServiceState, firms: Firms) -> np.ndarray:
     return cls
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     effort_code, effort_value, subsidy_left, quality, recovery, gain, transfer):
-    # One pass over persons instead of a dozen masked numpy passes over the served; each
-    # person's update reads only its own entries, so the order of work is immaterial.
+                     effort_code, effort_value, subsidy_left, quality, recovery, gain, transfer,
+                     lo, hi):
+    # One pass over persons lo .. hi instead of a dozen masked numpy passes over the
+    # served; each person's update reads only its own entries, so the order of work is
+    # immaterial and ranges of persons run on threads.
     n_prov = quality.shape[0]
-    for p in range(status.shape[0]):
+    for p in range(lo, hi):
         s = service[p]
         if s >= 0:
             q = provider[p]
@@ -95,7 +99,7 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
                    service: np.ndarray, months_left: np.ndarray, provider: np.ndarray,
                    payer: np.ndarray, effort: Coded | np.ndarray, subsidy_left: np.ndarray,
                    quality: np.ndarray, recovery: np.ndarray, gain: np.ndarray,
-                   transfer: np.ndarray) -> None:
+                   transfer: np.ndarray, parts: np.ndarray | None = None) -> None:
     """A month in person services, in place (the rule of :func:`progress_persons`).
 
     Args:
@@ -113,6 +117,8 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
         gain: per service, employability gain on completion at strength 1.
         transfer: per service, whether it is a transfer that follows its holder into work
             (wage subsidy, start-up grant).
+        parts: bounds of ranges of persons (:func:`~sim.labour.applications.area_parts`),
+            run on the calling thread's matching threads; one range when absent.
     """
     n = status.shape[0]
     for a in (base, employability, service, months_left, provider, payer, effort,
@@ -123,9 +129,10 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
         raise ValueError("recovery and gain need one entry per service, quality one per "
                          "provider plus one")
     code, value = code_parts(effort)
-    _progress_kernel(status, base, employability, service, months_left, provider, payer,
-                     code, value, subsidy_left, quality, recovery, gain,
-                     np.asarray(transfer, dtype=np.bool_))
+    in_parts(_progress_kernel, (status, base, employability, service, months_left, provider,
+                                payer, code, value, subsidy_left, quality, recovery, gain,
+                                np.asarray(transfer, dtype=np.bool_)),
+             np.array([0, n]) if parts is None else parts, matching_threads())
 
 @nb.njit(cache=True)
 def _firm_month_kernel(left, provider, payer):

@@ -284,6 +284,19 @@ def test_models_in_several_threads_share_the_pool(monkeypatch):
     assert errors == []
 
 
+def test_person_ranges_split_no_municipality(monkeypatch):
+    monkeypatch.setattr(applications, "MIN_PERSONS", 10)
+    home = np.repeat(np.arange(7), [30, 1, 12, 0, 25, 9, 23])  # 100 persons by home
+    bounds = applications.area_parts(home)
+    assert bounds[0] == 0 and bounds[-1] == home.size and (np.diff(bounds) > 0).all()
+    assert 3 <= bounds.size <= 11  # at most 100 // 10 ranges
+    assert set(bounds[1:-1].tolist()) <= {30, 31, 43, 68, 77}  # municipalities' first
+    shuffled = home[np.random.default_rng(0).permutation(home.size)]
+    assert applications.area_parts(shuffled).tolist() == [0, 100]  # not stored by home
+    monkeypatch.setattr(applications, "MIN_PERSONS", 60)
+    assert applications.area_parts(home).tolist() == [0, 100]  # too few to split
+
+
 def _recording_kernel(calls: list, fail_at: int | None = None):
     """A stand-in kernel that records (part's lower bound, thread) and may fail at a part."""
 

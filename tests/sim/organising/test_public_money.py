@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sim.labour import applications
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from sim.organising.public_money import benefit_share, benefits_and_taxes
 
@@ -24,9 +25,12 @@ def reference(home, status, employer, months, exempt, productivity, m):
     return out
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("by_home", [False, True])
 @pytest.mark.parametrize("seed", range(5))
-def test_benefits_and_taxes_match_reference(seed, by_home):
+def test_benefits_and_taxes_match_reference(monkeypatch, seed, by_home, threads):
+    """In one pass, and in ranges of persons that split no municipality on two threads
+    (as the model runs the country): the same sums bit for bit."""
     rng = np.random.default_rng(seed)
     n, n_firms, m = 500, 40, 4
     home = rng.integers(0, m, n)
@@ -39,8 +43,16 @@ def test_benefits_and_taxes_match_reference(seed, by_home):
     months = np.where(employed, 0, rng.integers(0, 40, n))
     exempt = ~employed & (rng.random(n) < 0.3)
     productivity = rng.lognormal(0, 0.3, n_firms)
-    got = benefits_and_taxes(home, status, employer, months, exempt, productivity,
-                             SCHEDULE, BENEFIT, MUNICIPAL_TAX, STATE_TAX, m)
+    monkeypatch.setattr(applications, "MIN_PERSONS", 40)
+    parts = applications.area_parts(home) if threads > 1 else None
+    if threads > 1:  # ranges only where persons are stored by home
+        assert (parts.size > 3) == by_home
+    applications.set_matching_threads(threads)
+    try:
+        got = benefits_and_taxes(home, status, employer, months, exempt, productivity,
+                                 SCHEDULE, BENEFIT, MUNICIPAL_TAX, STATE_TAX, m, parts)
+    finally:
+        applications.set_matching_threads(None)
     want = reference(home, status, employer, months, exempt, productivity, m)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)  # the same additions in the same order

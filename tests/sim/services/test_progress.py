@@ -8,14 +8,18 @@ import numpy as np
 import pytest
 from service_cases import served_population
 
+from sim.labour import applications
 from sim.services.counts import (
     served_firms_by_area,
 )
 from sim.services.progress import TRANSFERS, firm_services_month, progress_month
 
 
+@pytest.mark.parametrize("parts", [None, [0, 70, 71, 150, 300]])
 @pytest.mark.parametrize("seed", range(4))
-def test_progress_month_matches_reference(seed):
+def test_progress_month_matches_reference(seed, parts):
+    """In one pass, and in ranges of persons on two threads (as the model runs the
+    country)."""
     rng = np.random.default_rng(seed)
     pop = served_population(rng, 300)
     quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])  # last: no provider
@@ -24,7 +28,12 @@ def test_progress_month_matches_reference(seed):
     transfer = TRANSFERS if seed % 2 else np.arange(8) == 2  # every transfer, or one
     want = naive.progress_month(*pop.values(), quality, recovery, gain, transfer)
     before = {k: v.copy() for k, v in pop.items()}
-    progress_month(*pop.values(), quality, recovery, gain, transfer)
+    applications.set_matching_threads(2)
+    try:
+        progress_month(*pop.values(), quality, recovery, gain, transfer,
+                       None if parts is None else np.array(parts))
+    finally:
+        applications.set_matching_threads(None)
     for key, values in want.items():
         assert pop[key].tolist() == values, key
     assert (pop["service"] != before["service"]).any()
