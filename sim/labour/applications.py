@@ -153,6 +153,27 @@ def area_parts(home: np.ndarray) -> np.ndarray:
     return np.unique(cumulative[balanced_bounds(cumulative, parts)]).astype(np.int64)
 
 
+def person_ranges(parts: np.ndarray | None, n: int, home: np.ndarray | None = None
+                  ) -> np.ndarray:
+    """``parts`` checked, or one range of all ``n`` persons when None.
+
+    Bounds must rise from 0 to ``n`` (every person in one range) and, given ``home``,
+    split no municipality: a pass that sums by home on threads would otherwise have two
+    threads write one municipality's sums.
+    """
+    if parts is None:
+        return np.array([0, n], dtype=np.int64)
+    bounds = np.asarray(parts, dtype=np.int64)
+    if bounds.ndim != 1 or bounds.size < 2 or bounds[0] != 0 or bounds[-1] != n \
+            or (np.diff(bounds) < 0).any():
+        raise ValueError(f"parts must rise from 0 to {n}, got {bounds.tolist()}")
+    inner = bounds[1:-1]
+    inner = inner[(inner > 0) & (inner < n)]
+    if home is not None and (home[inner - 1] == home[inner]).any():
+        raise ValueError("parts must not split a municipality's persons")
+    return bounds
+
+
 def split_work(applications: int, threads: int) -> tuple[int, int]:
     """Threads and parts for a round of ``applications``: (1, 1) when too small to share."""
     parts = min(threads * PARTS_PER_THREAD, applications // MIN_PART)

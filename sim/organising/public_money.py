@@ -16,7 +16,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.applications import in_parts, matching_threads
+from ..labour.applications import in_parts, matching_threads, person_ranges
 from ..labour.population import EMPLOYED, UNEMPLOYED, Firms, Persons
 from ..scenario import SERVICES, Scenario
 from ..services.state import ServiceState
@@ -91,6 +91,9 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
             (:func:`~sim.labour.applications.area_parts`), run on the calling thread's
             matching threads; one range when absent. The sums do not depend on them.
 
+    Raises:
+        ValueError: ``parts`` that miss persons or split a municipality.
+
     Returns:
         (municipal benefit share, state benefit share, municipal tax, state tax), EUR per
         municipality.
@@ -101,7 +104,7 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
     in_parts(_benefit_tax_kernel, (home, status, employer, months, exempt, productivity,
                                    starts, shares, float(benefit), float(municipal_tax),
                                    float(state_tax), *out),
-             np.array([0, home.shape[0]]) if parts is None else parts, matching_threads())
+             person_ranges(parts, home.shape[0], home), matching_threads())
     return out
 
 

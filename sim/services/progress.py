@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.applications import in_parts, matching_threads
+from ..labour.applications import in_parts, matching_threads, person_ranges
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
 from .state import Coded, ServiceState, code_parts, firm_column
@@ -132,7 +132,7 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
     in_parts(_progress_kernel, (status, base, employability, service, months_left, provider,
                                 payer, code, value, subsidy_left, quality, recovery, gain,
                                 np.asarray(transfer, dtype=np.bool_)),
-             np.array([0, n]) if parts is None else parts, matching_threads())
+             person_ranges(parts, n), matching_threads())
 
 @nb.njit(cache=True)
 def _firm_month_kernel(left, provider, payer):

@@ -297,6 +297,18 @@ def test_person_ranges_split_no_municipality(monkeypatch):
     assert applications.area_parts(home).tolist() == [0, 100]  # too few to split
 
 
+def test_person_ranges_are_checked():
+    home = np.array([0, 0, 1, 1, 1, 2])
+    assert applications.person_ranges(None, 6).tolist() == [0, 6]
+    assert applications.person_ranges([0, 2, 5, 6], 6, home).tolist() == [0, 2, 5, 6]
+    assert applications.person_ranges([0, 3, 6], 6).tolist() == [0, 3, 6]  # no homes asked
+    with pytest.raises(ValueError, match="split a municipality"):
+        applications.person_ranges([0, 3, 6], 6, home)
+    for bad in ([0, 5], [1, 6], [0, 4, 2, 6], [6]):
+        with pytest.raises(ValueError, match="rise from 0 to 6"):
+            applications.person_ranges(bad, 6)
+
+
 def _recording_kernel(calls: list, fail_at: int | None = None):
     """A stand-in kernel that records (part's lower bound, thread) and may fail at a part."""
 
