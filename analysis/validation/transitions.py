@@ -127,6 +127,11 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
                "rehabilitation counted outside the labour force, as not available for work "
                "(the ILO's definition of the unemployed; which participants the survey "
                "counts so is this project's assumption); reported, not judged",
+               "the register's own spell moment bounds these flows below the survey's: if "
+               "no one's chance of leaving rises with the time waited, at most the 46 % of "
+               "new spells that end within three months (calibration/targets.toml) can be "
+               "employed or outside a quarter later, against the survey's 33 % + 23 % = 56 % "
+               "(README, Calibration)",
                "CIs treat months and quarters as independent, which they are not over a "
                "demand cycle: read them as lower bounds of the uncertainty",
                f"within their bands: {held} of {len(inside)}; outside them: "
