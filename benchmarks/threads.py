@@ -85,8 +85,9 @@ class PhaseClock:
     """Wall time of each matching phase and of the whole kernel call (a context).
 
     Wraps the phases where the kernel's driver looks them up (module attributes), so
-    every call is seen: the phases that run on every thread by the kernel that
-    :func:`~sim.labour.applications.in_parts` runs, the others by name.
+    every call is seen: the phases split into parts on threads by the kernel that
+    :func:`~sim.labour.applications.in_parts` runs, the others by name. The passes over
+    persons that import ``in_parts`` by name are not counted here (they are not matching).
     """
 
     def __init__(self) -> None:
