@@ -14,6 +14,7 @@ import math
 import numba as nb
 import numpy as np
 
+from .applications import in_parts, matching_threads, person_ranges
 from .draws import NO_UNIFORMS, draw
 from .population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from .workspace import Workspace
@@ -350,11 +351,16 @@ def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np
 
 
 # ------------------------------------------------------------------- labour force flows
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _labour_force_kernel(status, employer, unemployment_months, home, busy, u, key,
-                         exit_employed, exit_unemployed, discouragement, entry, firm_emp, exits,
-                         entries):
-    for p in range(status.shape[0]):
+                         exit_employed, exit_unemployed, discouragement, entry, exits, entries,
+                         left, n_left, lo, hi):
+    # Persons lo .. hi, a range that splits no municipality (applications.area_parts), so
+    # ranges run on threads: each writes only its own persons and its own homes' counts.
+    # The jobs that leavers free are not taken off their firms here (a firm's workers live
+    # in many ranges): their firms go to ``left[lo:]``, ``n_left[0]`` of them.
+    k = 0
+    for p in range(lo, hi):
         if busy[p]:
             continue
         st = status[p]
@@ -366,7 +372,8 @@ def _labour_force_kernel(status, employer, unemployment_months, home, busy, u, k
                 entries[home[p]] += 1
         elif st == EMPLOYED:
             if up < exit_employed:
-                firm_emp[employer[p]] -= 1
+                left[lo + k] = employer[p]
+                k += 1
                 employer[p] = -1
                 status[p] = OUTSIDE
                 exits[home[p]] += 1
@@ -376,13 +383,15 @@ def _labour_force_kernel(status, employer, unemployment_months, home, busy, u, k
                 status[p] = OUTSIDE
                 unemployment_months[p] = 0
                 exits[home[p]] += 1
+    n_left[0] = k
 
 
 def labour_force_flows(status: np.ndarray, employer: np.ndarray,
                        unemployment_months: np.ndarray, home: np.ndarray, busy: np.ndarray,
                        u: np.ndarray | int, exit_employed: float, exit_unemployed: float,
                        discouragement: float, entry: float, firm_emp: np.ndarray,
-                       exits: np.ndarray, entries: np.ndarray) -> None:
+                       exits: np.ndarray, entries: np.ndarray,
+                       parts: np.ndarray | None = None) -> None:
     """Entry into and exit from the labour force (työvoimaan tulo ja poistuminen).
 
     Person p, unless ``busy`` (in a service or waiting for one), uses its uniform ``u[p]``
@@ -391,6 +400,11 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
     leaves (retires, studies, cares) when u < ``exit_employed``, its job freed; unemployed
     it leaves when u < ``exit_unemployed`` · (1 + ``discouragement`` · months / 12), more
     likely the longer the spell. Counts go to ``exits`` and ``entries`` by home.
+
+    ``parts``: ranges of persons that split no municipality
+    (:func:`~sim.labour.applications.area_parts`), run on the calling thread's matching
+    threads; one range when absent. The jobs freed are then taken off their firms' counts
+    (integers: the same in any order).
     """
     n = status.shape[0]
     for name, arr in (("employer", employer), ("unemployment_months", unemployment_months),
@@ -398,9 +412,15 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
         if arr.shape[0] != n:
             raise ValueError(f"{name} has {arr.shape[0]} entries, status has {n}")
     u, key = _uniforms_or_key(u, n)
-    _labour_force_kernel(status, employer, unemployment_months, home, busy, u, key,
-                         float(exit_employed), float(exit_unemployed), float(discouragement),
-                         float(entry), firm_emp, exits, entries)
+    bounds = person_ranges(parts, n, home)
+    left = np.empty(n, dtype=np.int32)  # pages touched only as far as leavers need
+    n_left = np.zeros((bounds.size - 1, 1), dtype=np.int64)
+    in_parts(_labour_force_kernel,
+             (status, employer, unemployment_months, home, busy, u, key, float(exit_employed),
+              float(exit_unemployed), float(discouragement), float(entry), exits, entries,
+              left), bounds, matching_threads(), each=n_left)
+    for lo, k in zip(bounds[:-1].tolist(), n_left[:, 0].tolist(), strict=True):
+        np.subtract.at(firm_emp, left[lo:lo + k], 1)
 
 
 # ----------------------------------------------------------------------------- ageing

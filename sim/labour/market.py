@@ -156,7 +156,7 @@ class LabourMarket:
             p.status, p.employer, p.unemployment_months, p.home, busy, draws.new_key(rng),
             lab.monthly_exit_rate_employed, lab.monthly_exit_rate_unemployed,
             lab.discouragement_per_year, lab.monthly_entry_rate, self.firms.employment,
-            self.flows["labour_force_exits"], self.flows["labour_force_entries"])
+            self.flows["labour_force_exits"], self.flows["labour_force_entries"], self.person_parts)
 
     def firm_births(self, rng: np.random.Generator) -> None:
         """New firms in each municipality, in proportion to its initial firm count."""

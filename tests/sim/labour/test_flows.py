@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import GrowthServicesModel
-from sim.labour import draws, flows
+from sim.labour import applications, draws, flows
 from sim.labour.flows import bernoulli_indices
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
@@ -180,8 +180,11 @@ def test_a_service_interrupts_the_spell_when_asked():
 
 
 # ------------------------------------------------------------------- labour-force flows
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("seed", range(20))
-def test_labour_force_flows_equal_reference(seed):
+def test_labour_force_flows_equal_reference(monkeypatch, seed, threads):
+    """In one pass, and (two threads) in ranges of persons that split no municipality, as
+    the model runs the country: leavers' jobs are taken off their firms either way."""
     rng = np.random.default_rng([seed, 17])
     n, n_f, areas = int(rng.integers(0, 80)), 6, 3
     status = rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(np.int8)
@@ -197,13 +200,22 @@ def test_labour_force_flows_equal_reference(seed):
                                         firm_emp, areas)
     exits, entries = np.zeros(areas, I64), np.zeros(areas, I64)
     # Odd seeds: the stream's key, whose numbers the kernel computes; even seeds: the array.
-    flows.labour_force_flows(status, employer, months, home, busy, key if seed % 2 else u,
-                             *rates, firm_emp, exits, entries)
+    monkeypatch.setattr(applications, "MIN_PERSONS", 8)
+    parts = applications.area_parts(home) if threads > 1 else None
+    applications.set_matching_threads(threads)
+    try:
+        flows.labour_force_flows(status, employer, months, home, busy,
+                                 key if seed % 2 else u, *rates, firm_emp, exits, entries,
+                                 parts)
+    finally:
+        applications.set_matching_threads(None)
     got = (status.tolist(), employer.tolist(), months.tolist(), firm_emp.tolist(),
            exits.tolist(), entries.tolist())
     assert got == expected
     np.testing.assert_array_equal(
         firm_emp, np.bincount(employer[employer >= 0], minlength=n_f))
+    if threads > 1 and n >= 40:  # ranges only where there are persons enough to split
+        assert parts.size > 2
 
 
 def test_labour_force_flows_by_hand():
