@@ -4,7 +4,7 @@ Two measurements, each alternated in one process so that both sides see the same
 
 - a compiled loop that only computes (:func:`_spin`), two parts of it one after another in
   the caller and side by side on two threads, the caller and a helper from the matching
-  pool (:func:`sim.labour.applications.in_parts`), at three sizes: what two threads can
+  pool (:func:`sim.labour.pool.in_parts`), at three sizes: what two threads can
   give at best to work cut into parts of that length;
 - job matching's phases on one and on two threads, month by month alternated
   (:class:`PhaseClock`): which phases run on every thread, how much a second thread takes
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import sim.labour.applications as applications  # noqa: E402
 import sim.labour.matching as matching  # noqa: E402
+import sim.labour.pool as pool  # noqa: E402
 from sim import load_scenario  # noqa: E402
 from sim.model import GrowthServicesModel  # noqa: E402
 
@@ -64,7 +65,7 @@ def _spin(n, lo, hi):
 def pool_scaling(sizes: tuple[int, ...] = SIZES, reps: int = 15) -> list[tuple[int, float, float]]:
     """Per size: median ms of two parts one after another, and on two threads.
 
-    The parts go through :func:`~sim.labour.applications.in_parts`, as matching's do: on
+    The parts go through :func:`~sim.labour.pool.in_parts`, as matching's do: on
     one thread in the caller, on two in the caller and a helper from the matching pool.
     """
     _spin(1, 0, 1)  # compiled before timing
@@ -75,7 +76,7 @@ def pool_scaling(sizes: tuple[int, ...] = SIZES, reps: int = 15) -> list[tuple[i
         for _ in range(reps):
             for threads, out in ((1, one), (2, two)):
                 t0 = time.perf_counter()
-                applications.in_parts(_spin, (n,), bounds, threads)
+                pool.in_parts(_spin, (n,), bounds, threads)
                 out.append(time.perf_counter() - t0)
         rows.append((n, 1e3 * statistics.median(one), 1e3 * statistics.median(two)))
     return rows
@@ -86,7 +87,7 @@ class PhaseClock:
 
     Wraps the phases where the kernel's driver looks them up (module attributes), so
     every call is seen: the phases split into parts on threads by the kernel that
-    :func:`~sim.labour.applications.in_parts` runs, the others by name. The passes over
+    :func:`~sim.labour.pool.in_parts` runs, the others by name. The passes over
     persons that import ``in_parts`` by name are not counted here (they are not matching).
     """
 
@@ -113,7 +114,7 @@ class PhaseClock:
         for name in ("_prepare", "_open_round", "_close_round"):
             self._wrap(matching, name)
         self._wrap(applications, "place_by_firm")
-        self._wrap(applications, "in_parts", lambda args: args[0].__name__)
+        self._wrap(pool, "in_parts", lambda args: args[0].__name__)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -139,7 +140,7 @@ def matching_on_threads(name: str, burn_in: int | None, skip: int, months: int,
     try:
         for k in range(2 * months):
             threads = 1 + k % 2
-            applications.set_matching_threads(threads)
+            pool.set_matching_threads(threads)
             with PhaseClock() as clock:
                 t0 = time.perf_counter()
                 model.step()
@@ -147,7 +148,7 @@ def matching_on_threads(name: str, burn_in: int | None, skip: int, months: int,
             for key, secs in clock.seconds.items():
                 samples[threads][key].append(secs)
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     return {t: {key: 1e3 * statistics.median(v) for key, v in s.items()}
             for t, s in samples.items()}
 
@@ -156,7 +157,7 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b > 0 else "–"
 
 
-def render(pool: list[tuple[int, float, float]],
+def render(loop: list[tuple[int, float, float]],
            scales: list[tuple[str, int, dict[int, dict[str, float]]]]) -> list[str]:
     """The Markdown section: the loop's scaling, then each scale's phases."""
     lines = [
@@ -169,7 +170,7 @@ def render(pool: list[tuple[int, float, float]],
         "| one part | two parts, one thread | two parts, two threads | speed-up |",
         "|---|---:|---:|---:|",
     ]
-    for n, one, two in pool:
+    for n, one, two in loop:
         lines.append(f"| {one / 2:.2f} ms ({n:,} steps) | {one:.2f} ms | {two:.2f} ms | "
                      f"{_ratio(one, two)} |")
     for name, months, by in scales:

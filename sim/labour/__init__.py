@@ -9,12 +9,14 @@ in numba kernels; the model (:mod:`sim.model`) calls them in the month's order.
 - :mod:`.matching`: job matching (apply, rank, offer, accept) and vacancy screening;
 - :mod:`.applications`: a matching round's applications, sent on every thread and
   ranked firm by firm;
+- :mod:`.pool`: work in parts on threads (the thread setting, the pool, ranges of
+  persons that split no municipality);
 - :mod:`.heaps`: the firms' heaps of best applicants;
 - :mod:`.stocks`: stocks per area for the time series;
 - :mod:`.workspace`: scratch arrays the kernels reuse between months.
 """
 
-from .applications import matching_threads, set_matching_threads
+from .pool import matching_threads, set_matching_threads
 from .population import (
     EMPLOYED,
     OUTSIDE,

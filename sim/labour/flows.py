@@ -14,8 +14,8 @@ import math
 import numba as nb
 import numpy as np
 
-from .applications import in_parts, matching_threads, person_ranges
 from .draws import NO_UNIFORMS, draw
+from .pool import in_parts, matching_threads, person_ranges
 from .population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from .workspace import Workspace
 
@@ -355,7 +355,7 @@ def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np
 def _labour_force_kernel(status, employer, unemployment_months, home, busy, u, key,
                          exit_employed, exit_unemployed, discouragement, entry, exits, entries,
                          left, n_left, lo, hi):
-    # Persons lo .. hi, a range that splits no municipality (applications.area_parts), so
+    # Persons lo .. hi, a range that splits no municipality (pool.area_parts), so
     # ranges run on threads: each writes only its own persons and its own homes' counts.
     # The jobs that leavers free are not taken off their firms here (a firm's workers live
     # in many ranges): their firms go to ``left[lo:]``, ``n_left[0]`` of them.
@@ -402,7 +402,7 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
     likely the longer the spell. Counts go to ``exits`` and ``entries`` by home.
 
     ``parts``: ranges of persons that split no municipality
-    (:func:`~sim.labour.applications.area_parts`), run on the calling thread's matching
+    (:func:`~sim.labour.pool.area_parts`), run on the calling thread's matching
     threads; one range when absent. The jobs freed are then taken off their firms' counts
     (integers: the same in any order).
     """

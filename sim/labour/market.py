@@ -16,7 +16,7 @@ import numpy as np
 from ..scenario import Scenario
 from . import draws, flows
 from . import firms as firm_kernels
-from .applications import area_parts
+from .pool import area_parts
 from .population import (
     EMPLOYED,
     build_firms,

@@ -18,7 +18,7 @@ import math
 import numba as nb
 import numpy as np
 
-from . import applications, draws
+from . import applications, draws, pool
 from .workspace import Firms, Seekers, Workspace, scratch
 
 SQRT3 = math.sqrt(3.0)
@@ -242,7 +242,7 @@ def _rounds(seekers, firms, u, key, u_stride, n_rounds, reach_w, fit_w, dist, co
     n_s = seekers.home.shape[0]
     _prepare(seekers, u_stride, reach_w, fit_w, sc, hired)
     first = ws.get("sent_first", n_s + 1, np.int32)
-    asked = applications.matching_threads()
+    asked = pool.matching_threads()
     hires = 0
     n_open = np.int64(0)  # int64 from the start: _open_round compiles once
     for rd in range(n_rounds):
@@ -252,16 +252,16 @@ def _rounds(seekers, firms, u, key, u_stride, n_rounds, reach_w, fit_w, dist, co
         # not the month's: the first round has the most).
         heap = ws.get("sent_heap", total, np.int32)
         threads, parts = applications.split_work(total, asked)
-        applications.in_parts(
+        pool.in_parts(
             applications.send, (rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps,
                                 first, heap),
-            applications.balanced_bounds(first[: n_s + 1], parts), threads)
+            pool.balanced_bounds(first[: n_s + 1], parts), threads)
         start, g_seeker, g_score = applications.group_by_firm(
             ws, threads, n_vac, rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps,
             first, heap)
-        applications.in_parts(
+        pool.in_parts(
             applications.rank_by_firm, (heaps, start, g_seeker, g_score),
-            applications.balanced_bounds(start[heaps.start[: n_open + 1]], parts), threads)
+            pool.balanced_bounds(start[heaps.start[: n_open + 1]], parts), threads)
         hires += _close_round(n_open, seekers, firms, dist, float(commute_cost), offers, heaps,
                               hired)
     return hires

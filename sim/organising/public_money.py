@@ -16,7 +16,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.applications import in_parts, matching_threads, person_ranges
+from ..labour.pool import in_parts, matching_threads, person_ranges
 from ..labour.population import EMPLOYED, UNEMPLOYED, Firms, Persons
 from ..scenario import SERVICES, Scenario
 from ..services.state import ServiceState
@@ -28,7 +28,7 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
                         shares, benefit, municipal_tax, state_tax, out_municipal_benefit,
                         out_state_benefit, out_municipal_tax, out_state_tax, lo, hi):
     # One pass over persons lo .. hi instead of several masked numpy passes and four
-    # bincounts. Ranges that split no municipality (applications.area_parts) run on threads:
+    # bincounts. Ranges that split no municipality (pool.area_parts) run on threads:
     # each writes only its own municipalities' sums.
     # Performance: a home's four sums are carried in local variables and written back
     # when the home changes (persons are stored municipality by municipality, so a few
@@ -88,7 +88,7 @@ def benefits_and_taxes(home: np.ndarray, status: np.ndarray, employer: np.ndarra
         state_tax: mean wage × state tax rate, EUR per month.
         n_areas: number of municipalities.
         parts: bounds of ranges of persons that split no municipality
-            (:func:`~sim.labour.applications.area_parts`), run on the calling thread's
+            (:func:`~sim.labour.pool.area_parts`), run on the calling thread's
             matching threads; one range when absent. The sums do not depend on them.
 
     Raises:

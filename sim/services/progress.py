@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ..labour.applications import in_parts, matching_threads, person_ranges
+from ..labour.pool import in_parts, matching_threads, person_ranges
 from ..labour.population import EMPLOYED, Firms, Persons
 from ..scenario.services import FIRM_SERVICES, SERVICES, Services
 from .state import Coded, ServiceState, code_parts, firm_column
@@ -117,7 +117,7 @@ def progress_month(status: np.ndarray, base: np.ndarray, employability: np.ndarr
         gain: per service, employability gain on completion at strength 1.
         transfer: per service, whether it is a transfer that follows its holder into work
             (wage subsidy, start-up grant).
-        parts: bounds of ranges of persons (:func:`~sim.labour.applications.area_parts`),
+        parts: bounds of ranges of persons (:func:`~sim.labour.pool.area_parts`),
             run on the calling thread's matching threads; one range when absent.
     """
     n = status.shape[0]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sim import GrowthServicesModel
-from sim.labour import applications, draws, flows
+from sim.labour import draws, flows, pool
 from sim.labour.flows import bernoulli_indices
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 
@@ -200,15 +200,15 @@ def test_labour_force_flows_equal_reference(monkeypatch, seed, threads):
                                         firm_emp, areas)
     exits, entries = np.zeros(areas, I64), np.zeros(areas, I64)
     # Odd seeds: the stream's key, whose numbers the kernel computes; even seeds: the array.
-    monkeypatch.setattr(applications, "MIN_PERSONS", 8)
-    parts = applications.area_parts(home) if threads > 1 else None
-    applications.set_matching_threads(threads)
+    monkeypatch.setattr(pool, "MIN_PERSONS", 8)
+    parts = pool.area_parts(home) if threads > 1 else None
+    pool.set_matching_threads(threads)
     try:
         flows.labour_force_flows(status, employer, months, home, busy,
                                  key if seed % 2 else u, *rates, firm_emp, exits, entries,
                                  parts)
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     got = (status.tolist(), employer.tolist(), months.tolist(), firm_emp.tolist(),
            exits.tolist(), entries.tolist())
     assert got == expected

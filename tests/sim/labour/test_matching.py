@@ -14,7 +14,7 @@ import numba
 import numpy as np
 import pytest
 
-from sim.labour import applications, draws, matching
+from sim.labour import applications, draws, matching, pool
 from sim.labour.workspace import Workspace
 
 I64 = np.int64
@@ -186,13 +186,13 @@ def test_match_on_a_stream_key_is_the_same_on_any_number_of_threads(monkeypatch,
     split into parts of any size on 1, 2 or 5 threads, the kernels match as the reference
     does on those numbers."""
     monkeypatch.setattr(applications, "MIN_PART", 1)
-    applications.set_matching_threads(threads)
+    pool.set_matching_threads(threads)
     try:
         for seed in range(4):
             assert_stream_matches_reference(
                 np.random.default_rng([seed, 303, sorted(MATCH_SHAPES).index(shape)]), shape)
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
 
 
 @pytest.mark.parametrize("threads", [1, 2, 5])
@@ -203,12 +203,12 @@ def test_match_equals_reference_on_any_number_of_threads(monkeypatch, shape, see
     size here: these rounds are far below the size worth sharing): every split gives the
     reference's matches."""
     monkeypatch.setattr(applications, "MIN_PART", 1)
-    applications.set_matching_threads(threads)
+    pool.set_matching_threads(threads)
     try:
         rng = np.random.default_rng([seed, 101, sorted(MATCH_SHAPES).index(shape)])
         run_match(match_case(rng, **MATCH_SHAPES[shape]))
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
 
 
 def test_match_is_the_same_on_one_and_two_threads(monkeypatch):
@@ -220,18 +220,18 @@ def test_match_is_the_same_on_one_and_two_threads(monkeypatch):
     results = []
     try:
         for threads in (1, 2):
-            applications.set_matching_threads(threads)
+            pool.set_matching_threads(threads)
             run = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in case.items()}
             hired = matching.match(**run)
             results.append((hired.tolist(), run["firm_vac"].tolist()))
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     assert results[0] == results[1]
     assert sum(h >= 0 for h in results[0][0]) > 100  # not vacuous: hundreds hired
 
 
 def _match_on_two_threads(seed: int) -> None:
-    applications.set_matching_threads(2)
+    pool.set_matching_threads(2)
     case = match_case(np.random.default_rng(seed), seekers=3000, firms=200, munis=8)
     matching.match(**case)
 
@@ -248,17 +248,17 @@ def test_a_forked_child_matches_on_threads_of_its_own(monkeypatch):
     alive = child.is_alive()
     if alive:
         child.kill()
-    applications.set_matching_threads(None)
+    pool.set_matching_threads(None)
     assert not alive and child.exitcode == 0
 
 
 def test_parts_have_about_equal_work_and_cover_every_item():
     cumulative = np.array([0, 5, 5, 6, 20, 21, 40])  # work before each of 6 items
-    bounds = applications.balanced_bounds(cumulative, 3)
+    bounds = pool.balanced_bounds(cumulative, 3)
     assert bounds[0] == 0 and bounds[-1] == 6 and (np.diff(bounds) >= 0).all()
     work = cumulative[bounds[1:]] - cumulative[bounds[:-1]]
     assert work.sum() == 40 and work.max() <= 20
-    assert applications.balanced_bounds(np.zeros(4, dtype=np.int64), 2).tolist() == [0, 0, 3]
+    assert pool.balanced_bounds(np.zeros(4, dtype=np.int64), 2).tolist() == [0, 0, 3]
 
 
 def test_models_in_several_threads_share_the_pool(monkeypatch):
@@ -269,7 +269,7 @@ def test_models_in_several_threads_share_the_pool(monkeypatch):
 
     def work(k: int, threads: int) -> None:
         try:
-            applications.set_matching_threads(threads)
+            pool.set_matching_threads(threads)
             for seed in range(4):
                 run_match(match_case(np.random.default_rng([k, seed, 7]),
                                      **MATCH_SHAPES["both-sides"]))
@@ -285,28 +285,28 @@ def test_models_in_several_threads_share_the_pool(monkeypatch):
 
 
 def test_person_ranges_split_no_municipality(monkeypatch):
-    monkeypatch.setattr(applications, "MIN_PERSONS", 10)
+    monkeypatch.setattr(pool, "MIN_PERSONS", 10)
     home = np.repeat(np.arange(7), [30, 1, 12, 0, 25, 9, 23])  # 100 persons by home
-    bounds = applications.area_parts(home)
+    bounds = pool.area_parts(home)
     assert bounds[0] == 0 and bounds[-1] == home.size and (np.diff(bounds) > 0).all()
     assert 3 <= bounds.size <= 11  # at most 100 // 10 ranges
     assert set(bounds[1:-1].tolist()) <= {30, 31, 43, 68, 77}  # municipalities' first
     shuffled = home[np.random.default_rng(0).permutation(home.size)]
-    assert applications.area_parts(shuffled).tolist() == [0, 100]  # not stored by home
-    monkeypatch.setattr(applications, "MIN_PERSONS", 60)
-    assert applications.area_parts(home).tolist() == [0, 100]  # too few to split
+    assert pool.area_parts(shuffled).tolist() == [0, 100]  # not stored by home
+    monkeypatch.setattr(pool, "MIN_PERSONS", 60)
+    assert pool.area_parts(home).tolist() == [0, 100]  # too few to split
 
 
 def test_person_ranges_are_checked():
     home = np.array([0, 0, 1, 1, 1, 2])
-    assert applications.person_ranges(None, 6).tolist() == [0, 6]
-    assert applications.person_ranges([0, 2, 5, 6], 6, home).tolist() == [0, 2, 5, 6]
-    assert applications.person_ranges([0, 3, 6], 6).tolist() == [0, 3, 6]  # no homes asked
+    assert pool.person_ranges(None, 6).tolist() == [0, 6]
+    assert pool.person_ranges([0, 2, 5, 6], 6, home).tolist() == [0, 2, 5, 6]
+    assert pool.person_ranges([0, 3, 6], 6).tolist() == [0, 3, 6]  # no homes asked
     with pytest.raises(ValueError, match="split a municipality"):
-        applications.person_ranges([0, 3, 6], 6, home)
+        pool.person_ranges([0, 3, 6], 6, home)
     for bad in ([0, 5], [1, 6], [0, 4, 2, 6], [6]):
         with pytest.raises(ValueError, match="rise from 0 to 6"):
-            applications.person_ranges(bad, 6)
+            pool.person_ranges(bad, 6)
 
 
 def _recording_kernel(calls: list, fail_at: int | None = None):
@@ -323,7 +323,7 @@ def _recording_kernel(calls: list, fail_at: int | None = None):
 def test_parts_run_once_each_and_the_caller_takes_its_share():
     calls = []
     bounds = np.arange(0, 41, 5)  # 8 parts
-    applications.in_parts(_recording_kernel(calls), ("tag",), bounds, 2)
+    pool.in_parts(_recording_kernel(calls), ("tag",), bounds, 2)
     assert sorted(lo for lo, _ in calls) == bounds[:-1].tolist()
     assert threading.current_thread().name in {name for _, name in calls}
 
@@ -331,7 +331,7 @@ def test_parts_run_once_each_and_the_caller_takes_its_share():
 def test_a_parts_exception_reaches_the_caller():
     calls = []
     with pytest.raises(ValueError, match="part 15 failed"):
-        applications.in_parts(_recording_kernel(calls, fail_at=15), ("tag",),
+        pool.in_parts(_recording_kernel(calls, fail_at=15), ("tag",),
                               np.arange(0, 41, 5), 2)
     los = [lo for lo, _ in calls]
     assert len(los) == len(set(los))  # no part twice
@@ -340,15 +340,15 @@ def test_a_parts_exception_reaches_the_caller():
 def test_a_helper_that_cannot_start_is_not_waited_for():
     """Every thread of the pool is busy elsewhere: the caller runs every part itself and
     returns, without waiting for a helper to become free."""
-    applications.in_parts(_recording_kernel([]), ("tag",), np.array([0, 1, 2]), 2)
+    pool.in_parts(_recording_kernel([]), ("tag",), np.array([0, 1, 2]), 2)
     release = threading.Event()
     # The pool may be larger than one helper (earlier tests asked for more threads).
-    blockers = [applications._pool.submit(release.wait)
-                for _ in range(applications._pool_threads)]
+    blockers = [pool._pool.submit(release.wait)
+                for _ in range(pool._pool_threads)]
     calls, done = [], threading.Event()
 
     def call() -> None:
-        applications.in_parts(_recording_kernel(calls), ("tag",), np.arange(0, 21, 5), 2)
+        pool.in_parts(_recording_kernel(calls), ("tag",), np.arange(0, 21, 5), 2)
         done.set()
 
     caller = threading.Thread(target=call, name="caller")
@@ -371,18 +371,18 @@ def test_small_rounds_stay_in_the_calling_thread():
 
 
 def test_threads_are_a_setting_of_the_calling_thread():
-    applications.set_matching_threads(3)
+    pool.set_matching_threads(3)
     try:
         seen = []
-        other = threading.Thread(target=lambda: seen.append(applications.matching_threads()))
+        other = threading.Thread(target=lambda: seen.append(pool.matching_threads()))
         other.start()
         other.join()
-        assert applications.matching_threads() == 3
+        assert pool.matching_threads() == 3
         assert seen == [numba.config.NUMBA_NUM_THREADS]
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     with pytest.raises(ValueError, match="at least 1"):
-        applications.set_matching_threads(0)
+        pool.set_matching_threads(0)
 
 
 def test_random_inputs_exercise_the_interesting_paths():

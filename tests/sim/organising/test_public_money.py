@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.labour import applications
+from sim.labour import pool
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from sim.organising.public_money import benefit_share, benefits_and_taxes
 
@@ -43,16 +43,16 @@ def test_benefits_and_taxes_match_reference(monkeypatch, seed, by_home, threads)
     months = np.where(employed, 0, rng.integers(0, 40, n))
     exempt = ~employed & (rng.random(n) < 0.3)
     productivity = rng.lognormal(0, 0.3, n_firms)
-    monkeypatch.setattr(applications, "MIN_PERSONS", 40)
-    parts = applications.area_parts(home) if threads > 1 else None
+    monkeypatch.setattr(pool, "MIN_PERSONS", 40)
+    parts = pool.area_parts(home) if threads > 1 else None
     if threads > 1:  # ranges only where persons are stored by home
         assert (parts.size > 3) == by_home
-    applications.set_matching_threads(threads)
+    pool.set_matching_threads(threads)
     try:
         got = benefits_and_taxes(home, status, employer, months, exempt, productivity,
                                  SCHEDULE, BENEFIT, MUNICIPAL_TAX, STATE_TAX, m, parts)
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     want = reference(home, status, employer, months, exempt, productivity, m)
     for g, w in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w)  # the same additions in the same order

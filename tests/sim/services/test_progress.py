@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from service_cases import served_population
 
-from sim.labour import applications
+from sim.labour import pool
 from sim.services.counts import (
     served_firms_by_area,
 )
@@ -28,12 +28,12 @@ def test_progress_month_matches_reference(seed, parts):
     transfer = TRANSFERS if seed % 2 else np.arange(8) == 2  # every transfer, or one
     want = naive.progress_month(*pop.values(), quality, recovery, gain, transfer)
     before = {k: v.copy() for k, v in pop.items()}
-    applications.set_matching_threads(2)
+    pool.set_matching_threads(2)
     try:
         progress_month(*pop.values(), quality, recovery, gain, transfer,
                        None if parts is None else np.array(parts))
     finally:
-        applications.set_matching_threads(None)
+        pool.set_matching_threads(None)
     for key, values in want.items():
         assert pop[key].tolist() == values, key
     assert (pop["service"] != before["service"]).any()
