@@ -45,6 +45,7 @@ class Person(mesa.Agent):
         self.status = int(status)
         self.employer = employer
         self.unemployment_months = int(months)
+        self.active = True  # searched actively in the past four weeks
         # This month's search: applications, the value of the job held, the best offer.
         self.applications = 0
         self.reserve = -math.inf
@@ -108,7 +109,7 @@ class Person(mesa.Agent):
         self.best = None
         self.applications = 0
         if self.status == UNEMPLOYED:
-            self.applications = model.applications
+            self.applications = model.applications if self.active else 0
             self.reserve = -math.inf
             model.flows["seekers"][self.home] += 1
         elif self.status == EMPLOYED and model.random.random() < model.on_the_job_rate:
@@ -174,7 +175,10 @@ class Person(mesa.Agent):
 
     # -------------------------------------------------------------------- ageing
     def age(self) -> None:
-        """Unemployment lengthens and scars employability; work and time outside restore it."""
+        """Unemployment lengthens and scars employability; work and time outside restore it.
+
+        Then an unemployed person's active search lapses or resumes; anyone else searches.
+        """
         model = self.model
         if self.status == UNEMPLOYED:
             self.unemployment_months += 1
@@ -183,6 +187,12 @@ class Person(mesa.Agent):
             self.employability += model.recovery * (self.base - self.employability)
         elif self.status == OUTSIDE:
             self.employability += model.recovery_outside * (self.base - self.employability)
+        if self.status != UNEMPLOYED:
+            self.active = True
+        elif self.active:
+            self.active = model.random.random() >= model.search_lapse
+        else:
+            self.active = model.random.random() < model.search_resume
 
 
 class Firm(mesa.Agent):

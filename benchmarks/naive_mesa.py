@@ -35,7 +35,10 @@ labour-market core of :meth:`sim.model.GrowthServicesModel.simulate_month`, stag
    (a job-to-job move frees the old post, which reopens next month). Afterwards the fill
    rates learn from the screened and filled posts and screening firms keep their
    unfilled posts open;
-8. ageing: unemployment lengthens and scars employability, work restores it;
+8. ageing: unemployment lengthens and scars employability, work restores it; an
+   unemployed jobseeker who searched actively stops at the lapse rate, one who did not
+   starts again at the resume rate, and a jobseeker who does not search sends no
+   applications (everyone else counts as searching, so a spell starts active);
 
 and measures the same stocks and flows per area each month (:data:`COLUMNS`). It is not
 number-for-number identical to the fast model (it consumes random numbers one by one in
@@ -111,6 +114,8 @@ class NaiveMesaModel(mesa.Model):
         self.switch_gain = lab.job_switch_gain
         self.scarring, self.recovery = lab.scarring_rate, lab.recovery_rate
         self.recovery_outside = lab.recovery_rate_outside
+        self.search_lapse = lab.monthly_search_lapse_rate
+        self.search_resume = lab.monthly_search_resume_rate
         self.floor, self.long_term = lab.employability_floor, lab.long_term_months
         self.applications, self.rounds = m.applications_per_month, m.rounds_per_month
         self.noise, self.commute_cost = m.ranking_noise, m.commuting_cost_per_km

@@ -37,6 +37,7 @@ METRICS = (
     "organiser_outlays_eur",
     "public_net_eur",
     "caseload",
+    "active_jobseekers",
 )
 """Columns of the time series, in order (the README's table of ``timeseries.parquet``)."""
 

@@ -96,7 +96,7 @@ class GrowthServicesModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
 
     STREAMS = ("demand", "deaths", "separations", "births", "matching", "services",
-               "labour_force", "on_the_job")
+               "labour_force", "on_the_job", "search")
     """Random streams, one per process."""
 
     def month_streams(self) -> dict[str, np.random.Generator]:
@@ -162,7 +162,8 @@ class GrowthServicesModel(mesa.Model):
         services.pay_and_book(self.month, hired)  # the month's money
         services.progress()  # services run; completions take effect
         in_service = services.state.service >= 0
-        market.age(services.state.months_unemployed if self.month >= 1 else None, in_service)
+        market.age(services.state.months_unemployed if self.month >= 1 else None, in_service,
+                   rng["search"])  # spells age; active search lapses and resumes
         self.last_stats = self.measure(in_service)
         services.govern(self.month)  # alliance quarter, provider market
 

@@ -254,19 +254,21 @@ STOCK_COLUMNS = (
     "vacancies",
     "in_services",
     "outside_labour_force",
+    "active_jobseekers",
 )
 
 
 def stocks(
     home, status, unemployment_months, long_term, firm_muni, firm_alive, firm_emp, firm_vac,
-    n_areas, in_service=None,
+    n_areas, in_service=None, searching=None,
 ):
     """Reference of :func:`sim.labour.stocks.stocks`: a list of rows, areas then the region.
 
     Persons count in their home municipality: outside the labour force, or in it as
     employed, in services (unemployed in a service) or unemployed (and long-term
-    unemployed after ``long_term`` months); living firms, their employment and their
-    vacancies in the firm's municipality. The last row sums the areas.
+    unemployed after ``long_term`` months, and active jobseekers when ``searching``, or
+    always when it is absent); living firms, their employment and their vacancies in the
+    firm's municipality. The last row sums the areas.
     """
     rows = [dict.fromkeys(STOCK_COLUMNS, 0) for _ in range(n_areas)]
     for p, h in enumerate(home):
@@ -283,6 +285,8 @@ def stocks(
             row["unemployed"] += 1
             if unemployment_months[p] >= long_term:
                 row["long_term_unemployed"] += 1
+            if searching is None or searching[p]:
+                row["active_jobseekers"] += 1
     for f, m in enumerate(firm_muni):
         if firm_alive[f]:
             row = rows[int(m)]
@@ -321,6 +325,23 @@ def labour_force_flows(status, employer, unemployment_months, home, busy, u, exi
             status[p], months[p] = OUTSIDE, 0
             exits[h] += 1
     return status, employer, months, firm_emp, exits, entries
+
+
+def search_activity(status, searching, u, lapse, resume):
+    """Reference of :func:`sim.labour.flows.search_activity`: the new flags as a list.
+
+    An unemployed jobseeker stops searching when u < ``lapse`` (if it searched) or starts
+    again when u < ``resume`` (if it did not); everyone else searches.
+    """
+    out = []
+    for p in range(len(status)):
+        if status[p] != UNEMPLOYED:
+            out.append(1)
+        elif searching[p]:
+            out.append(0 if u[p] < lapse else 1)
+        else:
+            out.append(1 if u[p] < resume else 0)
+    return out
 
 
 # ----------------------------------------------------------------- growth services kernels
@@ -397,20 +418,21 @@ def progress_month(status, base, employability, service, months_left, provider, 
 
 
 def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock, score,
-                     base_apps):
+                     base_apps, searching=None):
     """Reference of :func:`sim.services.search.seeker_modifiers`: lists per seeker."""
     clients = [p for p in range(len(service)) if service[p] >= 0]
     uniform = {p: float(u[k]) for k, p in enumerate(clients)}
     apps, boost = [], []
     for p in seekers:
         s = service[p]
+        base = base_apps if searching is None or searching[p] else 0
         if s < 0:
-            apps.append(base_apps)
+            apps.append(base)
             boost.append(1.0)
             continue
         q = provider[p]
         strength = float(quality[q] if q >= 0 else quality[-1]) * float(effort[p])
-        expected = (base_apps + float(extra[s]) * min(strength, 2.0)) * (1.0 - float(lock[s]))
+        expected = (base + float(extra[s]) * min(strength, 2.0)) * (1.0 - float(lock[s]))
         apps.append(math.floor(expected + uniform[p]))
         boost.append(1.0 + float(score[s]) * strength)
     return apps, boost

@@ -5,7 +5,9 @@ moment of :data:`.targets.MOMENTS`: the stock moments from the region's row at m
 the spell and flow moments by following every person's status (and employer) month to
 month (read only); :func:`distance` weighs the model's moments against the targets. An
 unemployment spell is the employment-service statistics' one: a person in a service is not
-an unemployed jobseeker.
+an unemployed jobseeker. The quarterly transitions count persons as the Labour Force Survey
+does (:func:`~analysis.validation.transitions.survey_status`): its unemployed are the
+unemployed jobseekers who searched actively and are available for work.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sim import Scenario, simulate
 from sim.collect import METRICS
 from sim.labour import UNEMPLOYED
 
-from ..validation.transitions import job_to_job, quarter_transitions
+from ..validation.transitions import job_to_job, quarter_transitions, survey_status
 from .targets import SPELL_HORIZON_MONTHS, Moment
 
 
@@ -35,6 +37,7 @@ def stock_moments(region_row: np.ndarray) -> dict[str, float]:
         "unemployment_rate": _ratio(unemployed, col["labour_force"]),
         "long_term_share": _ratio(col["long_term_unemployed"], unemployed),
         "vacancies_per_unemployed": _ratio(col["vacancies"], unemployed),
+        "active_jobseekers_share": _ratio(col["active_jobseekers"], unemployed),
     }
 
 
@@ -68,7 +71,9 @@ def flow_moments(status: np.ndarray, employer: np.ndarray) -> dict[str, float]:
     """Job-to-job moves a month and quarterly transitions, averaged over a panel.
 
     Args:
-        status: (months, persons) status codes at each month end, row t is month t.
+        status: (months, persons) status codes at each month end, row t is month t (the
+            survey's, :func:`~analysis.validation.transitions.survey_status`, for the
+            targets).
         employer: (months, persons) employers at each month end.
 
     Returns:
@@ -96,7 +101,8 @@ def simulate_moments(scenario: Scenario | str | Path, seed: int,
     """Run one seeded model and return every moment of :data:`.targets.MOMENTS`.
 
     The model runs its burn-in, records month 0 (the stock moments), then ``window + 3``
-    months while each person's status is kept month by month (the spell moment).
+    months while each person's status is kept month by month: the register's (the spell
+    moment) and the survey's (the flow moments).
 
     Args:
         scenario: a scenario, a path to a TOML file or a built-in name.
@@ -115,8 +121,10 @@ def simulate_moments(scenario: Scenario | str | Path, seed: int,
 
         def observe(model) -> None:
             p = model.persons
-            status[model.month], employer[model.month] = p.status, p.employer
-            panel[model.month] = (p.status == UNEMPLOYED) & (model.services.state.service < 0)
+            service = model.services.state.service
+            status[model.month] = survey_status(p.status, service, p.searching)
+            employer[model.month] = p.employer
+            panel[model.month] = (p.status == UNEMPLOYED) & (service < 0)
 
         observe(run.model)
         for model in run:

@@ -3,8 +3,9 @@
 A moment is one number of the separate-action baseline that a public figure pins down:
 the unemployment rate, the long-term share, vacancies per unemployed and the share of
 unemployment spells ending within three months, as the employment-service statistics
-define them (persons in services are not unemployed), and the worker flows: job-to-job
-moves a month and the quarterly transitions of the unemployed and the employed
+define them (persons in services are not unemployed), the share of those unemployed who
+search actively, and the worker flows: job-to-job moves a month and the quarterly
+transitions of the unemployed and the employed, as the Labour Force Survey counts them
 (:data:`MOMENTS`; computed by :mod:`.moments`). ``calibration/targets.toml`` gives each
 moment's target, tolerance, weight, definition and source, the free parameters with their
 bounds, and how each mode (``full``, ``quick``) searches.
@@ -24,6 +25,7 @@ MOMENTS = (
     "unemployment_rate",
     "long_term_share",
     "vacancies_per_unemployed",
+    "active_jobseekers_share",
     "spells_ending_within_3_months",
     "job_to_job_month",
     "unemployed_to_employed_quarter",

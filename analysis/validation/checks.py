@@ -149,8 +149,8 @@ class CycleRun:
     same0: np.ndarray  # employees at month 0 of the firms alive at both dates
     same1: np.ndarray  # ... and the same firms' at month GROWTH_MONTHS
     job_to_job: np.ndarray  # each month's share of the employed who changed employer
-    quarters: list[dict[str, float]]  # each quarter's transitions (from month 0)
-    survey_quarters: list[dict[str, float]]  # ... between survey-like statuses
+    quarters: list[dict[str, float]]  # each quarter's transitions, survey's statuses
+    register_quarters: list[dict[str, float]]  # ... between the register's statuses
 
 
 def run_cycle(scenario: Scenario, seed: int, months: int,
@@ -167,18 +167,19 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
         f, p = months_left.model.firms, months_left.model.persons
         alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
         status, employer = p.status.copy(), p.employer.copy()
-        quarter_start, moves, quarters, survey_quarters = status, [], [], []
-        survey_start = transitions.survey_status(status,
-                                                 months_left.model.services.state.service)
+        quarter_start, moves, quarters, register_quarters = status, [], [], []
+        survey_start = transitions.survey_status(
+            status, months_left.model.services.state.service, p.searching)
         for model in months_left:
             p = model.persons
             moves.append(transitions.job_to_job(status, employer, p.status, p.employer))
             status, employer = p.status.copy(), p.employer.copy()
             if model.month % 3 == 0:
-                quarters.append(transitions.quarter_transitions(quarter_start, status))
+                register_quarters.append(transitions.quarter_transitions(quarter_start, status))
                 quarter_start = status
-                survey = transitions.survey_status(status, model.services.state.service)
-                survey_quarters.append(transitions.quarter_transitions(survey_start, survey))
+                survey = transitions.survey_status(status, model.services.state.service,
+                                                   p.searching)
+                quarters.append(transitions.quarter_transitions(survey_start, survey))
                 survey_start = survey
             if model.month == GROWTH_MONTHS:
                 n = alive0.size  # slots added later are births after month 0
@@ -188,7 +189,7 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
                 on_month()
         timeseries = months_left.results().timeseries
     return CycleRun(timeseries, size0[alive0], *snap, np.array(moves), quarters,
-                    survey_quarters)
+                    register_quarters)
 
 
 def run_trials(plan: ValidationPlan, on_month: Callable[[], None] | None = None) -> pd.DataFrame:
@@ -260,7 +261,7 @@ def check_all(plan: ValidationPlan, cycle: CycleRun, steady: pd.DataFrame,
                               ("separations", "hires", "employed", "jobseekers")))
     out.append(facts.flow_decomposition(s, f, u[1:], seed=plan.seed))
     out.append(transitions.transitions(cycle.job_to_job, cycle.quarters,
-                                       cycle.survey_quarters))
+                                       cycle.register_quarters))
     out.append(facts.firm_sizes(cycle.sizes0))
     out.append(facts.growth_rates(cycle.same0, cycle.same1))
     out.append(facts.service_effects(trials))

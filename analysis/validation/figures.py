@@ -251,11 +251,12 @@ def transitions_figure(fact: Fact, scenario: str) -> Figure:
     ax.errorbar(x, value, yerr=np.vstack([value - low, high - value]), fmt="none",
                 ecolor=OKABE_ITO["black"], capsize=6, linewidth=1.5)
     by_name = {s.name: s for s in fact.statistics}
-    survey = [(k, by_name[f"{n}_survey"].value) for k, n in enumerate(names)
-              if f"{n}_survey" in by_name]
-    if survey:  # the same flows with those not available for work counted outside
-        ax.scatter([k for k, _ in survey], [100 * v for _, v in survey], marker="D", s=60,
-                   color=SERIES_COLOURS[1], zorder=3, label="model, counted as a survey would")
+    register = [(k, by_name[f"{n}_register"].value) for k, n in enumerate(names)
+                if f"{n}_register" in by_name]
+    if register:  # the same flows with the register's unemployed (services included)
+        ax.scatter([k for k, _ in register], [100 * v for _, v in register], marker="D",
+                   s=60, color=SERIES_COLOURS[1], zorder=3,
+                   label="model, the register's unemployed")
     ax.set_xticks(x, labels)
     ax.set_ylabel("% of the group")
     panel_title(ax, "model mean with 95 % CI; shaded: the references' band", 1)

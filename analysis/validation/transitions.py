@@ -69,15 +69,22 @@ def quarter_transitions(before: np.ndarray, after: np.ndarray) -> dict[str, floa
     return out
 
 
-def survey_status(status: np.ndarray, service: np.ndarray) -> np.ndarray:
+def survey_status(status: np.ndarray, service: np.ndarray,
+                  searching: np.ndarray | None = None) -> np.ndarray:
     """Statuses as a labour force survey would see them (a copy).
 
-    The unemployed in a service of :data:`NOT_AVAILABLE` are outside the labour force;
-    ``service`` is each person's service index (-1: none).
+    An unemployed jobseeker is the survey's unemployed only if available for work and
+    searching actively: one in a service of :data:`NOT_AVAILABLE`, or with ``searching`` 0
+    (no active search in the past four weeks), is outside the labour force. ``service`` is
+    each person's service index (-1: none); without ``searching`` everyone counts as
+    searching.
     """
     out = status.copy()
     codes = [SERVICES.index(name) for name in NOT_AVAILABLE]
-    out[(status == UNEMPLOYED) & np.isin(service, codes)] = OUTSIDE
+    unemployed = status == UNEMPLOYED
+    out[unemployed & np.isin(service, codes)] = OUTSIDE
+    if searching is not None:
+        out[unemployed & (searching == 0)] = OUTSIDE
     return out
 
 
@@ -88,25 +95,26 @@ def _over_periods(name: str, values: np.ndarray | list[float]) -> Statistic:
 
 
 def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
-                survey_quarters: list[dict[str, float]] | None = None) -> Fact:
+                register_quarters: list[dict[str, float]] | None = None) -> Fact:
     """The flows fact: job-to-job moves a month and the quarterly transitions.
 
     Args:
         job_to_job_shares: :func:`job_to_job` of each month of a run.
-        quarters: :func:`quarter_transitions` of each quarter of the run.
-        survey_quarters: the same between :func:`survey_status` statuses; reported
-            beside the others (suffix ``_survey``), not judged.
+        quarters: :func:`quarter_transitions` between :func:`survey_status` statuses (the
+            survey's definitions, as the references), each quarter of the run; judged.
+        register_quarters: the same between the register's statuses (persons in services
+            unemployed); reported beside the others (suffix ``_register``), not judged.
     """
     found = {"job_to_job_month": _over_periods("job_to_job_month", job_to_job_shares)}
     found |= {name: _over_periods(name, [q[name] for q in quarters]) for name in FLOWS}
     inside = {name: BANDS[name][0] <= s.value <= BANDS[name][1] for name, s in found.items()}
-    survey = [_over_periods(f"{name}_survey", [q[name] for q in survey_quarters])
-              for name in FLOWS] if survey_quarters else []
+    register = [_over_periods(f"{name}_register", [q[name] for q in register_quarters])
+                for name in FLOWS] if register_quarters else []
     held = sum(inside.values())
     return Fact(
         key="transitions",
         title="Worker flows: job-to-job moves and quarterly transitions",
-        statistics=(*found.values(), *survey),
+        statistics=(*found.values(), *register),
         reference="job-to-job moves 1.6 % of the employed a month in Finland in 2024 "
         "(Statistics Finland, Tieto&trendit, Sept 2025); of the unemployed of a quarter, "
         "about 33 % employed and 23 % outside the labour force a quarter later, of the "
@@ -119,19 +127,21 @@ def transitions(job_to_job_shares: np.ndarray, quarters: list[dict[str, float]],
         notes=("persons followed by index between month ends (job-to-job) and between "
                "quarter ends from month 0 (transitions); a person no longer in the labour "
                "force, or no longer in the population, counts as outside",
-               "the model's unemployed include persons in services (registered jobseekers, "
-               "not the Labour Force Survey's definition behind the references; only 40 % "
-               "of the survey's unemployed and the register's are the same persons: "
-               "Statistics Finland, Tieto&trendit, 1 Oct 2015)",
-               "_survey: the quarterly transitions with the unemployed in training or "
-               "rehabilitation counted outside the labour force, as not available for work "
-               "(the ILO's definition of the unemployed; which participants the survey "
-               "counts so is this project's assumption); reported, not judged",
-               "the register's own spell moment bounds these flows below the survey's: if "
-               "no one's chance of leaving rises with the time waited, at most the 46 % of "
-               "new spells that end within three months (calibration/targets.toml) can be "
-               "employed or outside a quarter later, against the survey's 33 % + 23 % = 56 % "
-               "(README, Calibration)",
+               "the transitions count persons as the Labour Force Survey behind the "
+               "references does: the unemployed are unemployed jobseekers who searched "
+               "actively in the past four weeks and are available for work; one who did "
+               "not search, or is in training or rehabilitation, counts outside the labour "
+               "force (the ILO's definition; which participants the survey counts so is "
+               "this project's assumption). The model has no unemployed outside the "
+               "register (students looking for work, say): of its register's unemployed, "
+               "the survey's are those searching (40 % of the two statistics' unemployed "
+               "are the same persons: Statistics Finland, Tieto&trendit, 1 Oct 2015)",
+               "_register: the quarterly transitions with the register's unemployed "
+               "(persons in services included, searching or not); reported, not judged. The "
+               "register's spell moment bounds them: if no one's chance of leaving rises "
+               "with the time waited, at most the 46 % of new spells that end within three "
+               "months (calibration/targets.toml) can be employed or outside a quarter "
+               "later (README, Calibration)",
                "CIs treat months and quarters as independent, which they are not over a "
                "demand cycle: read them as lower bounds of the uncertainty",
                f"within their bands: {held} of {len(inside)}; outside them: "

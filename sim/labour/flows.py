@@ -423,6 +423,44 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
         np.subtract.at(firm_emp, left[lo:lo + k], 1)
 
 
+# --------------------------------------------------------------------- search activity
+@nb.njit(cache=True, nogil=True)
+def _search_activity_kernel(status, searching, u, key, lapse, resume, lo, hi):
+    # Persons lo .. hi: each writes only its own, so ranges run on threads.
+    for p in range(lo, hi):
+        if status[p] != UNEMPLOYED:
+            searching[p] = 1  # the next spell starts with an active search
+        elif searching[p]:
+            if draw(u, key, p) < lapse:
+                searching[p] = 0
+        elif draw(u, key, p) < resume:
+            searching[p] = 1
+
+
+def search_activity(status: np.ndarray, searching: np.ndarray, u: np.ndarray | int,
+                    lapse: float, resume: float, parts: np.ndarray | None = None) -> None:
+    """Unemployed jobseekers stop and start searching actively (aktiivinen työnhaku).
+
+    At the end of a month, an unemployed jobseeker (in a service or not) who searched
+    actively stops with probability ``lapse``, and one who did not starts again with
+    probability ``resume``, by its uniform ``u[p]`` (or the stream's number p when ``u`` is
+    a key, :mod:`.draws`). Everyone else is set to searching, so that a spell starts with an
+    active search. ``searching`` (uint8) is changed in place; ``parts``: ranges of persons
+    run on the matching threads (one range when absent). A jobseeker who does not search
+    sends only the applications a service adds (:mod:`sim.services.search`), and the
+    Labour Force Survey counts it outside the labour force (no search in the past four
+    weeks).
+    """
+    n = status.shape[0]
+    if searching.shape[0] != n:
+        raise ValueError(f"searching has {searching.shape[0]} entries, status has {n}")
+    u, key = _uniforms_or_key(u, n)
+    bounds = person_ranges(parts, n)
+    in_parts(_search_activity_kernel,
+             (status, searching, u, key, float(lapse), float(resume)),
+             bounds, matching_threads())
+
+
 # ----------------------------------------------------------------------------- ageing
 @nb.njit(cache=True)
 def _age_kernel(status, unemployment_months, employability, base, scarring, recovery,

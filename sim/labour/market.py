@@ -146,11 +146,7 @@ class LabourMarket:
                        workspace=self.workspace)
 
     def labour_force_flows(self, busy: np.ndarray, rng: np.random.Generator) -> None:
-        """Persons enter the labour force as jobseekers and leave it.
-
-        Exits are retirement, studies, care and discouragement; ``busy`` persons (in a
-        service or waiting for one) stay.
-        """
+        """Persons enter the labour force and leave it; ``busy`` ones (in services) stay."""
         p, lab = self.persons, self.scenario.labour
         flows.labour_force_flows(
             p.status, p.employer, p.unemployment_months, p.home, busy, draws.new_key(rng),
@@ -205,8 +201,7 @@ class LabourMarket:
     def start_firms_for(self, founders: np.ndarray, rng: np.random.Generator) -> None:
         """Each founder (start-up grant) starts a one-person firm at home and works in it."""
         p = self.persons
-        slots = self.new_firms(p.home[founders], p.skill[founders], 1.0, 1, rng)
-        p.employer[founders] = slots
+        p.employer[founders] = self.new_firms(p.home[founders], p.skill[founders], 1.0, 1, rng)
         p.status[founders] = EMPLOYED
         p.unemployment_months[founders] = 0
         np.add.at(self.flows["firm_births"], p.home[founders], 1)
@@ -214,13 +209,12 @@ class LabourMarket:
         np.add.at(self.flows["seekers"], p.home[founders], 1)  # they were seeking this month
 
     def post_vacancies(self) -> None:
-        """Firms below their desired size post the gap, if posting pays.
+        """Firms below their desired size post the gap while fill rate × pay covers the cost.
 
-        Screening for a post costs ``firms.vacancy_cost`` (of a filled job's value at mean
-        pay), and a screened post fills at the recent fill rate of the firm's municipality
-        and skill group: a firm posts while fill rate × its relative pay covers the cost.
-        Where fewer jobseekers clear firms' standards, fewer jobs are posted (the margin
-        by which a better pool of jobseekers creates jobs).
+        A post costs ``firms.vacancy_cost`` (of a filled job's value at mean pay) and fills
+        at the recent fill rate of the firm's municipality and skill group: where fewer
+        jobseekers clear firms' standards, fewer jobs are posted (how a better pool of
+        jobseekers creates jobs).
         """
         f = self.firms
         firm_kernels.open_vacancies(f.demand, f.alive, f.employment, f.vacancies)
@@ -246,17 +240,22 @@ class LabourMarket:
         self.fill_rate[seen] += weight * (done[seen] / tried[seen] - self.fill_rate[seen])
         self.flows["vacancies_filled"] += done.reshape(-1, self.n_groups).sum(1).astype(np.int64)
 
-    def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray) -> None:
-        """Spells lengthen and scar employability; work (and time outside) restore it.
+    def age(self, months_not_employed: np.ndarray | None, in_service: np.ndarray,
+            rng: np.random.Generator) -> None:
+        """Spells lengthen and scar; work (and time outside) restores; search lapses, resumes.
 
         ``months_not_employed``, when given, counts months out of work (from month 1 on);
         with ``labour.services_break_spell`` a person ``in_service`` restarts the spell.
+        Active search: :func:`.flows.search_activity`.
         """
         lab, p = self.scenario.labour, self.persons
         flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
                   lab.scarring_rate, lab.recovery_rate, lab.employability_floor,
                   months_not_employed, in_service if lab.services_break_spell else None,
                   recovery_outside=lab.recovery_rate_outside)
+        flows.search_activity(p.status, p.searching, draws.new_key(rng),
+                              lab.monthly_search_lapse_rate, lab.monthly_search_resume_rate,
+                              self.person_parts)
 
     def stock_columns(self, in_service: np.ndarray) -> dict[str, np.ndarray]:
         """Stocks and flows per area, the region appended: the market's time-series columns.
@@ -267,7 +266,7 @@ class LabourMarket:
         p, f = self.persons, self.firms
         st = stocks(p.home, p.status, p.unemployment_months,
                     self.scenario.labour.long_term_months, f.muni, f.alive, f.employment,
-                    f.vacancies, self.geo.size, in_service)
+                    f.vacancies, self.geo.size, in_service, p.searching)
         columns = dict(zip(STOCK_COLUMNS, st.T, strict=True))
         for name, counts in self.flows.items():
             columns[name] = np.append(counts, counts.sum()).astype(np.float64)

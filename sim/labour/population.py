@@ -135,7 +135,7 @@ class Persons:
     """The labour force and those outside it who may enter (henkilöt), one array each."""
 
     # Memory: the narrowest integer type that holds every value exactly (a person costs
-    # 30 bytes here instead of 56; the kernels are compiled for these types).
+    # 31 bytes here instead of 57; the kernels are compiled for these types).
     home: np.ndarray  # int32 municipality index
     skill: np.ndarray  # int8 skill group, 0 = lowest
     base_employability: np.ndarray  # float64 in [0, 1], before scarring
@@ -143,6 +143,10 @@ class Persons:
     status: np.ndarray  # int8 status code (kernels.EMPLOYED, kernels.UNEMPLOYED, ...)
     employer: np.ndarray  # int32 firm index, -1 when not employed
     unemployment_months: np.ndarray  # int32 length of the current unemployment spell
+    # uint8 1 when the person searched actively in the past four weeks (aktiivinen
+    # työnhaku, the survey's criterion); kept at 1 outside unemployment, so that every
+    # spell starts active (:func:`~sim.labour.flows.search_activity`)
+    searching: np.ndarray
 
     @property
     def size(self) -> int:
@@ -258,7 +262,7 @@ def build_persons(scenario: Scenario, geo: Geography, rng: np.random.Generator) 
             base[out] * (1.0 - lab.scarring_rate) ** (months[out] + prior),
             lab.employability_floor)
     return Persons(home, skill, base, employability, status, np.full(n, -1, dtype=np.int32),
-                   months.astype(np.int32))
+                   months.astype(np.int32), np.ones(n, dtype=np.uint8))
 
 
 def build_firms(

@@ -91,7 +91,8 @@ class GrowthServices:
                ) -> tuple[np.ndarray, np.ndarray]:
         """Applications and score multipliers of this month's seekers, from their services.
 
-        See :mod:`sim.services.search`; the caseworker time per jobseeker of each home
+        See :mod:`sim.services.search` (a seeker not searching actively sends only what a
+        service adds); the caseworker time per jobseeker of each home
         municipality's pool then scales the applications
         (:meth:`.overheads.Caseworkers.search_factor`; the seekers are the unemployed),
         rounded to whole ones at random without bias (down or up with the chances that keep
@@ -100,7 +101,8 @@ class GrowthServices:
         home = self.model.persons.home[seekers]
         apps, boost = search_modifiers(self.state, self.scenario.services,
                                        self.market.quality(), base_apps,
-                                       self.model.streams["services"], seekers)
+                                       self.model.streams["services"], seekers,
+                                       self.model.persons.searching)
         factor = self.caseworkers.search_factor(
             self.alliances, np.bincount(home, minlength=self.orgs.n_munis), month)
         if (factor != 1.0).any():

@@ -43,7 +43,7 @@ class Labour(Strict):
         "[0, 1] that firms rank applicants by (assumption).",
     )
     monthly_separation_rate: Share = Field(
-        0.00347,
+        0.00226,
         description="Monthly probability that an employed person leaves a job into "
         "unemployment for reasons other than the firm's demand (contracts ending, quits); "
         "per month (calibration (calibration/result.json): with the match shocks, the "
@@ -51,7 +51,7 @@ class Labour(Strict):
         "experimental flow statistics, 2021 Q3→Q4).",
     )
     scarring_rate: Share = Field(
-        0.0357,
+        0.00966,
         description="Relative loss of employability per month of unemployment (scarring); "
         "per month (calibration (calibration/result.json): with ranking_noise it sets the "
         "long-term share of unemployment, 41.9 %, Ministry of Economic Affairs and "
@@ -91,7 +91,7 @@ class Labour(Strict):
         "unemployed. Source: Statistics Finland definition (12+ months).",
     )
     monthly_on_the_job_search_rate: Share = Field(
-        0.31,
+        0.16,
         description="Monthly probability that an employed person looks for a better job "
         "(on-the-job search, työnhaku työstä); they move only to a job worth more than "
         "theirs by job_switch_gain; per month (calibration (calibration/result.json): "
@@ -133,12 +133,30 @@ class Labour(Strict):
         "statistics, EU 2023 Q3→Q4, employed → outside 2.4 % a quarter.",
     )
     monthly_exit_rate_unemployed: Share = Field(
-        0.0327,
+        0.0307,
         description="Monthly probability that an unemployed jobseeker not in a service "
         "leaves the labour force at the start of a spell; it rises with the spell "
         "(discouragement_per_year); per month (calibration (calibration/result.json): of "
         "the unemployed, 23 % outside the labour force a quarter later, Statistics "
         "Finland experimental flow statistics, 2021 Q3→Q4).",
+    )
+    monthly_search_lapse_rate: Share = Field(
+        0.122,
+        description="Monthly probability that an unemployed jobseeker (in a service or not) "
+        "who searched actively stops (aktiivinen työnhaku lakkaa): until it starts again "
+        "it sends only the applications a service adds, and the Labour Force Survey counts "
+        "it outside the labour force; 0 switches the distinction off (calibration "
+        "(calibration/result.json): "
+        "of the survey's unemployed, 23 % outside the labour force a quarter later, "
+        "Statistics Finland experimental flow statistics, 2021 Q3→Q4).",
+    )
+    monthly_search_resume_rate: Share = Field(
+        0.0563,
+        description="Monthly probability that an unemployed jobseeker (in a service or not) "
+        "who did not search actively starts again (aktiivinen työnhaku alkaa); a spell "
+        "starts with an active search (calibration "
+        "(calibration/result.json): 40 % of the survey's and the register's unemployed "
+        "are the same persons, Statistics Finland, Tieto&trendit, 1 Oct 2015).",
     )
     discouragement_per_year: float = Field(
         0.25,
@@ -238,7 +256,7 @@ class Firms(Strict):
             "times the default; no source found"),
     )
     initial_vacancy_rate: Share = Field(
-        0.0976,
+        0.0673,
         description="Jobs firms want beyond those filled at the start, / filled jobs; with "
         "the open-vacancy stock it sets the unemployment rate the burn-in settles at "
         "(calibration (calibration/result.json): Pirkanmaa 13.4 %, Jan 2026).",
@@ -383,7 +401,7 @@ class Matching(Strict):
             "assumption: half to double the default; no source found"),
     )
     ranking_noise: float = Field(
-        2.42,
+        1.16,
         ge=0,
         description="Spread of a firm's judgement of an applicant: the score is multiplied "
         "by exp(noise·v), v uniform with unit variance (calibration "
@@ -391,14 +409,14 @@ class Matching(Strict):
         "unemployment, 41.9 %).",
     )
     recruiting_share: Share = Field(
-        0.738,
+        0.699,
         description="Share of firms with open vacancies that screen and hire in a month; a "
         "vacancy stays open about 1 / share months (calibration (calibration/result.json): "
         "open vacancies per unemployed jobseeker 0.18, 57,800 open vacancies at employment "
         "services, Sept 2025, / 318,700 registered unemployed, Nov 2025).",
     )
     hiring_standard: float = Field(
-        0.0594,
+        0.722,
         ge=0,
         description="A firm hires only applicants whose judged productivity, "
         "employability × fit × exp(noise) × demand index, is at least this, the wage and "

@@ -6,7 +6,9 @@ to the month's ``base_apps``, loses the ``lock_in`` share of them, and multiplie
 client's score by 1 + ``score_boost`` × strength. Expected applications are rounded at
 random (one uniform per person in a service, in person order), so that a lock-in of 30 %
 costs 30 % of the applications on average, not a rounded 25 % or 50 %. A seeker in no
-service sends ``base_apps`` with score multiplier 1.
+service sends ``base_apps`` with score multiplier 1. A seeker who does not search actively
+(:func:`sim.labour.flows.search_activity`) has no ``base_apps``: it sends only what a
+service adds.
 
 :func:`search_modifiers` applies it to the service state; :func:`seeker_modifiers` is the
 thin wrapper of the kernel that computes it in one pass over arrays.
@@ -22,8 +24,8 @@ from .state import Coded, ServiceState, code_parts
 
 
 def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarray,
-                     base_apps: int, rng: np.random.Generator, seekers: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray]:
+                     base_apps: int, rng: np.random.Generator, seekers: np.ndarray,
+                     searching: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Applications per month and score multiplier of the seekers (the module's rule).
 
     Args:
@@ -33,6 +35,7 @@ def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarr
         base_apps: applications per month without a service (job-search obligation).
         rng: generator for rounding expected applications to whole ones.
         seekers: ascending indices of this month's jobseekers.
+        searching: per person, 0 when it does not search actively (absent: all do).
 
     Returns:
         (applications int64 per seeker, score multiplier float64 per seeker).
@@ -43,12 +46,12 @@ def search_modifiers(state: ServiceState, catalogue: Services, quality: np.ndarr
                             np.array([c.extra_applications for c in specs], dtype=np.float64),
                             np.array([c.lock_in for c in specs], dtype=np.float64),
                             np.array([c.score_boost for c in specs], dtype=np.float64),
-                            base_apps)
+                            base_apps, searching)
 
 
 @nb.njit(cache=True)
 def _search_kernel(service, provider, effort_code, effort_value, seekers, u, quality, extra,
-                   lock, score, base_apps, out_apps, out_boost):
+                   lock, score, base_apps, searching, out_apps, out_boost):
     # The uniforms belong to the persons in a service, in person order; walk all persons
     # to consume them in that order but write only the seekers' entries (no per-person
     # arrays for the whole population).
@@ -56,14 +59,16 @@ def _search_kernel(service, provider, effort_code, effort_value, seekers, u, qua
     k = 0
     j = 0
     n_seekers = seekers.shape[0]
+    everyone = searching.shape[0] == 0
     for p in range(service.shape[0]):
         s = service[p]
-        apps = base_apps
+        base = base_apps if everyone or searching[p] else 0
+        apps = base
         boost = 1.0
         if s >= 0 and k < u.shape[0]:  # (a short u is caught by the wrapper)
             q = provider[p]
             strength = quality[q if q >= 0 else n_prov - 1] * effort_value[effort_code[p]]
-            expected = (base_apps + extra[s] * min(strength, 2.0)) * (1.0 - lock[s])
+            expected = (base + extra[s] * min(strength, 2.0)) * (1.0 - lock[s])
             apps = np.int64(np.floor(expected + u[k]))
             boost = 1.0 + score[s] * strength
         if s >= 0:
@@ -77,7 +82,8 @@ def _search_kernel(service, provider, effort_code, effort_value, seekers, u, qua
 def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: Coded | np.ndarray,
                      seekers: np.ndarray, u: np.ndarray, quality: np.ndarray,
                      extra: np.ndarray, lock: np.ndarray, score: np.ndarray,
-                     base_apps: int) -> tuple[np.ndarray, np.ndarray]:
+                     base_apps: int, searching: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Applications and score multipliers of the seekers (the module's rule), over arrays.
 
     Args:
@@ -91,6 +97,8 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: Coded | 
         lock: per service, lock-in (share of applications lost).
         score: per service, score boost at strength 1.
         base_apps: applications per month without a service.
+        searching: per person, 0 when it does not search actively and so has no
+            ``base_apps`` (absent: everyone searches).
 
     Returns:
         (applications int64, score multiplier float64), one entry per seeker.
@@ -99,8 +107,12 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: Coded | 
     apps = np.empty(seekers.size, dtype=np.int64)
     boost = np.empty(seekers.size)
     code, value = code_parts(effort)
+    if searching is None:
+        searching = np.zeros(0, dtype=np.uint8)
+    elif searching.shape[0] != service.shape[0]:
+        raise ValueError("searching must have one entry per person")
     used, placed = _search_kernel(service, provider, code, value, seekers, u, quality, extra,
-                                  lock, score, int(base_apps), apps, boost)
+                                  lock, score, int(base_apps), searching, apps, boost)
     # The kernel checks as it goes: every uniform used once, every seeker met in order.
     if used != u.shape[0]:
         raise ValueError("u needs one uniform per person in a service")

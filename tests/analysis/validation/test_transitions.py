@@ -73,11 +73,27 @@ def test_survey_status_puts_the_unemployed_in_training_or_rehabilitation_outside
     np.testing.assert_array_equal(status, [U, U, U, U, E, E, OUT])  # a copy
 
 
-def test_survey_flows_are_reported_beside_the_judged_ones():
+def test_survey_status_puts_the_unemployed_who_do_not_search_outside():
+    from sim.labour import OUTSIDE
+    from sim.scenario import SERVICES
+
+    coaching = SERVICES.index("coaching")
+    status = np.array([U, U, U, E, OUT], dtype=np.int8)
+    service = np.array([-1, -1, coaching, -1, -1])
+    searching = np.array([1, 0, 0, 0, 0], dtype=np.uint8)
+    got = tr.survey_status(status, service, searching)
+    # A jobseeker who does not search leaves the survey's labour force, in a service or
+    # not; an employed person's flag does not matter.
+    np.testing.assert_array_equal(got, [U, OUTSIDE, OUTSIDE, E, OUT])
+    np.testing.assert_array_equal(tr.survey_status(status, service), [U, U, U, E, OUT])
+
+
+def test_register_flows_are_reported_beside_the_judged_ones():
     judged = [quarter(0.30, 0.20, 0.015) for _ in range(8)]
-    survey = [quarter(0.05, 0.90, 0.5) for _ in range(8)]  # far outside every band
-    fact = tr.transitions(np.full(24, 0.016), judged, survey)
-    assert fact.statistic("unemployed_to_outside_quarter_survey").value == pytest.approx(0.9)
+    register = [quarter(0.05, 0.90, 0.5) for _ in range(8)]  # far outside every band
+    fact = tr.transitions(np.full(24, 0.016), judged, register)
+    assert fact.statistic("unemployed_to_outside_quarter_register").value == \
+        pytest.approx(0.9)
     assert fact.verdict == "pass"  # reported, not judged
-    assert "unemployed_to_outside_quarter_survey" not in \
+    assert "unemployed_to_outside_quarter_register" not in \
         {s.name for s in tr.transitions(np.full(24, 0.016), judged).statistics}

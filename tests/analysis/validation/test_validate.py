@@ -370,7 +370,7 @@ def test_the_cycle_run_follows_the_persons_for_the_worker_flows():
         assert q["unemployed_to_employed_quarter"] + q["unemployed_to_unemployed_quarter"] \
             + q["unemployed_to_outside_quarter"] == pytest.approx(1.0)
     assert cycle.job_to_job.mean() > 0.0  # the employed search
-    assert len(cycle.survey_quarters) == 4
-    for q in cycle.survey_quarters:
+    assert len(cycle.register_quarters) == 4
+    for q in cycle.register_quarters:
         assert q["unemployed_to_employed_quarter"] + q["unemployed_to_unemployed_quarter"] \
             + q["unemployed_to_outside_quarter"] == pytest.approx(1.0)

@@ -9,7 +9,7 @@ import naive
 import numpy as np
 import pytest
 
-from sim import GrowthServicesModel
+from sim import GrowthServicesModel, load_scenario
 from sim.labour import draws, flows, pool
 from sim.labour.flows import bernoulli_indices
 from sim.labour.population import EMPLOYED, OUTSIDE, UNEMPLOYED
@@ -235,6 +235,81 @@ def test_labour_force_flows_by_hand():
     assert employer.tolist() == [-1, -1, -1, -1, -1]
     assert firm_emp.tolist() == [2]
     assert exits.tolist() == [1, 1] and entries.tolist() == [1, 0]
+
+
+# --------------------------------------------------------------------- search activity
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("seed", range(12))
+def test_search_activity_equals_reference(monkeypatch, seed, threads):
+    """In one pass, and (two threads) in ranges of persons, with uniforms or a stream key."""
+    rng = np.random.default_rng([seed, 23])
+    n = int(rng.integers(0, 80))
+    status = rng.choice([EMPLOYED, UNEMPLOYED, OUTSIDE], size=n).astype(np.int8)
+    searching = (rng.random(n) < 0.5).astype(np.uint8)
+    home = np.sort(rng.integers(0, 3, size=n)).astype(np.int32)
+    key = draws.new_key(rng)
+    u = draws.uniforms(key, n)
+    lapse, resume = rng.random() * 0.5, rng.random() * 0.5
+    expected = naive.search_activity(status, searching, u, lapse, resume)
+    monkeypatch.setattr(pool, "MIN_PERSONS", 8)
+    parts = pool.area_parts(home) if threads > 1 else None
+    pool.set_matching_threads(threads)
+    try:
+        flows.search_activity(status, searching, key if seed % 2 else u, lapse, resume,
+                              parts)
+    finally:
+        pool.set_matching_threads(None)
+    assert searching.tolist() == expected
+
+
+def test_search_activity_by_hand():
+    """The unemployed lapse and resume; the employed and those outside search again."""
+    status = np.array([UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, UNEMPLOYED, EMPLOYED, OUTSIDE],
+                      np.int8)
+    searching = np.array([1, 1, 0, 0, 0, 0], np.uint8)
+    u = np.array([0.1, 0.5, 0.1, 0.5, 0.9, 0.9])
+    flows.search_activity(status, searching, u, 0.2, 0.3)
+    assert searching.tolist() == [0, 1, 1, 0, 1, 1]
+    searching[:] = 1  # lapse 0 switches the distinction off: everyone keeps searching
+    flows.search_activity(status, searching, np.zeros(6), 0.0, 0.0)
+    assert searching.tolist() == [1] * 6
+    with pytest.raises(ValueError, match="searching has 3 entries"):
+        flows.search_activity(status, searching[:3], u, 0.2, 0.3)
+
+
+def test_jobseekers_who_do_not_search_send_no_applications(monkeypatch):
+    """The month's applications: none from a jobseeker outside services who stopped
+    searching; the others send (the matching kernel's input, read here)."""
+    from sim.labour import matching
+
+    model = GrowthServicesModel(
+        scenario=load_scenario("tiny", {"simulation.burn_in_months": 0}), seed=3)
+    p = model.persons
+    rng = np.random.default_rng(0)
+    p.searching[:] = (rng.random(p.size) < 0.5).astype(np.uint8)
+    seen = {}
+    real = matching.match
+
+    def spy(areas, skill, score, apps, *args, **kwargs):
+        seen["apps"] = apps.copy()
+        return real(areas, skill, score, apps, *args, **kwargs)
+
+    def seekers_spy(status, home, by_area):
+        seen["seekers"] = out = real_seekers(status, home, by_area)
+        seen["searching"] = p.searching[out].copy()
+        seen["service"] = model.services.state.service[out].copy()
+        return out
+
+    real_seekers = flows.seekers
+    monkeypatch.setattr(matching, "match", spy)
+    monkeypatch.setattr(flows, "seekers", seekers_spy)
+    model.step()
+    n_u = seen["seekers"].size
+    apps = seen["apps"][:n_u]
+    idle = (seen["searching"] == 0) & (seen["service"] < 0)
+    assert idle.any() and (~idle).any()
+    assert (apps[idle] == 0).all()
+    assert (apps[~idle] > 0).mean() > 0.9  # the rest search (caseworker time may trim)
 
 
 def test_move_jobs_frees_the_old_post_and_counts_the_move_at_home():

@@ -266,11 +266,31 @@ def test_ageing_lengthens_spells_and_counts_months_out_of_work():
     months = p.unemployment_months.copy()
     counted = np.zeros(p.size, dtype=np.int32)
     none = np.zeros(p.size, dtype=bool)
-    lm.age(counted, none)
+    lm.age(counted, none, np.random.default_rng(0))
     assert (p.unemployment_months[out] == months[out] + 1).all()
     assert counted.tolist() == (p.status != EMPLOYED).astype(int).tolist()
-    lm.age(None, none)  # before month 1: spells age, nothing is counted
+    lm.age(None, none, np.random.default_rng(1))  # before month 1: nothing is counted
     assert (p.unemployment_months[out] == months[out] + 2).all()
+
+
+def test_ageing_lets_the_unemployed_stop_and_start_searching():
+    lm = market("labour.monthly_search_lapse_rate=0.3", "labour.monthly_search_resume_rate=0.2")
+    p = lm.persons
+    out = p.status == UNEMPLOYED
+    none = np.zeros(p.size, dtype=bool)
+    assert p.searching.all()  # everyone starts searching
+    lm.age(None, none, np.random.default_rng(0))
+    idle = p.searching == 0
+    # Only unemployed jobseekers stop, about the lapse rate of them.
+    assert not idle[~out].any()
+
+    def near(share, rate, n):  # within four standard errors of a binomial share
+        return abs(share - rate) <= 4.0 * np.sqrt(rate * (1.0 - rate) / n)
+
+    assert near(idle[out].mean(), 0.3, out.sum())
+    lm.age(None, none, np.random.default_rng(1))
+    restarted = idle & (p.searching == 1)
+    assert near(restarted[idle].mean(), 0.2, idle.sum())
 
 
 def test_a_service_restarts_the_spell_only_when_the_switch_says_so():
@@ -281,7 +301,7 @@ def test_a_service_restarts_the_spell_only_when_the_switch_says_so():
         months = p.unemployment_months.copy()
         in_service = np.zeros(p.size, dtype=bool)
         in_service[out[:5]] = True
-        lm.age(None, in_service)
+        lm.age(None, in_service, np.random.default_rng(0))
         got = p.unemployment_months[out[:5]]
         want = months[out[:5]] + 1 if expected is None else np.zeros(5)
         np.testing.assert_array_equal(got, want)

@@ -28,11 +28,13 @@ def test_stocks_equal_reference(seed):
         rng.integers(0, 5, size=n_f).astype(I64),
         areas,
         rng.random(n) < 0.3,  # in a service
+        (rng.random(n) < 0.5).astype(np.uint8),  # searching actively
     )
     got = stocks.stocks(*args)
     assert got.shape == (areas + 1, len(stocks.STOCK_COLUMNS))
     assert got.tolist() == naive.stocks(*args)
     assert stocks.stocks(*args[:-1]).tolist() == naive.stocks(*args[:-1])
+    assert stocks.stocks(*args[:-2]).tolist() == naive.stocks(*args[:-2])
     assert stocks.STOCK_COLUMNS == naive.STOCK_COLUMNS
 
 I64 = np.int64
@@ -51,13 +53,15 @@ def test_stocks_by_hand():
         np.array([1, 7, 0], I64),
         2,
         np.array([False, False, False, False, False, True, False]),
+        np.array([0, 0, 1, 0, 0, 1, 0], np.uint8),
     )
     # The person in a service is in the labour force but neither unemployed nor long-term
-    # unemployed; the one outside counts only there.
+    # unemployed (nor an active jobseeker, though it searches); the one outside counts only
+    # there; of the three unemployed jobseekers, one searches actively.
     assert got.tolist() == [
-        [2, 1, 1, 1, 1, 3, 0, 0, 0],
-        [4, 1, 2, 1, 1, 2, 1, 1, 1],
-        [6, 2, 3, 2, 2, 5, 1, 1, 1],
+        [2, 1, 1, 1, 1, 3, 0, 0, 0, 0],
+        [4, 1, 2, 1, 1, 2, 1, 1, 1, 1],
+        [6, 2, 3, 2, 2, 5, 1, 1, 1, 1],
     ]
 
 

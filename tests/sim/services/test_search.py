@@ -26,6 +26,28 @@ def test_seeker_modifiers_match_reference(seed):
     assert apps.tolist() == want_apps
     assert boost.tolist() == want_boost
     assert len(set(want_apps)) > 2
+    # Seekers who do not search actively keep only what a service adds.
+    searching = (rng.random(300) < 0.5).astype(np.uint8)
+    apps, boost = seeker_modifiers(*args, searching)
+    want_apps, want_boost = naive.seeker_modifiers(*args, searching)
+    assert apps.tolist() == want_apps and boost.tolist() == want_boost
+    idle = (searching[seekers] == 0) & (pop["service"][seekers] < 0)
+    assert idle.any() and (apps[idle] == 0).all()
+
+
+def test_a_seeker_who_does_not_search_sends_only_what_its_service_adds():
+    service = np.array([-1, -1, 0, 0])
+    provider = np.array([-1, -1, 0, 0])
+    effort = np.ones(4)
+    searching = np.array([1, 0, 1, 0], np.uint8)
+    u = np.full(2, 0.5)
+    # Service 0 adds 2 applications at strength 1 and loses none.
+    apps, _ = seeker_modifiers(service, provider, effort, np.arange(4), u, np.ones(2),
+                               np.array([2.0]), np.zeros(1), np.zeros(1), 4, searching)
+    assert apps.tolist() == [4, 0, 6, 2]
+    with pytest.raises(ValueError, match="searching must have one entry per person"):
+        seeker_modifiers(service, provider, effort, np.arange(4), u, np.ones(2),
+                         np.array([2.0]), np.zeros(1), np.zeros(1), 4, searching[:2])
 
 
 def test_seeker_modifiers_check_their_inputs():
