@@ -83,3 +83,16 @@ def uniforms(key: int, n: int, start: int = 0) -> np.ndarray:
     out = np.empty(int(n))
     _uniforms_kernel(np.uint64(key), np.uint64(start), out)
     return out
+
+
+def uniforms_or_key(u: np.ndarray | int, n: int) -> tuple[np.ndarray, np.uint64]:
+    """A per-person kernel's uniforms: ``(u, 0)`` for an array, ``(empty, u)`` for a key.
+
+    ``u`` is either ``n`` uniforms or a stream key, whose numbers the kernel then computes
+    (:func:`draw`).
+    """
+    if isinstance(u, int | np.integer):
+        return NO_UNIFORMS, np.uint64(u)
+    if u.shape != (n,):
+        raise ValueError(f"u must have one entry per person ({n}), got shape {u.shape}")
+    return u, np.uint64(0)

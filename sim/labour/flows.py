@@ -14,7 +14,7 @@ import math
 import numba as nb
 import numpy as np
 
-from .draws import NO_UNIFORMS, draw
+from .draws import draw, uniforms_or_key
 from .pool import in_parts, matching_threads, person_ranges
 from .population import EMPLOYED, OUTSIDE, UNEMPLOYED
 from .workspace import Workspace
@@ -313,22 +313,13 @@ def on_the_job_searchers(u: np.ndarray | int, rate: float, status: np.ndarray,
     n = status.shape[0]
     if busy.shape[0] != n or employer.shape[0] != n or home.shape[0] != n:
         raise ValueError("busy, employer and home need one entry per person")
-    u, key = _uniforms_or_key(u, n)
+    u, key = uniforms_or_key(u, n)
     args = (u, key, float(rate), status, busy, employer, home, firm_value, firm_muni,
             distance_km, float(commute_cost), float(gain))
     k = _on_the_job_kernel(*args, np.empty(0, dtype=np.int64), np.empty(0))
     out, reserve = np.empty(k + 1, dtype=np.int64), np.empty(k)
     _on_the_job_kernel(*args, out, reserve)
     return out[:k], reserve
-
-
-def _uniforms_or_key(u: np.ndarray | int, n: int) -> tuple[np.ndarray, np.uint64]:
-    """A kernel's uniforms: ``(u, 0)`` for an array of ``n``, ``(empty, u)`` for a key."""
-    if isinstance(u, int | np.integer):
-        return NO_UNIFORMS, np.uint64(u)
-    if u.shape != (n,):
-        raise ValueError(f"u must have one entry per person ({n}), got shape {u.shape}")
-    return u, np.uint64(0)
 
 
 def destroyed_matches(shocked: np.ndarray, status: np.ndarray, employability: np.ndarray,
@@ -411,7 +402,7 @@ def labour_force_flows(status: np.ndarray, employer: np.ndarray,
                       ("home", home), ("busy", busy)):
         if arr.shape[0] != n:
             raise ValueError(f"{name} has {arr.shape[0]} entries, status has {n}")
-    u, key = _uniforms_or_key(u, n)
+    u, key = uniforms_or_key(u, n)
     bounds = person_ranges(parts, n, home)
     left = np.empty(n, dtype=np.int32)  # pages touched only as far as leavers need
     n_left = np.zeros((bounds.size - 1, 1), dtype=np.int64)
@@ -454,7 +445,7 @@ def search_activity(status: np.ndarray, searching: np.ndarray, u: np.ndarray | i
     n = status.shape[0]
     if searching.shape[0] != n:
         raise ValueError(f"searching has {searching.shape[0]} entries, status has {n}")
-    u, key = _uniforms_or_key(u, n)
+    u, key = uniforms_or_key(u, n)
     bounds = person_ranges(parts, n)
     in_parts(_search_activity_kernel,
              (status, searching, u, key, float(lapse), float(resume)),

@@ -59,3 +59,14 @@ def test_uniforms_reject_negative_sizes():
     with pytest.raises(ValueError, match="non-negative"):
         draws.uniforms(1, -1)
     assert draws.uniforms(1, 0).shape == (0,)
+
+
+def test_a_kernels_uniforms_are_an_array_of_one_per_person_or_a_key():
+    u = np.linspace(0.0, 0.9, 4)
+    got, key = draws.uniforms_or_key(u, 4)
+    assert got is u and key == 0
+    got, key = draws.uniforms_or_key(np.uint64(77), 4)
+    assert got.size == 0 and key == 77 and key.dtype == np.uint64
+    assert draws.uniforms_or_key(77, 4)[1] == 77
+    with pytest.raises(ValueError, match=r"one entry per person \(5\)"):
+        draws.uniforms_or_key(u, 5)
