@@ -21,7 +21,7 @@ from sim import Scenario, simulate
 from sim.collect import METRICS
 from sim.labour import UNEMPLOYED
 
-from ..validation.transitions import job_to_job, quarter_transitions, survey_status
+from ..validation.transitions import job_to_job, quarter_transitions, survey_status_of
 from .targets import SPELL_HORIZON_MONTHS, Moment
 
 
@@ -121,10 +121,9 @@ def simulate_moments(scenario: Scenario | str | Path, seed: int,
 
         def observe(model) -> None:
             p = model.persons
-            service = model.services.state.service
-            status[model.month] = survey_status(p.status, service, p.searching)
+            status[model.month] = survey_status_of(model)
             employer[model.month] = p.employer
-            panel[model.month] = (p.status == UNEMPLOYED) & (service < 0)
+            panel[model.month] = (p.status == UNEMPLOYED) & (model.services.state.service < 0)
 
         observe(run.model)
         for model in run:

@@ -168,8 +168,7 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
         alive0, born0, size0 = f.alive.copy(), f.born.copy(), f.employment.copy()
         status, employer = p.status.copy(), p.employer.copy()
         quarter_start, moves, quarters, register_quarters = status, [], [], []
-        survey_start = transitions.survey_status(
-            status, months_left.model.services.state.service, p.searching)
+        survey_start = transitions.survey_status_of(months_left.model)
         for model in months_left:
             p = model.persons
             moves.append(transitions.job_to_job(status, employer, p.status, p.employer))
@@ -177,8 +176,7 @@ def run_cycle(scenario: Scenario, seed: int, months: int,
             if model.month % 3 == 0:
                 register_quarters.append(transitions.quarter_transitions(quarter_start, status))
                 quarter_start = status
-                survey = transitions.survey_status(status, model.services.state.service,
-                                                   p.searching)
+                survey = transitions.survey_status_of(model)
                 quarters.append(transitions.quarter_transitions(survey_start, survey))
                 survey_start = survey
             if model.month == GROWTH_MONTHS:

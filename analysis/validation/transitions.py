@@ -88,6 +88,12 @@ def survey_status(status: np.ndarray, service: np.ndarray,
     return out
 
 
+def survey_status_of(model) -> np.ndarray:
+    """:func:`survey_status` of a model's persons now (their services and search)."""
+    p = model.persons
+    return survey_status(p.status, model.services.state.service, p.searching)
+
+
 def _over_periods(name: str, values: np.ndarray | list[float]) -> Statistic:
     """Mean over the periods with a t-interval; a period without anyone (NaN) left out."""
     values = np.asarray(values, dtype=float)
