@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..labour import draws
 from ..labour.population import Firms, Persons
 from ..scenario import FIRM_SERVICES, PERSON_SERVICES, SERVICES, Scenario
 from ..services.counts import provider_load
@@ -219,7 +220,7 @@ class Purchasing:
             candidates = unanimous_sample(self._rng, pool, self.persons.home[pool], unit,
                                               self.orgs.n_munis, referred)
         else:
-            candidates = self._rng.choice(pool, size=min(pool.size, referred), replace=False)
+            candidates = draws.sample(draws.new_key(self._rng), pool, min(pool.size, referred))
         if name in TRANSFERS:
             chosen = candidates[:starts]
             providers = np.full(chosen.size, -1, dtype=np.int64)
@@ -249,7 +250,6 @@ class Purchasing:
         s = SERVICE_INDEX[name]
         spec = self.scenario.services.spec(name)
         ranked = self._rankings.candidates(unit.allowed, unit.organisers, s, True)
-        candidates = candidates[self._rng.permutation(candidates.size)]
         if ranked:
             _, margin = self._choose(unit, ranked[0], s, candidates)
             candidates = candidates[np.argsort(-margin, kind="stable")]
@@ -290,7 +290,7 @@ class Purchasing:
         pool = pool[self.state.firm_left[pool, firm_column(name)] == 0]
         if pool.size == 0:
             return
-        chosen = self._rng.choice(pool, size=min(pool.size, starts), replace=False)
+        chosen = draws.sample(draws.new_key(self._rng), pool, min(pool.size, starts))
         spec = self.scenario.services.spec(name)
         providers = pick_providers(
             self._rankings.candidates(unit.allowed, unit.organisers, SERVICE_INDEX[name],
@@ -358,9 +358,10 @@ def client_contract(unit: Unit, provider: ServiceProvider, scenario: Scenario,
 
 def unanimous_sample(rng: np.random.Generator, pool: np.ndarray, home: np.ndarray, unit: Unit,
                      n_munis: int, size: int) -> np.ndarray:
-    """Sample clients across member municipalities under the unanimity rule.
+    """Sample clients across member municipalities under the unanimity rule, in random order.
 
-    ``home`` is each of ``pool``'s home municipality.
+    ``home`` is each of ``pool``'s home municipality. The order matters: a transfer's
+    starts, and providers' choices among equals, take the first candidates.
     """
     munis = np.array([m for m, _ in unit.unanimity], dtype=np.int64)
     floors = np.array([f for _, f in unit.unanimity])
@@ -369,19 +370,22 @@ def unanimous_sample(rng: np.random.Generator, pool: np.ndarray, home: np.ndarra
     # (as purchasing builds it: the eligible are grouped by home) is its own grouping: the
     # grouping would be the identity, so only the bounds are found (binary search).
     if pool.size and home[0] >= 0 and home[-1] < n_munis and (home[1:] >= home[:-1]).all():
-        at = np.arange(pool.size)
+        grouped = pool
         bounds = np.searchsorted(home, np.arange(n_munis + 1), side="left")
     else:
         at, bounds = group_by_area(np.arange(pool.size), home, n_munis)
+        grouped = pool[at]
     counts = (bounds[munis + 1] - bounds[munis]).astype(float)
     shares = unanimity_shares(counts, floors)
     take = np.minimum(np.floor(shares * size + rng.random(munis.size)).astype(int),
                       counts.astype(int))
-    out = [rng.choice(pool[at[bounds[m]:bounds[m + 1]]], size=t, replace=False)
-           for m, t in zip(munis, take, strict=True) if t > 0]
+    out = [draws.sample_groups(draws.new_key(rng), grouped, bounds[munis], bounds[munis + 1],
+                               take)]
     member = np.zeros(n_munis, dtype=bool)
     member[munis] = True
     others = pool[~member[home]]
     if others.size:
-        out.append(rng.choice(others, size=min(others.size, size), replace=False))
-    return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
+        out.append(draws.sample(draws.new_key(rng), others, min(others.size, size)))
+    # In random order across municipalities: the first in the list are taken first.
+    out = np.concatenate(out)
+    return out[rng.permutation(out.size)]

@@ -70,3 +70,52 @@ def test_a_kernels_uniforms_are_an_array_of_one_per_person_or_a_key():
     assert draws.uniforms_or_key(77, 4)[1] == 77
     with pytest.raises(ValueError, match=r"one entry per person \(5\)"):
         draws.uniforms_or_key(u, 5)
+
+
+def slow_sample_groups(key, items, starts, ends, take):
+    """Reference: a whole shuffle of each group's copy, as the textbook writes it, stopped."""
+    out, k = [], 0
+    for s, e, t in zip(starts, ends, take, strict=True):
+        group = list(items[s:e])
+        for j in range(t):
+            u = draws.uniforms(key, 1, start=k)[0]
+            r = j + int(u * (len(group) - j))
+            group[j], group[r] = group[r], group[j]
+            out.append(group[j])
+            k += 1
+    return np.array(out, dtype=items.dtype)
+
+
+@pytest.mark.parametrize("key", [0, 7, 2**63 + 5])
+def test_sample_groups_equals_the_slow_reference(key):
+    items = np.arange(100, 160, dtype=np.int64)
+    starts, ends, take = [0, 10, 10, 40], [10, 10, 40, 60], [3, 0, 30, 5]
+    got = draws.sample_groups(key, items, starts, ends, take)
+    np.testing.assert_array_equal(got, slow_sample_groups(key, items, starts, ends, take))
+    for s, e, lo, hi in zip(starts, ends, np.cumsum([0, *take[:-1]]), np.cumsum(take),
+                            strict=True):
+        drawn = got[lo:hi]
+        assert np.unique(drawn).size == drawn.size  # without replacement
+        assert np.isin(drawn, items[s:e]).all()  # from its own group
+
+
+def test_samples_are_uniform_over_items_and_positions():
+    items = np.arange(8)
+    counts = np.zeros((3, 8))
+    for key in range(4000):
+        drawn = draws.sample(key, items, 3)
+        counts[np.arange(3), drawn] += 1
+    # Each of 3 positions holds each item with chance 1/8: 4000 / 8 = 500 expected.
+    for row in counts:
+        assert stats.chisquare(row).pvalue > 1e-3
+    assert draws.sample(1, items, 8).tolist() != items.tolist()  # a whole draw is shuffled
+    assert sorted(draws.sample(1, items, 8).tolist()) == items.tolist()
+
+
+def test_sample_groups_reject_a_take_beyond_the_group():
+    with pytest.raises(ValueError, match="at most its size"):
+        draws.sample_groups(1, np.arange(5), [0], [3], [4])
+    with pytest.raises(ValueError, match="slice of items"):
+        draws.sample_groups(1, np.arange(5), [0], [6], [1])
+    with pytest.raises(ValueError, match="one length"):
+        draws.sample_groups(1, np.arange(5), [0, 1], [3], [1])

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from sim import GrowthServicesModel
+from sim.labour import draws
 from sim.organising.overheads import planned_overhead
 from sim.scenario import FIRM_SERVICES, LEVERS, SERVICES
 from sim.services.market import TRANSFERS
@@ -175,23 +176,9 @@ def test_every_start_under_the_contract_counts_for_joint_decisions():
     assert (sv.units.column("alliance", np.int64)[st.outcome_payer[mine]] == 0).all()
 
 
-class RecordingDraws:
-    """A generator that records the (pool size, sample size) of each ``choice``."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = np.random.default_rng(seed)
-        self.choices: list[tuple[int, int]] = []
-
-    def choice(self, pool, size, replace):
-        self.choices.append((len(pool), size))
-        return self.rng.choice(pool, size=size, replace=replace)
-
-    def __getattr__(self, name):
-        return getattr(self.rng, name)
-
-
 @pytest.mark.parametrize("per_start", [1, 3])
-def test_each_planned_start_refers_market_referrals_per_start_candidates(per_start):
+def test_each_planned_start_refers_market_referrals_per_start_candidates(per_start,
+                                                                         monkeypatch):
     # Two identical models in month 2, one planning with referrals_per_start set: the
     # month's first draw (the region's coaching clients) has the same pool and starts in
     # both, so the candidates drawn are the starts times referrals_per_start.
@@ -202,9 +189,16 @@ def test_each_planned_start_refers_market_referrals_per_start_candidates(per_sta
         purchasing = model.services.purchasing
         purchasing.scenario = purchasing.scenario.with_overrides(
             {"market.referrals_per_start": k})
-        draws = RecordingDraws(2)
-        purchasing.plan_and_start(2, draws)
-        sizes[k] = draws.choices[0]
+        drawn: list[tuple[int, int]] = []  # (pool size, sample size) of each draw
+
+        def recording(key, items, size, drawn=drawn, sample=draws.sample):
+            drawn.append((items.shape[0], size))
+            return sample(key, items, size)
+
+        monkeypatch.setattr(draws, "sample", recording)
+        purchasing.plan_and_start(2, np.random.default_rng(2))
+        monkeypatch.undo()
+        sizes[k] = drawn[0]
     (pool, starts), (same_pool, candidates) = sizes[1], sizes[per_start]
     assert pool == same_pool and starts < pool
     assert candidates == min(pool, starts * per_start)
