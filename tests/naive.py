@@ -419,9 +419,10 @@ def progress_month(status, base, employability, service, months_left, provider, 
 
 def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock, score,
                      base_apps, searching=None):
-    """Reference of :func:`sim.services.search.seeker_modifiers`: lists per seeker."""
-    clients = [p for p in range(len(service)) if service[p] >= 0]
-    uniform = {p: float(u[k]) for k, p in enumerate(clients)}
+    """Reference of :func:`sim.services.search.seeker_modifiers`: lists per seeker.
+
+    ``u`` holds one uniform per person.
+    """
     apps, boost = [], []
     for p in seekers:
         s = service[p]
@@ -433,7 +434,7 @@ def seeker_modifiers(service, provider, effort, seekers, u, quality, extra, lock
         q = provider[p]
         strength = float(quality[q] if q >= 0 else quality[-1]) * float(effort[p])
         expected = (base + float(extra[s]) * min(strength, 2.0)) * (1.0 - float(lock[s]))
-        apps.append(math.floor(expected + uniform[p]))
+        apps.append(math.floor(expected + float(u[p])))
         boost.append(1.0 + float(score[s]) * strength)
     return apps, boost
 

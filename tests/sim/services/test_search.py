@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from service_cases import served_population
 
+from sim.labour import draws
 from sim.services.search import seeker_modifiers
 
 
@@ -16,7 +17,7 @@ def test_seeker_modifiers_match_reference(seed):
     rng = np.random.default_rng(seed)
     pop = served_population(rng, 300)
     seekers = np.flatnonzero(rng.random(300) < 0.6)
-    u = rng.random(int((pop["service"] >= 0).sum()))
+    u = rng.random(300)
     quality = np.array([0.9, 1.1, 1.4, 0.7, 1.0])
     extra, lock, score = rng.random(8) * 6, rng.random(8) * 0.5, rng.random(8) * 0.4
     args = (pop["service"], pop["provider"], pop["effort"], seekers, u, quality, extra, lock,
@@ -40,7 +41,7 @@ def test_a_seeker_who_does_not_search_sends_only_what_its_service_adds():
     provider = np.array([-1, -1, 0, 0])
     effort = np.ones(4)
     searching = np.array([1, 0, 1, 0], np.uint8)
-    u = np.full(2, 0.5)
+    u = np.full(4, 0.5)
     # Service 0 adds 2 applications at strength 1 and loses none.
     apps, _ = seeker_modifiers(service, provider, effort, np.arange(4), u, np.ones(2),
                                np.array([2.0]), np.zeros(1), np.zeros(1), 4, searching)
@@ -54,11 +55,26 @@ def test_seeker_modifiers_check_their_inputs():
     rng = np.random.default_rng(0)
     pop = served_population(rng, 50)
     quality = np.ones(5)
-    k = int((pop["service"] >= 0).sum())
     common = (quality, np.ones(8), np.zeros(8), np.zeros(8), 4)
-    with pytest.raises(ValueError, match="one uniform"):
+    with pytest.raises(ValueError, match="one entry per person"):
         seeker_modifiers(pop["service"], pop["provider"], pop["effort"], np.arange(5),
-                         np.zeros(k - 1), *common)
-    with pytest.raises(ValueError, match="ascending"):
+                         np.zeros(49), *common)
+    with pytest.raises(ValueError, match="indices of persons"):
         seeker_modifiers(pop["service"], pop["provider"], pop["effort"],
-                         np.array([3, 1]), np.zeros(k), *common)
+                         np.array([3, 50]), np.zeros(50), *common)
+
+
+def test_a_seekers_rounding_uniform_is_its_own_number_of_the_stream():
+    rng = np.random.default_rng(1)
+    pop = served_population(rng, 200)
+    args = (np.ones(5), np.full(8, 1.5), np.full(8, 0.3), np.zeros(8), 4)
+    seekers = np.array([150, 3, 77, 120, 9])  # in any order
+    assert (pop["service"][seekers] >= 0).sum() >= 2
+    keyed, _ = seeker_modifiers(pop["service"], pop["provider"], pop["effort"], seekers, 11,
+                                *args)
+    given, _ = seeker_modifiers(pop["service"], pop["provider"], pop["effort"], seekers,
+                                draws.uniforms(11, 200), *args)
+    assert keyed.tolist() == given.tolist()
+    alone, _ = seeker_modifiers(pop["service"], pop["provider"], pop["effort"], seekers[:1],
+                                11, *args)
+    assert alone[0] == keyed[0]  # the others' presence changes nothing
