@@ -286,4 +286,4 @@ class LabourMarket:
         return flows.on_the_job_searchers(
             draws.new_key(rng), lab.monthly_on_the_job_search_rate, p.status, busy,
             p.employer, p.home, f.productivity, f.muni, self.geo.distance_km,
-            self.scenario.matching.commuting_cost_per_km, lab.job_switch_gain)
+            self.scenario.matching.commuting_cost_per_km, lab.job_switch_gain, self.person_parts)

@@ -445,9 +445,13 @@ def test_on_the_job_searchers_equal_the_masks_and_gathers(seed):
     want = np.flatnonzero((status == EMPLOYED) & ~busy & (u < 0.4))
     firm = employer[want]
     assert 0 < want.size < n
-    for uniforms in (u, key):  # the array, and the stream the kernel computes
+    # The array and the stream the kernel computes; in one range, or in ranges (an empty
+    # one, one ending on a searcher) on the matching threads.
+    for uniforms, parts in ((u, None), (key, None), (key, [0, 0, want[3] + 1, 250, n]),
+                            (u, [0, 1, 2, 3, n])):
         searchers, reserve = flows.on_the_job_searchers(uniforms, 0.4, status, busy, employer,
-                                                        home, value, muni, distance, 0.01, 0.05)
+                                                        home, value, muni, distance, 0.01, 0.05,
+                                                        parts)
         np.testing.assert_array_equal(searchers, want)
         np.testing.assert_array_equal(
             reserve, value[firm] - 0.01 * distance[home[want], muni[firm]] + 0.05)
