@@ -86,7 +86,7 @@ def seeker_modifiers(service: np.ndarray, provider: np.ndarray, effort: Coded | 
         effort: per person, the provider's effort.
         seekers: indices of the persons searching this month.
         u: one uniform per person (randomised rounding; only those in a service use
-            theirs), or a stream key whose number p is person p's (:func:`.draws.draw`).
+            theirs), or a stream key whose number p is person p's (:func:`sim.labour.draws.draw`).
         quality: per provider, quality, plus a last entry 1.0 for "no provider".
         extra: per service, extra applications at strength 1.
         lock: per service, lock-in (share of applications lost).
