@@ -128,19 +128,16 @@ class OutcomeRecord:
         self.jobs *= self.keep
         self.base_months *= self.keep
         self.base_hires *= self.keep
-        # Performance: the scans below are over the month's hires and the persons whose
-        # follow-up ends now, except one pass over every person for the baseline.
+        # Performance: the scans below are over the month's hires, and one compiled pass
+        # over every person for the follow-ups ending now and the baseline's jobseekers.
         within = hired[(st.outcome_until[hired] >= month) & (st.outcome_provider[hired] >= 0)
                        & ~state.outcome_found[hired]]
         state.outcome_found[within] = True
         self._add(within, st, base_employability, jobs=True)
-        ending = np.flatnonzero(st.outcome_until == month)
-        ending = ending[(st.outcome_provider[ending] >= 0) & ~state.outcome_found[ending]]
+        ending, months_b = ending_and_looking(month, st, status, base_employability, self.edges)
         self._add(ending, st, base_employability, jobs=False)
         outside = hired[st.outcome_until[hired] < month]
-        looking = np.flatnonzero((status == UNEMPLOYED) & (st.outcome_until < month))
         hires_b = np.bincount(self.band(base_employability[outside]), minlength=BANDS)
-        months_b = np.bincount(self.band(base_employability[looking]), minlength=BANDS)
         self.base_hires += hires_b
         self.base_months += hires_b + months_b
 
@@ -353,6 +350,66 @@ def enrol_controls(record: OutcomeRecord, state: ServiceState, firms: Firms, poo
     until = month + spec_catalogue.spec(name).duration_months + follow_up
     record.control_groups.append(ControlGroup(firm_column(name), until, month,
                                               controls.astype(np.int32), start))
+
+
+def ending_and_looking(month: int, state: ServiceState, status: np.ndarray,
+                       base_employability: np.ndarray, edges: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Follow-ups ending this month unobserved, and jobseekers outside services per band.
+
+    Returns:
+        (persons whose follow-up ends now, ``outcome_until == month``, with a provider and
+        no job found, in person order; per band of the ``BANDS - 1`` ``edges`` (as
+        :meth:`OutcomeRecord.band`, ``searchsorted`` ``side="right"``), the unemployed whose
+        follow-up, if any, is over, int64). Performance: two compiled passes over the
+        persons instead of two masks over them, ``flatnonzero``, a gather, a binary search
+        and a bincount; the same indices in the same order and the same integer counts.
+    """
+    n = status.shape[0]
+    for name, arr in (("outcome_until", state.outcome_until),
+                      ("outcome_provider", state.outcome_provider),
+                      ("outcome_found", state.outcome_found),
+                      ("base_employability", base_employability)):
+        if arr.shape[0] != n:
+            raise ValueError(f"{name} has {arr.shape[0]} entries, status has {n}")
+    if edges.shape != (BANDS - 1,):
+        raise ValueError(f"{BANDS - 1} band edges expected, got {edges.shape}")
+    ending = np.empty(n, dtype=np.int64)  # pages touched only as far as needed
+    at_least = np.zeros(BANDS, dtype=np.int64)
+    k = _ending_and_looking_kernel(state.outcome_until, state.outcome_provider,
+                                   state.outcome_found, status, base_employability,
+                                   np.ascontiguousarray(edges, dtype=np.float64), month,
+                                   UNEMPLOYED, ending, at_least)
+    looking = at_least.copy()
+    looking[:-1] -= at_least[1:]  # in band b: at least band b, less at least band b + 1
+    return ending[:k], looking
+
+
+@nb.njit(cache=True)
+def _ending_and_looking_kernel(until, provider, found, status, base, edges, month, unemployed,
+                               ending, at_least):
+    # Performance: the follow-ups ending now are few, so their branch is well predicted.
+    # The jobseekers looking are scattered (a branch on them is mispredicted most of the
+    # time) and a band per jobseeker scatters counts, so the second loop is branch-free:
+    # for every person, whether looking and, for each edge, whether at or above it (not
+    # below: NaN counts above all, as in searchsorted), summed in scalars (SIMD).
+    k = 0
+    for p in range(until.shape[0]):
+        if until[p] == month and provider[p] >= 0 and not found[p]:
+            ending[k] = p
+            k += 1
+    e0, e1, e2, e3 = edges[0], edges[1], edges[2], edges[3]
+    n = c1 = c2 = c3 = c4 = 0
+    for p in range(until.shape[0]):
+        w = (until[p] < month) & (status[p] == unemployed)
+        x = base[p]
+        n += w
+        c1 += w & (not x < e0)
+        c2 += w & (not x < e1)
+        c3 += w & (not x < e2)
+        c4 += w & (not x < e3)
+    at_least[0], at_least[1], at_least[2], at_least[3], at_least[4] = n, c1, c2, c3, c4
+    return k
 
 
 def ended_follow_ups(provider: np.ndarray, until: np.ndarray, alive: np.ndarray,

@@ -9,7 +9,13 @@ import pytest
 
 from sim.labour.population import EMPLOYED, UNEMPLOYED
 from sim.scenario import SERVICES
-from sim.services.learning import BANDS, OutcomeRecord, ended_follow_ups, kept_employment
+from sim.services.learning import (
+    BANDS,
+    OutcomeRecord,
+    ended_follow_ups,
+    ending_and_looking,
+    kept_employment,
+)
 from sim.services.state import ServiceState
 
 N, PROVIDERS = 400, 3
@@ -125,3 +131,22 @@ def test_ended_follow_ups_and_kept_employment_equal_the_numpy_rules(seed):
     slots = rng.choice(n, 500, replace=False).astype(np.int32)
     assert kept_employment(born, now, slots, month) == int(
         np.where(born[slots] <= month, now[slots], 0).sum())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ending_and_looking_equal_the_numpy_rules(seed):
+    base, state, status, _ = world(seed)
+    base[:3] = [np.nan, 0.0, 1.0]  # NaN sorts past every edge, as in searchsorted
+    edges = np.quantile(base[3:], [0.2, 0.4, 0.6, 0.8])
+    base[3:7] = edges  # on an edge: the band above it (side="right")
+    status[:7], state.outcome_until[:7] = UNEMPLOYED, -1  # these are looking
+    for month in (4, 5, 8):
+        ending, looking = ending_and_looking(month, state, status, base, edges)
+        want = np.flatnonzero(state.outcome_until == month)
+        want = want[(state.outcome_provider[want] >= 0) & ~state.outcome_found[want]]
+        np.testing.assert_array_equal(ending, want)
+        assert ending.dtype == np.int64 and ending.size > 0
+        idx = np.flatnonzero((status == UNEMPLOYED) & (state.outcome_until < month))
+        want_b = np.bincount(np.searchsorted(edges, base[idx], side="right"), minlength=BANDS)
+        np.testing.assert_array_equal(looking, want_b)
+        assert looking.dtype == want_b.dtype and looking.sum() > 0
