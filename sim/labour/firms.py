@@ -1,4 +1,4 @@
-"""Firms' month (yritysten kuukausi): deaths, layoffs due and vacancies posted.
+"""Firms' month (yritysten kuukausi): deaths, layoffs due, vacancies posted, free slots.
 
 Numba kernels over the firm table (plain functions over 1-D arrays writing into
 preallocated outputs, each behind a thin wrapper that checks its inputs; no random numbers
@@ -113,3 +113,40 @@ def open_vacancies(
 ) -> None:
     """Every live firm below its desired size (rint of demand) posts the gap (avoimet työpaikat)."""
     _open_vacancies_kernel(demand, alive, employment, vacancies)
+
+# ------------------------------------------------------------------------- free slots
+ALL_ALIVE = np.uint64(0x0101010101010101)
+"""Eight live slots' ``alive`` flags (a bool is the byte 1) read as one 64-bit word."""
+
+@nb.njit(cache=True)
+def _free_slots_kernel(alive_words, alive, employment, slots):
+    # Performance: the free slots lie past the long run of live firms at the table's start,
+    # so the scan skips eight live slots at a time by reading their flags as one word.
+    k = 0
+    n = alive.shape[0]
+    for w in range((n + 7) // 8):
+        if w < alive_words.shape[0] and alive_words[w] == ALL_ALIVE:
+            continue
+        for f in range(8 * w, min(8 * w + 8, n)):
+            if k == slots.shape[0]:
+                return k
+            if not alive[f] and employment[f] == 0:
+                slots[k] = f
+                k += 1
+    return k
+
+def free_slots(alive: np.ndarray, employment: np.ndarray, n: int) -> np.ndarray:
+    """The first ``n`` slots free for a new firm (dead, employing none), in slot order.
+
+    Fewer when fewer are free. Performance: new firms are opened some twenty times a month
+    at national scale (one founder's start-up grant each), each wanting a few slots; the
+    scan stops at the ``n``-th free slot instead of masking the whole firm table and
+    listing every free slot (int64, as ``np.flatnonzero`` gives them).
+    """
+    if employment.shape != alive.shape:
+        raise ValueError(f"employment has {employment.shape[0]} entries, alive has "
+                         f"{alive.shape[0]}")
+    alive = np.ascontiguousarray(alive, dtype=np.bool_)
+    words = alive[: alive.shape[0] // 8 * 8].view(np.uint64)  # no copy
+    slots = np.empty(max(int(n), 0), dtype=np.int64)
+    return slots[: _free_slots_kernel(words, alive, employment, slots)]

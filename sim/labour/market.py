@@ -176,11 +176,10 @@ class LabourMarket:
         """
         f, fp = self.firms, self.scenario.firms
         n = muni.size
-        free = np.flatnonzero(~f.alive & (f.employment == 0))
-        if free.size < n:
-            f.grow(max(n - free.size, f.capacity // 2))
-            free = np.flatnonzero(~f.alive & (f.employment == 0))
-        slots = free[:n]
+        slots = firm_kernels.free_slots(f.alive, f.employment, n)  # the first n free
+        if slots.size < n:
+            f.grow(max(n - slots.size, f.capacity // 2))
+            slots = firm_kernels.free_slots(f.alive, f.employment, n)
         f.muni[slots] = muni
         f.skill[slots] = skill
         f.baseline[slots] = (

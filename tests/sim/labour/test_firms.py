@@ -86,3 +86,18 @@ def test_layoff_need_and_vacancies_equal_the_numpy_rule(seed):
     assert vac[:5].tolist() == [max(int(r) - e, 0) if a else 0 for r, e, a in
                                 zip([0, 2, 2, 2, 0], c["employment"][:5], c["alive"][:5],
                                     strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_free_slots_are_the_first_dead_empty_slots_in_order(seed):
+    c = firm_case(seed)
+    c["employment"][~c["alive"] & (np.arange(500) % 3 == 0)] = 0  # more free slots
+    c["alive"][:203] = True  # a run of live firms (skipped eight at a time), a ragged end
+    for size in (500, 499, 203):  # whole words of flags, and a tail
+        alive, employment = c["alive"][:size], c["employment"][:size]
+        want = np.flatnonzero(~alive & (employment == 0))
+        assert want.size > 10 or size == 203
+        for n in (0, 1, 7, want.size, want.size + 5):
+            got = firms.free_slots(alive, employment, n)
+            np.testing.assert_array_equal(got, want[:n])
+            assert got.dtype == want.dtype
