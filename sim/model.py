@@ -218,15 +218,11 @@ class GrowthServicesModel(mesa.Model):
         employed, reserve = market.on_the_job_searchers(services.busy(),
                                                         self.streams["on_the_job"])
         n_u, ojs = unemployed.shape[0], self.scenario.labour.on_the_job_applications_per_month
-        # Memory: the month's peak is in the kernel below (a third of the persons search):
-        # indices and counts in int32, and the parts go once copied (unemployed seekers are
-        # seekers[:n_u], employed ones seekers[n_u:]).
-        seekers = np.concatenate([unemployed, employed], dtype=np.int32)
-        apps = np.concatenate([apps_u, np.full(employed.shape[0], ojs, np.int32)], dtype=np.int32)
-        score = np.concatenate([p.employability[unemployed] * boost, p.employability[employed]])
-        s_reserve = np.concatenate([np.full(n_u, -np.inf), reserve])
-        del unemployed, employed, apps_u, boost, reserve
-        areas = 2 * p.home[seekers]  # the home's destination area (see below)
+        # Each municipality m is two destination areas (see below): homes are the even ones.
+        seekers, areas, skill, score, apps, s_reserve = matching.seeker_table(
+            unemployed, employed, apps_u, ojs, boost, reserve, p.employability, p.home,
+            p.skill, area_scale=2)
+        del unemployed, employed, apps_u, boost, reserve  # memory: the month's peak is next
         # The hiring standard in the ranking's terms: the lowest log score hired.
         standard = m.hiring_standard / self.index
         floor = np.full(f.capacity, math.log(standard) if standard > 0.0 else -np.inf)
@@ -244,7 +240,7 @@ class GrowthServicesModel(mesa.Model):
         matching.screen_vacancies(u_screen, m.recruiting_share, f.vacancies, open_now)
         screened = open_now.copy()
         hired = matching.match(
-            areas, p.skill[seekers], score, apps, key,
+            areas, skill, score, apps, key,
             m.rounds_per_month, reach2, market.fit_w, dist2, firm_area, f.skill,
             f.productivity, open_now, f.employment, commute_cost=m.commuting_cost_per_km,
             noise=m.ranking_noise, workspace=market.workspace,

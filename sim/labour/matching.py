@@ -422,3 +422,50 @@ def keep_unfilled(u: np.ndarray, share: float, open_now: np.ndarray,
                   vacancies: np.ndarray) -> None:
     """After matching, screening firms keep what is left of ``open_now`` as vacancies."""
     _unscreen_kernel(u, float(share), open_now, vacancies)
+
+
+# ------------------------------------------------------------ the month's seeker table
+@nb.njit(cache=True)
+def _seeker_table_kernel(unemployed, employed, apps_u, ojs_apps, boost, reserve,
+                         employability, home, skill, area_scale, seekers, s_area, s_skill,
+                         s_score, s_apps, s_reserve):
+    n_u = unemployed.shape[0]
+    for i in range(n_u + employed.shape[0]):
+        p = unemployed[i] if i < n_u else employed[i - n_u]
+        seekers[i] = p
+        s_area[i] = area_scale * home[p]
+        s_skill[i] = skill[p]
+        if i < n_u:
+            s_score[i] = employability[p] * boost[i]
+            s_apps[i] = apps_u[i]
+            s_reserve[i] = -np.inf
+        else:
+            s_score[i] = employability[p]
+            s_apps[i] = ojs_apps
+            s_reserve[i] = reserve[i - n_u]
+
+
+def seeker_table(unemployed: np.ndarray, employed: np.ndarray, apps_u: np.ndarray,
+                 ojs_apps: int, boost: np.ndarray, reserve: np.ndarray,
+                 employability: np.ndarray, home: np.ndarray, skill: np.ndarray,
+                 area_scale: int = 1) -> tuple[np.ndarray, ...]:
+    """The month's seekers, the unemployed first, as :func:`match` takes them.
+
+    Returns (persons int32, area = ``area_scale`` × home, skill, score, applications int32,
+    reservation value): the unemployed with their applications ``apps_u``, score
+    employability × ``boost`` and no reservation value (-inf); the employed with
+    ``ojs_apps`` each, their employability and the ``reserve`` of the job they hold.
+    Performance: one pass instead of a concatenation, gather or product per column (at
+    national scale about 700,000 seekers a month).
+    """
+    n_u, n_e = unemployed.shape[0], employed.shape[0]
+    if apps_u.shape[0] != n_u or boost.shape[0] != n_u or reserve.shape[0] != n_e:
+        raise ValueError("apps_u and boost need one entry per unemployed seeker, reserve "
+                         "one per employed seeker")
+    n = n_u + n_e
+    out = (np.empty(n, dtype=np.int32), np.empty(n, dtype=home.dtype),
+           np.empty(n, dtype=skill.dtype), np.empty(n), np.empty(n, dtype=np.int32),
+           np.empty(n))
+    _seeker_table_kernel(unemployed, employed, apps_u, int(ojs_apps), boost, reserve,
+                         employability, home, skill, int(area_scale), *out)
+    return out

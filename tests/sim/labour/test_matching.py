@@ -737,3 +737,32 @@ def test_screening_opens_and_keeps_vacancies_like_the_mask_rule():
     want[screening] = open_now[screening]
     matching.keep_unfilled(u, share, open_now, vac)
     np.testing.assert_array_equal(vac, want)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_seeker_table_equals_the_concatenations_and_gathers(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    home = np.sort(rng.integers(0, 5, n)).astype(np.int32)
+    skill = rng.integers(0, 3, n).astype(np.int8)
+    employability = rng.random(n)
+    unemployed = np.sort(rng.choice(n, 20, replace=False))
+    employed = np.setdiff1d(np.arange(n), unemployed)[::3]
+    apps_u, boost = rng.integers(0, 9, 20), 1.0 + rng.random(20)
+    reserve = rng.random(employed.size)
+    seekers, area, s_skill, score, apps, s_reserve = matching.seeker_table(
+        unemployed, employed, apps_u, 2, boost, reserve, employability, home, skill,
+        area_scale=2)
+    want = np.concatenate([unemployed, employed])
+    assert seekers.dtype == np.int32 and apps.dtype == np.int32
+    np.testing.assert_array_equal(seekers, want)
+    np.testing.assert_array_equal(area, 2 * home[want])
+    assert area.dtype == home.dtype and s_skill.dtype == skill.dtype
+    np.testing.assert_array_equal(s_skill, skill[want])
+    np.testing.assert_array_equal(score, np.concatenate([employability[unemployed] * boost,
+                                                         employability[employed]]))
+    np.testing.assert_array_equal(apps, np.concatenate([apps_u, np.full(employed.size, 2)]))
+    np.testing.assert_array_equal(s_reserve, np.concatenate([np.full(20, -np.inf), reserve]))
+    with pytest.raises(ValueError, match="one entry per unemployed seeker"):
+        matching.seeker_table(unemployed, employed, apps_u[:-1], 2, boost, reserve,
+                              employability, home, skill)
