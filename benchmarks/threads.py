@@ -41,11 +41,13 @@ SIZES = (200_000, 2_000_000, 20_000_000)
 lengths of a part of matching in the region (a few ms) and in the country (tens of ms)."""
 
 PHASES = (
+    ("build_rows", "rows of bucket weights built", True),
+    ("count_round", "applications numbered", True),
     ("send", "applications pick vacancies", True),
     ("count_by_firm", "grouped by firm: counted", True),
     ("scatter_by_firm", "grouped by firm: scattered", True),
     ("rank_by_firm", "each firm ranks its own", True),
-    ("_open_round", "open firms, number the applications, build rows", False),
+    ("_open_round", "open firms", False),
     ("place_by_firm", "grouped by firm: placed", False),
     ("_close_round", "firms offer, seekers accept", False),
     ("_prepare", "the month's tables", False),

@@ -2,9 +2,9 @@
 
 The round of :mod:`.matching` in four steps, numba kernels over flat arrays:
 
-1. :func:`count_round`: each seeker's applications of the round get their numbers, seeker
-   after seeker (the number is the ranking's tie-break), and the rows of bucket weights
-   that the round's seekers need are built;
+1. :func:`number_round`: the rows of bucket weights that the round's seekers need are
+   built, and each seeker's applications of the round get their numbers, seeker after
+   seeker (the number is the ranking's tie-break), both on every thread;
 2. :func:`send`: every application picks its vacancy and gets its score, on every thread
    (:func:`.pool.in_parts`, each thread a range of seekers; each application's slot is fixed by
    its number, so the arrays written do not depend on the threads); those below the
@@ -107,29 +107,64 @@ def build_row(row, h, s, reach_w, fit_w, bucket_vac, bucket_vstart, rows):
         rows.guide[g_off + c] = off + k
 
 
-@nb.njit(cache=True, no_cpython_wrapper=True, inline="always")
-def count_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows, heaps, first):
-    """Number the round's applications seeker by seeker; build the rows they need.
+@nb.njit(cache=True, nogil=True)
+def build_rows(rd, reach_w, fit_w, heaps, rows, lo, hi):
+    """Rows ``lo .. hi`` of a seeker who may still apply in round ``rd``, built anew.
 
-    A seeker sends applications ``rd, rd + n_rounds, ...`` of its month's list unless
-    hired or without any reachable vacancy (a row of total weight 0). Returns the number
-    of applications in the round; ``first[i]`` gets seeker i's first number and
-    ``first[n]`` the total.
+    A (home, skill) row is built when a seeker of it sends more than ``rd`` applications
+    this month (``rows.max_apps``); rows write only their own entries, so ranges of rows
+    run on threads (:func:`.pool.in_parts`).
     """
     n_groups = fit_w.shape[0]
+    for row in range(lo, hi):
+        if rows.max_apps[row] > rd:
+            build_row(row, row // n_groups, row % n_groups, reach_w, fit_w, heaps.bucket_vac,
+                      heaps.bucket_vstart, rows)
+
+
+@nb.njit(cache=True, nogil=True)
+def count_round(rd, n_rounds, seekers, hired, rows, first, at, i_lo, i_hi):
+    """Number the round's applications of seekers ``i_lo .. i_hi``, from 0 in the range.
+
+    A seeker sends applications ``rd, rd + n_rounds, ...`` of its month's list unless
+    hired or without any reachable vacancy (a row of total weight 0, rows built by
+    :func:`build_rows`). ``first[i]`` gets seeker i's first number within the range and
+    ``at[0]`` the range's applications; :func:`number_round` makes the numbers global.
+    """
+    n_groups = rows.log_fit.shape[0]
     total = 0
-    for i in range(seekers.home.shape[0]):
+    for i in range(i_lo, i_hi):
         first[i] = total
         if hired[i] >= 0 or seekers.apps[i] <= rd:
             continue
         row = seekers.home[i] * n_groups + seekers.skill[i]
-        if rows.stamp[row] != rd:
-            build_row(row, seekers.home[i], seekers.skill[i], reach_w, fit_w,
-                      heaps.bucket_vac, heaps.bucket_vstart, rows)
-            rows.stamp[row] = rd
         if rows.total[row] > 0.0:
             total += (seekers.apps[i] - rd + n_rounds - 1) // n_rounds
-    first[seekers.home.shape[0]] = total
+    at[0] = total
+
+
+def number_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows, heaps, first,
+                 threads):
+    """Build the round's rows and number its applications seeker after seeker, on threads.
+
+    The number is the ranking's tie-break. Rows (:func:`build_rows`) and ranges of seekers
+    (:func:`count_round`) run on ``threads`` threads; each range's numbers are then
+    shifted by the applications of the ranges before it, so ``first[i]`` is seeker i's
+    first number and ``first[n]`` the total, on any number of threads. Returns the total.
+    """
+    n_s = seekers.home.shape[0]
+    n_rows = reach_w.shape[0] * fit_w.shape[0]  # (the workspace's arrays may be longer)
+    t, parts = split_work(n_s, threads)
+    pool.in_parts(build_rows, (rd, reach_w, fit_w, heaps, rows),
+                  np.linspace(0, n_rows, parts + 1).astype(np.int64), t)
+    bounds = np.linspace(0, n_s, parts + 1).astype(np.int64)
+    at = np.zeros((parts, 1), dtype=np.int64)
+    pool.in_parts(count_round, (rd, n_rounds, seekers, hired, rows, first), bounds, t, each=at)
+    shift = np.cumsum(at[:, 0]) - at[:, 0]
+    for k in range(1, parts):
+        first[bounds[k]:bounds[k + 1]] += shift[k]
+    total = int(at[:, 0].sum())
+    first[n_s] = total
     return total
 
 

@@ -195,24 +195,21 @@ def _prepare(seekers, u_stride, reach_w, fit_w, sc, hired):
         for s in range(n_groups):
             row = h * n_groups + s
             rows.off[row] = rows.reach_start[h] * n_groups * n_groups + s * width
-            rows.stamp[row] = -1
+            rows.max_apps[row] = 0
             rows.guide_off[row] = cells
             rows.guide_size[row] = g_size
             cells += g_size
+    for i in range(seekers.home.shape[0]):
+        row = seekers.home[i] * n_groups + seekers.skill[i]
+        if seekers.apps[i] > rows.max_apps[row]:
+            rows.max_apps[row] = seekers.apps[i]
 
 
 @nb.njit(cache=True)
-def _open_round(rd, n_open, n_rounds, seekers, firms, reach_w, fit_w, hired, rows, heaps,
-                first):
-    """Phase 1 of a round, then its applications numbered; returns the counts.
-
-    :func:`_open_firms`, then :func:`.applications.count_round`; returns the open firms,
-    their vacancies and the round's applications.
-    """
+def _open_round(rd, n_open, fit_w, heaps, firms):
+    """Phase 1 of a round (:func:`_open_firms`); returns the open firms and vacancies."""
     n_open = _open_firms(rd, n_open, firms, heaps.bucket_vac.shape[0], fit_w.shape[0], heaps)
-    total = applications.count_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows,
-                                     heaps, first)
-    return n_open, heaps.start[n_open], total
+    return n_open, heaps.start[n_open]
 
 
 @nb.njit(cache=True)
@@ -246,8 +243,9 @@ def _rounds(seekers, firms, u, key, u_stride, n_rounds, reach_w, fit_w, dist, co
     hires = 0
     n_open = np.int64(0)  # int64 from the start: _open_round compiles once
     for rd in range(n_rounds):
-        n_open, n_vac, total = _open_round(rd, n_open, n_rounds, seekers, firms, reach_w,
-                                           fit_w, hired, rows, heaps, first)
+        n_open, n_vac = _open_round(rd, n_open, fit_w, heaps, firms)
+        total = applications.number_round(rd, n_rounds, seekers, reach_w, fit_w, hired, rows,
+                                          heaps, first, asked)
         # Memory: per application of the round 4 bytes here and 4 + 8 grouped (the round's,
         # not the month's: the first round has the most).
         heap = ws.get("sent_heap", total, np.int32)

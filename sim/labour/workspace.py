@@ -78,7 +78,7 @@ class Rows(NamedTuple):
     lfit: np.ndarray  # entries: log fit of the bucket's skill
     length: np.ndarray  # per row: entries stored
     total: np.ndarray  # per row: total weight
-    stamp: np.ndarray  # per row: round in which it was built (-1: not yet)
+    max_apps: np.ndarray  # per row: the most applications a seeker of it sends
     guide_off: np.ndarray  # per row: its guide table (Chen & Asau's index table)
     guide_size: np.ndarray
     guide: np.ndarray
@@ -144,7 +144,7 @@ def scratch(ws: Workspace, n_seekers: int, n_firms: int, n_areas: int, n_groups:
         lfit=ws.get("row_lfit", row_cells, f64),
         length=ws.get("row_len", n_buckets),
         total=ws.get("row_total", n_buckets, f64),
-        stamp=ws.get("row_stamp", n_buckets),
+        max_apps=ws.get("row_max_apps", n_buckets),
         guide_off=ws.get("guide_off", n_buckets),
         guide_size=ws.get("guide_size", n_buckets),
         guide=ws.get("guide", 2 * row_cells + n_buckets, i32),
