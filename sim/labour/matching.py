@@ -158,22 +158,9 @@ def _prepare(seekers, u_stride, reach_w, fit_w, sc, hired):
     """The month's tables before the first round (see :func:`_rounds`)."""
     n_groups = fit_w.shape[0]
     offers, rows, _ = sc
-    # Per call: each seeker's first row of uniforms (a fixed stride, or packed one after
-    # another) and log score; the areas within reach of each home (in area order); where
-    # each (home, skill) row and its guide table go.
-    packed = 0
-    for i in range(seekers.home.shape[0]):
-        if u_stride > 0:
-            offers.u_start[i] = i * u_stride
-        else:
-            offers.u_start[i] = packed
-            if seekers.apps[i] > 0:
-                packed += seekers.apps[i]
-        offers.log_score[i] = _log0(seekers.score[i])
-        hired[i] = -1
-        offers.best_firm[i] = -1
-        offers.best_value[i] = seekers.reserve[i]
-        offers.offered_by[i] = -1
+    # Per call: the areas within reach of each home (in area order); where each (home,
+    # skill) row and its guide table go; each seeker's first row of uniforms (a fixed
+    # stride, or packed one after another) and log score.
     n_areas = reach_w.shape[0]
     for s in range(n_groups):
         for g in range(n_groups):
@@ -199,7 +186,20 @@ def _prepare(seekers, u_stride, reach_w, fit_w, sc, hired):
             rows.guide_off[row] = cells
             rows.guide_size[row] = g_size
             cells += g_size
+    # Per seeker, after the rows: its row's most applications (which rows a round builds).
+    packed = 0
     for i in range(seekers.home.shape[0]):
+        if u_stride > 0:
+            offers.u_start[i] = i * u_stride
+        else:
+            offers.u_start[i] = packed
+            if seekers.apps[i] > 0:
+                packed += seekers.apps[i]
+        offers.log_score[i] = _log0(seekers.score[i])
+        hired[i] = -1
+        offers.best_firm[i] = -1
+        offers.best_value[i] = seekers.reserve[i]
+        offers.offered_by[i] = -1
         row = seekers.home[i] * n_groups + seekers.skill[i]
         if seekers.apps[i] > rows.max_apps[row]:
             rows.max_apps[row] = seekers.apps[i]
