@@ -50,6 +50,7 @@ lint: setup
 KERNEL_TESTS := tests/sim/labour/test_draws.py tests/sim/labour/test_firms.py \
 	tests/sim/labour/test_flows.py \
 	tests/sim/labour/test_matching.py tests/sim/labour/test_stocks.py \
+	tests/sim/organising/test_payments.py \
 	tests/sim/organising/test_public_money.py tests/sim/services/test_counts.py \
 	tests/sim/services/test_eligibility.py tests/sim/services/test_learning.py \
 	tests/sim/services/test_progress.py tests/sim/services/test_search.py \

@@ -11,6 +11,9 @@ holders work. Every payment is charged to the unit's organisers in the ledger.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba as nb
 import numpy as np
 
 from ..labour.population import EMPLOYED, Firms, Persons
@@ -24,6 +27,30 @@ from .alliance import AllianceAgent
 from .ledger import FIRMS, PERSONS, Ledger, organiser_sums
 from .referrals import ReferralDesk
 from .units import UnitRegistry
+
+
+class PriceTerms(NamedTuple):
+    """The terms of a month's prices (:meth:`Payments.prices`), as arrays for kernels.
+
+    Attributes:
+        list_price: per service, the catalogue price of a client-month (EUR).
+        duration: per service, its months.
+        cost_factor: per provider, its cost relative to the catalogue.
+        price_factor: per provider, its price relative to the catalogue.
+        open_book: per unit, whether it pays open books.
+        outcome: per unit, whether it pays for outcomes (the attachment share now).
+        fee_share: per unit, its alliance's fee on open-book costs (0 outside one).
+        attachment_share: the share of the price paid at once under outcome pay.
+    """
+
+    list_price: np.ndarray
+    duration: np.ndarray
+    cost_factor: np.ndarray
+    price_factor: np.ndarray
+    open_book: np.ndarray
+    outcome: np.ndarray
+    fee_share: np.ndarray
+    attachment_share: float
 
 
 class Payments:
@@ -110,23 +137,14 @@ class Payments:
         Returns:
             (cost, fee, paid) per client-month, EUR.
         """
-        base = self.list_price[service]
-        cost_factor = np.array([p.cost_factor for p in self.market.providers])[pid]
-        price_factor = np.array([p.price_factor for p in self.market.providers])[pid]
-        # Performance: the regimes are compared per unit, then gathered per payment (the
-        # same booleans as comparing the gathered strings, without string comparisons per
-        # client; the money committed asks for tens of thousands a month).
-        regime = self.units.column("regime")
-        open_book, outcome = (regime == "open_book")[uid], (regime == "outcome")[uid]
-        alliance = self.units.column("alliance", np.int64)[uid]
-        fee_of = np.zeros(len(self.alliances) + 1)  # index -1: no alliance, no fee
-        for a in self.alliances:
-            fee_of[a.index] = a.spec.fee_share
-        cost = cost_factor * base
-        fee = np.where(open_book, fee_of[alliance] * cost, 0.0)
-        price = price_factor * base
+        t = self.price_terms()
+        base = t.list_price[service]
+        open_book, outcome = t.open_book[uid], t.outcome[uid]
+        cost = t.cost_factor[pid] * base
+        fee = np.where(open_book, t.fee_share[uid] * cost, 0.0)
+        price = t.price_factor[pid] * base
         paid = np.where(open_book, cost + fee,
-                        np.where(outcome, price * self.scenario.market.attachment_share, price))
+                        np.where(outcome, price * t.attachment_share, price))
         return cost, fee, paid
 
     def committed(self, months: int) -> np.ndarray:
@@ -139,49 +157,31 @@ class Payments:
         Outcome payments are not committed (they fall due only on a job). Split over each
         paying unit's organisers by their contributions.
         """
-        st, units = self.state, self.units
-        n_units = len(units)
-        if n_units == 0:
+        units = self.units
+        if len(units) == 0:
             return np.zeros(len(self.ledger.orgs.names))
-        by_unit = np.zeros(n_units)
-        monthly, duration = self.list_price, self.duration
-        # Persons in a service bought from a provider.
-        served = served_by_providers(st.service, st.provider)
-        uid = st.payer[served].astype(np.int64)
-        _, _, paid = self.prices(uid, st.provider[served].astype(np.int64),
-                                 st.service[served].astype(np.int64))
-        left = np.minimum(st.months_left[served], months)
-        by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
-        # Transfers: holders still searching (the months a job would be paid) and in work.
-        holding = np.flatnonzero((st.service >= 0) & (st.payer >= 0))
-        holding = holding[TRANSFER_MASK[st.service[holding]]]
-        left = np.minimum(st.months_left[holding], months)
-        by_unit += np.bincount(st.payer[holding].astype(np.int64),
-                               weights=monthly[st.service[holding]] * left, minlength=n_units)
-        working = np.flatnonzero((st.subsidy_left > 0) & (self.persons.status == EMPLOYED)
-                                 & (st.outcome_payer >= 0))
-        left = np.minimum(st.subsidy_left[working], months)
-        by_unit += np.bincount(st.outcome_payer[working].astype(np.int64),
-                               weights=monthly[st.outcome_service[working]] * left,
-                               minlength=n_units)
-        # Referrals waiting to start: from their start to the horizon.
-        desk = self.referrals
-        if desk is not None:
-            waiting = np.flatnonzero((st.referral_wait > 0) & (desk.payer >= 0))
-            uid = desk.payer[waiting].astype(np.int64)
-            service = desk.service[waiting].astype(np.int64)
-            _, _, paid = self.prices(uid, desk.provider[waiting].astype(np.int64), service)
-            left = np.clip(months - st.referral_wait[waiting], 0, duration[service])
-            by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
-        # Firm services.
-        for col, name in enumerate(FIRM_SERVICES):
-            served = np.flatnonzero(st.firm_provider[: self.firms.capacity, col] >= 0)
-            uid = st.firm_payer[served, col]
-            _, _, paid = self.prices(uid, st.firm_provider[served, col],
-                                     np.full(served.size, SERVICE_INDEX[name]))
-            left = np.minimum(st.firm_left[served, col], months)
-            by_unit += np.bincount(uid, weights=paid * left, minlength=n_units)
+        by_unit = committed_by_unit(self.state, self.persons.status, self.referrals,
+                                    self.firms.capacity, self.price_terms(), months)
         return organiser_sums(list(units), by_unit.tolist(), len(self.ledger.orgs.names))
+
+    def price_terms(self) -> PriceTerms:
+        """The terms of this month's prices, per service, provider and unit (:meth:`prices`).
+
+        Performance: the regimes are compared per unit, to be gathered per payment (the
+        same booleans as comparing the gathered strings, without string comparisons per
+        client).
+        """
+        providers = self.market.providers
+        regime = self.units.column("regime")
+        fee_of = np.zeros(len(self.alliances) + 1)  # index -1: no alliance, no fee
+        for a in self.alliances:
+            fee_of[a.index] = a.spec.fee_share
+        return PriceTerms(self.list_price, self.duration,
+                          np.array([p.cost_factor for p in providers], dtype=np.float64),
+                          np.array([p.price_factor for p in providers], dtype=np.float64),
+                          regime == "open_book", regime == "outcome",
+                          fee_of[self.units.column("alliance", np.int64)],
+                          float(self.scenario.market.attachment_share))
 
     def _track(self, uid: np.ndarray, month: int, n: np.ndarray, cost: np.ndarray,
                fee: np.ndarray, pid: np.ndarray, service: np.ndarray) -> None:
@@ -272,6 +272,133 @@ class Payments:
         self.ledger.charge_groups(st.outcome_payer[paid[starts]], totals, persons.home[paid],
                                   spread_by_weight(totals, cost, starts, ends), ends - starts,
                                   payees, items)
+
+
+@nb.njit(cache=True)
+def _paid(u, q, s, list_price, cost_factor, price_factor, open_book, outcome, fee_share,
+          attachment_share):
+    # A client-month's payment, as Payments.prices computes it: the same operations.
+    base = list_price[s]
+    cost = cost_factor[q] * base
+    if open_book[u]:
+        return cost + fee_share[u] * cost
+    price = price_factor[q] * base
+    return price * attachment_share if outcome[u] else price
+
+
+@nb.njit(cache=True)
+def _committed_kernel(service, provider, payer, months_left, subsidy_left, status,
+                      outcome_payer, outcome_service, referral_wait, waiting_service,
+                      waiting_provider, waiting_payer, transfer, list_price, duration,
+                      cost_factor, price_factor, open_book, outcome, fee_share,
+                      attachment_share, months, out):
+    # One pass over persons in place of the masks, gathers and bincounts of each kind of
+    # commitment. Row k of ``out`` sums kind k per unit in person order, as np.bincount
+    # with weights adds: the same floats. Returns False on a unit out of range
+    # (np.bincount would have failed or grown its output).
+    # Performance: most persons have no service, subsidy or referral; one test of all
+    # three without branching between them (``|``) skips them with one branch, not three.
+    n_units = out.shape[1]
+    referrals = waiting_payer.shape[0] > 0
+    for p in range(service.shape[0]):
+        s = service[p]
+        if not ((s >= 0) | (subsidy_left[p] > 0) | (referral_wait[p] > 0)):
+            continue
+        if s >= 0:
+            u = payer[p]
+            served = provider[p] >= 0
+            holding = u >= 0 and transfer[s]
+            if served or holding:
+                if u < 0 or u >= n_units:
+                    return False
+                left = min(months_left[p], months)
+                if served:
+                    out[0, u] += _paid(u, provider[p], s, list_price, cost_factor,
+                                       price_factor, open_book, outcome, fee_share,
+                                       attachment_share) * left
+                if holding:
+                    out[1, u] += list_price[s] * left
+        if subsidy_left[p] > 0 and status[p] == EMPLOYED and outcome_payer[p] >= 0:
+            u = outcome_payer[p]
+            if u >= n_units:
+                return False
+            out[2, u] += list_price[outcome_service[p]] * min(subsidy_left[p], months)
+        if referrals and referral_wait[p] > 0 and waiting_payer[p] >= 0:
+            u, s = waiting_payer[p], waiting_service[p]
+            if u >= n_units:
+                return False
+            left = min(max(months - referral_wait[p], 0), duration[s])  # np.clip's rule
+            out[3, u] += _paid(u, waiting_provider[p], s, list_price, cost_factor,
+                               price_factor, open_book, outcome, fee_share,
+                               attachment_share) * left
+    return True
+
+
+@nb.njit(cache=True)
+def _firm_committed_kernel(firm_provider, firm_payer, firm_left, n_firms, services,
+                           list_price, cost_factor, price_factor, open_book, outcome,
+                           fee_share, attachment_share, months, out):
+    # Per firm service (column c, service services[c]), its sums per unit in row c, in
+    # firm order (as np.bincount adds). Returns False on a unit out of range.
+    n_units = out.shape[1]
+    for c in range(services.shape[0]):
+        s = services[c]
+        for f in range(n_firms):
+            q = firm_provider[f, c]
+            if q >= 0:
+                u = firm_payer[f, c]
+                if u < 0 or u >= n_units:
+                    return False
+                out[c, u] += _paid(u, q, s, list_price, cost_factor, price_factor, open_book,
+                                   outcome, fee_share, attachment_share) * \
+                    min(firm_left[f, c], months)
+    return True
+
+
+def committed_by_unit(st: ServiceState, status: np.ndarray, desk: ReferralDesk | None,
+                      n_firms: int, terms: PriceTerms, months: int) -> np.ndarray:
+    """Per unit, what earlier decisions still cost within the next ``months`` (EUR).
+
+    The sums of :meth:`Payments.committed` before their split over organisers: per kind
+    (provider services, transfer holders searching, in work, referrals waiting, each firm
+    service) per unit in person or firm order, added up kind after kind.
+
+    Args:
+        st: the service state (persons and the first ``n_firms`` firms).
+        status: per person, status code.
+        desk: the referrals waiting, or None.
+        n_firms: firm slots in use.
+        terms: the month's prices (:meth:`Payments.price_terms`).
+        months: the horizon.
+
+    Raises:
+        ValueError: a paying unit out of range.
+    """
+    n_units = terms.open_book.size
+    t = terms
+    prices = (t.list_price.astype(np.float64), t.cost_factor, t.price_factor,
+              t.open_book, t.outcome, t.fee_share.astype(np.float64),
+              float(t.attachment_share))
+    none8, none16 = np.empty(0, np.int8), np.empty(0, np.int16)
+    waiting = (desk.service, desk.provider, desk.payer) if desk is not None else \
+        (none8, none16, none16)
+    kinds = np.zeros((4, n_units))
+    ok = _committed_kernel(st.service, st.provider, st.payer, st.months_left,
+                           st.subsidy_left, status, st.outcome_payer, st.outcome_service,
+                           st.referral_wait, *waiting, TRANSFER_MASK,
+                           prices[0], t.duration.astype(np.int64), *prices[1:],
+                           int(months), kinds)
+    firm_kinds = np.zeros((len(FIRM_SERVICES), n_units))
+    n_firms = min(int(n_firms), st.firm_provider.shape[0])  # as the slice [:n_firms]
+    ok &= _firm_committed_kernel(st.firm_provider, st.firm_payer, st.firm_left, n_firms,
+                                 np.array([SERVICE_INDEX[s] for s in FIRM_SERVICES]),
+                                 *prices, int(months), firm_kinds)
+    if not ok:
+        raise ValueError(f"paying units must lie in 0..{n_units - 1}")
+    by_unit = np.zeros(n_units)
+    for row in (*kinds[: 4 if desk is not None else 3], *firm_kinds):
+        by_unit += row
+    return by_unit
 
 
 def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

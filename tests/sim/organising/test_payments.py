@@ -20,9 +20,10 @@ from organising_cases import alliance
 from sim import load_scenario
 from sim.labour.population import EMPLOYED, UNEMPLOYED
 from sim.organising.ledger import Ledger
-from sim.organising.payments import Payments, runs, spread_by_weight
+from sim.organising.payments import Payments, committed_by_unit, runs, spread_by_weight
 from sim.organising.units import UnitRegistry
-from sim.scenario import SERVICES
+from sim.scenario import FIRM_SERVICES, SERVICES
+from sim.services.progress import TRANSFERS
 from sim.services.state import SERVICE_INDEX, ServiceState
 
 REGION, A, B, C = 0, 1, 2, 3  # unit ids, in the units' canonical order
@@ -250,3 +251,83 @@ def test_effort_costs_the_provider_and_a_found_shortfall_is_not_paid(pay):
     assert open_books.acc.tolist() == pytest.approx([1.0, 1_170.0 * high, 93.6 * high])
     books = pay.ledger.books.values["service_spend_eur"]
     assert books.tolist() == pytest.approx([450.0, 1_170.0 * high * 1.08, 0.0, 0.0])
+
+
+def committed_reference(pay, st, status, desk, n_firms, months):
+    """What :func:`committed_by_unit` sums, with masks, prices and bincounts per kind."""
+    n_units = len(pay.units)
+    kinds = []
+    served = np.flatnonzero((st.service >= 0) & (st.provider >= 0))
+    uid = st.payer[served].astype(np.int64)
+    _, _, paid = pay.prices(uid, st.provider[served].astype(np.int64),
+                            st.service[served].astype(np.int64))
+    kinds.append((uid, paid * np.minimum(st.months_left[served], months)))
+    holding = np.flatnonzero((st.service >= 0) & (st.payer >= 0))
+    holding = holding[TRANSFERS[st.service[holding]]]
+    kinds.append((st.payer[holding].astype(np.int64), pay.list_price[st.service[holding]]
+                  * np.minimum(st.months_left[holding], months)))
+    working = np.flatnonzero((st.subsidy_left > 0) & (status == EMPLOYED)
+                             & (st.outcome_payer >= 0))
+    kinds.append((st.outcome_payer[working].astype(np.int64),
+                  pay.list_price[st.outcome_service[working]]
+                  * np.minimum(st.subsidy_left[working], months)))
+    if desk is not None:
+        waiting = np.flatnonzero((st.referral_wait > 0) & (desk.payer >= 0))
+        uid, service = desk.payer[waiting].astype(np.int64), desk.service[waiting]
+        _, _, paid = pay.prices(uid, desk.provider[waiting].astype(np.int64), service)
+        kinds.append((uid, paid * np.clip(months - st.referral_wait[waiting], 0,
+                                          pay.duration[service])))
+    for col, name in enumerate(FIRM_SERVICES):
+        served = np.flatnonzero(st.firm_provider[:n_firms, col] >= 0)
+        uid = st.firm_payer[served, col]
+        _, _, paid = pay.prices(uid, st.firm_provider[served, col],
+                                np.full(served.size, SERVICE_INDEX[name]))
+        kinds.append((uid, paid * np.minimum(st.firm_left[served, col], months)))
+    by_unit = np.zeros(n_units)
+    for uid, amounts in kinds:
+        by_unit += np.bincount(uid, weights=amounts, minlength=n_units)
+    return by_unit
+
+
+@pytest.mark.parametrize("with_desk", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_committed_kernels_match_reference(pay, seed, with_desk):
+    """The one-pass kernels sum the same terms in the same order: the same floats."""
+    from sim.organising.referrals import ReferralDesk
+
+    rng = np.random.default_rng(seed)
+    n, n_firms, months = 400, 30, int(rng.integers(1, 13))
+    st = ServiceState.empty(n, n_firms + 5)
+    in_service = rng.random(n) < 0.4
+    st.service[:] = np.where(in_service, rng.integers(0, len(SERVICES), n), -1)
+    st.provider[:] = np.where(rng.random(n) < 0.7, rng.integers(0, 2, n), -1)
+    st.payer[:] = np.where(st.provider >= 0, rng.integers(0, 4, n),
+                           np.where(rng.random(n) < 0.5, rng.integers(0, 4, n), -1))
+    st.months_left[:] = rng.integers(0, 20, n)
+    st.subsidy_left[:] = np.where(rng.random(n) < 0.3, rng.integers(1, 10, n), 0)
+    st.outcome_payer[:] = np.where(rng.random(n) < 0.8, rng.integers(0, 4, n), -1)
+    st.outcome_service[:] = rng.choice([SUBSIDY, SERVICE_INDEX["start_up_grant"]], n)
+    status = np.where(rng.random(n) < 0.6, EMPLOYED, UNEMPLOYED).astype(np.int8)
+    desk = None
+    if with_desk:
+        desk = ReferralDesk(n, 3)
+        waits = rng.random(n) < 0.3
+        st.referral_wait[:] = np.where(waits, rng.integers(0, 15, n), -1)
+        desk.service[:] = np.where(waits, rng.choice([COACHING, TRAINING], n), -1)
+        desk.provider[:] = np.where(waits, rng.integers(0, 2, n), -1)
+        desk.payer[:] = np.where(waits & (rng.random(n) < 0.9), rng.integers(0, 4, n), -1)
+    served = rng.random((n_firms + 5, len(FIRM_SERVICES))) < 0.5
+    st.firm_provider[:] = np.where(served, rng.integers(0, 2, served.shape), -1)
+    st.firm_payer[:] = np.where(served, rng.integers(0, 4, served.shape), -1)
+    st.firm_left[:] = rng.integers(0, 8, served.shape)
+    got = committed_by_unit(st, status, desk, n_firms, pay.price_terms(), months)
+    want = committed_reference(pay, st, status, desk, n_firms, months)
+    np.testing.assert_array_equal(got, want)
+    assert (got > 0).all()
+
+
+def test_committed_kernels_refuse_a_provider_service_without_a_payer(pay):
+    st = ServiceState.empty(3, 1)
+    serve(st, 1, COACHING, 0, -1)
+    with pytest.raises(ValueError, match="paying units"):
+        committed_by_unit(st, np.zeros(3, np.int8), None, 1, pay.price_terms(), 3)
