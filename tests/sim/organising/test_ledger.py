@@ -13,6 +13,7 @@ from organising_cases import alliance, model, organisers, providers
 
 from sim.organising.ledger import (
     ORGANISER_COLUMNS,
+    Flows,
     Ledger,
     MonthPlan,
     OrganiserBooks,
@@ -228,3 +229,17 @@ def test_record_writes_a_row_per_organiser_and_provider():
     assert prov["provider"].tolist() == [p.name for p in provs] * 2
     assert prov.loc[1, ["clients", "revenue_eur", "cost_eur", "margin_eur"]].tolist() == [
         4, 100.0, 60.0, 40.0]
+
+
+@pytest.mark.parametrize("as_array", [False, True])
+def test_many_payments_book_as_each_one_by_one(as_array):
+    """Negative amounts go the other way, zeros book nothing: the same sums as add."""
+    rng = np.random.default_rng(3)
+    payers = [str(k) for k in rng.integers(0, 4, 60)]
+    euros = np.where(rng.random(60) < 0.2, 0.0, rng.normal(0, 1e3, 60))
+    euros[:2] = [-0.0, 0.1]
+    many, one = Flows(), Flows()
+    many.add_many(payers, "x", "service", euros if as_array else euros.tolist())
+    for payer, e in zip(payers, euros.tolist(), strict=True):
+        one.add(payer, "x", "service", e)
+    assert list(many.month.items()) == list(one.month.items())
