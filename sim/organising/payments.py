@@ -405,9 +405,18 @@ def runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Stable order of ``keys`` and the start and end of each run of equal keys in it.
 
     Performance: one stable sort replaces a mask over all entries per distinct key; within
-    a run the entries keep their order, as ``entries[keys == k]`` would.
+    a run the entries keep their order, as ``entries[keys == k]`` would. Keys that span
+    fewer than 2**16 values (the month's payment keys do) are sorted as uint16 offsets
+    from the smallest, which numpy's stable sort orders by radix sort, a few times faster
+    than its merge sort of wider integers; the offsets keep the keys' order, and a stable
+    sort of keys in the same order is the same permutation.
     """
-    order = np.argsort(keys, kind="stable")
+    sortable = keys
+    if keys.size:
+        low = int(keys.min())
+        if int(keys.max()) - low < 2**16:
+            sortable = (keys.astype(np.int64) - low).astype(np.uint16)
+    order = np.argsort(sortable, kind="stable")
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.r_[sorted_keys.size > 0, sorted_keys[1:] != sorted_keys[:-1]])
     ends = np.r_[starts[1:], sorted_keys.size] if starts.size else starts.copy()

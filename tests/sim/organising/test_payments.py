@@ -164,6 +164,22 @@ def test_runs_group_equal_keys_in_a_stable_order():
     assert [a.tolist() for a in empty] == [[], [], []]
 
 
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, np.int64])
+@pytest.mark.parametrize("span", [3, 40_000, 2**16 - 1, 2**16, 2**20])
+def test_runs_order_is_numpys_stable_sort_of_the_keys(span, dtype):
+    """Narrow keys (sorted as uint16 offsets) and wide ones: the same order as argsort."""
+    if np.iinfo(dtype).max < span - 1 - span // 2:
+        pytest.skip("keys wider than their type")
+    rng = np.random.default_rng(span)
+    keys = (rng.integers(0, span, 3_000) - span // 2).astype(dtype)
+    keys[:2] = [-(span // 2), span - 1 - span // 2]  # the whole span
+    order, starts, ends = runs(keys)
+    np.testing.assert_array_equal(order, np.argsort(keys, kind="stable"))
+    sorted_keys = keys[order]
+    assert (sorted_keys[starts] == sorted_keys[ends - 1]).all()
+    assert (np.diff(sorted_keys[starts].astype(np.int64)) > 0).all()
+
+
 def test_spread_by_weight_shares_each_runs_total():
     spread = spread_by_weight(np.array([100.0, 30.0]), np.array([1.0, 3.0, 2.0]),
                               np.array([0, 2]), np.array([2, 3]))
