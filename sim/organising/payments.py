@@ -224,8 +224,10 @@ class Payments:
         st, persons = self.state, self.persons
         if hired.size == 0:
             return
-        due = hired[(st.outcome_provider[hired] >= 0) & (st.outcome_until[hired] >= month)
-                    & ~st.outcome_paid[hired]]
+        # Performance: the conditions narrow the hires in turn (the same hires, in order),
+        # so that only those owed to a provider are read twice more.
+        due = hired[st.outcome_provider[hired] >= 0]
+        due = due[(st.outcome_until[due] >= month) & ~st.outcome_paid[due]]
         if due.size == 0:
             return
         pays = np.array([u.regime == "outcome" or u.outcome_bonus for u in self.units])
@@ -256,7 +258,10 @@ class Payments:
     def pay_transfers(self) -> None:
         """Wage subsidies and start-up grants for the months their holders are in work."""
         st, persons = self.state, self.persons
-        paid = np.flatnonzero((st.subsidy_left > 0) & (persons.status == EMPLOYED))
+        # Performance: one pass over persons for the few with a subsidy left, whose status
+        # and payer are then read (the same persons, in order, as one mask of all three).
+        paid = np.flatnonzero(st.subsidy_left > 0)
+        paid = paid[persons.status[paid] == EMPLOYED]
         paid = paid[st.outcome_payer[paid] >= 0]  # a trial's services have no payer
         if paid.size == 0:
             return
