@@ -67,7 +67,9 @@ def _progress_kernel(status, base, employability, service, months_left, provider
     # served; each person's update reads only its own entries, so the order of work is
     # immaterial and ranges of persons run on threads.
     n_prov = quality.shape[0]
-    for p in range(lo, hi):
+    # Performance: unsigned indices, which numba does not test for an index from the end
+    # (from signed bounds, every access was tested: twice the time at Finland's scale).
+    for p in range(np.uint64(lo), np.uint64(hi)):
         s = service[p]
         if s >= 0:
             q = provider[p]
