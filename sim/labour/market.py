@@ -265,7 +265,7 @@ class LabourMarket:
         p, f = self.persons, self.firms
         st = stocks(p.home, p.status, p.unemployment_months,
                     self.scenario.labour.long_term_months, f.muni, f.alive, f.employment,
-                    f.vacancies, self.geo.size, in_service, p.searching)
+                    f.vacancies, self.geo.size, in_service, p.searching, self.person_parts)
         columns = dict(zip(STOCK_COLUMNS, st.T, strict=True))
         for name, counts in self.flows.items():
             columns[name] = np.append(counts, counts.sum()).astype(np.float64)
