@@ -251,7 +251,7 @@ class LabourMarket:
         flows.age(p.status, p.unemployment_months, p.employability, p.base_employability,
                   lab.scarring_rate, lab.recovery_rate, lab.employability_floor,
                   months_not_employed, in_service if lab.services_break_spell else None,
-                  recovery_outside=lab.recovery_rate_outside)
+                  recovery_outside=lab.recovery_rate_outside, parts=self.person_parts)
         flows.search_activity(p.status, p.searching, draws.new_key(rng),
                               lab.monthly_search_lapse_rate, lab.monthly_search_resume_rate,
                               self.person_parts)

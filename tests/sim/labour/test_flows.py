@@ -174,10 +174,24 @@ def test_age_equals_reference(seed):
     expected_months, expected_score = naive.age(
         status, months, employability, base, scarring, recovery, floor, in_service, outside
     )
-    flows.age(status, months, employability, base, scarring, recovery, floor,
+    counted = rng.integers(0, 9, size=n).astype(I64)
+    start = (months.copy(), employability.copy(), counted.copy())
+    flows.age(status, months, employability, base, scarring, recovery, floor, counted,
               in_service=in_service, recovery_outside=outside)
     assert months.tolist() == expected_months
     assert employability.tolist() == expected_score
+    np.testing.assert_array_equal(counted, start[2] + (status != EMPLOYED))
+    # In ranges of persons (one of them empty) on two threads: the same.
+    again = tuple(a.copy() for a in start)
+    pool.set_matching_threads(2)
+    try:
+        flows.age(status, again[0], again[1], base, scarring, recovery, floor, again[2],
+                  in_service=in_service, recovery_outside=outside,
+                  parts=np.array([0, n // 3, n // 3, n - n // 4, n]))
+    finally:
+        pool.set_matching_threads(None)
+    for got, one in zip(again, (months, employability, counted), strict=True):
+        assert got.tolist() == one.tolist()
 
 
 def test_a_service_interrupts_the_spell_when_asked():
