@@ -213,7 +213,7 @@ class GrowthServicesModel(mesa.Model):
         market, services = self.labour, self.services
         p, f, m = market.persons, market.firms, self.scenario.matching
         rng = self.streams["matching"]
-        unemployed = flows.seekers(p.status, p.home, market.flows["seekers"])
+        unemployed = flows.seekers(p.status, p.home, market.flows["seekers"], market.person_parts)
         apps_u, boost = services.search(unemployed, m.applications_per_month, self.month)
         employed, reserve = market.on_the_job_searchers(services.busy(),
                                                         self.streams["on_the_job"])

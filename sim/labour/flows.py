@@ -43,31 +43,46 @@ def bernoulli_indices(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- seekers
 @nb.njit(cache=True)
-def _count_unemployed(status):
+def _count_unemployed(status, bounds, starts):
+    # Where each range's unemployed start in the list of all; starts[-1]: all of them.
+    # Performance: unsigned indices, so that the count is vectorised (1.4 → 0.2 ms).
     n = 0
-    for p in range(status.shape[0]):
-        n += status[p] == UNEMPLOYED
-    return n
+    for k in range(bounds.shape[0] - 1):
+        starts[k] = n
+        for p in range(np.uint64(bounds[k]), np.uint64(bounds[k + 1])):
+            n += status[p] == UNEMPLOYED
+    starts[-1] = n
 
-@nb.njit(cache=True)
-def _seekers_kernel(status, home, out, by_area):
-    n = 0
-    for p in range(status.shape[0]):
+@nb.njit(cache=True, nogil=True)
+def _seekers_kernel(status, home, out, by_area, start, lo, hi):
+    # Persons lo .. hi, a range that splits no municipality (pool.area_parts), so ranges
+    # run on threads: each fills its own places of ``out``, from ``start``, and adds to its
+    # own homes' counts.
+    n = start
+    # Performance: unsigned indices, which numba does not test for an index from the end
+    # (from signed bounds, every access was tested: twice the time at Finland's scale).
+    for p in range(np.uint64(lo), np.uint64(hi)):
         if status[p] == UNEMPLOYED:
             out[n] = p
             by_area[home[p]] += 1
             n += 1
-    return n
 
-def seekers(status: np.ndarray, home: np.ndarray, by_area: np.ndarray) -> np.ndarray:
+def seekers(status: np.ndarray, home: np.ndarray, by_area: np.ndarray,
+            parts: np.ndarray | None = None) -> np.ndarray:
     """Indices of the unemployed (työnhakijat), ascending; adds their count by home to ``by_area``.
 
     Two passes over the (one-byte) statuses, counting and then filling an array of exactly
     the seekers' size, instead of a comparison, a ``flatnonzero`` and a ``bincount``. Memory:
-    no scratch array the size of the labour force.
+    no scratch array the size of the labour force. ``parts``: ranges of persons that split
+    no municipality (:func:`~sim.labour.pool.area_parts`), filled on the matching threads;
+    one range when absent.
     """
-    out = np.empty(_count_unemployed(status), dtype=np.int64)
-    _seekers_kernel(status, home, out, by_area)
+    bounds = person_ranges(parts, status.shape[0], home)
+    starts = np.empty(bounds.size, dtype=np.int64)
+    _count_unemployed(status, bounds, starts)
+    out = np.empty(starts[-1], dtype=np.int64)
+    in_parts(_seekers_kernel, (status, home, out, by_area), bounds, matching_threads(),
+             each=starts)
     return out
 
 # ------------------------------------------------------------------------ separations

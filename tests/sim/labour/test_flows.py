@@ -319,8 +319,8 @@ def test_jobseekers_who_do_not_search_send_no_applications(monkeypatch):
         seen["apps"] = apps.copy()
         return real(areas, skill, score, apps, *args, **kwargs)
 
-    def seekers_spy(status, home, by_area):
-        seen["seekers"] = out = real_seekers(status, home, by_area)
+    def seekers_spy(status, home, by_area, parts=None):
+        seen["seekers"] = out = real_seekers(status, home, by_area, parts)
         seen["searching"] = p.searching[out].copy()
         seen["service"] = model.services.state.service[out].copy()
         return out
@@ -389,6 +389,23 @@ def test_seekers_are_the_unemployed_in_order_with_counts_by_home():
     assert got.dtype == np.int64
     np.testing.assert_array_equal(by_area, 2 + np.bincount(home[want], minlength=6))
     assert flows.seekers(np.full(1000, EMPLOYED), home, by_area).size == 0
+    # In ranges of persons that split no municipality (one of them empty, one with no
+    # seeker) on two threads: the same.
+    starts = np.flatnonzero(np.r_[True, home[1:] != home[:-1]])
+    idle = status.copy()
+    idle[starts[2]:starts[3]] = EMPLOYED
+    for st, parts in ((status, [0, starts[2], starts[2], starts[4], 1000]),
+                      (idle, [0, *starts[1:], 1000])):
+        one, counts = flows.seekers(st, home, np.zeros(6, I64)), np.zeros(6, I64)
+        pool.set_matching_threads(2)
+        try:
+            got = flows.seekers(st, home, counts, np.array(parts))
+        finally:
+            pool.set_matching_threads(None)
+        np.testing.assert_array_equal(got, one)
+        np.testing.assert_array_equal(counts, np.bincount(home[one], minlength=6))
+    with pytest.raises(ValueError, match="must not split"):
+        flows.seekers(status, home, by_area, np.array([0, starts[1] + 1, 1000]))
 
 
 def test_age_counts_months_not_employed_when_asked():
