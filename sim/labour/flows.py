@@ -94,22 +94,8 @@ def _release(p, f, employer, status, unemployment_months, firm_emp, home, out_by
     firm_emp[f] -= 1
     out_by_area[home[p]] += 1
 
-@nb.njit(cache=True, nogil=True)
-def _touched_kernel(employer, firm_state, buf, at, lo, hi):
-    # Persons lo .. hi whose firm dies or lays off, in person order, into buf from at[0]
-    # (at most at[1] of them: a part's room); at[2] gets how many there were.
-    k = 0
-    for p in range(lo, hi):
-        f = employer[p]
-        if f >= 0 and firm_state[f] != 0:
-            if k < at[1]:
-                buf[at[0] + k] = p
-            k += 1
-    at[2] = k
-
 @nb.njit(cache=True)
 def _separate_kernel(
-    touched,
     employer,
     status,
     home,
@@ -122,21 +108,20 @@ def _separate_kernel(
     firm_emp,
     out_by_area,
 ):
-    """Releases the workers of dead and shrinking firms (``touched``), then the quitters.
+    """Releases of dead and shrinking firms in one pass over persons, then the quitters.
 
-    Performance: the workers of firms that die or lay off are found first, in ranges of
-    persons on threads (:func:`_touched_kernel`: one byte per firm, ``firm_state``: 0
-    untouched, 1 dead, 2 shrinking, looked up in a table small enough for the cache); this
-    pass visits them in person order, as a pass over every person would; the quitters, a
+    Performance: the per-person test is one byte per firm (``firm_state``: 0 untouched,
+    1 dead, 2 shrinking), looked up in a table small enough for the cache; the quitters, a
     few thousand, are handled in a second pass over their own list rather than by merging
     them into the person loop. A quitter already released by a death or layoff is skipped
     there, and a quit consumes no uniform, so the result is that of the one-pass rule.
     """
     released = 0
     j = 0
-    for t in range(touched.shape[0]):
-        p = touched[t]
+    for p in range(employer.shape[0]):
         f = employer[p]
+        if f < 0:
+            continue
         state = firm_state[f]
         if state == 0:
             continue
@@ -168,12 +153,10 @@ def _separate_kernel(
 def _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left):
     """Per firm: state (0 untouched, 1 dead, 2 laying off), layoffs due, workers to visit.
 
-    Returns the uniforms the layoffs may consume (one per worker of a firm that lays off)
-    and the workers of firms that die or lay off. One pass instead of half a dozen numpy
-    temporaries over all firm slots.
+    Returns the uniforms the layoffs may consume: one per worker of a firm that lays off.
+    One pass instead of half a dozen numpy temporaries over all firm slots.
     """
     needed = 0
-    touched = 0
     for f in range(firm_emp.shape[0]):
         e = firm_emp[f]
         k = firm_need[f] if firm_need[f] < e else e
@@ -181,14 +164,12 @@ def _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left):
         left[f] = e
         if firm_dead[f]:
             firm_state[f] = 1
-            touched += max(e, 0)
         elif k > 0:
             firm_state[f] = 2
             needed += e
-            touched += e
         else:
             firm_state[f] = 0
-    return needed, touched
+    return needed
 
 def separate(
     employer: np.ndarray,
@@ -202,7 +183,6 @@ def separate(
     firm_emp: np.ndarray,
     out_by_area: np.ndarray,
     workspace: Workspace | None = None,
-    parts: np.ndarray | None = None,
 ) -> int:
     """Move workers into unemployment (erot): firm deaths, layoffs and other separations.
 
@@ -214,9 +194,7 @@ def separate(
     Any other worker listed in ``quitters`` (sorted person indices) leaves too.
     ``employer``, ``status``, ``unemployment_months``, ``firm_emp`` and ``out_by_area``
     (separations by home municipality) are updated in place; ``workspace`` holds scratch
-    arrays reused between calls; ``parts``, ranges of persons whose search for the workers
-    of firms that die or lay off runs on the matching threads (one range when absent: the
-    same result). Returns the number released.
+    arrays reused between calls. Returns the number released.
     """
     if quitters.size and np.any(np.diff(quitters) < 0):
         raise ValueError("quitters must be sorted")
@@ -225,23 +203,10 @@ def separate(
     firm_state = ws.get("sep_state", n_firms, np.uint8)
     need = ws.get("sep_need", n_firms)
     left = ws.get("sep_left", n_firms)
-    needed_uniforms, workers = _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state,
-                                                need, left)
+    needed_uniforms = _prepare_layoffs(firm_dead, firm_need, firm_emp, firm_state, need, left)
     if u_layoff.shape[0] < needed_uniforms:
         raise ValueError(f"u_layoff has {u_layoff.shape[0]} uniforms, {needed_uniforms} needed")
-    bounds = person_ranges(parts, employer.shape[0])
-    # Each range has room for all the workers (the firms' employment counts them); memory:
-    # a few thousand a month, times the ranges.
-    at = np.zeros((bounds.size - 1, 3), dtype=np.int64)
-    at[:, 0] = np.arange(bounds.size - 1) * workers
-    at[:, 1] = workers
-    buf = np.empty((bounds.size - 1) * workers, dtype=np.int64)
-    in_parts(_touched_kernel, (employer, firm_state, buf), bounds, matching_threads(), each=at)
-    if (at[:, 2] > workers).any():
-        raise ValueError("firm_emp must count each firm's workers (employer)")
-    touched = np.concatenate([buf[a:a + k] for a, k in zip(at[:, 0], at[:, 2], strict=True)])
     return _separate_kernel(
-        touched,
         employer,
         status,
         home,

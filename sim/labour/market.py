@@ -143,7 +143,7 @@ class LabourMarket:
         u_layoff = rng.random(n_uniforms)
         flows.separate(p.employer, p.status, p.home, p.unemployment_months, dead, need,
                        quitters, u_layoff, f.employment, self.flows["separations"],
-                       workspace=self.workspace, parts=self.person_parts)
+                       workspace=self.workspace)
 
     def labour_force_flows(self, busy: np.ndarray, rng: np.random.Generator) -> None:
         """Persons enter the labour force and leave it; ``busy`` ones (in services) stay."""
