@@ -133,7 +133,9 @@ def count_round(rd, n_rounds, seekers, hired, rows, first, at, i_lo, i_hi):
     """
     n_groups = rows.log_fit.shape[0]
     total = 0
-    for i in range(i_lo, i_hi):
+    # Performance: unsigned indices, which numba does not test for an index from the end
+    # (from signed bounds, every access was tested).
+    for i in range(np.uint64(i_lo), np.uint64(i_hi)):
         first[i] = total
         if hired[i] >= 0 or seekers.apps[i] <= rd:
             continue
@@ -184,7 +186,9 @@ def send(rd, n_rounds, seekers, u, key, noise_scale, offers, rows, heaps, first,
     disjoint ranges of seekers (:func:`.pool.in_parts`).
     """
     n_groups = rows.log_fit.shape[0]
-    for i in range(i_lo, i_hi):
+    # Performance: unsigned indices, which numba does not test for an index from the end
+    # (from signed bounds, every access was tested).
+    for i in range(np.uint64(i_lo), np.uint64(i_hi)):
         q = first[i]
         if first[i + 1] == q:
             continue

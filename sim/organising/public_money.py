@@ -37,7 +37,9 @@ def _benefit_tax_kernel(home, status, employer, months, exempt, productivity, st
     n_steps = starts.shape[0]
     cur = -1
     mb = sb = mt = st = 0.0
-    for p in range(lo, hi):
+    # Performance: unsigned indices, which numba does not test for an index from the end
+    # (from signed bounds, every access was tested).
+    for p in range(np.uint64(lo), np.uint64(hi)):
         h = home[p]
         if h != cur:
             if cur >= 0:
