@@ -100,14 +100,18 @@ def uniforms_or_key(u: np.ndarray | int, n: int) -> tuple[np.ndarray, np.uint64]
 
 @nb.njit(cache=True)
 def _sample_kernel(items, starts, ends, take, key, scratch, out):
+    # Compile time: element loops, not slice assignment (which compiles numpy's
+    # broadcasting and its error messages, two seconds of a cold start).
     k = 0  # the output's position, also the number of the stream's uniform it uses
     for g in range(starts.shape[0]):
         n = ends[g] - starts[g]
-        scratch[:n] = items[starts[g]:ends[g]]
+        for i in range(n):
+            scratch[i] = items[starts[g] + i]
         for j in range(take[g]):  # Fisher-Yates, stopped after the group's take
             r = j + int(uniform(key, k) * (n - j))
-            scratch[j], scratch[r] = scratch[r], scratch[j]
-            out[k] = scratch[j]
+            kept = scratch[r]
+            scratch[r] = scratch[j]
+            out[k] = kept
             k += 1
 
 
