@@ -138,14 +138,12 @@ class Payments:
             (cost, fee, paid) per client-month, EUR.
         """
         t = self.price_terms()
-        base = t.list_price[service]
-        open_book, outcome = t.open_book[uid], t.outcome[uid]
-        cost = t.cost_factor[pid] * base
-        fee = np.where(open_book, t.fee_share[uid] * cost, 0.0)
-        price = t.price_factor[pid] * base
-        paid = np.where(open_book, cost + fee,
-                        np.where(outcome, price * t.attachment_share, price))
-        return cost, fee, paid
+        uid, pid, service = (np.asarray(a, dtype=np.int64) for a in (uid, pid, service))
+        out = np.empty((3, uid.shape[0]))
+        _prices_kernel(uid, pid, service, t.list_price.astype(np.float64), t.cost_factor,
+                       t.price_factor, t.open_book, t.outcome, t.fee_share.astype(np.float64),
+                       float(t.attachment_share), out)
+        return out[0], out[1], out[2]
 
     def committed(self, months: int) -> np.ndarray:
         """Per organiser, what earlier decisions still cost within the next ``months``.
@@ -280,15 +278,28 @@ class Payments:
 
 
 @nb.njit(cache=True)
-def _paid(u, q, s, list_price, cost_factor, price_factor, open_book, outcome, fee_share,
-          attachment_share):
-    # A client-month's payment, as Payments.prices computes it: the same operations.
+def _price_parts(u, q, s, list_price, cost_factor, price_factor, open_book, outcome,
+                 fee_share, attachment_share):
+    # The payment rule in one place (Payments.prices): a client-month of service s from
+    # provider q for unit u costs the provider ``cost``, earns the alliance ``fee`` under
+    # open books, and the unit pays ``paid``.
     base = list_price[s]
     cost = cost_factor[q] * base
     if open_book[u]:
-        return cost + fee_share[u] * cost
+        fee = fee_share[u] * cost
+        return cost, fee, cost + fee
     price = price_factor[q] * base
-    return price * attachment_share if outcome[u] else price
+    return cost, 0.0, price * attachment_share if outcome[u] else price
+
+
+@nb.njit(cache=True)
+def _prices_kernel(uid, pid, service, list_price, cost_factor, price_factor, open_book,
+                   outcome, fee_share, attachment_share, out):
+    # Rows of ``out``: cost, fee and payment of each client-month (_price_parts).
+    for i in range(uid.shape[0]):
+        out[0, i], out[1, i], out[2, i] = _price_parts(
+            uid[i], pid[i], service[i], list_price, cost_factor, price_factor, open_book,
+            outcome, fee_share, attachment_share)
 
 
 @nb.njit(cache=True)
@@ -318,9 +329,9 @@ def _committed_kernel(service, provider, payer, months_left, subsidy_left, statu
                     return False
                 left = min(months_left[p], months)
                 if served:
-                    out[0, u] += _paid(u, provider[p], s, list_price, cost_factor,
-                                       price_factor, open_book, outcome, fee_share,
-                                       attachment_share) * left
+                    out[0, u] += _price_parts(u, provider[p], s, list_price, cost_factor,
+                                              price_factor, open_book, outcome, fee_share,
+                                              attachment_share)[2] * left
                 if holding:
                     out[1, u] += list_price[s] * left
         if subsidy_left[p] > 0 and status[p] == EMPLOYED and outcome_payer[p] >= 0:
@@ -333,9 +344,9 @@ def _committed_kernel(service, provider, payer, months_left, subsidy_left, statu
             if u >= n_units:
                 return False
             left = min(max(months - referral_wait[p], 0), duration[s])  # np.clip's rule
-            out[3, u] += _paid(u, waiting_provider[p], s, list_price, cost_factor,
-                               price_factor, open_book, outcome, fee_share,
-                               attachment_share) * left
+            out[3, u] += _price_parts(u, waiting_provider[p], s, list_price, cost_factor,
+                                      price_factor, open_book, outcome, fee_share,
+                                      attachment_share)[2] * left
     return True
 
 
@@ -354,9 +365,9 @@ def _firm_committed_kernel(firm_provider, firm_payer, firm_left, n_firms, servic
                 u = firm_payer[f, c]
                 if u < 0 or u >= n_units:
                     return False
-                out[c, u] += _paid(u, q, s, list_price, cost_factor, price_factor, open_book,
-                                   outcome, fee_share, attachment_share) * \
-                    min(firm_left[f, c], months)
+                paid = _price_parts(u, q, s, list_price, cost_factor, price_factor,
+                                    open_book, outcome, fee_share, attachment_share)[2]
+                out[c, u] += paid * min(firm_left[f, c], months)
     return True
 
 
